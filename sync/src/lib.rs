@@ -1,0 +1,8 @@
+//! Tsunagu's sans-IO core, shared by the browser, the server and the tests.
+//!
+//! Nothing in this crate performs I/O, reads a clock or draws randomness:
+//! callers pass those in. That is what lets the same code run in wasm, in
+//! the server and in a deterministic simulator.
+
+pub mod frame;
+pub mod role;
