@@ -1,0 +1,405 @@
+//! User accounts, password hashing and browser sessions.
+//!
+//! Passwords are hashed with argon2id (OWASP's recommended parameters, the
+//! `argon2` crate's defaults). Session tokens are 256 random bits; only
+//! their SHA-256 is stored, so a copy of the database opens no session.
+
+use crate::store::{Store, StoreError};
+use crate::throttle::Throttle;
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{DateTime, NaiveDate, Utc};
+use rand::RngCore;
+use rusqlite::{OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use thiserror::Error;
+use tsunagu_app::account::{AccountBackend, AccountError, NewSession, SignedInUser};
+use tsunagu_sync::role::Role;
+
+/// The shortest password accepted (MHLW guideline 6.0: 13 or more characters
+/// when there is no second factor).
+pub const MIN_PASSWORD_CHARS: usize = 13;
+
+/// How long a browser session lasts.
+pub const SESSION_TTL: Duration = Duration::from_secs(12 * 60 * 60);
+
+/// Why an account could not be created.
+#[derive(Debug, Error)]
+pub enum NewUserError {
+    /// The user name is empty, too long or has characters outside `[a-z0-9._-]`.
+    #[error("user name {0:?} must be 1–64 characters of a-z, 0-9, '.', '_' or '-'")]
+    BadUsername(String),
+    /// The display name is empty.
+    #[error("the display name must not be empty")]
+    EmptyDisplayName,
+    /// The password is too short.
+    #[error("the password must have at least {MIN_PASSWORD_CHARS} characters")]
+    WeakPassword,
+    /// The user name is taken.
+    #[error("a user named {0:?} already exists")]
+    Duplicate(String),
+    /// Hashing failed.
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A new account's details.
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    /// Login name: lower-case ASCII letters, digits, `.`, `_`, `-`.
+    pub username: &'a str,
+    /// The name shown in the UI.
+    pub display_name: &'a str,
+    /// Programme role.
+    pub role: Role,
+    /// Plain-text password; only its hash is stored.
+    pub password: &'a str,
+}
+
+/// Creates a user and returns its id.
+pub fn add_user(
+    store: &Store,
+    user: &NewUser<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, NewUserError> {
+    let valid_name = !user.username.is_empty()
+        && user.username.len() <= 64
+        && user
+            .username
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if !valid_name {
+        return Err(NewUserError::BadUsername(user.username.to_owned()));
+    }
+    if user.display_name.trim().is_empty() {
+        return Err(NewUserError::EmptyDisplayName);
+    }
+    if user.password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(NewUserError::WeakPassword);
+    }
+    let hash = hash_password(user.password)?;
+    let conn = store.conn();
+    let inserted = conn
+        .execute(
+            "INSERT INTO users (username, display_name, role, password_hash, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (username) DO NOTHING",
+            params![
+                user.username,
+                user.display_name.trim(),
+                user.role.as_str(),
+                hash,
+                now.to_rfc3339()
+            ],
+        )
+        .map_err(StoreError::from)?;
+    if inserted == 0 {
+        return Err(NewUserError::Duplicate(user.username.to_owned()));
+    }
+    Ok(conn.last_insert_rowid())
+}
+
+fn hash_password(password: &str) -> Result<String, NewUserError> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| NewUserError::Hash(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| NewUserError::Hash(e.to_string()))
+}
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// A hash of a password nobody has, verified when the user name is unknown
+/// so that a wrong name takes as long as a wrong password.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password("decoy-password-never-used").unwrap_or_default())
+}
+
+/// The [`AccountBackend`] the app's server functions use.
+pub struct Accounts {
+    store: Arc<Store>,
+    by_name: Mutex<Throttle>,
+    by_address: Mutex<Throttle>,
+}
+
+impl Accounts {
+    /// Accounts over `store`, allowing 5 failures per user name and 20 per
+    /// address in 15 minutes.
+    pub fn new(store: Arc<Store>) -> Self {
+        let window = Duration::from_secs(15 * 60);
+        Accounts {
+            store,
+            by_name: Mutex::new(Throttle::new(5, window)),
+            by_address: Mutex::new(Throttle::new(20, window)),
+        }
+    }
+
+    fn throttled(&self, username: &str, client: &str, now: Instant) -> Result<(), AccountError> {
+        let name_wait = lock(&self.by_name).check(username, now).err();
+        let address_wait = lock(&self.by_address).check(client, now).err();
+        match name_wait.max(address_wait) {
+            Some(wait) => Err(AccountError::Throttled {
+                retry_after_secs: wait.as_secs().max(1),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    fn check_password(&self, username: &str, password: &str) -> Result<Option<i64>, AccountError> {
+        let row: Option<(i64, String)> = self
+            .store
+            .conn()
+            .query_row(
+                "SELECT id, password_hash FROM users WHERE username = ?1 AND disabled_at IS NULL",
+                [username],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()
+            .map_err(unavailable)?;
+        let stored = row
+            .as_ref()
+            .map(|(_, hash)| hash.as_str())
+            .unwrap_or(decoy_hash());
+        let matches = PasswordHash::new(stored)
+            .map(|hash| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &hash)
+                    .is_ok()
+            })
+            .unwrap_or(false);
+        Ok(row.filter(|_| matches).map(|(id, _)| id))
+    }
+
+    fn open_session(&self, user_id: i64, now: DateTime<Utc>) -> Result<NewSession, AccountError> {
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let expires = now + chrono::Duration::from_std(SESSION_TTL).unwrap_or_default();
+        self.store
+            .conn()
+            .execute(
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                params![token_hash(&token), user_id, now.to_rfc3339(), expires.to_rfc3339()],
+            )
+            .map_err(unavailable)?;
+        Ok(NewSession {
+            token,
+            max_age_secs: SESSION_TTL.as_secs(),
+        })
+    }
+
+    /// The user behind `token` at time `now`.
+    pub fn user_for_session(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SignedInUser>, AccountError> {
+        let conn = self.store.conn();
+        let row: Option<(String, String, String, u32)> = conn
+            .query_row(
+                "SELECT u.username, u.display_name, u.role,
+                        (SELECT count(DISTINCT a.person_id) FROM assignments a
+                          WHERE a.user_id = u.id AND a.starts_on <= ?2
+                            AND (a.ends_on IS NULL OR a.ends_on > ?2))
+                   FROM sessions s JOIN users u ON u.id = s.user_id
+                  WHERE s.token_hash = ?1 AND s.expires_at > ?3 AND u.disabled_at IS NULL",
+                params![token_hash(token), today(now).to_string(), now.to_rfc3339()],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            )
+            .optional()
+            .map_err(unavailable)?;
+        row.map(|(username, display_name, role, caseload_size)| {
+            let role = role
+                .parse::<Role>()
+                .map_err(|e| AccountError::Unavailable(e.to_string()))?;
+            Ok(SignedInUser {
+                username,
+                display_name,
+                role,
+                caseload_size,
+            })
+        })
+        .transpose()
+    }
+}
+
+impl AccountBackend for Accounts {
+    fn sign_in(
+        &self,
+        username: &str,
+        password: &str,
+        client: &str,
+    ) -> Result<NewSession, AccountError> {
+        let now = Instant::now();
+        self.throttled(username, client, now)?;
+        match self.check_password(username, password)? {
+            Some(user_id) => {
+                lock(&self.by_name).clear(username);
+                tracing::info!(user_id, "signed in");
+                self.open_session(user_id, Utc::now())
+            }
+            None => {
+                lock(&self.by_name).fail(username, now);
+                lock(&self.by_address).fail(client, now);
+                tracing::info!("sign-in rejected");
+                Err(AccountError::Rejected)
+            }
+        }
+    }
+
+    fn session_user(&self, token: &str) -> Result<Option<SignedInUser>, AccountError> {
+        self.user_for_session(token, Utc::now())
+    }
+
+    fn sign_out(&self, token: &str) -> Result<(), AccountError> {
+        self.store
+            .conn()
+            .execute(
+                "DELETE FROM sessions WHERE token_hash = ?1",
+                [token_hash(token)],
+            )
+            .map_err(unavailable)?;
+        Ok(())
+    }
+}
+
+/// The calendar date used for assignment start/end (Japan is UTC+9 and has no DST).
+pub fn today(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("valid offset"))
+        .date_naive()
+}
+
+fn lock(throttle: &Mutex<Throttle>) -> std::sync::MutexGuard<'_, Throttle> {
+    throttle
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn unavailable(error: rusqlite::Error) -> AccountError {
+    tracing::error!(%error, "account query failed");
+    AccountError::Unavailable("database error".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> (tempfile::TempDir, Arc<Store>) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(dir.path()).unwrap());
+        (dir, store)
+    }
+
+    fn specialist(password: &str) -> NewUser<'_> {
+        NewUser {
+            username: "spec.one",
+            display_name: "検証 用子",
+            role: Role::SupportSpecialist,
+            password,
+        }
+    }
+
+    #[test]
+    fn signs_in_with_the_right_password_only() {
+        let (_dir, store) = store();
+        add_user(&store, &specialist("correct horse battery"), Utc::now()).unwrap();
+        let accounts = Accounts::new(store);
+        assert_eq!(
+            accounts
+                .sign_in("spec.one", "wrong password!!", "127.0.0.1")
+                .unwrap_err(),
+            AccountError::Rejected
+        );
+        assert_eq!(
+            accounts
+                .sign_in("nobody", "correct horse battery", "127.0.0.1")
+                .unwrap_err(),
+            AccountError::Rejected
+        );
+        let session = accounts
+            .sign_in("spec.one", "correct horse battery", "127.0.0.1")
+            .unwrap();
+        let user = accounts.session_user(&session.token).unwrap().unwrap();
+        assert_eq!(user.display_name, "検証 用子");
+        assert_eq!(user.role, Role::SupportSpecialist);
+        accounts.sign_out(&session.token).unwrap();
+        assert_eq!(accounts.session_user(&session.token).unwrap(), None);
+    }
+
+    #[test]
+    fn sessions_expire_and_only_hashes_are_stored() {
+        let (_dir, store) = store();
+        add_user(&store, &specialist("correct horse battery"), Utc::now()).unwrap();
+        let accounts = Accounts::new(store.clone());
+        let session = accounts
+            .sign_in("spec.one", "correct horse battery", "127.0.0.1")
+            .unwrap();
+        let later = Utc::now() + chrono::Duration::hours(13);
+        assert_eq!(
+            accounts.user_for_session(&session.token, later).unwrap(),
+            None
+        );
+        let stored: Vec<u8> = store
+            .conn()
+            .query_row("SELECT token_hash FROM sessions", [], |r| r.get(0))
+            .unwrap();
+        assert_ne!(stored, session.token.as_bytes());
+        assert_eq!(stored.len(), 32);
+    }
+
+    #[test]
+    fn repeated_failures_throttle_even_the_right_password() {
+        let (_dir, store) = store();
+        add_user(&store, &specialist("correct horse battery"), Utc::now()).unwrap();
+        let accounts = Accounts::new(store);
+        for _ in 0..5 {
+            assert_eq!(
+                accounts
+                    .sign_in("spec.one", "nope nope nope", "10.0.0.1")
+                    .unwrap_err(),
+                AccountError::Rejected
+            );
+        }
+        assert!(matches!(
+            accounts.sign_in("spec.one", "correct horse battery", "10.0.0.2"),
+            Err(AccountError::Throttled { .. })
+        ));
+    }
+
+    #[test]
+    fn bad_new_users_are_refused_without_writing() {
+        let (_dir, store) = store();
+        let now = Utc::now();
+        let bad_name = NewUser {
+            username: "Bad Name",
+            ..specialist("long enough password")
+        };
+        assert!(matches!(
+            add_user(&store, &bad_name, now),
+            Err(NewUserError::BadUsername(_))
+        ));
+        assert!(matches!(
+            add_user(&store, &specialist("short"), now),
+            Err(NewUserError::WeakPassword)
+        ));
+        add_user(&store, &specialist("long enough password"), now).unwrap();
+        assert!(matches!(
+            add_user(&store, &specialist("another long password"), now),
+            Err(NewUserError::Duplicate(_))
+        ));
+        let users: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(users, 1);
+    }
+}

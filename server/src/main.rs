@@ -1,0 +1,139 @@
+//! `tsunagu`: Tsunagu's server and administration command line.
+
+mod accounts;
+mod cli;
+mod demo;
+mod site;
+mod store;
+mod throttle;
+mod web;
+
+use anyhow::Context;
+use clap::Parser;
+use cli::{Cli, Command, ServeArgs, UserCommand};
+use std::io::Write;
+use std::sync::Arc;
+use store::Store;
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TSUNAGU_LOG")
+                .unwrap_or_else(|_| "info,tsunagu_server=info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let store = Store::open(&cli.data_dir)
+        .with_context(|| format!("opening the data directory {}", cli.data_dir.display()))?;
+    match cli.command {
+        Command::Serve(args) => serve(store, args),
+        Command::User(UserCommand::Add {
+            username,
+            display_name,
+            role,
+        }) => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let user = accounts::NewUser {
+                username: &username,
+                display_name: &display_name,
+                role,
+                password,
+            };
+            let id = accounts::add_user(&store, &user, chrono::Utc::now())?;
+            println!("added user {username} (id {id}, role {role})");
+            Ok(())
+        }
+    }
+}
+
+fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
+    let site_root = site::locate(args.site_root.as_deref());
+    site::check(&site_root)?;
+    let store = Arc::new(store);
+    if args.demo {
+        match demo::seed(&store, chrono::Utc::now()).context("seeding the demo programme")? {
+            demo::Seeded::Created { users, persons } => {
+                tracing::info!(users, persons, "seeded the demo programme")
+            }
+            demo::Seeded::AlreadyPopulated => {
+                tracing::info!("database already has users; demo seed skipped")
+            }
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("listening on {}", args.listen))?;
+        let addr = listener.local_addr()?;
+        let state = web::AppState {
+            leptos: site::leptos_options(&site_root),
+            store,
+        };
+        let app = web::router(state);
+        // The first stdout line is the contract tests and scripts read.
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "Tsunagu is listening on http://{addr}/")?;
+        if args.demo {
+            writeln!(
+                out,
+                "Demo login: user {} / password {}",
+                demo::DEMO_LOGIN,
+                demo::DEMO_PASSWORD
+            )?;
+            writeln!(
+                out,
+                "(synthetic demo data only; every demo.* account uses the same password)"
+            )?;
+        }
+        out.flush()?;
+        drop(out);
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing open requests");
+}

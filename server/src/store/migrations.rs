@@ -1,0 +1,79 @@
+//! Versioned schema migrations, tracked in SQLite's `user_version`.
+//!
+//! Each entry runs once, in its own transaction, in order. Never edit an
+//! entry that has shipped: add a new one.
+
+use super::StoreError;
+use rusqlite::Connection;
+use std::path::Path;
+
+/// The schema, one migration per version (version = index + 1).
+const MIGRATIONS: &[&str] = &[
+    // 1: accounts, sessions, persons and caseload assignments.
+    "CREATE TABLE users (
+        id            INTEGER PRIMARY KEY,
+        username      TEXT NOT NULL UNIQUE,
+        display_name  TEXT NOT NULL,
+        role          TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        disabled_at   TEXT,
+        created_at    TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE sessions (
+        token_hash BLOB PRIMARY KEY,
+        user_id    INTEGER NOT NULL REFERENCES users(id),
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX sessions_by_user ON sessions(user_id);
+    CREATE TABLE persons (
+        id           TEXT PRIMARY KEY,
+        display_name TEXT NOT NULL,
+        created_at   TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE assignments (
+        id         INTEGER PRIMARY KEY,
+        user_id    INTEGER NOT NULL REFERENCES users(id),
+        person_id  TEXT NOT NULL REFERENCES persons(id),
+        starts_on  TEXT NOT NULL,
+        ends_on    TEXT,
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX assignments_by_user ON assignments(user_id);
+    CREATE INDEX assignments_by_person ON assignments(person_id);",
+];
+
+/// The newest schema version this build knows.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// Reads the schema version, failing if it is newer than [`LATEST`].
+pub fn refuse_newer(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
+    let found: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(|source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+    if found > LATEST {
+        return Err(StoreError::NewerSchema {
+            path: path.to_owned(),
+            found,
+            supported: LATEST,
+        });
+    }
+    Ok(found)
+}
+
+/// Brings the database up to [`LATEST`], refusing one that is newer.
+pub fn apply(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    let found = refuse_newer(conn, path)?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = index as i64 + 1;
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+        tracing::info!(version, "applied schema migration");
+    }
+    Ok(())
+}

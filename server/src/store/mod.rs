@@ -1,0 +1,188 @@
+//! The server's SQLite store: opening it safely and applying migrations.
+//!
+//! One connection behind a mutex for now; every statement is short, and
+//! SQLite serialises writers anyway. `synchronous=FULL` in WAL mode means a
+//! committed transaction survives power loss, which is what an
+//! acknowledgement to a device will promise.
+
+mod migrations;
+
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use thiserror::Error;
+
+/// The database file's name inside the data directory.
+pub const DATABASE_FILE: &str = "tsunagu.sqlite3";
+
+/// Why the store could not be opened or used.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The data directory does not exist and cannot be created.
+    #[error("cannot create the data directory {path}: {source}")]
+    CreateDataDir {
+        /// The directory.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The data directory exists but files cannot be written in it.
+    #[error("the data directory {path} is not writable: {source}")]
+    DataDirNotWritable {
+        /// The directory.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// SQLite could not open or read the database file.
+    #[error("cannot open the database {path}: {source}")]
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// The database was written by a newer Tsunagu; touching it could corrupt it.
+    #[error(
+        "the database {path} has schema version {found}, newer than this build's {supported}; \
+         run a newer tsunagu (nothing was changed)"
+    )]
+    NewerSchema {
+        /// The database file.
+        path: PathBuf,
+        /// The version found in the file.
+        found: i64,
+        /// The newest version this build knows.
+        supported: i64,
+    },
+    /// A statement failed.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// The opened store.
+pub struct Store {
+    path: PathBuf,
+    conn: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `data_dir` and brings its
+    /// schema up to date.
+    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        prepare_data_dir(data_dir)?;
+        let path = data_dir.join(DATABASE_FILE);
+        let open_err = |source| StoreError::Open {
+            path: path.clone(),
+            source,
+        };
+        let mut conn = Connection::open(&path).map_err(open_err)?;
+        // Refuse a newer database before anything (even the journal mode) is written to it.
+        migrations::refuse_newer(&conn, &path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(open_err)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(open_err)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(open_err)?;
+        migrations::apply(&mut conn, &path)?;
+        Ok(Store {
+            path,
+            conn: Mutex::new(conn),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The connection, for one short unit of work. A poisoned lock (a panic
+    /// mid-statement) is recovered: SQLite rolled the transaction back.
+    pub fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The schema version the database is at.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn()
+            .pragma_query_value(None, "user_version", |row| row.get(0))?)
+    }
+}
+
+/// Creates the directory and proves a file can be written there, so a
+/// read-only or missing volume fails at start with its path, not later.
+fn prepare_data_dir(dir: &Path) -> Result<(), StoreError> {
+    std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDataDir {
+        path: dir.to_owned(),
+        source,
+    })?;
+    let probe = dir.join(".tsunagu-write-check");
+    std::fs::write(&probe, b"ok")
+        .and_then(|()| std::fs::remove_file(&probe))
+        .map_err(|source| StoreError::DataDirNotWritable {
+            path: dir.to_owned(),
+            source,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opens_in_wal_mode_at_the_newest_schema_and_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.schema_version().unwrap(), migrations::LATEST);
+        let mode: String = store
+            .conn()
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        drop(store);
+        assert_eq!(
+            Store::open(dir.path()).unwrap().schema_version().unwrap(),
+            migrations::LATEST
+        );
+    }
+
+    #[test]
+    fn refuses_a_database_from_a_newer_build_and_leaves_it_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DATABASE_FILE);
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "user_version", migrations::LATEST + 1)
+                .unwrap();
+        }
+        let err = Store::open(dir.path()).err().expect("must refuse");
+        assert!(
+            matches!(err, StoreError::NewerSchema { found, .. } if found == migrations::LATEST + 1)
+        );
+        let conn = Connection::open(&path).unwrap();
+        let tables: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 0, "no migration may run on a newer database");
+    }
+
+    #[test]
+    fn a_data_dir_that_cannot_be_created_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("not-a-dir");
+        std::fs::write(&file, b"x").unwrap();
+        let err = Store::open(&file.join("data")).err().expect("must fail");
+        assert!(matches!(err, StoreError::CreateDataDir { .. }), "{err}");
+        assert!(err.to_string().contains("not-a-dir"), "{err}");
+    }
+}

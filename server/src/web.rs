@@ -1,0 +1,87 @@
+//! The HTTP side: the Leptos app, static bundle, health check and the
+//! headers every response carries.
+
+use crate::accounts::Accounts;
+use crate::store::Store;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::sync::Arc;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tsunagu_app::account::AccountBackend;
+use tsunagu_app::{App, shell};
+
+/// Everything a request handler may need.
+#[derive(Clone)]
+pub struct AppState {
+    /// Where the bundle is and how to name it.
+    pub leptos: LeptosOptions,
+    /// The database.
+    pub store: Arc<Store>,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+/// The whole router.
+pub fn router(state: AppState) -> Router {
+    let backend: Arc<dyn AccountBackend> = Arc::new(Accounts::new(state.store.clone()));
+    let routes = generate_route_list(App);
+    let pkg_dir = std::path::Path::new(&*state.leptos.site_root).join("pkg");
+    let leptos = state.leptos.clone();
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest_service(
+            "/pkg",
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(backend.clone()),
+            move || shell(leptos.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::REFERRER_POLICY, "no-referrer"))
+        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_layer(
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=()",
+        ))
+        .with_state(state)
+}
+
+fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    let store = state.store.clone();
+    let version = tokio::task::spawn_blocking(move || store.schema_version()).await;
+    match version {
+        Ok(Ok(version)) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            format!(r#"{{"status":"ok","schema_version":{version}}}"#),
+        ),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"status":"unavailable"}"#.to_owned(),
+        ),
+    }
+}
