@@ -1,0 +1,171 @@
+//! Signing in and out, and who is signed in: the server functions the pages
+//! call and the backend the server plugs in behind them.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+use tsunagu_sync::role::Role;
+
+/// The name of the HttpOnly cookie that carries the browser session.
+pub const SESSION_COOKIE: &str = "tsunagu_session";
+
+/// What the pages know about the signed-in user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedInUser {
+    /// The login name.
+    pub username: String,
+    /// The name shown in the UI.
+    pub display_name: String,
+    /// The user's programme role.
+    pub role: Role,
+    /// How many persons are currently assigned to the user.
+    pub caseload_size: u32,
+}
+
+/// Why an account request failed; shown to the user in their language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AccountError {
+    /// Unknown user, wrong password or disabled account (deliberately not told apart).
+    #[error("wrong user name or password")]
+    Rejected,
+    /// Too many recent failures for this user name or address.
+    #[error("too many failed attempts; retry in {retry_after_secs} s")]
+    Throttled {
+        /// Seconds until another attempt is allowed.
+        retry_after_secs: u64,
+    },
+    /// The server failed or could not be reached.
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl FromServerFnError for AccountError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AccountError::Unavailable(value.to_string())
+    }
+}
+
+/// A session the backend just opened.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// The secret the browser keeps in [`SESSION_COOKIE`].
+    pub token: String,
+    /// How long the session lives, in seconds.
+    pub max_age_secs: u64,
+}
+
+/// The server's side of accounts, provided to server functions as
+/// `Arc<dyn AccountBackend>` in the Leptos context.
+///
+/// The methods block (database, password hashing); callers run them on a
+/// blocking thread.
+#[cfg(feature = "ssr")]
+pub trait AccountBackend: Send + Sync + 'static {
+    /// Checks the password and opens a session. `client` identifies the
+    /// caller's address for rate limiting.
+    fn sign_in(
+        &self,
+        username: &str,
+        password: &str,
+        client: &str,
+    ) -> Result<NewSession, AccountError>;
+    /// The user behind a session token, if the session is open and unexpired.
+    fn session_user(&self, token: &str) -> Result<Option<SignedInUser>, AccountError>;
+    /// Closes a session; closing an unknown one is not an error.
+    fn sign_out(&self, token: &str) -> Result<(), AccountError>;
+}
+
+#[cfg(feature = "ssr")]
+mod server_side {
+    use super::*;
+    use std::sync::Arc;
+
+    pub fn backend() -> Result<Arc<dyn AccountBackend>, AccountError> {
+        use_context::<Arc<dyn AccountBackend>>()
+            .ok_or_else(|| AccountError::Unavailable("no account backend".into()))
+    }
+
+    /// Runs a blocking backend call off the async executor.
+    pub async fn blocking<T: Send + 'static>(
+        work: impl FnOnce(Arc<dyn AccountBackend>) -> Result<T, AccountError> + Send + 'static,
+    ) -> Result<T, AccountError> {
+        let backend = backend()?;
+        tokio::task::spawn_blocking(move || work(backend))
+            .await
+            .map_err(|e| AccountError::Unavailable(e.to_string()))?
+    }
+
+    pub async fn request_headers() -> Result<http::HeaderMap, AccountError> {
+        leptos_axum::extract::<http::HeaderMap>()
+            .await
+            .map_err(|e| AccountError::Unavailable(e.to_string()))
+    }
+
+    pub fn session_token(headers: &http::HeaderMap) -> Option<String> {
+        headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|header| header.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == SESSION_COOKIE)
+            .map(|(_, value)| value.to_owned())
+    }
+
+    /// The caller's address as the server saw it (set by the server's
+    /// connect-info layer), for rate limiting.
+    pub async fn client_address() -> String {
+        use axum::extract::ConnectInfo;
+        leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
+            .await
+            .map(|ConnectInfo(addr)| addr.ip().to_string())
+            .unwrap_or_else(|_| "unknown".into())
+    }
+
+    pub fn set_session_cookie(value: &str, max_age_secs: u64) {
+        let cookie = format!(
+            "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}"
+        );
+        if let Ok(header) = http::HeaderValue::from_str(&cookie) {
+            expect_context::<leptos_axum::ResponseOptions>()
+                .append_header(http::header::SET_COOKIE, header);
+        }
+    }
+}
+
+/// The signed-in user, or `None` when the browser has no valid session.
+#[server(endpoint = "account/current_user")]
+pub async fn current_user() -> Result<Option<SignedInUser>, AccountError> {
+    use server_side::*;
+    let headers = request_headers().await?;
+    let Some(token) = session_token(&headers) else {
+        return Ok(None);
+    };
+    blocking(move |backend| backend.session_user(&token)).await
+}
+
+/// Checks the credentials and sets the session cookie.
+#[allow(missing_docs)] // the macro-made argument struct mirrors the parameters
+#[server(endpoint = "account/sign_in")]
+pub async fn sign_in(username: String, password: String) -> Result<(), AccountError> {
+    use server_side::*;
+    let client = client_address().await;
+    let session = blocking(move |backend| backend.sign_in(&username, &password, &client)).await?;
+    set_session_cookie(&session.token, session.max_age_secs);
+    Ok(())
+}
+
+/// Closes the session and clears the cookie.
+#[server(endpoint = "account/sign_out")]
+pub async fn sign_out() -> Result<(), AccountError> {
+    use server_side::*;
+    let headers = request_headers().await?;
+    if let Some(token) = session_token(&headers) {
+        blocking(move |backend| backend.sign_out(&token)).await?;
+    }
+    set_session_cookie("", 0);
+    Ok(())
+}

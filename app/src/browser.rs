@@ -1,0 +1,35 @@
+//! The few browser APIs the app touches directly, in one place.
+
+use crate::i18n::{LANG_COOKIE, Lang};
+use wasm_bindgen::JsCast;
+
+fn html_document() -> Option<web_sys::HtmlDocument> {
+    web_sys::window()?
+        .document()?
+        .dyn_into::<web_sys::HtmlDocument>()
+        .ok()
+}
+
+/// The page's `document.cookie` (only the cookies scripts may see).
+pub fn document_cookie() -> Option<String> {
+    html_document()?.cookie().ok()
+}
+
+/// Stores the language choice for a year so the server renders in it too.
+pub fn remember_lang(lang: Lang) {
+    if let Some(document) = html_document() {
+        let cookie = format!(
+            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            lang.code()
+        );
+        // A refused cookie (e.g. blocked by the user) only costs persistence.
+        let _ = document.set_cookie(&cookie);
+    }
+}
+
+/// `navigator.onLine`.
+pub fn is_online() -> bool {
+    web_sys::window()
+        .map(|w| w.navigator().on_line())
+        .unwrap_or(true)
+}

@@ -1,0 +1,4 @@
+//! Small building blocks shared by the pages.
+
+pub mod language_switch;
+pub mod network_status;

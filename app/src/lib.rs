@@ -1,0 +1,81 @@
+//! Tsunagu's user interface.
+//!
+//! Built twice: with `ssr` the server renders it, with `hydrate` it runs in
+//! the browser as wasm and takes over the server-rendered page.
+
+pub mod account;
+#[cfg(feature = "hydrate")]
+mod browser;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+
+use components::{language_switch::LanguageSwitch, network_status::NetworkStatus};
+use leptos::prelude::*;
+use leptos_meta::{Html, Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+};
+use pages::{home::HomePage, not_found::NotFound};
+
+/// The file name (without extension) of the wasm, js and css bundles under `/pkg`.
+pub const BUNDLE_NAME: &str = "tsunagu";
+
+/// The HTML document around the app, rendered only on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The root component: header with language and network state, then the routed page.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = i18n::provide_lang();
+
+    view! {
+        <Html {..} lang=move || lang.get().code()/>
+        <Title text=move || lang.get().texts().app_name/>
+        <Meta name="theme-color" content="#2f6f5e"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Stylesheet id="tsunagu-css" href=format!("/pkg/{BUNDLE_NAME}.css")/>
+        <Router>
+            <header class="app-header">
+                <div class="brand">
+                    <h1 data-testid="app-name">{move || lang.get().texts().app_name}</h1>
+                    <p class="tagline">{move || lang.get().texts().tagline}</p>
+                </div>
+                <div class="header-tools">
+                    <NetworkStatus/>
+                    <LanguageSwitch/>
+                </div>
+            </header>
+            <main>
+                <Routes fallback=NotFound>
+                    <Route path=StaticSegment("") view=HomePage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// The wasm entry point: takes over the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

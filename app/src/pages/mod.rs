@@ -1,0 +1,4 @@
+//! The app's routes, one module a page.
+
+pub mod home;
+pub mod not_found;
