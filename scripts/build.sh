@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds the browser bundle into target/site: the hydrate wasm (wasm-bindgen,
+# and wasm-opt for --release), the stylesheet and the static files.
+# Usage: scripts/build.sh [--release]
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PROFILE=dev; PROFILE_DIR=debug
+if [ "${1:-}" = "--release" ]; then PROFILE=wasm-release; PROFILE_DIR=wasm-release; fi
+SITE="$TARGET_DIR/site"
+PKG="$SITE/pkg"
+
+build_wasm() {
+  cargo build -p tsunagu-app --lib --target wasm32-unknown-unknown \
+    --no-default-features --features hydrate --profile "$PROFILE"
+}
+
+bind_wasm() {
+  rm -rf "$PKG"; mkdir -p "$PKG"
+  wasm-bindgen --target web --no-typescript --out-dir "$PKG" --out-name tsunagu \
+    "$TARGET_DIR/wasm32-unknown-unknown/$PROFILE_DIR/tsunagu_app.wasm"
+}
+
+optimise_wasm() {
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-reference-types --enable-multivalue --enable-mutable-globals \
+    -o "$PKG/tsunagu_bg.opt.wasm" "$PKG/tsunagu_bg.wasm"
+  mv "$PKG/tsunagu_bg.opt.wasm" "$PKG/tsunagu_bg.wasm"
+}
+
+copy_assets() {
+  cp "$ROOT/style/main.css" "$PKG/tsunagu.css"
+  cp -r "$ROOT/public/." "$SITE/"
+}
+
+# Pre-compressed copies, served as-is by the server, and their sizes.
+compress_assets() {
+  printf '%-22s %10s %10s %10s\n' file raw gzip brotli
+  for f in "$PKG"/tsunagu_bg.wasm "$PKG"/tsunagu.js "$PKG"/tsunagu.css; do
+    gzip -9 -k -f "$f"
+    brotli -q 11 -k -f "$f"
+    printf '%-22s %10s %10s %10s\n' "$(basename "$f")" "$(stat -c %s "$f")" \
+      "$(stat -c %s "$f.gz")" "$(stat -c %s "$f.br")"
+  done
+}
+
+step "wasm32 target" ensure_wasm_target
+step "wasm-bindgen-cli $(wasm_bindgen_version)" ensure_wasm_bindgen
+step "build hydrate wasm ($PROFILE)" build_wasm
+step "wasm-bindgen" bind_wasm
+if [ "$PROFILE" = wasm-release ]; then
+  step "wasm-opt $BINARYEN_VERSION" ensure_wasm_opt
+  step "wasm-opt -Oz" optimise_wasm
+fi
+step "assets" copy_assets
+if [ "$PROFILE" = wasm-release ]; then
+  step "brotli" ensure_brotli
+  step "compress" compress_assets
+fi
+echo "site built in $SITE"

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Shared helpers for the build, run and test scripts: timing, and installing
+# each tool only when the right version is missing, so a second run is fast.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+# Tools we install ourselves (wasm-opt from npm) live here, outside the repo.
+TOOLS_DIR="${TSUNAGU_TOOLS_DIR:-$HOME/.cache/tsunagu-tools}"
+BINARYEN_VERSION="132.0.0"
+export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
+
+SCRIPT_START=$(date +%s)
+STEP_LOG=()
+
+# step NAME COMMAND...: runs COMMAND, prints how long it took, remembers it for the summary.
+step() {
+  local name="$1"; shift
+  local start; start=$(date +%s)
+  printf '\n==> %s\n' "$name"
+  "$@"
+  local took=$(( $(date +%s) - start ))
+  printf '<== %s: %ss\n' "$name" "$took"
+  STEP_LOG+=("$(printf '%5ss  %s' "$took" "$name")")
+}
+
+summary() {
+  printf '\nStep times:\n'
+  printf '  %s\n' "${STEP_LOG[@]}"
+  printf '  total %ss\n' $(( $(date +%s) - SCRIPT_START ))
+}
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "need root to run: $*" >&2; return 1; fi
+}
+
+APT_UPDATED=""
+apt_install() {
+  if [ -z "$APT_UPDATED" ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+ensure_wasm_target() {
+  rustup target list --installed | grep -qx wasm32-unknown-unknown \
+    || rustup target add wasm32-unknown-unknown
+}
+
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+ensure_wasm_bindgen() {
+  local want; want="$(wasm_bindgen_version)"
+  [ -n "$want" ] || { echo "no wasm-bindgen in Cargo.lock" >&2; return 1; }
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+    # Not --locked: its lock file pins a crate version the registry no longer serves.
+    cargo install wasm-bindgen-cli --version "$want" --force
+  fi
+}
+
+ensure_wasm_opt() {
+  if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+    mkdir -p "$TOOLS_DIR"
+    npm install --prefix "$TOOLS_DIR" --no-save --no-audit --no-fund "binaryen@$BINARYEN_VERSION" >/dev/null
+  fi
+  wasm-opt --version
+}
+
+ensure_brotli() {
+  command -v brotli >/dev/null || apt_install brotli
+}
+
+ensure_chromium() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    apt_install chromium chromium-driver fonts-noto-cjk
+  fi
+  chromium --version
+}
+
+ensure_nextest() {
+  cargo nextest --version >/dev/null 2>&1 || cargo install cargo-nextest --locked
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, clippy (native and wasm), unit
+# tests, integration tests against the real server binary, and browser
+# end-to-end tests in headless Chromium. Installs what is missing first.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+step "chromium + chromedriver" ensure_chromium
+step "cargo-nextest" ensure_nextest
+step "rustfmt" cargo fmt --all -- --check
+step "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
+step "wasm32 target" ensure_wasm_target
+step "clippy (wasm hydrate)" cargo clippy -p tsunagu-app -p tsunagu-sync \
+  --target wasm32-unknown-unknown --features tsunagu-app/hydrate -- -D warnings
+bash "$ROOT/scripts/build.sh"
+step "build server binary" cargo build -p tsunagu-server
+step "tests" cargo nextest run --workspace --no-fail-fast
+summary

@@ -1,0 +1,80 @@
+//! Plain HTTP/1.1 requests for the integration tests (statuses are
+//! returned, not turned into errors).
+
+use anyhow::Result;
+
+/// A response's status, headers and body.
+#[derive(Debug)]
+pub struct Reply {
+    /// The status code.
+    pub status: u16,
+    /// Headers as (lower-case name, value), in order.
+    pub headers: Vec<(String, String)>,
+    /// The body as text.
+    pub body: String,
+}
+
+impl Reply {
+    /// The first value of a header.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a header.
+    pub fn headers_named(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .new_agent()
+}
+
+fn reply(mut response: ureq::http::Response<ureq::Body>) -> Result<Reply> {
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                v.to_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let body = response.body_mut().read_to_string()?;
+    Ok(Reply {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// `GET url` with optional `Cookie` header.
+pub fn get(url: &str, cookie: Option<&str>) -> Result<Reply> {
+    let mut request = agent().get(url);
+    if let Some(cookie) = cookie {
+        request = request.header("Cookie", cookie);
+    }
+    reply(request.call()?)
+}
+
+/// `POST url` with a form body, asking for JSON like the app's client does.
+pub fn post_form(url: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> Result<Reply> {
+    let mut request = agent().post(url).header("Accept", "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header("Cookie", cookie);
+    }
+    reply(request.send_form(fields.iter().copied())?)
+}

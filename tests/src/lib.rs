@@ -1,0 +1,7 @@
+//! Test support: the real `tsunagu` binary started on a loopback port with
+//! its own data directory, plain HTTP requests against it, and headless
+//! Chromium driven through chromedriver.
+
+pub mod browser;
+pub mod http;
+pub mod server;

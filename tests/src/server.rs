@@ -1,0 +1,132 @@
+//! Starting and stopping the real server binary.
+
+use anyhow::{Context, Result, bail};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// The demo password the server prints with `--demo`.
+pub const DEMO_PASSWORD: &str = "tsunagu-demo-2026";
+
+/// The built `tsunagu` binary: `$TSUNAGU_BIN`, else beside the test
+/// executable's profile directory (`target/debug/tsunagu`).
+pub fn server_binary() -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os("TSUNAGU_BIN") {
+        return Ok(path.into());
+    }
+    let exe = std::env::current_exe()?;
+    let profile_dir = exe
+        .ancestors()
+        .find(|dir| dir.file_name().is_some_and(|name| name == "deps"))
+        .and_then(Path::parent)
+        .context("test executable is not under a cargo target directory")?;
+    let binary = profile_dir.join("tsunagu");
+    anyhow::ensure!(
+        binary.is_file(),
+        "{} is missing; build it first with `cargo build -p tsunagu-server` (scripts/test.sh does)",
+        binary.display()
+    );
+    Ok(binary)
+}
+
+/// A `tsunagu` command with `--data-dir` set.
+pub fn tsunagu(data_dir: &Path) -> Result<Command> {
+    let mut command = Command::new(server_binary()?);
+    command
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("TSUNAGU_LISTEN");
+    Ok(command)
+}
+
+/// A running `tsunagu serve`, stopped (SIGKILL) when dropped.
+pub struct ServerProcess {
+    child: Child,
+    /// `http://127.0.0.1:PORT` (no trailing slash).
+    pub base_url: String,
+    /// Every line the server printed on standard output so far.
+    pub stdout_lines: Vec<String>,
+}
+
+impl ServerProcess {
+    /// Starts `tsunagu serve --listen 127.0.0.1:0 [extra...]` and waits for
+    /// the line that says where it listens.
+    pub fn start(data_dir: &Path, extra: &[&str]) -> Result<Self> {
+        let mut child = tsunagu(data_dir)?
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context("spawning tsunagu")?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut lines = Vec::new();
+        let base_url = loop {
+            match rx.recv_timeout(Duration::from_secs(60)) {
+                Ok(line) => {
+                    let url = line
+                        .strip_prefix("Tsunagu is listening on ")
+                        .map(|url| url.trim_end_matches('/').to_owned());
+                    lines.push(line);
+                    if let Some(url) = url {
+                        break url;
+                    }
+                }
+                Err(_) => {
+                    let status = child.try_wait()?;
+                    let _ = child.kill();
+                    bail!(
+                        "server did not start (exit status {status:?}); stdout so far: {lines:?}"
+                    );
+                }
+            }
+        };
+        // The demo banner follows the address line immediately.
+        while let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+            lines.push(line);
+        }
+        Ok(ServerProcess {
+            child,
+            base_url,
+            stdout_lines: lines,
+        })
+    }
+
+    /// `base_url` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Sends SIGTERM and waits (at most 30 s) for a graceful exit.
+    pub fn terminate(mut self) -> Result<ExitStatus> {
+        let status = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()?;
+        anyhow::ensure!(status.success(), "kill -TERM failed");
+        for _ in 0..300 {
+            if let Some(status) = self.child.try_wait()? {
+                return Ok(status);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        bail!("server did not stop within 30 s of SIGTERM")
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,149 @@
+//! End to end in headless Chromium: the page hydrates, the language switch
+//! works and is remembered, and the demo login signs in.
+
+use fantoccini::Locator;
+use std::time::Duration;
+use tsunagu_tests::browser::{Browser, screenshot_dir};
+use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn page_hydrates_switches_language_and_signs_in() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    let browser = Browser::start(768, 1024).await?;
+    let shots = screenshot_dir();
+
+    browser.client.goto(&server.url("/")).await?;
+    assert_eq!(browser.text_of("app-name").await?, "つなぐ");
+
+    // The server cannot know the network state; only the hydrated app can.
+    let state = browser
+        .wait_for("the network badge to leave 'unknown'", WAIT, || async {
+            let badge = browser
+                .client
+                .find(Locator::Css("[data-testid='network-status']"))
+                .await?;
+            Ok(badge.attr("data-state").await?.filter(|s| s != "unknown"))
+        })
+        .await?;
+    assert_eq!(state, "online");
+    assert_eq!(browser.text_of("network-status").await?, "オンライン");
+    browser.screenshot(&shots, "01-start-ja").await?;
+
+    // Switching the language is a client-side interaction on the hydrated page.
+    browser
+        .client
+        .find(Locator::Css("[data-testid='language-switch']"))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait_for("the English header", WAIT, || async {
+            Ok((browser.text_of("app-name").await? == "Tsunagu").then_some(()))
+        })
+        .await?;
+    let lang = browser
+        .client
+        .execute("return document.documentElement.lang", vec![])
+        .await?;
+    assert_eq!(lang, "en");
+    assert_eq!(browser.text_of("network-status").await?, "Online");
+
+    // The choice is remembered: the server renders the next load in English.
+    browser.client.refresh().await?;
+    assert_eq!(browser.text_of("app-name").await?, "Tsunagu");
+    browser.screenshot(&shots, "02-start-en").await?;
+
+    // Sign in with the demo login through the form.
+    browser
+        .client
+        .find(Locator::Css("input[name='username']"))
+        .await?
+        .send_keys("demo.specialist")
+        .await?;
+    browser
+        .client
+        .find(Locator::Css("input[name='password']"))
+        .await?
+        .send_keys(DEMO_PASSWORD)
+        .await?;
+    browser
+        .client
+        .find(Locator::Css("button[type='submit']"))
+        .await?
+        .click()
+        .await?;
+    let name = browser
+        .wait_for("the welcome card", WAIT, || async {
+            match browser
+                .client
+                .find(Locator::Css("[data-testid='display-name']"))
+                .await
+            {
+                Ok(element) => Ok(Some(element.text().await?)),
+                Err(_) => Ok(None),
+            }
+        })
+        .await?;
+    assert_eq!(name, "相談 花子");
+    assert_eq!(browser.text_of("caseload-size").await?, "4");
+    browser.screenshot(&shots, "03-signed-in-en").await?;
+
+    browser.close().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_shows_an_error_in_the_chosen_language() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    let browser = Browser::start(1280, 800).await?;
+    browser.client.goto(&server.url("/")).await?;
+    browser
+        .wait_for("hydration", WAIT, || async {
+            let badge = browser
+                .client
+                .find(Locator::Css("[data-testid='network-status']"))
+                .await?;
+            Ok(badge.attr("data-state").await?.filter(|s| s != "unknown"))
+        })
+        .await?;
+    browser
+        .client
+        .find(Locator::Css("input[name='username']"))
+        .await?
+        .send_keys("demo.specialist")
+        .await?;
+    browser
+        .client
+        .find(Locator::Css("input[name='password']"))
+        .await?
+        .send_keys("wrong password")
+        .await?;
+    browser
+        .client
+        .find(Locator::Css("button[type='submit']"))
+        .await?
+        .click()
+        .await?;
+    let error = browser
+        .wait_for("the sign-in error", WAIT, || async {
+            match browser
+                .client
+                .find(Locator::Css("[data-testid='sign-in-error']"))
+                .await
+            {
+                Ok(element) => Ok(Some(element.text().await?)),
+                Err(_) => Ok(None),
+            }
+        })
+        .await?;
+    assert_eq!(error, "ユーザー名またはパスワードが違います。");
+    browser
+        .screenshot(&screenshot_dir(), "04-sign-in-rejected-landscape")
+        .await?;
+    browser.close().await?;
+    Ok(())
+}

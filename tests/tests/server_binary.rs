@@ -1,0 +1,226 @@
+//! The real `tsunagu` binary on a loopback port with a temporary data
+//! directory: health, the server-rendered page, sign-in, restart, and the
+//! clear failures for a bad data directory or a newer database.
+
+use std::io::Write;
+use std::process::Stdio;
+use tsunagu_tests::http::{get, post_form};
+use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess, tsunagu};
+
+fn session_cookie(reply: &tsunagu_tests::http::Reply) -> Option<String> {
+    reply
+        .headers_named("set-cookie")
+        .into_iter()
+        .find(|c| c.starts_with("tsunagu_session=") && !c.starts_with("tsunagu_session=;"))
+        .map(|c| c.split(';').next().unwrap_or_default().to_owned())
+}
+
+#[test]
+fn serves_health_and_a_japanese_first_page_with_security_headers() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    assert!(
+        server
+            .stdout_lines
+            .iter()
+            .any(|l| l.contains("Demo login: user demo.specialist")),
+        "demo login is printed: {:?}",
+        server.stdout_lines
+    );
+
+    let health = get(&server.url("/healthz"), None)?;
+    assert_eq!(health.status, 200);
+    let health: serde_json::Value = serde_json::from_str(&health.body)?;
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["schema_version"], 1);
+
+    let page = get(&server.url("/"), None)?;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(r#"lang="ja""#),
+        "html lang is ja by default"
+    );
+    assert!(page.body.contains("つなぐ"));
+    assert!(
+        page.body.contains("/pkg/tsunagu.js"),
+        "hydration script is linked"
+    );
+    assert!(
+        page.body.contains("ログイン"),
+        "signed-out page offers sign-in"
+    );
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(page.header("x-frame-options"), Some("DENY"));
+    assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+
+    let english = get(&server.url("/"), Some("tsunagu_lang=en"))?;
+    assert!(english.body.contains(r#"lang="en""#));
+    assert!(english.body.contains("Sign in"));
+    assert!(!english.body.contains("ログイン"));
+
+    let css = get(&server.url("/pkg/tsunagu.css"), None)?;
+    assert_eq!(css.status, 200);
+    assert!(
+        css.header("content-type")
+            .unwrap_or_default()
+            .starts_with("text/css")
+    );
+
+    let missing = get(&server.url("/no/such/page"), None)?;
+    assert_eq!(missing.status, 404);
+    Ok(())
+}
+
+#[test]
+fn demo_login_signs_in_and_survives_a_restart() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    let sign_in = server.url("/api/account/sign_in");
+
+    let wrong = post_form(
+        &sign_in,
+        &[
+            ("username", "demo.specialist"),
+            ("password", "not the password"),
+        ],
+        None,
+    )?;
+    assert_ne!(wrong.status, 200);
+    assert!(
+        wrong.body.contains("Rejected"),
+        "typed error: {}",
+        wrong.body
+    );
+    assert_eq!(
+        session_cookie(&wrong),
+        None,
+        "no session for a wrong password"
+    );
+
+    let ok = post_form(
+        &sign_in,
+        &[("username", "demo.specialist"), ("password", DEMO_PASSWORD)],
+        None,
+    )?;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    let set_cookie = ok.headers_named("set-cookie").join("\n");
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"),
+        "{set_cookie}"
+    );
+    let cookie = session_cookie(&ok).expect("session cookie");
+
+    let page = get(&server.url("/"), Some(&cookie))?;
+    assert!(
+        page.body.contains("相談 花子"),
+        "the signed-in user's name is shown"
+    );
+    assert!(page.body.contains("相談支援専門員"), "and their role");
+
+    // A graceful stop, then a restart on the same data: the session and the
+    // users are still there and the database is intact.
+    let status = server.terminate()?;
+    assert!(status.success(), "SIGTERM exits cleanly: {status:?}");
+    let server = ServerProcess::start(dir.path(), &[])?;
+    let page = get(&server.url("/"), Some(&cookie))?;
+    assert!(
+        page.body.contains("相談 花子"),
+        "session survives a restart"
+    );
+
+    let sign_out = post_form(&server.url("/api/account/sign_out"), &[], Some(&cookie))?;
+    assert_eq!(sign_out.status, 200);
+    let page = get(&server.url("/"), Some(&cookie))?;
+    assert!(!page.body.contains("相談 花子"), "signed out");
+    drop(server);
+
+    let conn = rusqlite::Connection::open(dir.path().join("tsunagu.sqlite3"))?;
+    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    assert_eq!(check, "ok");
+    Ok(())
+}
+
+#[test]
+fn user_add_reads_the_password_from_stdin_and_refuses_weak_ones() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let add = |password: &str| -> anyhow::Result<std::process::Output> {
+        let mut child = tsunagu(dir.path())?
+            .args([
+                "user",
+                "add",
+                "--username",
+                "nurse.test",
+                "--display-name",
+                "試験 看護",
+                "--role",
+                "visiting_nurse",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        writeln!(child.stdin.take().expect("stdin"), "{password}")?;
+        Ok(child.wait_with_output()?)
+    };
+    let weak = add("short")?;
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("at least 13 characters"));
+
+    let added = add("a long enough passphrase")?;
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+
+    let server = ServerProcess::start(dir.path(), &[])?;
+    let ok = post_form(
+        &server.url("/api/account/sign_in"),
+        &[
+            ("username", "nurse.test"),
+            ("password", "a long enough passphrase"),
+        ],
+        None,
+    )?;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    let page = get(&server.url("/"), session_cookie(&ok).as_deref())?;
+    assert!(page.body.contains("訪問看護師"));
+    Ok(())
+}
+
+#[test]
+fn refuses_a_database_from_a_newer_version_without_touching_it() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("tsunagu.sqlite3");
+    rusqlite::Connection::open(&db)?.pragma_update(None, "user_version", 999)?;
+    let before = std::fs::read(&db)?;
+    let output = tsunagu(dir.path())?
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .output()?;
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("schema version 999") && stderr.contains("newer"),
+        "{stderr}"
+    );
+    assert!(std::fs::read(&db)? == before, "the file must be unchanged");
+    Ok(())
+}
+
+#[test]
+fn an_unusable_data_directory_is_a_clear_error() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"not a directory")?;
+    let output = tsunagu(&file.join("data"))?
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .output()?;
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot create the data directory"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    Ok(())
+}
