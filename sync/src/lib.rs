@@ -5,4 +5,5 @@
 //! the server and in a deterministic simulator.
 
 pub mod frame;
+pub mod record;
 pub mod role;

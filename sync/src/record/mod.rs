@@ -1,0 +1,733 @@
+//! Records: one automerge document per record, with a typed layer on top.
+//!
+//! Document layout:
+//! ```text
+//! { meta:   { id, kind, person_id, author, device, created_at, updated_at, status, schema },
+//!   fields: { <name>: scalar | Text },
+//!   amendments: [ { at, by, reason } ] }
+//! ```
+//! Narrative fields are automerge `Text` (concurrent edits merge character
+//! by character); every other field is a scalar (last writer wins).
+//! Every change is committed with the editor's time and user id, so the
+//! history says who changed what, when — also for edits made offline.
+//!
+//! Changes from elsewhere are applied to a fork and validated first; an
+//! invalid result is rejected whole and the record stays as it was.
+
+pub mod schema;
+pub mod value;
+
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{
+    ActorId, AutoCommit, Change, ChangeHash, LoadOptions, ObjId, ObjType, OnPartialLoad, ROOT,
+    ReadDoc, ScalarValue, TextEncoding, Value,
+};
+use chrono::{DateTime, Utc};
+use schema::{FieldType, KindSpec, RecordKind};
+use std::fmt;
+use std::str::FromStr;
+use thiserror::Error;
+pub use value::FieldValue;
+
+/// The document layout version written into `meta.schema`.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// A record's life cycle: drafts are editable; finalised records change
+/// only through an amendment with a reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// 下書き: still being written.
+    Draft,
+    /// 確定: signed off; read-only.
+    Finalised,
+    /// 修正済: finalised, then changed with a recorded reason; read-only.
+    Amended,
+}
+
+impl Status {
+    /// The stable name stored in documents.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Finalised => "finalised",
+            Status::Amended => "amended",
+        }
+    }
+}
+
+impl FromStr for Status {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [Status::Draft, Status::Finalised, Status::Amended]
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| s.to_owned())
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a record could not be made, read, changed or merged.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RecordError {
+    /// The bytes are not an automerge document or change set.
+    #[error("not a valid automerge document: {0}")]
+    Malformed(String),
+    /// A `meta` entry is missing or has the wrong type.
+    #[error("record metadata {field:?} is missing or not {expected}")]
+    BadMeta {
+        /// The entry.
+        field: &'static str,
+        /// What it should be.
+        expected: &'static str,
+    },
+    /// `meta.kind` names no known kind.
+    #[error("unknown record kind {0:?}")]
+    UnknownKind(String),
+    /// A required field is absent.
+    #[error("{kind} record lacks required field {field:?}")]
+    MissingField {
+        /// The record kind.
+        kind: RecordKind,
+        /// The field.
+        field: &'static str,
+    },
+    /// A field the kind does not have.
+    #[error("{kind} records have no field {field:?}")]
+    UnknownField {
+        /// The record kind.
+        kind: RecordKind,
+        /// The field name given.
+        field: String,
+    },
+    /// A field holds a value of the wrong type or out of range.
+    #[error("field {field:?} is invalid: {reason}")]
+    InvalidValue {
+        /// The field.
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A text edit outside the field's current text.
+    #[error(
+        "text edit at {pos} (deleting {delete}) is outside field {field:?} of {len} characters"
+    )]
+    OutOfRange {
+        /// The field.
+        field: String,
+        /// Edit position, in characters.
+        pos: usize,
+        /// Characters to delete.
+        delete: usize,
+        /// Current length, in characters.
+        len: usize,
+    },
+    /// The record is finalised; change it through [`Record::amend`].
+    #[error("the record is {0}; change it through an amendment with a reason")]
+    Locked(Status),
+    /// Changes that would make it a different record (id, kind or person).
+    #[error("the changes would alter the record's {0}, which never changes")]
+    IdentityChanged(&'static str),
+    /// An amendment without a reason.
+    #[error("an amendment needs a reason")]
+    NoReason,
+    /// A change from another record's history.
+    #[error("the changes depend on history this record does not have")]
+    MissingHistory,
+}
+
+impl From<automerge::AutomergeError> for RecordError {
+    fn from(e: automerge::AutomergeError) -> Self {
+        RecordError::Malformed(e.to_string())
+    }
+}
+
+/// Who makes a change and when (passed in: the core reads no clock).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// The user's stable id.
+    pub by: String,
+    /// When, by the editing device's clock.
+    pub at: DateTime<Utc>,
+}
+
+/// The identity and bookkeeping every record carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meta {
+    /// UUIDv7, made on the device that created the record.
+    pub id: String,
+    /// What kind of record.
+    pub kind: RecordKind,
+    /// The person (case) it belongs to; a person profile names itself.
+    pub person_id: String,
+    /// The user who created it.
+    pub author: String,
+    /// The device it was created on.
+    pub device: String,
+    /// Creation time (device clock).
+    pub created_at: DateTime<Utc>,
+    /// Time of the latest edit (device clock).
+    pub updated_at: DateTime<Utc>,
+    /// Life-cycle state.
+    pub status: Status,
+}
+
+/// What a new record starts with.
+#[derive(Debug, Clone)]
+pub struct NewRecord {
+    /// UUIDv7 (see [`new_record_id`]).
+    pub id: String,
+    /// Its kind.
+    pub kind: RecordKind,
+    /// The person it belongs to.
+    pub person_id: String,
+    /// The device creating it.
+    pub device: String,
+    /// Initial scalar values; every required scalar field must be here.
+    pub fields: Vec<(String, FieldValue)>,
+}
+
+/// A UUIDv7 from a time and 10 random bytes supplied by the caller.
+pub fn new_record_id(at: DateTime<Utc>, random: [u8; 10]) -> String {
+    let millis = u64::try_from(at.timestamp_millis()).unwrap_or(0);
+    uuid::Builder::from_unix_timestamp_millis(millis, &random)
+        .into_uuid()
+        .to_string()
+}
+
+/// One record document.
+#[derive(Debug)]
+pub struct Record {
+    doc: AutoCommit,
+    meta: Meta,
+}
+
+fn commit(doc: &mut AutoCommit, edit: &Edit) {
+    doc.commit_with(
+        CommitOptions::default()
+            .with_time(edit.at.timestamp_millis())
+            .with_message(format!("by:{}", edit.by)),
+    );
+}
+
+fn ts(at: DateTime<Utc>) -> ScalarValue {
+    ScalarValue::Timestamp(at.timestamp_millis())
+}
+
+impl Record {
+    /// Creates a record authored by `edit.by` on `new.device`. `actor` is
+    /// this editing session's automerge actor id (unique per session).
+    pub fn create(new: NewRecord, edit: &Edit, actor: &[u8]) -> Result<Record, RecordError> {
+        let spec = new.kind.spec();
+        let mut doc = AutoCommit::new_with_encoding(TextEncoding::UnicodeCodePoint)
+            .with_actor(ActorId::from(actor));
+        let meta = doc.put_object(ROOT, "meta", ObjType::Map)?;
+        doc.put(&meta, "id", new.id.as_str())?;
+        doc.put(&meta, "kind", new.kind.as_str())?;
+        doc.put(&meta, "person_id", new.person_id.as_str())?;
+        doc.put(&meta, "author", edit.by.as_str())?;
+        doc.put(&meta, "device", new.device.as_str())?;
+        doc.put(&meta, "created_at", ts(edit.at))?;
+        doc.put(&meta, "updated_at", ts(edit.at))?;
+        doc.put(&meta, "status", Status::Draft.as_str())?;
+        doc.put(&meta, "schema", SCHEMA_VERSION)?;
+        let fields = doc.put_object(ROOT, "fields", ObjType::Map)?;
+        doc.put_object(ROOT, "amendments", ObjType::List)?;
+        for field in spec.fields.iter().filter(|f| f.ty == FieldType::Narrative) {
+            doc.put_object(&fields, field.name, ObjType::Text)?;
+        }
+        for (name, value) in &new.fields {
+            let field = field_spec(spec, name)?;
+            value
+                .check(&field.ty)
+                .map_err(|reason| invalid(name, reason))?;
+            doc.put(&fields, field.name, value.to_scalar())?;
+        }
+        commit(&mut doc, edit);
+        let meta = validate(&doc)?;
+        Ok(Record { doc, meta })
+    }
+
+    /// Loads and validates a saved document.
+    pub fn load(bytes: &[u8], actor: &[u8]) -> Result<Record, RecordError> {
+        let options = LoadOptions::new()
+            .text_encoding(TextEncoding::UnicodeCodePoint)
+            .on_partial_load(OnPartialLoad::Error);
+        let doc = AutoCommit::load_with_options(bytes, options)?.with_actor(ActorId::from(actor));
+        let meta = validate(&doc)?;
+        Ok(Record { doc, meta })
+    }
+
+    /// The record's metadata.
+    pub fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    /// A scalar field's value, if set.
+    pub fn get(&self, name: &str) -> Result<Option<FieldValue>, RecordError> {
+        let field = field_spec(self.meta.kind.spec(), name)?;
+        let fields = self.fields_obj()?;
+        Ok(match self.doc.get(&fields, field.name)? {
+            Some((Value::Scalar(s), _)) => FieldValue::from_scalar(&field.ty, &s),
+            _ => None,
+        })
+    }
+
+    /// A narrative field's text.
+    pub fn text(&self, name: &str) -> Result<String, RecordError> {
+        let obj = self.text_obj(name)?;
+        Ok(self.doc.text(&obj)?)
+    }
+
+    /// Sets a scalar field (draft only).
+    pub fn set(&mut self, name: &str, value: FieldValue, edit: &Edit) -> Result<(), RecordError> {
+        self.ensure_editable()?;
+        self.change(edit, |record| record.put_field(name, &value, edit))
+    }
+
+    /// Clears a scalar field (draft only); required fields cannot be cleared.
+    pub fn clear(&mut self, name: &str, edit: &Edit) -> Result<(), RecordError> {
+        self.ensure_editable()?;
+        let field = field_spec(self.meta.kind.spec(), name)?;
+        if field.required {
+            return Err(RecordError::MissingField {
+                kind: self.meta.kind,
+                field: field.name,
+            });
+        }
+        self.change(edit, |record| {
+            let fields = record.fields_obj()?;
+            record.doc.delete(&fields, field.name)?;
+            record.touch(edit)
+        })
+    }
+
+    /// Deletes `delete` characters at `pos` of a narrative field and inserts
+    /// `insert` there (draft only). Positions count Unicode characters.
+    pub fn splice_text(
+        &mut self,
+        name: &str,
+        pos: usize,
+        delete: usize,
+        insert: &str,
+        edit: &Edit,
+    ) -> Result<(), RecordError> {
+        self.ensure_editable()?;
+        self.change(edit, |record| {
+            record.splice(name, pos, delete, insert, edit)
+        })
+    }
+
+    /// Replaces a narrative field's text with `new_text` as a minimal diff,
+    /// for forms that only know the final text (draft only).
+    pub fn replace_text(
+        &mut self,
+        name: &str,
+        new_text: &str,
+        edit: &Edit,
+    ) -> Result<(), RecordError> {
+        self.ensure_editable()?;
+        check_narrative_len(name, new_text.chars().count())?;
+        self.change(edit, |record| {
+            let obj = record.text_obj(name)?;
+            record.doc.update_text(&obj, new_text)?;
+            record.touch(edit)
+        })
+    }
+
+    /// Signs the draft off: from now on it changes only by amendment.
+    pub fn finalise(&mut self, edit: &Edit) -> Result<(), RecordError> {
+        self.ensure_editable()?;
+        self.change(edit, |record| record.set_status(Status::Finalised, edit))
+    }
+
+    /// Changes a finalised record: `changes` are applied together with an
+    /// amendment entry (time, user, reason) in one change, or not at all.
+    pub fn amend(
+        &mut self,
+        reason: &str,
+        edit: &Edit,
+        changes: &[Amendment<'_>],
+    ) -> Result<(), RecordError> {
+        if self.meta.status == Status::Draft {
+            return Err(RecordError::InvalidValue {
+                field: "status".into(),
+                reason: "drafts are edited directly".into(),
+            });
+        }
+        if reason.trim().is_empty() {
+            return Err(RecordError::NoReason);
+        }
+        self.change(edit, |record| record.apply_amendment(reason, edit, changes))?;
+        self.meta = validate(&self.doc)?;
+        Ok(())
+    }
+
+    fn apply_amendment(
+        &mut self,
+        reason: &str,
+        edit: &Edit,
+        changes: &[Amendment<'_>],
+    ) -> Result<(), RecordError> {
+        for change in changes {
+            match change {
+                Amendment::Set(name, value) => self.put_field(name, value, edit)?,
+                Amendment::ReplaceText(name, text) => {
+                    check_narrative_len(name, text.chars().count())?;
+                    let obj = self.text_obj(name)?;
+                    self.doc.update_text(&obj, text)?;
+                }
+            }
+        }
+        let list = match self.doc.get(ROOT, "amendments")? {
+            Some((Value::Object(ObjType::List), id)) => id,
+            _ => {
+                return Err(RecordError::BadMeta {
+                    field: "amendments",
+                    expected: "a list",
+                });
+            }
+        };
+        let entry = self
+            .doc
+            .insert_object(&list, self.doc.length(&list), ObjType::Map)?;
+        self.doc.put(&entry, "at", ts(edit.at))?;
+        self.doc.put(&entry, "by", edit.by.as_str())?;
+        self.doc.put(&entry, "reason", reason.trim())?;
+        self.set_status(Status::Amended, edit)
+    }
+
+    /// The amendments so far: (time, user, reason), oldest first.
+    pub fn amendments(&self) -> Result<Vec<(DateTime<Utc>, String, String)>, RecordError> {
+        let Some((Value::Object(ObjType::List), list)) = self.doc.get(ROOT, "amendments")? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for i in 0..self.doc.length(&list) {
+            if let Some((Value::Object(ObjType::Map), entry)) = self.doc.get(&list, i)? {
+                let at = get_ts(&self.doc, &entry, "at").unwrap_or_default();
+                let by = get_str(&self.doc, &entry, "by").unwrap_or_default();
+                let reason = get_str(&self.doc, &entry, "reason").unwrap_or_default();
+                out.push((at, by, reason));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The whole document, compacted.
+    pub fn save(&mut self) -> Vec<u8> {
+        self.doc.save()
+    }
+
+    /// Changes made since the last [`Record::save`] or `save_incremental`.
+    pub fn save_incremental(&mut self) -> Vec<u8> {
+        self.doc.save_incremental()
+    }
+
+    /// The current heads (hashes of the latest changes).
+    pub fn heads(&mut self) -> Vec<ChangeHash> {
+        self.doc.get_heads()
+    }
+
+    /// Every change after `heads`, each encoded on its own (empty when
+    /// there is none).
+    pub fn changes_since(&mut self, heads: &[ChangeHash]) -> Vec<Vec<u8>> {
+        self.doc
+            .get_changes(heads)
+            .into_iter()
+            .map(|mut change| change.bytes().into_owned())
+            .collect()
+    }
+
+    /// Applies changes from another copy of this record. Each must parse
+    /// strictly; they are applied to a fork and validated first: on any
+    /// error nothing changes. Changes already here are ignored.
+    pub fn apply_changes(&mut self, changes: &[Vec<u8>]) -> Result<(), RecordError> {
+        let parsed = changes
+            .iter()
+            .map(|bytes| {
+                Change::from_bytes(bytes.clone()).map_err(|e| RecordError::Malformed(e.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut fork = self.doc.fork();
+        fork.apply_changes(parsed)?;
+        if !fork.get_missing_deps(&[]).is_empty() {
+            return Err(RecordError::MissingHistory);
+        }
+        let meta = validate(&fork)?;
+        for (what, same) in [
+            ("id", meta.id == self.meta.id),
+            ("kind", meta.kind == self.meta.kind),
+            ("person", meta.person_id == self.meta.person_id),
+        ] {
+            if !same {
+                return Err(RecordError::IdentityChanged(what));
+            }
+        }
+        let actor = self.doc.get_actor().clone();
+        self.doc = fork.with_actor(actor);
+        self.meta = meta;
+        Ok(())
+    }
+
+    /// Runs `work` as one change: committed with `edit`'s time and user if
+    /// it succeeds, rolled back entirely (document and metadata) if not.
+    fn change(
+        &mut self,
+        edit: &Edit,
+        work: impl FnOnce(&mut Self) -> Result<(), RecordError>,
+    ) -> Result<(), RecordError> {
+        match work(self) {
+            Ok(()) => {
+                commit(&mut self.doc, edit);
+                Ok(())
+            }
+            Err(error) => {
+                self.doc.rollback();
+                self.meta = validate(&self.doc)?;
+                Err(error)
+            }
+        }
+    }
+
+    fn ensure_editable(&self) -> Result<(), RecordError> {
+        match self.meta.status {
+            Status::Draft => Ok(()),
+            locked => Err(RecordError::Locked(locked)),
+        }
+    }
+
+    fn fields_obj(&self) -> Result<ObjId, RecordError> {
+        match self.doc.get(ROOT, "fields")? {
+            Some((Value::Object(ObjType::Map), id)) => Ok(id),
+            _ => Err(RecordError::BadMeta {
+                field: "fields",
+                expected: "a map",
+            }),
+        }
+    }
+
+    fn text_obj(&self, name: &str) -> Result<ObjId, RecordError> {
+        let field = field_spec(self.meta.kind.spec(), name)?;
+        if field.ty != FieldType::Narrative {
+            return Err(invalid(
+                name,
+                format!("is a {}, not narrative text", field.ty.describe()),
+            ));
+        }
+        match self.doc.get(self.fields_obj()?, field.name)? {
+            Some((Value::Object(ObjType::Text), id)) => Ok(id),
+            _ => Err(invalid(name, "is not a text object".into())),
+        }
+    }
+
+    fn put_field(
+        &mut self,
+        name: &str,
+        value: &FieldValue,
+        edit: &Edit,
+    ) -> Result<(), RecordError> {
+        let field = field_spec(self.meta.kind.spec(), name)?;
+        value
+            .check(&field.ty)
+            .map_err(|reason| invalid(name, reason))?;
+        let fields = self.fields_obj()?;
+        self.doc.put(&fields, field.name, value.to_scalar())?;
+        self.touch(edit)
+    }
+
+    fn splice(
+        &mut self,
+        name: &str,
+        pos: usize,
+        delete: usize,
+        insert: &str,
+        edit: &Edit,
+    ) -> Result<(), RecordError> {
+        let obj = self.text_obj(name)?;
+        let len = self.doc.length(&obj);
+        if pos > len || delete > len - pos {
+            return Err(RecordError::OutOfRange {
+                field: name.into(),
+                pos,
+                delete,
+                len,
+            });
+        }
+        check_narrative_len(name, len - delete + insert.chars().count())?;
+        self.doc.splice_text(&obj, pos, delete as isize, insert)?;
+        self.touch(edit)
+    }
+
+    fn touch(&mut self, edit: &Edit) -> Result<(), RecordError> {
+        let meta = self.meta_obj()?;
+        self.doc.put(&meta, "updated_at", ts(edit.at))?;
+        self.meta.updated_at = edit.at;
+        Ok(())
+    }
+
+    fn set_status(&mut self, status: Status, edit: &Edit) -> Result<(), RecordError> {
+        let meta = self.meta_obj()?;
+        self.doc.put(&meta, "status", status.as_str())?;
+        self.meta.status = status;
+        self.touch(edit)
+    }
+
+    fn meta_obj(&self) -> Result<ObjId, RecordError> {
+        match self.doc.get(ROOT, "meta")? {
+            Some((Value::Object(ObjType::Map), id)) => Ok(id),
+            _ => Err(RecordError::BadMeta {
+                field: "meta",
+                expected: "a map",
+            }),
+        }
+    }
+}
+
+/// One change inside an [`Record::amend`].
+#[derive(Debug, Clone)]
+pub enum Amendment<'a> {
+    /// Set a scalar field.
+    Set(&'a str, FieldValue),
+    /// Replace a narrative field's text.
+    ReplaceText(&'a str, &'a str),
+}
+
+fn invalid(field: &str, reason: String) -> RecordError {
+    RecordError::InvalidValue {
+        field: field.to_owned(),
+        reason,
+    }
+}
+
+fn check_narrative_len(field: &str, chars: usize) -> Result<(), RecordError> {
+    if chars > value::MAX_NARRATIVE_CHARS {
+        return Err(invalid(
+            field,
+            format!("longer than {} characters", value::MAX_NARRATIVE_CHARS),
+        ));
+    }
+    Ok(())
+}
+
+fn field_spec(
+    spec: &'static KindSpec,
+    name: &str,
+) -> Result<&'static schema::FieldSpec, RecordError> {
+    spec.field(name).ok_or_else(|| RecordError::UnknownField {
+        kind: spec.kind,
+        field: name.to_owned(),
+    })
+}
+
+fn get_str(doc: &AutoCommit, obj: &ObjId, key: &str) -> Option<String> {
+    match doc.get(obj, key).ok()?? {
+        (Value::Scalar(s), _) => match s.as_ref() {
+            ScalarValue::Str(s) => Some(s.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn get_ts(doc: &AutoCommit, obj: &ObjId, key: &str) -> Option<DateTime<Utc>> {
+    match doc.get(obj, key).ok()?? {
+        (Value::Scalar(s), _) => match s.as_ref() {
+            ScalarValue::Timestamp(ms) => DateTime::from_timestamp_millis(*ms),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Checks a whole document against its kind's schema and reads its metadata.
+fn validate(doc: &AutoCommit) -> Result<Meta, RecordError> {
+    let meta_obj = match doc.get(ROOT, "meta")? {
+        Some((Value::Object(ObjType::Map), id)) => id,
+        _ => {
+            return Err(RecordError::BadMeta {
+                field: "meta",
+                expected: "a map",
+            });
+        }
+    };
+    let text = |field: &'static str| {
+        get_str(doc, &meta_obj, field)
+            .filter(|s| !s.is_empty())
+            .ok_or(RecordError::BadMeta {
+                field,
+                expected: "a non-empty string",
+            })
+    };
+    let time = |field: &'static str| {
+        get_ts(doc, &meta_obj, field).ok_or(RecordError::BadMeta {
+            field,
+            expected: "a timestamp",
+        })
+    };
+    let kind_name = text("kind")?;
+    let kind = kind_name
+        .parse::<RecordKind>()
+        .map_err(RecordError::UnknownKind)?;
+    let status = text("status")?
+        .parse::<Status>()
+        .map_err(|_| RecordError::BadMeta {
+            field: "status",
+            expected: "draft, finalised or amended",
+        })?;
+    let meta = Meta {
+        id: text("id")?,
+        kind,
+        person_id: text("person_id")?,
+        author: text("author")?,
+        device: text("device")?,
+        created_at: time("created_at")?,
+        updated_at: time("updated_at")?,
+        status,
+    };
+    let fields = match doc.get(ROOT, "fields")? {
+        Some((Value::Object(ObjType::Map), id)) => id,
+        _ => {
+            return Err(RecordError::BadMeta {
+                field: "fields",
+                expected: "a map",
+            });
+        }
+    };
+    let spec = kind.spec();
+    for key in doc.keys(&fields) {
+        let field = field_spec(spec, &key)?;
+        let ok = match (doc.get(&fields, key.as_str())?, field.ty) {
+            (Some((Value::Object(ObjType::Text), id)), FieldType::Narrative) => {
+                doc.length(&id) <= value::MAX_NARRATIVE_CHARS
+            }
+            (Some((Value::Scalar(s), _)), ty) if ty != FieldType::Narrative => {
+                FieldValue::from_scalar(&ty, &s).is_some()
+            }
+            _ => false,
+        };
+        if !ok {
+            return Err(invalid(
+                &key,
+                format!("does not hold a valid {}", field.ty.describe()),
+            ));
+        }
+    }
+    for field in spec.fields.iter().filter(|f| f.required) {
+        if doc.get(&fields, field.name)?.is_none() {
+            return Err(RecordError::MissingField {
+                kind,
+                field: field.name,
+            });
+        }
+    }
+    Ok(meta)
+}
+
+#[cfg(test)]
+mod tests;

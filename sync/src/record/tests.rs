@@ -1,0 +1,277 @@
+use super::*;
+use chrono::TimeZone;
+
+fn at(minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 4, 1, 9, minute, 0).unwrap()
+}
+
+fn edit(by: &str, minute: u32) -> Edit {
+    Edit {
+        by: by.into(),
+        at: at(minute),
+    }
+}
+
+fn date(s: &str) -> FieldValue {
+    FieldValue::Date(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap())
+}
+
+fn interview() -> Record {
+    let new = NewRecord {
+        id: new_record_id(at(0), [7; 10]),
+        kind: RecordKind::WardInterview,
+        person_id: "person-1".into(),
+        device: "tablet-a".into(),
+        fields: vec![
+            ("occurred_on".into(), date("2026-04-01")),
+            ("place".into(), FieldValue::Str("ward".into())),
+            (
+                "interview_type".into(),
+                FieldValue::Str("first_joint".into()),
+            ),
+        ],
+    };
+    Record::create(new, &edit("u-spec", 0), b"actor-a").unwrap()
+}
+
+#[test]
+fn creates_a_valid_record_that_survives_save_and_load() {
+    let mut record = interview();
+    record
+        .splice_text("situation", 0, 0, "病棟で面会。", &edit("u-spec", 1))
+        .unwrap();
+    record
+        .set("duration_minutes", FieldValue::Int(45), &edit("u-spec", 2))
+        .unwrap();
+    let bytes = record.save();
+    let loaded = Record::load(&bytes, b"actor-b").unwrap();
+    assert_eq!(loaded.meta().kind, RecordKind::WardInterview);
+    assert_eq!(loaded.meta().author, "u-spec");
+    assert_eq!(loaded.meta().status, Status::Draft);
+    assert_eq!(loaded.meta().updated_at, at(2));
+    assert_eq!(loaded.text("situation").unwrap(), "病棟で面会。");
+    assert_eq!(
+        loaded.get("duration_minutes").unwrap(),
+        Some(FieldValue::Int(45))
+    );
+    assert_eq!(loaded.get("occurred_on").unwrap(), Some(date("2026-04-01")));
+    assert!(
+        uuid::Uuid::parse_str(&loaded.meta().id)
+            .unwrap()
+            .get_version_num()
+            == 7
+    );
+}
+
+#[test]
+fn rejects_missing_required_fields_and_bad_values() {
+    let new = NewRecord {
+        id: "r1".into(),
+        kind: RecordKind::HomeVisit,
+        person_id: "p".into(),
+        device: "d".into(),
+        fields: vec![("visit_kind".into(), FieldValue::Str("nursing".into()))],
+    };
+    assert_eq!(
+        Record::create(new.clone(), &edit("u", 0), b"a").unwrap_err(),
+        RecordError::MissingField {
+            kind: RecordKind::HomeVisit,
+            field: "occurred_on"
+        }
+    );
+    let mut bad = new.clone();
+    bad.fields.push(("occurred_on".into(), date("2026-04-01")));
+    bad.fields.push(("gaf".into(), FieldValue::Int(101)));
+    assert!(
+        matches!(Record::create(bad, &edit("u", 0), b"a"), Err(RecordError::InvalidValue { field, .. }) if field == "gaf")
+    );
+    let mut unknown = new;
+    unknown
+        .fields
+        .push(("diagnosis".into(), FieldValue::Str("x".into())));
+    assert!(matches!(
+        Record::create(unknown, &edit("u", 0), b"a"),
+        Err(RecordError::UnknownField { .. })
+    ));
+
+    let mut record = interview();
+    let before = record.save();
+    assert!(
+        record
+            .set("place", FieldValue::Str("moon".into()), &edit("u", 1))
+            .is_err()
+    );
+    assert!(
+        record
+            .set("situation", FieldValue::Str("x".into()), &edit("u", 1))
+            .is_err()
+    );
+    assert!(
+        record
+            .splice_text("situation", 5, 0, "x", &edit("u", 1))
+            .is_err()
+    );
+    assert!(record.clear("place", &edit("u", 1)).is_err());
+    assert_eq!(record.save(), before, "failed edits change nothing");
+}
+
+#[test]
+fn concurrent_narrative_edits_merge_and_scalars_converge() {
+    let mut a = interview();
+    a.replace_text("situation", "本人は退院に前向き。", &edit("u-spec", 1))
+        .unwrap();
+    let base = a.save();
+    let mut b = Record::load(&base, b"actor-b").unwrap();
+    let heads = a.heads();
+
+    a.splice_text("situation", 0, 0, "【午前】", &edit("u-spec", 2))
+        .unwrap();
+    a.set("duration_minutes", FieldValue::Int(30), &edit("u-spec", 2))
+        .unwrap();
+    b.splice_text("situation", 10, 0, "家族も同意。", &edit("u-cw", 3))
+        .unwrap();
+    b.set("duration_minutes", FieldValue::Int(40), &edit("u-cw", 3))
+        .unwrap();
+
+    let from_a = a.changes_since(&heads);
+    let from_b = b.changes_since(&heads);
+    a.apply_changes(&from_b).unwrap();
+    b.apply_changes(&from_a).unwrap();
+    assert_eq!(
+        a.text("situation").unwrap(),
+        "【午前】本人は退院に前向き。家族も同意。"
+    );
+    assert_eq!(a.text("situation").unwrap(), b.text("situation").unwrap());
+    assert_eq!(
+        a.get("duration_minutes").unwrap(),
+        b.get("duration_minutes").unwrap()
+    );
+    assert_eq!(a.heads(), b.heads());
+    // Applying the same changes again is harmless.
+    a.apply_changes(&from_b).unwrap();
+    assert_eq!(a.text("situation").unwrap(), b.text("situation").unwrap());
+}
+
+#[test]
+fn finalised_records_change_only_by_amendment_with_a_reason() {
+    let mut record = interview();
+    record
+        .replace_text("assessment", "服薬は安定。", &edit("u-spec", 1))
+        .unwrap();
+    record.finalise(&edit("u-spec", 2)).unwrap();
+    assert_eq!(
+        record.replace_text("assessment", "変更", &edit("u-spec", 3)),
+        Err(RecordError::Locked(Status::Finalised))
+    );
+    assert_eq!(
+        record.amend(
+            " ",
+            &edit("u-spec", 3),
+            &[Amendment::ReplaceText("assessment", "x")]
+        ),
+        Err(RecordError::NoReason)
+    );
+    let heads = record.heads();
+    let failed = record.amend(
+        "typo",
+        &edit("u-spec", 3),
+        &[
+            Amendment::ReplaceText("assessment", "服薬は概ね安定。"),
+            Amendment::Set("gaf_typo", FieldValue::Int(1)),
+        ],
+    );
+    assert!(failed.is_err());
+    assert_eq!(record.heads(), heads, "a failed amendment leaves no trace");
+    assert_eq!(record.text("assessment").unwrap(), "服薬は安定。");
+
+    record
+        .amend(
+            "聞き取りの補足",
+            &edit("u-spec", 4),
+            &[Amendment::ReplaceText("assessment", "服薬は概ね安定。")],
+        )
+        .unwrap();
+    assert_eq!(record.meta().status, Status::Amended);
+    assert_eq!(record.text("assessment").unwrap(), "服薬は概ね安定。");
+    assert_eq!(
+        record.amendments().unwrap(),
+        vec![(at(4), "u-spec".into(), "聞き取りの補足".into())]
+    );
+    let reloaded = Record::load(&record.save(), b"z").unwrap();
+    assert_eq!(reloaded.meta().status, Status::Amended);
+}
+
+#[test]
+fn invalid_incoming_changes_are_rejected_whole() {
+    let mut good = interview();
+    let heads = good.heads();
+    let base = good.save();
+
+    // A peer writes a field that the schema forbids, using raw automerge.
+    let mut raw = AutoCommit::load(&base)
+        .unwrap()
+        .with_actor(ActorId::from(b"evil".as_slice()));
+    let fields = match raw.get(ROOT, "fields").unwrap() {
+        Some((Value::Object(ObjType::Map), id)) => id,
+        _ => unreachable!(),
+    };
+    raw.put(&fields, "gaf", 5).unwrap();
+    raw.put(&fields, "place", 12).unwrap();
+    raw.commit();
+    let evil: Vec<Vec<u8>> = raw
+        .get_changes(&heads)
+        .into_iter()
+        .map(|mut c| c.bytes().into_owned())
+        .collect();
+    assert!(matches!(
+        good.apply_changes(&evil),
+        Err(RecordError::UnknownField { .. } | RecordError::InvalidValue { .. })
+    ));
+    assert_eq!(good.heads(), heads, "nothing was applied");
+
+    // Changes that move the record to another person are refused too.
+    let mut raw = AutoCommit::load(&base)
+        .unwrap()
+        .with_actor(ActorId::from(b"evil2".as_slice()));
+    let meta = match raw.get(ROOT, "meta").unwrap() {
+        Some((Value::Object(ObjType::Map), id)) => id,
+        _ => unreachable!(),
+    };
+    raw.put(&meta, "person_id", "someone-else").unwrap();
+    raw.commit();
+    let moved: Vec<Vec<u8>> = raw
+        .get_changes(&heads)
+        .into_iter()
+        .map(|mut c| c.bytes().into_owned())
+        .collect();
+    assert_eq!(
+        good.apply_changes(&moved),
+        Err(RecordError::IdentityChanged("person"))
+    );
+
+    assert!(matches!(
+        good.apply_changes(&[b"\x00garbage".to_vec()]),
+        Err(RecordError::Malformed(_))
+    ));
+    assert!(matches!(
+        Record::load(b"not automerge", b"a"),
+        Err(RecordError::Malformed(_))
+    ));
+    assert_eq!(good.heads(), heads);
+
+    // Changes whose history is missing are refused rather than parked.
+    let mut ahead = Record::load(&base, b"ahead").unwrap();
+    ahead
+        .set("duration_minutes", FieldValue::Int(10), &edit("u", 5))
+        .unwrap();
+    let first = ahead.heads();
+    ahead
+        .set("duration_minutes", FieldValue::Int(20), &edit("u", 6))
+        .unwrap();
+    let only_second = ahead.changes_since(&first);
+    assert_eq!(
+        good.apply_changes(&only_second),
+        Err(RecordError::MissingHistory)
+    );
+    assert_eq!(good.heads(), heads);
+}
