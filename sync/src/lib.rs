@@ -5,5 +5,7 @@
 //! the server and in a deterministic simulator.
 
 pub mod frame;
+pub mod policy;
+pub mod protocol;
 pub mod record;
 pub mod role;

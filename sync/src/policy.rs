@@ -1,0 +1,111 @@
+//! Who may read and write which record kinds: the one place the access
+//! rules live. The server enforces them on every change it accepts and
+//! every record it sends; the UI uses them to hide what cannot be done.
+//!
+//! A simplified form of `DOMAIN.md` §3.3 (the full matrix has summaries and
+//! consent scopes that later issues add). Everything is further limited to
+//! persons the user is currently assigned to.
+//!
+//! | kind           | support_specialist | peer_supporter | visiting_nurse | caseworker | coordinator | auditor |
+//! |----------------|--------------------|----------------|----------------|------------|-------------|---------|
+//! | person         | read, write        | —              | read           | read, write| read, write | —       |
+//! | ward_interview | read, write        | —              | —              | read, write| read        | —       |
+//! | outing         | read, write        | read, write    | —              | —          | read        | —       |
+//! | home_visit     | read, write        | —              | read, write    | read, write| read        | —       |
+
+use crate::record::schema::RecordKind;
+use crate::role::Role;
+
+/// What a role may do with a record kind (before the caseload check).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Access {
+    /// May receive and view it.
+    pub read: bool,
+    /// May create and change it.
+    pub write: bool,
+}
+
+const NONE: Access = Access {
+    read: false,
+    write: false,
+};
+const READ: Access = Access {
+    read: true,
+    write: false,
+};
+const FULL: Access = Access {
+    read: true,
+    write: true,
+};
+
+/// The table above.
+pub fn access(role: Role, kind: RecordKind) -> Access {
+    use RecordKind as K;
+    use Role as R;
+    match (role, kind) {
+        (R::Auditor, _) => NONE,
+        (R::SupportSpecialist, _) => FULL,
+        (R::Coordinator, K::Person) => FULL,
+        (R::Coordinator, _) => READ,
+        (R::PeerSupporter, K::Outing) => FULL,
+        (R::PeerSupporter, _) => NONE,
+        (R::VisitingNurse, K::Person) => READ,
+        (R::VisitingNurse, K::HomeVisit) => FULL,
+        (R::VisitingNurse, _) => NONE,
+        (R::Caseworker, K::Outing) => NONE,
+        (R::Caseworker, _) => FULL,
+    }
+}
+
+/// May a user with `role`, `assigned` (or not) to the record's person, read it?
+pub fn may_read(role: Role, kind: RecordKind, assigned: bool) -> bool {
+    assigned && access(role, kind).read
+}
+
+/// May they create or change it?
+pub fn may_write(role: Role, kind: RecordKind, assigned: bool) -> bool {
+    assigned && access(role, kind).write
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nobody_touches_an_unassigned_person_and_writers_can_read() {
+        for role in Role::ALL {
+            for kind in RecordKind::ALL {
+                assert!(
+                    !may_read(role, kind, false),
+                    "{role} reads {kind} unassigned"
+                );
+                assert!(
+                    !may_write(role, kind, false),
+                    "{role} writes {kind} unassigned"
+                );
+                let a = access(role, kind);
+                assert!(
+                    !a.write || a.read,
+                    "{role} may write {kind} without reading it"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn peers_see_only_outings_and_auditors_see_no_records() {
+        for kind in RecordKind::ALL {
+            assert_eq!(
+                may_read(Role::PeerSupporter, kind, true),
+                kind == RecordKind::Outing
+            );
+            assert!(!may_read(Role::Auditor, kind, true));
+        }
+        assert!(may_write(Role::VisitingNurse, RecordKind::HomeVisit, true));
+        assert!(!may_read(
+            Role::VisitingNurse,
+            RecordKind::WardInterview,
+            true
+        ));
+    }
+}

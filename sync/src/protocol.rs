@@ -1,0 +1,262 @@
+//! Sync protocol v1: the messages, and their encoding inside a [`Frame`].
+//!
+//! Client → server: `Hello` (my feed cursor), `Push` (a batch of new changes).
+//! Server → client: `Accepted` (after the batch is durably committed),
+//! `Changes` (a page of the change feed the user may read), `Purge` (drop
+//! these records), `Error` (then the server closes the connection).
+//!
+//! The body is postcard (compact, serde-based, no_std-friendly); the frame
+//! kind says which direction the message travels, so a message can never
+//! be mistaken for one of the other side's.
+
+use crate::frame::{Frame, FrameError};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// Frame kind of messages from a device.
+pub const FROM_CLIENT: u8 = 1;
+/// Frame kind of messages from the server.
+pub const FROM_SERVER: u8 = 2;
+
+/// One record's changes, each encoded on its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocChanges {
+    /// The record id.
+    pub id: String,
+    /// automerge changes in any order; duplicates are harmless.
+    pub changes: Vec<Vec<u8>>,
+}
+
+/// What a device says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClientMessage {
+    /// Start or resume: send me the feed after `cursor`.
+    Hello {
+        /// The last feed position this device has stored (0 = nothing).
+        cursor: u64,
+    },
+    /// New local changes. The server answers with one `Accepted` per batch.
+    Push {
+        /// Chosen by the device; echoed in `Accepted`.
+        batch: u64,
+        /// The records and their changes.
+        docs: Vec<DocChanges>,
+    },
+}
+
+/// Why one record of a push was not stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Rejection {
+    /// The user may not write this record (role or caseload).
+    Forbidden,
+    /// The changes do not make a valid record.
+    Invalid(String),
+    /// The changes depend on history the server does not have.
+    MissingHistory,
+}
+
+/// The fate of one record in a push.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DocOutcome {
+    /// Durably stored (or already there).
+    Stored {
+        /// The record id.
+        id: String,
+    },
+    /// Not stored; the device keeps the changes and shows why.
+    Rejected {
+        /// The record id.
+        id: String,
+        /// Why.
+        reason: Rejection,
+    },
+}
+
+/// Why the server ends a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ErrorCode {
+    /// A frame or message could not be read.
+    Malformed,
+    /// The frame's protocol version is not spoken here.
+    UnsupportedVersion,
+    /// A frame over the size limit.
+    TooLarge,
+    /// A message that makes no sense now (e.g. `Push` before `Hello`).
+    UnexpectedMessage,
+    /// The device token is unknown, expired or revoked.
+    Unauthorized,
+    /// The server failed; retry later.
+    Internal,
+}
+
+/// What the server says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ServerMessage {
+    /// A push's results, sent only after they were committed.
+    Accepted {
+        /// The batch number from `Push`.
+        batch: u64,
+        /// One outcome per record of the batch.
+        results: Vec<DocOutcome>,
+    },
+    /// A page of the feed: the records changed after the device's cursor.
+    Changes {
+        /// Store this cursor once the page is applied.
+        cursor: u64,
+        /// The records and their changes.
+        docs: Vec<DocChanges>,
+        /// No more pages wait right now.
+        caught_up: bool,
+    },
+    /// Delete these records from the device (assignment ended, consent withdrawn).
+    Purge {
+        /// Record ids.
+        ids: Vec<String>,
+    },
+    /// The connection is closed after this.
+    Error {
+        /// What kind of failure.
+        code: ErrorCode,
+        /// For people, not for code.
+        message: String,
+    },
+}
+
+/// Why a message could not be encoded or decoded.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ProtocolError {
+    /// The envelope was bad.
+    #[error(transparent)]
+    Frame(#[from] FrameError),
+    /// The frame came from the wrong side.
+    #[error("frame kind {found} where {expected} was expected")]
+    WrongDirection {
+        /// Kind expected.
+        expected: u8,
+        /// Kind found.
+        found: u8,
+    },
+    /// The body is not a message.
+    #[error("malformed message body: {0}")]
+    Body(String),
+}
+
+impl ProtocolError {
+    /// The error code to send back for this failure.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ProtocolError::Frame(FrameError::UnsupportedVersion { .. }) => {
+                ErrorCode::UnsupportedVersion
+            }
+            ProtocolError::Frame(FrameError::TooLarge { .. }) => ErrorCode::TooLarge,
+            _ => ErrorCode::Malformed,
+        }
+    }
+}
+
+fn encode<T: Serialize>(kind: u8, message: &T) -> Result<Vec<u8>, ProtocolError> {
+    let body = postcard::to_allocvec(message).map_err(|e| ProtocolError::Body(e.to_string()))?;
+    Ok(Frame { kind, body: &body }.encode()?)
+}
+
+fn decode<'a, T: Deserialize<'a>>(kind: u8, bytes: &'a [u8]) -> Result<T, ProtocolError> {
+    let frame = Frame::decode(bytes)?;
+    if frame.kind != kind {
+        return Err(ProtocolError::WrongDirection {
+            expected: kind,
+            found: frame.kind,
+        });
+    }
+    match postcard::take_from_bytes(frame.body) {
+        Ok((message, [])) => Ok(message),
+        Ok((_, rest)) => Err(ProtocolError::Body(format!(
+            "{} trailing bytes",
+            rest.len()
+        ))),
+        Err(e) => Err(ProtocolError::Body(e.to_string())),
+    }
+}
+
+impl ClientMessage {
+    /// The message as one frame.
+    pub fn encode(&self) -> Result<Vec<u8>, ProtocolError> {
+        encode(FROM_CLIENT, self)
+    }
+
+    /// Reads a frame from a device.
+    pub fn decode(bytes: &[u8]) -> Result<Self, ProtocolError> {
+        decode(FROM_CLIENT, bytes)
+    }
+}
+
+impl ServerMessage {
+    /// The message as one frame.
+    pub fn encode(&self) -> Result<Vec<u8>, ProtocolError> {
+        encode(FROM_SERVER, self)
+    }
+
+    /// Reads a frame from the server.
+    pub fn decode(bytes: &[u8]) -> Result<Self, ProtocolError> {
+        decode(FROM_SERVER, bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::PROTOCOL_VERSION;
+
+    #[test]
+    fn messages_round_trip_and_directions_are_not_confused() {
+        let push = ClientMessage::Push {
+            batch: 3,
+            docs: vec![DocChanges {
+                id: "r1".into(),
+                changes: vec![vec![1, 2, 3]],
+            }],
+        };
+        let bytes = push.encode().unwrap();
+        assert_eq!(ClientMessage::decode(&bytes).unwrap(), push);
+        assert!(matches!(
+            ServerMessage::decode(&bytes),
+            Err(ProtocolError::WrongDirection { .. })
+        ));
+        let error = ServerMessage::Error {
+            code: ErrorCode::Malformed,
+            message: "x".into(),
+        };
+        assert_eq!(
+            ServerMessage::decode(&error.encode().unwrap()).unwrap(),
+            error
+        );
+    }
+
+    #[test]
+    fn garbage_gets_a_clear_error_never_a_panic() {
+        assert!(matches!(
+            ClientMessage::decode(&[PROTOCOL_VERSION, FROM_CLIENT, 0xff, 0xff]),
+            Err(ProtocolError::Body(_))
+        ));
+        let mut bytes = ClientMessage::Hello { cursor: 9 }.encode().unwrap();
+        bytes.push(0);
+        assert!(
+            matches!(ClientMessage::decode(&bytes), Err(ProtocolError::Body(_))),
+            "trailing bytes"
+        );
+        let err = ClientMessage::decode(&[9, FROM_CLIENT]).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::UnsupportedVersion);
+        // Every truncation of a valid frame is an error or a shorter valid message, never a panic.
+        let full = ClientMessage::Push {
+            batch: 1,
+            docs: vec![DocChanges {
+                id: "abc".into(),
+                changes: vec![vec![7; 40]],
+            }],
+        }
+        .encode()
+        .unwrap();
+        for cut in 0..full.len() {
+            assert!(ClientMessage::decode(&full[..cut]).is_err(), "cut at {cut}");
+        }
+    }
+}
