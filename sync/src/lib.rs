@@ -9,3 +9,4 @@ pub mod policy;
 pub mod protocol;
 pub mod record;
 pub mod role;
+pub mod session;

@@ -263,6 +263,20 @@ impl Record {
         Ok(Record { doc, meta })
     }
 
+    /// Builds a record from its complete change history (as a peer sent it),
+    /// validated like [`Record::load`].
+    pub fn from_changes(changes: &[Vec<u8>], actor: &[u8]) -> Result<Record, RecordError> {
+        let parsed = parse_changes(changes)?;
+        let mut doc = AutoCommit::new_with_encoding(TextEncoding::UnicodeCodePoint)
+            .with_actor(ActorId::from(actor));
+        doc.apply_changes(parsed)?;
+        if !doc.get_missing_deps(&[]).is_empty() {
+            return Err(RecordError::MissingHistory);
+        }
+        let meta = validate(&doc)?;
+        Ok(Record { doc, meta })
+    }
+
     /// The record's metadata.
     pub fn meta(&self) -> &Meta {
         &self.meta
@@ -448,12 +462,7 @@ impl Record {
     /// strictly; they are applied to a fork and validated first: on any
     /// error nothing changes. Changes already here are ignored.
     pub fn apply_changes(&mut self, changes: &[Vec<u8>]) -> Result<(), RecordError> {
-        let parsed = changes
-            .iter()
-            .map(|bytes| {
-                Change::from_bytes(bytes.clone()).map_err(|e| RecordError::Malformed(e.to_string()))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let parsed = parse_changes(changes)?;
         let mut fork = self.doc.fork();
         fork.apply_changes(parsed)?;
         if !fork.get_missing_deps(&[]).is_empty() {
@@ -596,6 +605,15 @@ pub enum Amendment<'a> {
     Set(&'a str, FieldValue),
     /// Replace a narrative field's text.
     ReplaceText(&'a str, &'a str),
+}
+
+fn parse_changes(changes: &[Vec<u8>]) -> Result<Vec<Change>, RecordError> {
+    changes
+        .iter()
+        .map(|bytes| {
+            Change::from_bytes(bytes.clone()).map_err(|e| RecordError::Malformed(e.to_string()))
+        })
+        .collect()
 }
 
 fn invalid(field: &str, reason: String) -> RecordError {

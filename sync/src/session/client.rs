@@ -1,0 +1,174 @@
+//! A device's side of a sync connection.
+
+use super::Output;
+use crate::protocol::{
+    ClientMessage, DocChanges, DocOutcome, ErrorCode, ProtocolError, ServerMessage,
+};
+use thiserror::Error;
+
+/// What the client session needs from the device's storage.
+pub trait ClientStore {
+    /// A storage failure.
+    type Error: std::fmt::Display;
+    /// The feed position of the last page fully stored (0 = none yet).
+    fn cursor(&mut self) -> Result<u64, Self::Error>;
+    /// Local changes the server has not acknowledged, by record.
+    fn pending(&mut self) -> Result<Vec<DocChanges>, Self::Error>;
+    /// Merges a page of remote changes and stores `cursor`, atomically.
+    fn apply_page(&mut self, docs: &[DocChanges], cursor: u64) -> Result<(), Self::Error>;
+    /// The server durably holds these outcomes of the batch `sent`: drop
+    /// stored changes from the pending queue, remember rejections.
+    fn acknowledge(
+        &mut self,
+        sent: &[DocChanges],
+        results: &[DocOutcome],
+    ) -> Result<(), Self::Error>;
+    /// Deletes these records and their pending changes from the device.
+    fn purge(&mut self, ids: &[String]) -> Result<(), Self::Error>;
+}
+
+/// Why the client session stopped.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ClientError {
+    /// The server sent something unreadable.
+    #[error("unreadable server message: {0}")]
+    Protocol(#[from] ProtocolError),
+    /// The server ended the connection with an error.
+    #[error("server error {code:?}: {message}")]
+    Server {
+        /// The error code.
+        code: ErrorCode,
+        /// The server's explanation.
+        message: String,
+    },
+    /// Local storage failed; nothing was acknowledged.
+    #[error("local storage failed: {0}")]
+    Store(String),
+    /// An `Accepted` for a batch that is not in flight.
+    #[error("acknowledgement for unknown batch {0}")]
+    UnknownBatch(u64),
+}
+
+/// One connection's state on the device.
+#[derive(Debug, Default)]
+pub struct ClientSession {
+    next_batch: u64,
+    in_flight: Option<(u64, Vec<DocChanges>)>,
+    caught_up: bool,
+    connected: bool,
+}
+
+fn store_err(error: impl std::fmt::Display) -> ClientError {
+    ClientError::Store(error.to_string())
+}
+
+impl ClientSession {
+    /// A fresh session.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The connection opened: says hello and pushes what is pending, in the
+    /// same flight so a reconnect costs one round trip.
+    pub fn on_connect<S: ClientStore>(&mut self, store: &mut S) -> Result<Output, ClientError> {
+        self.connected = true;
+        self.caught_up = false;
+        self.in_flight = None;
+        let cursor = store.cursor().map_err(store_err)?;
+        let mut out = Output {
+            frames: vec![ClientMessage::Hello { cursor }.encode()?],
+            close: false,
+        };
+        out.frames.extend(self.push_pending(store)?);
+        Ok(out)
+    }
+
+    /// The connection is gone; whatever was in flight will be sent again.
+    pub fn on_disconnect(&mut self) {
+        self.connected = false;
+        self.in_flight = None;
+        self.caught_up = false;
+    }
+
+    /// Something was saved locally: push it now if the line is free.
+    pub fn on_local_change<S: ClientStore>(
+        &mut self,
+        store: &mut S,
+    ) -> Result<Output, ClientError> {
+        Ok(Output {
+            frames: self.push_pending(store)?,
+            close: false,
+        })
+    }
+
+    /// Handles one frame from the server.
+    pub fn on_frame<S: ClientStore>(
+        &mut self,
+        frame: &[u8],
+        store: &mut S,
+    ) -> Result<Output, ClientError> {
+        match ServerMessage::decode(frame)? {
+            ServerMessage::Changes {
+                cursor,
+                docs,
+                caught_up,
+            } => {
+                store.apply_page(&docs, cursor).map_err(store_err)?;
+                self.caught_up = caught_up;
+                Ok(Output::default())
+            }
+            ServerMessage::Accepted { batch, results } => {
+                let Some((in_flight, sent)) = self.in_flight.take() else {
+                    return Err(ClientError::UnknownBatch(batch));
+                };
+                if in_flight != batch {
+                    return Err(ClientError::UnknownBatch(batch));
+                }
+                store.acknowledge(&sent, &results).map_err(store_err)?;
+                // Changes saved while that batch was in flight go out now.
+                self.on_local_change(store)
+            }
+            ServerMessage::Purge { ids } => {
+                store.purge(&ids).map_err(store_err)?;
+                Ok(Output::default())
+            }
+            ServerMessage::Error { code, message } => Err(ClientError::Server { code, message }),
+        }
+    }
+
+    /// Caught up with the feed and nothing waiting for acknowledgement.
+    pub fn is_idle(&self) -> bool {
+        self.connected && self.caught_up && self.in_flight.is_none()
+    }
+
+    /// Caught up with the server's feed.
+    pub fn is_caught_up(&self) -> bool {
+        self.caught_up
+    }
+
+    fn push_pending<S: ClientStore>(&mut self, store: &mut S) -> Result<Vec<Vec<u8>>, ClientError> {
+        if !self.connected || self.in_flight.is_some() {
+            return Ok(Vec::new());
+        }
+        let docs = store.pending().map_err(store_err)?;
+        if docs.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.next_batch += 1;
+        let batch = self.next_batch;
+        let frames = split_into_frames(batch, &docs)?;
+        self.in_flight = Some((batch, docs));
+        Ok(frames)
+    }
+}
+
+/// One `Push` frame for the batch (a later version may split big batches).
+fn split_into_frames(batch: u64, docs: &[DocChanges]) -> Result<Vec<Vec<u8>>, ClientError> {
+    Ok(vec![
+        ClientMessage::Push {
+            batch,
+            docs: docs.to_vec(),
+        }
+        .encode()?,
+    ])
+}

@@ -1,0 +1,284 @@
+//! In-memory stores for both sides: the reference implementations of the
+//! storage traits, used by unit tests and the simulator.
+
+use super::Caller;
+use super::client::ClientStore;
+use super::server::{FeedPage, RecordWrite, ServerStore};
+use crate::policy;
+use crate::protocol::{DocChanges, DocOutcome, Rejection};
+use crate::record::schema::RecordKind;
+use crate::record::{Edit, NewRecord, Record, RecordError};
+use std::collections::{BTreeMap, BTreeSet};
+use std::convert::Infallible;
+
+#[derive(Debug, Clone)]
+struct StoredRecord {
+    kind: RecordKind,
+    person_id: String,
+    snapshot: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+struct FeedEntry {
+    seq: u64,
+    record_id: String,
+    change: Vec<u8>,
+    origin_device: String,
+}
+
+/// The server's store, in memory.
+#[derive(Debug, Default)]
+pub struct MemoryServerStore {
+    records: BTreeMap<String, StoredRecord>,
+    feed: Vec<FeedEntry>,
+    assignments: BTreeSet<(String, String)>,
+}
+
+impl MemoryServerStore {
+    /// Assigns a user to a person.
+    pub fn assign(&mut self, user_id: &str, person_id: &str) {
+        self.assignments.insert((user_id.into(), person_id.into()));
+    }
+
+    /// The stored document of a record.
+    pub fn snapshot(&self, id: &str) -> Option<&[u8]> {
+        self.records.get(id).map(|r| r.snapshot.as_slice())
+    }
+
+    /// How many changes the feed holds.
+    pub fn feed_len(&self) -> usize {
+        self.feed.len()
+    }
+}
+
+impl ServerStore for MemoryServerStore {
+    type Error = Infallible;
+
+    fn load_record(&mut self, id: &str) -> Result<Option<Vec<u8>>, Infallible> {
+        Ok(self.records.get(id).map(|r| r.snapshot.clone()))
+    }
+
+    fn is_assigned(&mut self, user_id: &str, person_id: &str) -> Result<bool, Infallible> {
+        Ok(self
+            .assignments
+            .contains(&(user_id.to_owned(), person_id.to_owned())))
+    }
+
+    fn commit(&mut self, origin: &Caller, writes: &[RecordWrite]) -> Result<(), Infallible> {
+        for write in writes {
+            self.records.insert(
+                write.id.clone(),
+                StoredRecord {
+                    kind: write.kind,
+                    person_id: write.person_id.clone(),
+                    snapshot: write.snapshot.clone(),
+                },
+            );
+            for change in &write.new_changes {
+                let seq = self.feed.len() as u64 + 1;
+                self.feed.push(FeedEntry {
+                    seq,
+                    record_id: write.id.clone(),
+                    change: change.clone(),
+                    origin_device: origin.device_id.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn feed_after(
+        &mut self,
+        caller: &Caller,
+        after: u64,
+        max_bytes: usize,
+    ) -> Result<FeedPage, Infallible> {
+        let mut page = FeedPage {
+            docs: Vec::new(),
+            cursor: after,
+            caught_up: true,
+        };
+        let mut bytes = 0;
+        for entry in self.feed.iter().filter(|e| e.seq > after) {
+            if bytes >= max_bytes {
+                page.caught_up = false;
+                break;
+            }
+            page.cursor = entry.seq;
+            if after != 0 && entry.origin_device == caller.device_id {
+                continue;
+            }
+            let record = &self.records[&entry.record_id];
+            let assigned = self
+                .assignments
+                .contains(&(caller.user_id.clone(), record.person_id.clone()));
+            if !policy::may_read(caller.role, record.kind, assigned) {
+                continue;
+            }
+            bytes += entry.change.len();
+            match page.docs.iter_mut().find(|d| d.id == entry.record_id) {
+                Some(doc) => doc.changes.push(entry.change.clone()),
+                None => page.docs.push(DocChanges {
+                    id: entry.record_id.clone(),
+                    changes: vec![entry.change.clone()],
+                }),
+            }
+        }
+        Ok(page)
+    }
+}
+
+/// A device's store, in memory.
+#[derive(Debug)]
+pub struct MemoryClientStore {
+    actor: Vec<u8>,
+    records: BTreeMap<String, Record>,
+    pending: BTreeMap<String, Vec<Vec<u8>>>,
+    rejected: BTreeMap<String, Rejection>,
+    cursor: u64,
+}
+
+impl MemoryClientStore {
+    /// An empty device whose edits use automerge actor `actor`.
+    pub fn new(actor: &[u8]) -> Self {
+        MemoryClientStore {
+            actor: actor.to_vec(),
+            records: BTreeMap::new(),
+            pending: BTreeMap::new(),
+            rejected: BTreeMap::new(),
+            cursor: 0,
+        }
+    }
+
+    /// Creates a record locally; its changes wait to be pushed.
+    pub fn create(&mut self, new: NewRecord, edit: &Edit) -> Result<String, RecordError> {
+        let mut record = Record::create(new, edit, &self.actor)?;
+        let id = record.meta().id.clone();
+        self.pending
+            .entry(id.clone())
+            .or_default()
+            .extend(record.changes_since(&[]));
+        self.records.insert(id.clone(), record);
+        Ok(id)
+    }
+
+    /// Edits a record locally; the new changes wait to be pushed.
+    pub fn edit(
+        &mut self,
+        id: &str,
+        work: impl FnOnce(&mut Record) -> Result<(), RecordError>,
+    ) -> Result<(), RecordError> {
+        let record = self
+            .records
+            .get_mut(id)
+            .ok_or_else(|| RecordError::InvalidValue {
+                field: "id".into(),
+                reason: format!("no record {id}"),
+            })?;
+        let before = record.heads();
+        work(record)?;
+        let changes = record.changes_since(&before);
+        if !changes.is_empty() {
+            self.pending
+                .entry(id.to_owned())
+                .or_default()
+                .extend(changes);
+        }
+        Ok(())
+    }
+
+    /// A record held on this device.
+    pub fn record(&self, id: &str) -> Option<&Record> {
+        self.records.get(id)
+    }
+
+    /// Mutable access for reads that need it (heads, saving).
+    pub fn record_mut(&mut self, id: &str) -> Option<&mut Record> {
+        self.records.get_mut(id)
+    }
+
+    /// Ids of every record on the device.
+    pub fn ids(&self) -> impl Iterator<Item = &String> {
+        self.records.keys()
+    }
+
+    /// How many local changes wait for the server's acknowledgement
+    /// (rejected ones included: they are kept, never dropped).
+    pub fn waiting(&self) -> usize {
+        self.pending.values().map(Vec::len).sum()
+    }
+
+    /// Records the server refused, and why.
+    pub fn rejected(&self) -> &BTreeMap<String, Rejection> {
+        &self.rejected
+    }
+}
+
+impl ClientStore for MemoryClientStore {
+    type Error = RecordError;
+
+    fn cursor(&mut self) -> Result<u64, RecordError> {
+        Ok(self.cursor)
+    }
+
+    fn pending(&mut self) -> Result<Vec<DocChanges>, RecordError> {
+        Ok(self
+            .pending
+            .iter()
+            .filter(|(id, changes)| !changes.is_empty() && !self.rejected.contains_key(*id))
+            .map(|(id, changes)| DocChanges {
+                id: id.clone(),
+                changes: changes.clone(),
+            })
+            .collect())
+    }
+
+    fn apply_page(&mut self, docs: &[DocChanges], cursor: u64) -> Result<(), RecordError> {
+        for doc in docs {
+            match self.records.get_mut(&doc.id) {
+                Some(record) => record.apply_changes(&doc.changes)?,
+                None => {
+                    let record = Record::from_changes(&doc.changes, &self.actor)?;
+                    self.records.insert(doc.id.clone(), record);
+                }
+            }
+        }
+        self.cursor = cursor;
+        Ok(())
+    }
+
+    fn acknowledge(
+        &mut self,
+        sent: &[DocChanges],
+        results: &[DocOutcome],
+    ) -> Result<(), RecordError> {
+        for result in results {
+            match result {
+                DocOutcome::Stored { id } => {
+                    let Some(doc) = sent.iter().find(|d| &d.id == id) else {
+                        continue;
+                    };
+                    if let Some(pending) = self.pending.get_mut(id) {
+                        pending.retain(|change| !doc.changes.contains(change));
+                        if pending.is_empty() {
+                            self.pending.remove(id);
+                        }
+                    }
+                }
+                DocOutcome::Rejected { id, reason } => {
+                    self.rejected.insert(id.clone(), reason.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn purge(&mut self, ids: &[String]) -> Result<(), RecordError> {
+        for id in ids {
+            self.records.remove(id);
+            self.pending.remove(id);
+            self.rejected.remove(id);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,267 @@
+//! The sessions end to end over an in-memory "network".
+
+use super::client::ClientSession;
+use super::memory::{MemoryClientStore, MemoryServerStore};
+use super::server::ServerSession;
+use super::{Caller, Output};
+use crate::protocol::{ClientMessage, ErrorCode, Rejection, ServerMessage};
+use crate::record::schema::RecordKind;
+use crate::record::{Edit, FieldValue, NewRecord, new_record_id};
+use crate::role::Role;
+use chrono::{DateTime, TimeZone, Utc};
+
+struct Device {
+    caller: Caller,
+    store: MemoryClientStore,
+    client: ClientSession,
+    server: Option<ServerSession>,
+}
+
+impl Device {
+    fn new(user: &str, role: Role, device: &str) -> Self {
+        Device {
+            caller: Caller {
+                user_id: user.into(),
+                role,
+                device_id: device.into(),
+            },
+            store: MemoryClientStore::new(device.as_bytes()),
+            client: ClientSession::new(),
+            server: None,
+        }
+    }
+
+    /// Connects and exchanges frames until both sides are quiet; returns
+    /// the number of round trips (client flights answered by the server).
+    fn sync(&mut self, server: &mut MemoryServerStore) -> usize {
+        let mut session = ServerSession::new(self.caller.clone());
+        let mut to_server = self.client.on_connect(&mut self.store).unwrap().frames;
+        let mut round_trips = 0;
+        while !to_server.is_empty() {
+            round_trips += 1;
+            let mut to_client = Vec::new();
+            for frame in to_server.drain(..) {
+                let Output { frames, close } = session.on_frame(&frame, server);
+                assert!(
+                    !close,
+                    "server closed: {:?}",
+                    frames
+                        .iter()
+                        .map(|f| ServerMessage::decode(f))
+                        .collect::<Vec<_>>()
+                );
+                to_client.extend(frames);
+            }
+            for frame in to_client {
+                to_server.extend(
+                    self.client
+                        .on_frame(&frame, &mut self.store)
+                        .unwrap()
+                        .frames,
+                );
+            }
+        }
+        assert!(self.client.is_idle());
+        self.server = Some(session);
+        round_trips
+    }
+
+    fn text(&self, id: &str, field: &str) -> String {
+        self.store.record(id).unwrap().text(field).unwrap()
+    }
+}
+
+fn at(minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 5, 1, 10, minute, 0).unwrap()
+}
+
+fn interview(device: &mut Device, person: &str, minute: u32) -> String {
+    let new = NewRecord {
+        id: new_record_id(at(minute), [minute as u8; 10]),
+        kind: RecordKind::WardInterview,
+        person_id: person.into(),
+        device: device.caller.device_id.clone(),
+        fields: vec![
+            (
+                "occurred_on".into(),
+                FieldValue::Date(at(minute).date_naive()),
+            ),
+            ("place".into(), FieldValue::Str("ward".into())),
+            ("interview_type".into(), FieldValue::Str("continued".into())),
+        ],
+    };
+    let edit = Edit {
+        by: device.caller.user_id.clone(),
+        at: at(minute),
+    };
+    device.store.create(new, &edit).unwrap()
+}
+
+fn edit_by(device: &Device, minute: u32) -> Edit {
+    Edit {
+        by: device.caller.user_id.clone(),
+        at: at(minute),
+    }
+}
+
+fn setup() -> (MemoryServerStore, Device, Device, Device, Device) {
+    let mut server = MemoryServerStore::default();
+    for user in ["spec", "cw", "peer"] {
+        server.assign(user, "p1");
+    }
+    server.assign("other-spec", "p2");
+    (
+        server,
+        Device::new("spec", Role::SupportSpecialist, "tab-spec"),
+        Device::new("cw", Role::Caseworker, "tab-cw"),
+        Device::new("peer", Role::PeerSupporter, "tab-peer"),
+        Device::new("other-spec", Role::SupportSpecialist, "tab-other"),
+    )
+}
+
+#[test]
+fn offline_notes_reach_entitled_devices_and_concurrent_edits_converge() {
+    let (mut server, mut spec, mut cw, mut peer, mut other) = setup();
+    let id = interview(&mut spec, "p1", 0);
+    let e = edit_by(&spec, 1);
+    spec.store
+        .edit(&id, |r| r.replace_text("situation", "本人と面会した。", &e))
+        .unwrap();
+    assert_eq!(spec.store.waiting(), 2, "two local changes wait");
+
+    assert_eq!(
+        spec.sync(&mut server),
+        1,
+        "hello + push answered in one round trip"
+    );
+    assert_eq!(
+        spec.store.waiting(),
+        0,
+        "acknowledged after the server committed"
+    );
+    assert_eq!(cw.sync(&mut server), 1);
+    assert_eq!(cw.text(&id, "situation"), "本人と面会した。");
+
+    // Both edit the same narrative offline, in different places.
+    let e = edit_by(&spec, 2);
+    spec.store
+        .edit(&id, |r| r.splice_text("situation", 0, 0, "午前、", &e))
+        .unwrap();
+    let e = edit_by(&cw, 3);
+    cw.store
+        .edit(&id, |r| {
+            r.splice_text("situation", 8, 0, "退院の希望あり。", &e)
+        })
+        .unwrap();
+    spec.sync(&mut server);
+    cw.sync(&mut server);
+    spec.sync(&mut server);
+    assert_eq!(
+        spec.text(&id, "situation"),
+        "午前、本人と面会した。退院の希望あり。"
+    );
+    assert_eq!(spec.text(&id, "situation"), cw.text(&id, "situation"));
+    let server_doc = crate::record::Record::load(server.snapshot(&id).unwrap(), b"check").unwrap();
+    assert_eq!(
+        server_doc.text("situation").unwrap(),
+        spec.text(&id, "situation")
+    );
+
+    // Need-to-know: the peer and the unassigned specialist get nothing.
+    peer.sync(&mut server);
+    other.sync(&mut server);
+    assert_eq!(peer.store.ids().count(), 0);
+    assert_eq!(other.store.ids().count(), 0);
+
+    // Nothing new: one round trip, and nothing but the empty feed page comes back.
+    assert_eq!(spec.sync(&mut server), 1);
+}
+
+#[test]
+fn forbidden_writes_are_rejected_but_kept_on_the_device() {
+    let (mut server, _spec, _cw, mut peer, mut other) = setup();
+    let id = interview(&mut peer, "p1", 0);
+    peer.sync(&mut server);
+    assert_eq!(peer.store.rejected().get(&id), Some(&Rejection::Forbidden));
+    assert_eq!(peer.store.waiting(), 1, "the note is not lost");
+    assert!(server.snapshot(&id).is_none());
+
+    let id = interview(&mut other, "p1", 1);
+    other.sync(&mut server);
+    assert_eq!(
+        other.store.rejected().get(&id),
+        Some(&Rejection::Forbidden),
+        "not on the caseload"
+    );
+    assert_eq!(server.feed_len(), 0);
+}
+
+#[test]
+fn a_lost_acknowledgement_is_resent_without_duplicating_anything() {
+    let (mut server, mut spec, mut cw, _peer, _other) = setup();
+    let id = interview(&mut spec, "p1", 0);
+    let mut session = ServerSession::new(spec.caller.clone());
+    for frame in spec.client.on_connect(&mut spec.store).unwrap().frames {
+        session.on_frame(&frame, &mut server); // answers are lost
+    }
+    spec.client.on_disconnect();
+    assert_eq!(server.feed_len(), 1, "committed before the connection died");
+    assert_eq!(
+        spec.store.waiting(),
+        1,
+        "not acknowledged, so still waiting"
+    );
+
+    spec.sync(&mut server);
+    assert_eq!(spec.store.waiting(), 0);
+    assert_eq!(server.feed_len(), 1, "the re-push added nothing");
+    cw.sync(&mut server);
+    assert!(cw.store.record(&id).is_some());
+}
+
+#[test]
+fn bad_frames_get_an_error_and_change_nothing() {
+    let (mut server, spec, _cw, _peer, _other) = setup();
+    let mut session = ServerSession::new(spec.caller.clone());
+    let push = ClientMessage::Push {
+        batch: 1,
+        docs: vec![],
+    }
+    .encode()
+    .unwrap();
+    for (frame, code) in [
+        (push.clone(), ErrorCode::UnexpectedMessage),
+        (vec![0xff, 1, 2], ErrorCode::UnsupportedVersion),
+        (vec![], ErrorCode::Malformed),
+        (
+            ServerMessage::Purge { ids: vec![] }.encode().unwrap(),
+            ErrorCode::Malformed,
+        ),
+    ] {
+        let out = session.on_frame(&frame, &mut server);
+        assert!(out.close);
+        match ServerMessage::decode(&out.frames[0]).unwrap() {
+            ServerMessage::Error { code: got, .. } => assert_eq!(got, code),
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+    // A push of garbage changes is a per-record rejection, not a crash.
+    session.on_frame(
+        &ClientMessage::Hello { cursor: 0 }.encode().unwrap(),
+        &mut server,
+    );
+    let bad = ClientMessage::Push {
+        batch: 1,
+        docs: vec![crate::protocol::DocChanges {
+            id: "x".into(),
+            changes: vec![vec![1, 2, 3]],
+        }],
+    };
+    let out = session.on_frame(&bad.encode().unwrap(), &mut server);
+    assert!(!out.close);
+    assert!(matches!(
+        ServerMessage::decode(&out.frames[0]).unwrap(),
+        ServerMessage::Accepted { results, .. } if matches!(&results[0], crate::protocol::DocOutcome::Rejected { reason: Rejection::Invalid(_), .. })
+    ));
+    assert_eq!(server.feed_len(), 0);
+}
