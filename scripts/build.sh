@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
 # Builds the browser bundle into target/site: the hydrate wasm (wasm-bindgen,
 # and wasm-opt for --release), the stylesheet and the static files.
-# Usage: scripts/build.sh [--release]
+# Usage: scripts/build.sh [--release]   (run.sh and test.sh source it and call build_site)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-PROFILE=dev; PROFILE_DIR=debug
-if [ "${1:-}" = "--release" ]; then PROFILE=wasm-release; PROFILE_DIR=wasm-release; fi
 SITE="$TARGET_DIR/site"
 PKG="$SITE/pkg"
 
@@ -43,17 +41,27 @@ compress_assets() {
   done
 }
 
-step "wasm32 target" ensure_wasm_target
-step "wasm-bindgen-cli $(wasm_bindgen_version)" ensure_wasm_bindgen
-step "build hydrate wasm ($PROFILE)" build_wasm
-step "wasm-bindgen" bind_wasm
-if [ "$PROFILE" = wasm-release ]; then
-  step "wasm-opt $BINARYEN_VERSION" ensure_wasm_opt
-  step "wasm-opt -Oz" optimise_wasm
+# build_site [--release]
+build_site() {
+  PROFILE=dev; PROFILE_DIR=debug
+  if [ "${1:-}" = "--release" ]; then PROFILE=wasm-release; PROFILE_DIR=wasm-release; fi
+  step "wasm32 target" ensure_wasm_target
+  step "wasm-bindgen-cli $(wasm_bindgen_version)" ensure_wasm_bindgen
+  step "build hydrate wasm ($PROFILE)" build_wasm
+  step "wasm-bindgen" bind_wasm
+  if [ "$PROFILE" = wasm-release ]; then
+    step "wasm-opt $BINARYEN_VERSION" ensure_wasm_opt
+    step "wasm-opt -Oz" optimise_wasm
+  fi
+  step "assets" copy_assets
+  if [ "$PROFILE" = wasm-release ]; then
+    step "brotli" ensure_brotli
+    step "compress" compress_assets
+  fi
+  echo "site built in $SITE"
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  build_site "$@"
+  summary
 fi
-step "assets" copy_assets
-if [ "$PROFILE" = wasm-release ]; then
-  step "brotli" ensure_brotli
-  step "compress" compress_assets
-fi
-echo "site built in $SITE"

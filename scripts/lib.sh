@@ -2,6 +2,9 @@
 # Shared helpers for the build, run and test scripts: timing, and installing
 # each tool only when the right version is missing, so a second run is fast.
 set -euo pipefail
+# Sourced by several scripts in one process: load once, keep one step log.
+[ -n "${TSUNAGU_LIB_LOADED:-}" ] && return 0
+TSUNAGU_LIB_LOADED=1
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"

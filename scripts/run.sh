@@ -4,7 +4,8 @@
 # Extra arguments go to `tsunagu serve` (e.g. --listen 0.0.0.0:3000).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
-bash "$ROOT/scripts/build.sh" --release
+source "$ROOT/scripts/build.sh"
+build_site --release
 step "build server (release)" cargo build --release -p tsunagu-server
 summary
 exec "$TARGET_DIR/release/tsunagu" --data-dir "${TSUNAGU_DATA_DIR:-$ROOT/data}" serve --demo "$@"

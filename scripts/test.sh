@@ -12,7 +12,8 @@ step "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
 step "wasm32 target" ensure_wasm_target
 step "clippy (wasm hydrate)" cargo clippy -p tsunagu-app -p tsunagu-sync \
   --target wasm32-unknown-unknown --features tsunagu-app/hydrate -- -D warnings
-bash "$ROOT/scripts/build.sh"
+source "$ROOT/scripts/build.sh"
+build_site
 step "build server binary" cargo build -p tsunagu-server
 step "tests" cargo nextest run --workspace --no-fail-fast
 summary
