@@ -30,6 +30,71 @@ pub enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage sync devices.
+    #[command(subcommand)]
+    Device(DeviceCommand),
+    /// Manage persons (the people the programme supports).
+    #[command(subcommand)]
+    Person(PersonCommand),
+    /// Assign a user to a person (put the person on the user's caseload).
+    Assign {
+        /// The user's login name.
+        #[arg(long)]
+        username: String,
+        /// The person's id.
+        #[arg(long)]
+        person_id: String,
+        /// First day of the assignment (YYYY-MM-DD; default today, Japan time).
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Day the assignment ends (exclusive; default open-ended).
+        #[arg(long)]
+        until: Option<chrono::NaiveDate>,
+    },
+    /// End a user's assignment to a person; their devices purge the
+    /// person's records at their next sync.
+    Unassign {
+        /// The user's login name.
+        #[arg(long)]
+        username: String,
+        /// The person's id.
+        #[arg(long)]
+        person_id: String,
+        /// First day without the assignment (YYYY-MM-DD; default today, Japan time).
+        #[arg(long)]
+        on: Option<chrono::NaiveDate>,
+    },
+}
+
+/// `device` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DeviceCommand {
+    /// Register a device for a user and print its sync token (shown once).
+    Add {
+        /// The user's login name.
+        #[arg(long)]
+        username: String,
+        /// A label to recognise the device by (e.g. "ward tablet 3").
+        #[arg(long)]
+        label: String,
+    },
+    /// Revoke a device: its next sync is refused.
+    Revoke {
+        /// The device id printed by `device add`.
+        #[arg(long)]
+        id: String,
+    },
+}
+
+/// `person` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PersonCommand {
+    /// Register a person and print their id.
+    Add {
+        /// The name staff know the person by.
+        #[arg(long)]
+        display_name: String,
+    },
 }
 
 /// Options of `serve`.

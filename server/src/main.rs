@@ -1,16 +1,20 @@
 //! `tsunagu`: Tsunagu's server and administration command line.
 
 mod accounts;
+mod caseload;
 mod cli;
 mod demo;
+mod devices;
 mod site;
 mod store;
+mod sync_store;
+mod sync_ws;
 mod throttle;
 mod web;
 
 use anyhow::Context;
 use clap::Parser;
-use cli::{Cli, Command, ServeArgs, UserCommand};
+use cli::{Cli, Command, DeviceCommand, PersonCommand, ServeArgs, UserCommand};
 use std::io::Write;
 use std::sync::Arc;
 use store::Store;
@@ -59,6 +63,51 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("added user {username} (id {id}, role {role})");
             Ok(())
         }
+        Command::Device(DeviceCommand::Add { username, label }) => {
+            let device = devices::add_device(&store, &username, &label, chrono::Utc::now())?;
+            println!("device {}", device.id);
+            println!("token {}", device.token);
+            Ok(())
+        }
+        Command::Device(DeviceCommand::Revoke { id }) => {
+            anyhow::ensure!(
+                devices::revoke_device(&store, &id, chrono::Utc::now())?,
+                "no active device {id}"
+            );
+            println!("revoked device {id}");
+            Ok(())
+        }
+        Command::Person(PersonCommand::Add { display_name }) => {
+            let id = caseload::add_person(&store, &display_name, chrono::Utc::now())?;
+            println!("person {id}");
+            Ok(())
+        }
+        Command::Assign {
+            username,
+            person_id,
+            from,
+            until,
+        } => {
+            let now = chrono::Utc::now();
+            let from = from.unwrap_or_else(|| accounts::today(now));
+            caseload::assign(&store, &username, &person_id, from, until, now)?;
+            println!("assigned {person_id} to {username} from {from}");
+            Ok(())
+        }
+        Command::Unassign {
+            username,
+            person_id,
+            on,
+        } => {
+            let on = on.unwrap_or_else(|| accounts::today(chrono::Utc::now()));
+            let ended = caseload::end_assignment(&store, &username, &person_id, on)?;
+            anyhow::ensure!(
+                ended > 0,
+                "{username} has no assignment to {person_id} after {on}"
+            );
+            println!("ended {ended} assignment(s) of {username} to {person_id} on {on}");
+            Ok(())
+        }
     }
 }
 
@@ -87,6 +136,7 @@ fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
         let state = web::AppState {
             leptos: site::leptos_options(&site_root),
             store,
+            feed: sync_ws::feed_channel(),
         };
         let app = web::router(state);
         // The first stdout line is the contract tests and scripts read.

@@ -24,6 +24,9 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     /// The database.
     pub store: Arc<Store>,
+    /// Announces every sync commit, so each open sync connection whose
+    /// caseload it touches sends its device the news.
+    pub feed: tokio::sync::broadcast::Sender<std::sync::Arc<crate::sync_ws::FeedNews>>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -41,6 +44,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/sync", get(crate::sync_ws::handler))
         .nest_service(
             "/pkg",
             ServeDir::new(pkg_dir)

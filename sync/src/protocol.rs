@@ -1,9 +1,11 @@
 //! Sync protocol v1: the messages, and their encoding inside a [`Frame`].
 //!
-//! Client → server: `Hello` (my feed cursor), `Push` (a batch of new changes).
+//! Client → server: `Hello` (my feed cursor), `Push` (a batch of new
+//! changes), `CaseloadApplied` (I stored / deleted what `Caseload` said).
 //! Server → client: `Accepted` (after the batch is durably committed),
-//! `Changes` (a page of the change feed the user may read), `Purge` (drop
-//! these records), `Error` (then the server closes the connection).
+//! `Changes` (a page of the change feed the user may read), `Caseload`
+//! (persons whose whole history was just sent, persons to delete),
+//! `Error` (then the server closes the connection).
 //!
 //! The body is postcard (compact, serde-based, no_std-friendly); the frame
 //! kind says which direction the message travels, so a message can never
@@ -41,6 +43,14 @@ pub enum ClientMessage {
         batch: u64,
         /// The records and their changes.
         docs: Vec<DocChanges>,
+    },
+    /// The device durably holds the history of `added` (sent before the
+    /// `Caseload` message) and has deleted every record of `removed`.
+    CaseloadApplied {
+        /// Persons whose records the device now holds.
+        added: Vec<String>,
+        /// Persons whose records the device deleted.
+        removed: Vec<String>,
     },
 }
 
@@ -108,10 +118,15 @@ pub enum ServerMessage {
         /// No more pages wait right now.
         caught_up: bool,
     },
-    /// Delete these records from the device (assignment ended, consent withdrawn).
-    Purge {
-        /// Record ids.
-        ids: Vec<String>,
+    /// The user's caseload changed. The whole readable history of the
+    /// `added` persons came in the `Changes` pages before this message;
+    /// every record of the `removed` persons (assignment ended, handed
+    /// over) must be deleted from the device. Answered by `CaseloadApplied`.
+    Caseload {
+        /// Persons newly on the caseload.
+        added: Vec<String>,
+        /// Persons no longer on it.
+        removed: Vec<String>,
     },
     /// The connection is closed after this.
     Error {
@@ -178,6 +193,23 @@ fn decode<'a, T: Deserialize<'a>>(kind: u8, bytes: &'a [u8]) -> Result<T, Protoc
 }
 
 impl ClientMessage {
+    /// Does the server answer this message? `Hello` and `Push` are
+    /// requests; `CaseloadApplied` is a notice that gets no reply, so
+    /// sending it costs no round trip.
+    pub fn expects_reply(&self) -> bool {
+        !matches!(self, ClientMessage::CaseloadApplied { .. })
+    }
+
+    /// [`Self::expects_reply`] of an encoded frame, read from its message
+    /// tag alone (no copy of a big `Push`); unreadable frames count as requests.
+    pub fn frame_expects_reply(frame: &[u8]) -> bool {
+        match Frame::decode(frame) {
+            // postcard writes the variant index first; 2 is `CaseloadApplied`.
+            Ok(frame) => frame.body.first() != Some(&2),
+            Err(_) => true,
+        }
+    }
+
     /// The message as one frame.
     pub fn encode(&self) -> Result<Vec<u8>, ProtocolError> {
         encode(FROM_CLIENT, self)
@@ -229,6 +261,29 @@ mod tests {
             ServerMessage::decode(&error.encode().unwrap()).unwrap(),
             error
         );
+    }
+
+    #[test]
+    fn only_requests_expect_a_reply() {
+        let messages = [
+            ClientMessage::Hello { cursor: 300 },
+            ClientMessage::Push {
+                batch: 2,
+                docs: vec![],
+            },
+            ClientMessage::CaseloadApplied {
+                added: vec!["p".into()],
+                removed: vec![],
+            },
+        ];
+        for message in messages {
+            let frame = message.encode().unwrap();
+            assert_eq!(
+                ClientMessage::frame_expects_reply(&frame),
+                message.expects_reply(),
+                "{message:?}"
+            );
+        }
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! its own data directory, plain HTTP requests against it, and headless
 //! Chromium driven through chromedriver.
 
+pub mod admin;
 pub mod browser;
+pub mod device;
 pub mod http;
 pub mod server;

@@ -41,6 +41,40 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX assignments_by_user ON assignments(user_id);
     CREATE INDEX assignments_by_person ON assignments(person_id);",
+    // 2: sync: devices with revocable tokens, records (compacted automerge
+    // documents) and the change feed every device follows with a cursor.
+    "CREATE TABLE devices (
+        id           TEXT PRIMARY KEY,
+        user_id      INTEGER NOT NULL REFERENCES users(id),
+        token_hash   BLOB NOT NULL UNIQUE,
+        label        TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        last_seen_at TEXT,
+        revoked_at   TEXT
+    ) STRICT;
+    CREATE INDEX devices_by_user ON devices(user_id);
+    CREATE TABLE records (
+        id        TEXT PRIMARY KEY,
+        kind      TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        snapshot  BLOB NOT NULL
+    ) STRICT;
+    CREATE INDEX records_by_person ON records(person_id);
+    CREATE TABLE feed (
+        seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+        record_id     TEXT NOT NULL REFERENCES records(id),
+        change        BLOB NOT NULL,
+        origin_device TEXT NOT NULL,
+        received_at   TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX feed_by_record ON feed(record_id);
+    -- Which persons' records each device confirmed it holds, so a new
+    -- assignment brings the whole history and an ended one a purge.
+    CREATE TABLE device_persons (
+        device_id TEXT NOT NULL REFERENCES devices(id),
+        person_id TEXT NOT NULL,
+        PRIMARY KEY (device_id, person_id)
+    ) STRICT, WITHOUT ROWID;",
 ];
 
 /// The newest schema version this build knows.

@@ -17,10 +17,12 @@
 pub mod schema;
 pub mod value;
 
+/// A change's hash: the identity of one edit in a record's history.
+pub use automerge::ChangeHash;
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{
-    ActorId, AutoCommit, Change, ChangeHash, LoadOptions, ObjId, ObjType, OnPartialLoad, ROOT,
-    ReadDoc, ScalarValue, TextEncoding, Value,
+    ActorId, AutoCommit, Change, LoadOptions, ObjId, ObjType, OnPartialLoad, ROOT, ReadDoc,
+    ScalarValue, TextEncoding, Value,
 };
 use chrono::{DateTime, Utc};
 use schema::{FieldType, KindSpec, RecordKind};
@@ -446,6 +448,20 @@ impl Record {
     /// The current heads (hashes of the latest changes).
     pub fn heads(&mut self) -> Vec<ChangeHash> {
         self.doc.get_heads()
+    }
+
+    /// The editor's clock time an encoded change was made at (`None` for
+    /// bytes that are not a change).
+    pub fn change_time(change: &[u8]) -> Option<DateTime<Utc>> {
+        let change = Change::try_from(change).ok()?;
+        DateTime::from_timestamp_millis(change.timestamp())
+    }
+
+    /// Does this copy hold every one of these changes (and so their history)?
+    pub fn contains_all(&mut self, hashes: &[ChangeHash]) -> bool {
+        hashes
+            .iter()
+            .all(|hash| self.doc.get_change_by_hash(hash).is_some())
     }
 
     /// Every change after `heads`, each encoded on its own (empty when

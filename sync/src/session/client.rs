@@ -23,8 +23,9 @@ pub trait ClientStore {
         sent: &[DocChanges],
         results: &[DocOutcome],
     ) -> Result<(), Self::Error>;
-    /// Deletes these records and their pending changes from the device.
-    fn purge(&mut self, ids: &[String]) -> Result<(), Self::Error>;
+    /// Deletes every record of these persons, and their pending changes,
+    /// from the device (the user's assignment to them ended).
+    fn purge_persons(&mut self, persons: &[String]) -> Result<(), Self::Error>;
 }
 
 /// Why the client session stopped.
@@ -128,9 +129,13 @@ impl ClientSession {
                 // Changes saved while that batch was in flight go out now.
                 self.on_local_change(store)
             }
-            ServerMessage::Purge { ids } => {
-                store.purge(&ids).map_err(store_err)?;
-                Ok(Output::default())
+            ServerMessage::Caseload { added, removed } => {
+                // The added persons' pages came before this and are stored.
+                store.purge_persons(&removed).map_err(store_err)?;
+                Ok(Output {
+                    frames: vec![ClientMessage::CaseloadApplied { added, removed }.encode()?],
+                    close: false,
+                })
             }
             ServerMessage::Error { code, message } => Err(ClientError::Server { code, message }),
         }
@@ -156,19 +161,33 @@ impl ClientSession {
         }
         self.next_batch += 1;
         let batch = self.next_batch;
-        let frames = split_into_frames(batch, &docs)?;
+        let docs = first_batch(docs);
+        let frame = ClientMessage::Push {
+            batch,
+            docs: docs.clone(),
+        }
+        .encode()?;
         self.in_flight = Some((batch, docs));
-        Ok(frames)
+        Ok(vec![frame])
     }
 }
 
-/// One `Push` frame for the batch (a later version may split big batches).
-fn split_into_frames(batch: u64, docs: &[DocChanges]) -> Result<Vec<Vec<u8>>, ClientError> {
-    Ok(vec![
-        ClientMessage::Push {
-            batch,
-            docs: docs.to_vec(),
+/// The most change bytes one push carries; the rest follows after its
+/// `Accepted`, so a first upload of thousands of notes never builds a frame
+/// over the limit.
+pub const PUSH_BYTES: usize = 1024 * 1024;
+
+/// The leading records of `docs` that fit in [`PUSH_BYTES`] (always at least one).
+fn first_batch(docs: Vec<DocChanges>) -> Vec<DocChanges> {
+    let mut bytes = 0;
+    let mut batch = Vec::new();
+    for doc in docs {
+        let size: usize = doc.changes.iter().map(Vec::len).sum::<usize>() + doc.id.len();
+        if !batch.is_empty() && bytes + size > PUSH_BYTES {
+            break;
         }
-        .encode()?,
-    ])
+        bytes += size;
+        batch.push(doc);
+    }
+    batch
 }

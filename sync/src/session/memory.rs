@@ -3,7 +3,7 @@
 
 use super::Caller;
 use super::client::ClientStore;
-use super::server::{FeedPage, RecordWrite, ServerStore};
+use super::server::{FeedPage, FeedQuery, RecordWrite, ServerStore};
 use crate::policy;
 use crate::protocol::{DocChanges, DocOutcome, Rejection};
 use crate::record::schema::RecordKind;
@@ -32,12 +32,20 @@ pub struct MemoryServerStore {
     records: BTreeMap<String, StoredRecord>,
     feed: Vec<FeedEntry>,
     assignments: BTreeSet<(String, String)>,
+    /// (device, person) pairs the device confirmed it holds.
+    delivered: BTreeSet<(String, String)>,
 }
 
 impl MemoryServerStore {
     /// Assigns a user to a person.
     pub fn assign(&mut self, user_id: &str, person_id: &str) {
         self.assignments.insert((user_id.into(), person_id.into()));
+    }
+
+    /// Ends a user's assignment to a person.
+    pub fn unassign(&mut self, user_id: &str, person_id: &str) {
+        self.assignments
+            .remove(&(user_id.to_owned(), person_id.to_owned()));
     }
 
     /// The stored document of a record.
@@ -58,7 +66,13 @@ impl ServerStore for MemoryServerStore {
         Ok(self.records.get(id).map(|r| r.snapshot.clone()))
     }
 
-    fn is_assigned(&mut self, user_id: &str, person_id: &str) -> Result<bool, Infallible> {
+    /// In memory, assignments have no dates: assigned now means assigned then.
+    fn assigned_on(
+        &mut self,
+        user_id: &str,
+        person_id: &str,
+        _date: chrono::NaiveDate,
+    ) -> Result<bool, Infallible> {
         Ok(self
             .assignments
             .contains(&(user_id.to_owned(), person_id.to_owned())))
@@ -87,34 +101,39 @@ impl ServerStore for MemoryServerStore {
         Ok(())
     }
 
-    fn feed_after(
+    fn feed_end(&mut self) -> Result<u64, Infallible> {
+        Ok(self.feed.len() as u64)
+    }
+
+    fn feed_page(
         &mut self,
         caller: &Caller,
-        after: u64,
+        query: &FeedQuery<'_>,
         max_bytes: usize,
     ) -> Result<FeedPage, Infallible> {
         let mut page = FeedPage {
             docs: Vec::new(),
-            cursor: after,
-            caught_up: true,
+            last_seq: query.after,
+            done: true,
         };
         let mut bytes = 0;
-        for entry in self.feed.iter().filter(|e| e.seq > after) {
+        let range = self
+            .feed
+            .iter()
+            .filter(|e| e.seq > query.after && e.seq <= query.until);
+        for entry in range {
+            let record = &self.records[&entry.record_id];
+            if query.skip_device == Some(entry.origin_device.as_str())
+                || !query.persons.contains(&record.person_id)
+                || !policy::access(caller.role, record.kind).read
+            {
+                continue;
+            }
             if bytes >= max_bytes {
-                page.caught_up = false;
+                page.done = false;
                 break;
             }
-            page.cursor = entry.seq;
-            if after != 0 && entry.origin_device == caller.device_id {
-                continue;
-            }
-            let record = &self.records[&entry.record_id];
-            let assigned = self
-                .assignments
-                .contains(&(caller.user_id.clone(), record.person_id.clone()));
-            if !policy::may_read(caller.role, record.kind, assigned) {
-                continue;
-            }
+            page.last_seq = entry.seq;
             bytes += entry.change.len();
             match page.docs.iter_mut().find(|d| d.id == entry.record_id) {
                 Some(doc) => doc.changes.push(entry.change.clone()),
@@ -125,6 +144,41 @@ impl ServerStore for MemoryServerStore {
             }
         }
         Ok(page)
+    }
+
+    fn caseload(&mut self, caller: &Caller) -> Result<Vec<String>, Infallible> {
+        Ok(self
+            .assignments
+            .iter()
+            .filter(|(user, _)| *user == caller.user_id)
+            .map(|(_, person)| person.clone())
+            .collect())
+    }
+
+    fn delivered(&mut self, caller: &Caller) -> Result<Vec<String>, Infallible> {
+        Ok(self
+            .delivered
+            .iter()
+            .filter(|(device, _)| *device == caller.device_id)
+            .map(|(_, person)| person.clone())
+            .collect())
+    }
+
+    fn set_delivered(
+        &mut self,
+        caller: &Caller,
+        added: &[String],
+        removed: &[String],
+    ) -> Result<(), Infallible> {
+        for person in added {
+            self.delivered
+                .insert((caller.device_id.clone(), person.clone()));
+        }
+        for person in removed {
+            self.delivered
+                .remove(&(caller.device_id.clone(), person.clone()));
+        }
+        Ok(())
     }
 }
 
@@ -273,11 +327,17 @@ impl ClientStore for MemoryClientStore {
         Ok(())
     }
 
-    fn purge(&mut self, ids: &[String]) -> Result<(), RecordError> {
-        for id in ids {
-            self.records.remove(id);
-            self.pending.remove(id);
-            self.rejected.remove(id);
+    fn purge_persons(&mut self, persons: &[String]) -> Result<(), RecordError> {
+        let doomed: Vec<String> = self
+            .records
+            .iter()
+            .filter(|(_, record)| persons.contains(&record.meta().person_id))
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in doomed {
+            self.records.remove(&id);
+            self.pending.remove(&id);
+            self.rejected.remove(&id);
         }
         Ok(())
     }

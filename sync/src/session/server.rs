@@ -27,15 +27,28 @@ pub struct RecordWrite {
     pub new_changes: Vec<Vec<u8>>,
 }
 
+/// Which part of the change feed to read.
+#[derive(Debug, Clone, Copy)]
+pub struct FeedQuery<'a> {
+    /// Entries with a sequence number above this...
+    pub after: u64,
+    /// ...and at most this.
+    pub until: u64,
+    /// Only records of these persons.
+    pub persons: &'a [String],
+    /// Leave out entries that came from this device (it has them).
+    pub skip_device: Option<&'a str>,
+}
+
 /// A page of the change feed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FeedPage {
     /// Records and their changes, in feed order.
     pub docs: Vec<DocChanges>,
-    /// The position after the last entry looked at.
-    pub cursor: u64,
-    /// Nothing after `cursor` for this caller.
-    pub caught_up: bool,
+    /// The sequence number of the last entry looked at.
+    pub last_seq: u64,
+    /// Nothing more in the queried range.
+    pub done: bool,
 }
 
 /// What the server session needs from storage.
@@ -44,21 +57,40 @@ pub trait ServerStore {
     type Error: std::fmt::Display;
     /// The saved document of a record, if the server has it.
     fn load_record(&mut self, id: &str) -> Result<Option<Vec<u8>>, Self::Error>;
-    /// Is the user currently assigned to the person?
-    fn is_assigned(&mut self, user_id: &str, person_id: &str) -> Result<bool, Self::Error>;
+    /// Was the user assigned to the person on `date` (Japan time), by an
+    /// assignment that is still active or ended less than
+    /// [`policy::LATE_SYNC_GRACE_DAYS`] ago?
+    fn assigned_on(
+        &mut self,
+        user_id: &str,
+        person_id: &str,
+        date: chrono::NaiveDate,
+    ) -> Result<bool, Self::Error>;
     /// Stores all writes and appends their new changes to the feed, tagged
     /// with the origin device, in one durable transaction.
     fn commit(&mut self, origin: &Caller, writes: &[RecordWrite]) -> Result<(), Self::Error>;
-    /// Feed entries after `after` that `caller` may read (per
-    /// [`policy::may_read`]), about `max_bytes` of changes at most (at least
-    /// one entry), skipping entries that came from the caller's own device
-    /// unless `after` is 0.
-    fn feed_after(
+    /// The sequence number of the newest feed entry (0 when empty).
+    fn feed_end(&mut self) -> Result<u64, Self::Error>;
+    /// Feed entries in `query`'s range for records of its persons whose
+    /// kind `caller`'s role may read ([`policy::access`]), about `max_bytes`
+    /// of changes at most (at least one entry).
+    fn feed_page(
         &mut self,
         caller: &Caller,
-        after: u64,
+        query: &FeedQuery<'_>,
         max_bytes: usize,
     ) -> Result<FeedPage, Self::Error>;
+    /// The persons the caller is assigned to today, sorted.
+    fn caseload(&mut self, caller: &Caller) -> Result<Vec<String>, Self::Error>;
+    /// The persons whose records the caller's device confirmed it holds, sorted.
+    fn delivered(&mut self, caller: &Caller) -> Result<Vec<String>, Self::Error>;
+    /// Records what the device confirmed with `CaseloadApplied`.
+    fn set_delivered(
+        &mut self,
+        caller: &Caller,
+        added: &[String],
+        removed: &[String],
+    ) -> Result<(), Self::Error>;
 }
 
 /// One device's connection, as the server sees it.
@@ -66,6 +98,9 @@ pub trait ServerStore {
 pub struct ServerSession {
     caller: Caller,
     cursor: Option<u64>,
+    /// The caseload as last looked up (sorted); feed news about other
+    /// persons does not concern this device.
+    caseload: Vec<String>,
 }
 
 impl ServerSession {
@@ -74,12 +109,21 @@ impl ServerSession {
         ServerSession {
             caller,
             cursor: None,
+            caseload: Vec::new(),
         }
     }
 
     /// The authenticated caller.
     pub fn caller(&self) -> &Caller {
         &self.caller
+    }
+
+    /// Does news about records of these persons concern this device?
+    pub fn cares_about(&self, persons: &[String]) -> bool {
+        self.cursor.is_some()
+            && persons
+                .iter()
+                .any(|p| self.caseload.binary_search(p).is_ok())
     }
 
     /// Handles one frame from the device.
@@ -91,53 +135,154 @@ impl ServerSession {
         match (message, self.cursor) {
             (ClientMessage::Hello { cursor }, _) => {
                 self.cursor = Some(cursor);
-                self.send_feed(store)
+                self.send_feed(store, true)
             }
-            (ClientMessage::Push { .. }, None) => {
-                fail(ErrorCode::UnexpectedMessage, "Push before Hello".into())
+            (ClientMessage::Push { .. } | ClientMessage::CaseloadApplied { .. }, None) => {
+                fail(ErrorCode::UnexpectedMessage, "Hello must come first".into())
             }
             (ClientMessage::Push { batch, docs }, Some(_)) => match self.accept(&docs, store) {
                 Ok(results) => send(&ServerMessage::Accepted { batch, results }),
                 Err(message) => fail(ErrorCode::Internal, message),
             },
+            (ClientMessage::CaseloadApplied { added, removed }, Some(_)) => {
+                // Only persons still on the caseload count as delivered.
+                let added: Vec<String> = added
+                    .into_iter()
+                    .filter(|p| self.caseload.binary_search(p).is_ok())
+                    .collect();
+                match store.set_delivered(&self.caller, &added, &removed) {
+                    Ok(()) => Output::default(),
+                    Err(error) => fail(ErrorCode::Internal, error.to_string()),
+                }
+            }
         }
     }
 
-    /// Called when other connections committed changes: sends this device
-    /// whatever of them it may read.
+    /// Called when other connections committed changes this device may care
+    /// about: sends it whatever of them it may read.
     pub fn on_feed_grew<S: ServerStore>(&mut self, store: &mut S) -> Output {
         if self.cursor.is_some() {
-            self.send_feed(store)
+            self.send_feed(store, false)
         } else {
             Output::default()
         }
     }
 
-    fn send_feed<S: ServerStore>(&mut self, store: &mut S) -> Output {
-        let mut out = Output::default();
+    /// Called now and then on a long-lived connection: looks the caseload up
+    /// again, so a handover or an ended assignment reaches an open device.
+    pub fn on_tick<S: ServerStore>(&mut self, store: &mut S) -> Output {
+        if self.cursor.is_some() {
+            self.send_feed(store, true)
+        } else {
+            Output::default()
+        }
+    }
+
+    /// Sends the feed after the cursor; with `check_caseload`, first the
+    /// whole history of persons new on the caseload and a `Caseload`
+    /// message naming them and the persons to purge.
+    fn send_feed<S: ServerStore>(&mut self, store: &mut S, check_caseload: bool) -> Output {
+        match self.feed_frames(store, check_caseload) {
+            Ok(frames) => Output {
+                frames,
+                close: false,
+            },
+            Err(message) => fail(ErrorCode::Internal, message),
+        }
+    }
+
+    fn feed_frames<S: ServerStore>(
+        &mut self,
+        store: &mut S,
+        check_caseload: bool,
+    ) -> Result<Vec<Vec<u8>>, String> {
+        let cursor = self.cursor.unwrap_or(0);
+        let end = store.feed_end().map_err(|e| e.to_string())?;
+        let mut frames = Vec::new();
+        let mut added = Vec::new();
+        let mut removed = Vec::new();
+        if check_caseload {
+            let caseload = store.caseload(&self.caller).map_err(|e| e.to_string())?;
+            let delivered = store.delivered(&self.caller).map_err(|e| e.to_string())?;
+            // A device that starts from cursor 0 holds nothing, whatever it confirmed before.
+            added = caseload
+                .iter()
+                .filter(|p| cursor == 0 || delivered.binary_search(p).is_err())
+                .cloned()
+                .collect();
+            removed = delivered
+                .iter()
+                .filter(|p| caseload.binary_search(p).is_err())
+                .cloned()
+                .collect();
+            self.caseload = caseload;
+        }
+        // The whole history of new persons, up to `end`.
+        let backfill = FeedQuery {
+            after: 0,
+            until: end,
+            persons: &added,
+            skip_device: None,
+        };
+        self.pages(store, &backfill, cursor, false, &mut frames)?;
+        if !added.is_empty() || !removed.is_empty() {
+            frames.push(encode(&ServerMessage::Caseload {
+                added: added.clone(),
+                removed,
+            })?);
+        }
+        // Everything else the device has not seen yet.
+        let rest: Vec<String> = self
+            .caseload
+            .iter()
+            .filter(|p| added.binary_search(p).is_err())
+            .cloned()
+            .collect();
+        let regular = FeedQuery {
+            after: cursor,
+            until: end,
+            persons: &rest,
+            skip_device: (cursor > 0).then_some(self.caller.device_id.as_str()),
+        };
+        self.pages(store, &regular, end.max(cursor), true, &mut frames)?;
+        self.cursor = Some(end.max(cursor));
+        Ok(frames)
+    }
+
+    /// `Changes` frames for `query`; each carries `cursor`, and with
+    /// `finish` the last one says `caught_up` (sent even when empty).
+    fn pages<S: ServerStore>(
+        &self,
+        store: &mut S,
+        query: &FeedQuery<'_>,
+        cursor: u64,
+        finish: bool,
+        frames: &mut Vec<Vec<u8>>,
+    ) -> Result<(), String> {
+        let mut query = *query;
         loop {
-            let after = self.cursor.unwrap_or(0);
-            let page = match store.feed_after(&self.caller, after, PAGE_BYTES) {
-                Ok(page) => page,
-                Err(error) => return fail(ErrorCode::Internal, error.to_string()),
-            };
-            let caught_up = page.caught_up;
-            let moved = page.cursor != after;
-            if !page.docs.is_empty() || caught_up {
-                let message = ServerMessage::Changes {
-                    cursor: page.cursor,
-                    docs: page.docs,
-                    caught_up,
-                };
-                match message.encode() {
-                    Ok(frame) => out.frames.push(frame),
-                    Err(error) => return fail(ErrorCode::Internal, error.to_string()),
+            let page = if query.persons.is_empty() || query.after >= query.until {
+                FeedPage {
+                    done: true,
+                    ..FeedPage::default()
                 }
+            } else {
+                store
+                    .feed_page(&self.caller, &query, PAGE_BYTES)
+                    .map_err(|e| e.to_string())?
+            };
+            let done = page.done || page.last_seq <= query.after;
+            if !page.docs.is_empty() || (done && finish) {
+                frames.push(encode(&ServerMessage::Changes {
+                    cursor,
+                    docs: page.docs,
+                    caught_up: done && finish,
+                })?);
             }
-            self.cursor = Some(page.cursor);
-            if caught_up || !moved {
-                return out;
+            if done {
+                return Ok(());
             }
+            query.after = page.last_seq;
         }
     }
 
@@ -147,9 +292,22 @@ impl ServerSession {
         docs: &[DocChanges],
         store: &mut S,
     ) -> Result<Vec<DocOutcome>, String> {
+        // A record named twice in one push is merged once.
+        let mut unique: Vec<DocChanges> = Vec::with_capacity(docs.len());
+        let mut index: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::with_capacity(docs.len());
+        for doc in docs {
+            match index.get(doc.id.as_str()) {
+                Some(&at) => unique[at].changes.extend(doc.changes.iter().cloned()),
+                None => {
+                    index.insert(doc.id.as_str(), unique.len());
+                    unique.push(doc.clone());
+                }
+            }
+        }
         let mut writes = Vec::new();
         let mut results = Vec::new();
-        for doc in docs {
+        for doc in &unique {
             match self.merge(doc, store)? {
                 Ok(Some(write)) => {
                     writes.push(write);
@@ -197,15 +355,28 @@ impl ServerSession {
         if meta.id != doc.id {
             return Ok(Err(Rejection::Invalid("record id does not match".into())));
         }
-        let assigned = store
-            .is_assigned(&self.caller.user_id, &meta.person_id)
-            .map_err(|e| e.to_string())?;
-        if !policy::may_write(self.caller.role, meta.kind, assigned) {
-            return Ok(Err(Rejection::Forbidden));
-        }
         let new_changes = record.changes_since(&before);
         if new_changes.is_empty() {
+            // Nothing new: the device re-sent what the server holds.
             return Ok(Ok(None));
+        }
+        // Every new change must have been made while its author held the
+        // person: checked by the date on the change, so offline work
+        // written before a handover still arrives.
+        let mut dates: Vec<chrono::NaiveDate> = new_changes
+            .iter()
+            .map(|change| Record::change_time(change).map(policy::japan_date))
+            .collect::<Option<_>>()
+            .ok_or_else(|| "a merged change has no readable time".to_owned())?;
+        dates.sort_unstable();
+        dates.dedup();
+        for date in dates {
+            let assigned = store
+                .assigned_on(&self.caller.user_id, &meta.person_id, date)
+                .map_err(|e| e.to_string())?;
+            if !policy::may_write(self.caller.role, meta.kind, assigned) {
+                return Ok(Err(Rejection::Forbidden));
+            }
         }
         Ok(Ok(Some(RecordWrite {
             id: meta.id,
@@ -222,6 +393,10 @@ fn rejection(error: RecordError) -> Rejection {
         RecordError::MissingHistory => Rejection::MissingHistory,
         other => Rejection::Invalid(other.to_string()),
     }
+}
+
+fn encode(message: &ServerMessage) -> Result<Vec<u8>, String> {
+    message.encode().map_err(|e| e.to_string())
 }
 
 fn send(message: &ServerMessage) -> Output {

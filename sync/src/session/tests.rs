@@ -38,7 +38,12 @@ impl Device {
         let mut to_server = self.client.on_connect(&mut self.store).unwrap().frames;
         let mut round_trips = 0;
         while !to_server.is_empty() {
-            round_trips += 1;
+            if to_server
+                .iter()
+                .any(|f| ClientMessage::frame_expects_reply(f))
+            {
+                round_trips += 1;
+            }
             let mut to_client = Vec::new();
             for frame in to_server.drain(..) {
                 let Output { frames, close } = session.on_frame(&frame, server);
@@ -234,7 +239,12 @@ fn bad_frames_get_an_error_and_change_nothing() {
         (vec![0xff, 1, 2], ErrorCode::UnsupportedVersion),
         (vec![], ErrorCode::Malformed),
         (
-            ServerMessage::Purge { ids: vec![] }.encode().unwrap(),
+            ServerMessage::Caseload {
+                added: vec![],
+                removed: vec![],
+            }
+            .encode()
+            .unwrap(),
             ErrorCode::Malformed,
         ),
     ] {
@@ -264,4 +274,70 @@ fn bad_frames_get_an_error_and_change_nothing() {
         ServerMessage::Accepted { results, .. } if matches!(&results[0], crate::protocol::DocOutcome::Rejected { reason: Rejection::Invalid(_), .. })
     ));
     assert_eq!(server.feed_len(), 0);
+}
+
+#[test]
+fn a_handover_purges_the_old_device_and_backfills_the_new_one() {
+    let (mut server, mut spec, mut cw, _peer, mut other) = setup();
+    let first = interview(&mut spec, "p1", 1);
+    spec.sync(&mut server);
+    cw.sync(&mut server);
+    other.sync(&mut server);
+    assert!(cw.store.record(&first).is_some());
+    assert!(other.store.record(&first).is_none());
+    // More history after `other` last synced with a cursor past it.
+    let second = interview(&mut spec, "p1", 2);
+    spec.sync(&mut server);
+    other.sync(&mut server);
+    let cursor_before = other.store.ids().count();
+    assert_eq!(cursor_before, 0, "still not on other's caseload");
+
+    // p1 moves from cw to other.
+    server.unassign("cw", "p1");
+    server.assign("other-spec", "p1");
+    let trips = other.sync(&mut server);
+    assert!(
+        other.store.record(&first).is_some(),
+        "the whole history arrives"
+    );
+    assert!(other.store.record(&second).is_some());
+    assert_eq!(trips, 1, "the confirmation is a notice, not a request");
+    cw.sync(&mut server);
+    assert_eq!(cw.store.ids().count(), 0, "the old device purged p1");
+
+    // Confirmed: the next sync sends neither history nor purge again.
+    let trips = other.sync(&mut server);
+    assert_eq!(trips, 1);
+    let caseload_messages = |device: &mut Device, server: &mut MemoryServerStore| {
+        let mut session = ServerSession::new(device.caller.clone());
+        let frames = device.client.on_connect(&mut device.store).unwrap().frames;
+        let mut count = 0;
+        for frame in frames {
+            for reply in session.on_frame(&frame, server).frames {
+                if matches!(
+                    ServerMessage::decode(&reply).unwrap(),
+                    ServerMessage::Caseload { .. }
+                ) {
+                    count += 1;
+                }
+            }
+        }
+        device.client.on_disconnect();
+        count
+    };
+    assert_eq!(caseload_messages(&mut other, &mut server), 0);
+    // An unconfirmed purge is sent again at the next connection.
+    server.assign("cw", "p1");
+    cw.sync(&mut server);
+    server.unassign("cw", "p1");
+    assert_eq!(
+        caseload_messages(&mut cw, &mut server),
+        1,
+        "purge, answer lost"
+    );
+    assert_eq!(
+        caseload_messages(&mut cw, &mut server),
+        1,
+        "so it comes again"
+    );
 }

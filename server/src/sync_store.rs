@@ -1,0 +1,212 @@
+//! The sync session's storage on the server: records, the change feed and
+//! the caseload, in SQLite. A commit here is the durable point the device's
+//! acknowledgement stands on (WAL with `synchronous=FULL`).
+
+use crate::accounts::today;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashMap;
+use tsunagu_sync::policy;
+use tsunagu_sync::protocol::DocChanges;
+use tsunagu_sync::record::schema::RecordKind;
+use tsunagu_sync::session::Caller;
+use tsunagu_sync::session::server::{FeedPage, FeedQuery, RecordWrite, ServerStore};
+
+/// The assignments active today, as a SQL condition on `person_id` for user `?u`.
+const ACTIVE_CASELOAD: &str = "SELECT person_id FROM assignments
+     WHERE user_id = :user AND starts_on <= :today AND (ends_on IS NULL OR ends_on > :today)";
+
+/// [`ServerStore`] over one SQLite connection.
+pub struct SqliteServerStore<'c> {
+    conn: &'c Connection,
+    now: DateTime<Utc>,
+    /// The persons whose records [`ServerStore::commit`] changed, so the
+    /// driver can tell the connections that care.
+    pub committed_persons: Vec<String>,
+}
+
+impl<'c> SqliteServerStore<'c> {
+    /// A store over `conn`, with `now` for timestamps and the caseload date.
+    pub fn new(conn: &'c Connection, now: DateTime<Utc>) -> Self {
+        SqliteServerStore {
+            conn,
+            now,
+            committed_persons: Vec::new(),
+        }
+    }
+}
+
+impl ServerStore for SqliteServerStore<'_> {
+    type Error = rusqlite::Error;
+
+    fn load_record(&mut self, id: &str) -> Result<Option<Vec<u8>>, rusqlite::Error> {
+        self.conn
+            .query_row("SELECT snapshot FROM records WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()
+    }
+
+    fn assigned_on(
+        &mut self,
+        user_id: &str,
+        person_id: &str,
+        date: NaiveDate,
+    ) -> Result<bool, rusqlite::Error> {
+        let grace_start = today(self.now) - chrono::Days::new(policy::LATE_SYNC_GRACE_DAYS as u64);
+        self.conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM assignments
+              WHERE user_id = :user AND person_id = :person
+                AND starts_on <= :date AND (ends_on IS NULL OR (ends_on > :date AND ends_on > :grace)))",
+            rusqlite::named_params! {
+                ":user": user_id,
+                ":person": person_id,
+                ":date": date.to_string(),
+                ":grace": grace_start.to_string(),
+            },
+            |r| r.get(0),
+        )
+    }
+
+    fn commit(&mut self, origin: &Caller, writes: &[RecordWrite]) -> Result<(), rusqlite::Error> {
+        let tx = self.conn.unchecked_transaction()?;
+        let received = self.now.to_rfc3339();
+        for write in writes {
+            tx.execute(
+                "INSERT INTO records (id, kind, person_id, snapshot) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot",
+                params![
+                    write.id,
+                    write.kind.as_str(),
+                    write.person_id,
+                    write.snapshot
+                ],
+            )?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO feed (record_id, change, origin_device, received_at) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for change in &write.new_changes {
+                insert.execute(params![write.id, change, origin.device_id, received])?;
+            }
+        }
+        tx.commit()?;
+        self.committed_persons
+            .extend(writes.iter().map(|w| w.person_id.clone()));
+        Ok(())
+    }
+
+    fn feed_end(&mut self) -> Result<u64, rusqlite::Error> {
+        let end: i64 = self
+            .conn
+            .query_row("SELECT coalesce(max(seq), 0) FROM feed", [], |r| r.get(0))?;
+        Ok(end.max(0) as u64)
+    }
+
+    fn feed_page(
+        &mut self,
+        caller: &Caller,
+        query: &FeedQuery<'_>,
+        max_bytes: usize,
+    ) -> Result<FeedPage, rusqlite::Error> {
+        let readable: Vec<&str> = RecordKind::ALL
+            .into_iter()
+            .filter(|kind| policy::access(caller.role, *kind).read)
+            .map(|kind| kind.as_str())
+            .collect();
+        let mut page = FeedPage {
+            docs: Vec::new(),
+            last_seq: query.after,
+            done: true,
+        };
+        if readable.is_empty() || query.persons.is_empty() {
+            return Ok(page);
+        }
+        let mut statement = self.conn.prepare_cached(
+            "SELECT f.seq, f.record_id, f.change FROM feed f JOIN records r ON r.id = f.record_id
+              WHERE f.seq > :after AND f.seq <= :until
+                AND (:device IS NULL OR f.origin_device <> :device)
+                AND r.kind IN (SELECT value FROM json_each(:kinds))
+                AND r.person_id IN (SELECT value FROM json_each(:persons))
+              ORDER BY f.seq",
+        )?;
+        let kinds = serde_json::to_string(&readable).expect("strings serialise");
+        let persons = serde_json::to_string(query.persons).expect("strings serialise");
+        let mut rows = statement.query(rusqlite::named_params! {
+            ":after": seq_param(query.after),
+            ":until": seq_param(query.until),
+            ":device": query.skip_device,
+            ":kinds": kinds,
+            ":persons": persons,
+        })?;
+        let mut bytes = 0;
+        let mut index: HashMap<String, usize> = HashMap::new();
+        while let Some(row) = rows.next()? {
+            if bytes >= max_bytes {
+                page.done = false;
+                break;
+            }
+            let seq = row.get::<_, i64>(0)?.max(0) as u64;
+            let id: String = row.get(1)?;
+            let change: Vec<u8> = row.get(2)?;
+            bytes += change.len();
+            page.last_seq = seq;
+            match index.get(&id) {
+                Some(&at) => page.docs[at].changes.push(change),
+                None => {
+                    index.insert(id.clone(), page.docs.len());
+                    page.docs.push(DocChanges {
+                        id,
+                        changes: vec![change],
+                    });
+                }
+            }
+        }
+        Ok(page)
+    }
+
+    fn caseload(&mut self, caller: &Caller) -> Result<Vec<String>, rusqlite::Error> {
+        let sql = format!("SELECT DISTINCT person_id FROM ({ACTIVE_CASELOAD}) ORDER BY person_id");
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let rows = statement.query_map(
+            rusqlite::named_params! { ":user": caller.user_id, ":today": today(self.now).to_string() },
+            |r| r.get(0),
+        )?;
+        rows.collect()
+    }
+
+    fn delivered(&mut self, caller: &Caller) -> Result<Vec<String>, rusqlite::Error> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT person_id FROM device_persons WHERE device_id = ?1 ORDER BY person_id",
+        )?;
+        let rows = statement.query_map([&caller.device_id], |r| r.get(0))?;
+        rows.collect()
+    }
+
+    fn set_delivered(
+        &mut self,
+        caller: &Caller,
+        added: &[String],
+        removed: &[String],
+    ) -> Result<(), rusqlite::Error> {
+        let tx = self.conn.unchecked_transaction()?;
+        for person in added {
+            tx.execute(
+                "INSERT OR IGNORE INTO device_persons (device_id, person_id) VALUES (?1, ?2)",
+                params![caller.device_id, person],
+            )?;
+        }
+        for person in removed {
+            tx.execute(
+                "DELETE FROM device_persons WHERE device_id = ?1 AND person_id = ?2",
+                params![caller.device_id, person],
+            )?;
+        }
+        tx.commit()
+    }
+}
+
+/// Feed positions are SQLite integers; a cursor past `i64::MAX` (only a
+/// forged one) reads as the end.
+fn seq_param(seq: u64) -> i64 {
+    i64::try_from(seq).unwrap_or(i64::MAX)
+}

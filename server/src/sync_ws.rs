@@ -1,0 +1,183 @@
+//! `GET /sync`: the WebSocket a device syncs over. This is only the driver:
+//! it authenticates the device token, then feeds binary frames to the
+//! sans-IO [`ServerSession`] and sends back what it returns. Each frame is
+//! handled on a blocking thread because SQLite and automerge are synchronous.
+
+use crate::devices::{self, DeviceError};
+use crate::sync_store::SqliteServerStore;
+use crate::web::AppState;
+use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tokio::sync::broadcast;
+use tsunagu_sync::frame::MAX_FRAME_BYTES;
+use tsunagu_sync::protocol::{ErrorCode, ServerMessage};
+use tsunagu_sync::session::server::ServerSession;
+use tsunagu_sync::session::{Caller, Output};
+
+/// The WebSocket subprotocol of sync v1. Browsers, which cannot set headers
+/// on a WebSocket, also offer `tsunagu-token.<token>` as a second protocol.
+pub const SUBPROTOCOL: &str = "tsunagu.v1";
+const TOKEN_PROTOCOL_PREFIX: &str = "tsunagu-token.";
+
+fn presented_token(headers: &HeaderMap) -> Option<String> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_owned());
+    bearer.or_else(|| {
+        headers
+            .get_all(header::SEC_WEBSOCKET_PROTOCOL)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .find_map(|p| {
+                p.trim()
+                    .strip_prefix(TOKEN_PROTOCOL_PREFIX)
+                    .map(str::to_owned)
+            })
+    })
+}
+
+/// Authenticates the device and upgrades the connection.
+pub async fn handler(
+    ws: WebSocketUpgrade,
+    headers: HeaderMap,
+    State(state): State<AppState>,
+) -> Response {
+    let Some(token) = presented_token(&headers) else {
+        return (StatusCode::UNAUTHORIZED, "missing device token").into_response();
+    };
+    let store = state.store.clone();
+    let auth = tokio::task::spawn_blocking(move || {
+        devices::authenticate(&store, &token, chrono::Utc::now())
+    })
+    .await;
+    let caller = match auth {
+        Ok(Ok(caller)) => caller,
+        Ok(Err(DeviceError::UnknownToken)) => {
+            return (StatusCode::UNAUTHORIZED, "unknown device token").into_response();
+        }
+        Ok(Err(DeviceError::Revoked)) => {
+            return (StatusCode::FORBIDDEN, "this device has been revoked").into_response();
+        }
+        Ok(Err(error)) => {
+            tracing::error!(%error, "device authentication failed");
+            return (StatusCode::SERVICE_UNAVAILABLE, "try again later").into_response();
+        }
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    ws.max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        .protocols([SUBPROTOCOL])
+        .on_upgrade(move |socket| connection(socket, caller, state))
+}
+
+/// How often an open connection looks the caseload up again, so a
+/// handover reaches a device that stays connected.
+const CASELOAD_RECHECK: std::time::Duration = std::time::Duration::from_secs(60);
+
+enum Input {
+    Frame(Vec<u8>),
+    FeedGrew,
+    Tick,
+}
+
+/// Runs one frame (or a feed notification) through the session on a
+/// blocking thread; returns the session, what to send, and the persons
+/// whose records it committed.
+async fn step(
+    state: &AppState,
+    mut session: ServerSession,
+    input: Input,
+) -> Option<(ServerSession, Output, Vec<String>)> {
+    let store = state.store.clone();
+    tokio::task::spawn_blocking(move || {
+        let conn = store.conn();
+        let mut sqlite = SqliteServerStore::new(&conn, chrono::Utc::now());
+        let out = match input {
+            Input::Frame(bytes) => session.on_frame(&bytes, &mut sqlite),
+            Input::FeedGrew => session.on_feed_grew(&mut sqlite),
+            Input::Tick => session.on_tick(&mut sqlite),
+        };
+        let committed = std::mem::take(&mut sqlite.committed_persons);
+        (session, out, committed)
+    })
+    .await
+    .ok()
+}
+
+async fn connection(mut socket: WebSocket, caller: Caller, state: AppState) {
+    tracing::info!(device = %caller.device_id, "sync connected");
+    let mut feed = state.feed.subscribe();
+    let mut recheck = tokio::time::interval_at(
+        tokio::time::Instant::now() + CASELOAD_RECHECK,
+        CASELOAD_RECHECK,
+    );
+    let mut session = Some(ServerSession::new(caller));
+    loop {
+        let input = tokio::select! {
+            message = socket.recv() => match message {
+                Some(Ok(Message::Binary(bytes))) => Input::Frame(bytes.to_vec()),
+                Some(Ok(Message::Text(_))) => {
+                    let error = ServerMessage::Error { code: ErrorCode::Malformed, message: "text frames are not part of the protocol".into() };
+                    if let Ok(frame) = error.encode() {
+                        let _ = socket.send(Message::Binary(frame.into())).await;
+                    }
+                    break;
+                }
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+            },
+            news = feed.recv() => match news {
+                Ok(news) if news.origin_device == session.as_ref().map(|s| s.caller().device_id.clone()).unwrap_or_default() => continue,
+                Ok(news) if !session.as_ref().is_some_and(|s| s.cares_about(&news.persons)) => continue,
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => Input::FeedGrew,
+                Err(broadcast::error::RecvError::Closed) => break,
+            },
+            _ = recheck.tick() => Input::Tick,
+        };
+        let Some(current) = session.take() else { break };
+        let origin_device = current.caller().device_id.clone();
+        let Some((next, out, persons)) = step(&state, current, input).await else {
+            break;
+        };
+        session = Some(next);
+        if !persons.is_empty() {
+            // Nobody listening is fine.
+            let _ = state.feed.send(std::sync::Arc::new(FeedNews {
+                origin_device,
+                persons,
+            }));
+        }
+        let mut failed = false;
+        for frame in out.frames {
+            if socket.send(Message::Binary(frame.into())).await.is_err() {
+                failed = true;
+                break;
+            }
+        }
+        if failed || out.close {
+            break;
+        }
+    }
+    let _ = socket.send(Message::Close(None)).await;
+    tracing::info!("sync disconnected");
+}
+
+/// What a sync commit tells the other open connections.
+#[derive(Debug)]
+pub struct FeedNews {
+    /// The device whose push was committed (it needs no echo).
+    pub origin_device: String,
+    /// The persons whose records changed.
+    pub persons: Vec<String>,
+}
+
+/// The channel commits are announced on; a connection that falls behind
+/// by more than this many commits just reads the feed once.
+pub fn feed_channel() -> broadcast::Sender<std::sync::Arc<FeedNews>> {
+    broadcast::channel(1024).0
+}

@@ -1,0 +1,122 @@
+//! A native device: the same sans-IO client session the browser runs,
+//! over a real WebSocket, with an in-memory store.
+
+use anyhow::{Context, Result, bail};
+use futures_util::{SinkExt, StreamExt};
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tsunagu_sync::protocol::ClientMessage;
+use tsunagu_sync::session::client::ClientSession;
+use tsunagu_sync::session::memory::MemoryClientStore;
+
+/// What one sync exchanged, counted at the device.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SyncStats {
+    /// WebSocket payload bytes sent.
+    pub bytes_up: usize,
+    /// WebSocket payload bytes received.
+    pub bytes_down: usize,
+    /// Frames sent.
+    pub frames_up: usize,
+    /// Frames received.
+    pub frames_down: usize,
+    /// Flights that carried a request (`Hello`, `Push`) the server answers;
+    /// a `CaseloadApplied` notice gets no answer and costs none.
+    pub round_trips: usize,
+}
+
+/// A device with a sync token and its local store.
+pub struct NativeDevice {
+    /// The device's records and pending changes.
+    pub store: MemoryClientStore,
+    session: ClientSession,
+    token: String,
+}
+
+/// The `ws://` address of a server's sync endpoint.
+pub fn sync_url(base_url: &str) -> String {
+    format!("{}/sync", base_url.replacen("http://", "ws://", 1))
+}
+
+impl NativeDevice {
+    /// A device presenting `token`, writing with automerge actor `actor`.
+    pub fn new(token: &str, actor: &str) -> Self {
+        NativeDevice {
+            store: MemoryClientStore::new(actor.as_bytes()),
+            session: ClientSession::new(),
+            token: token.to_owned(),
+        }
+    }
+
+    /// Opens the WebSocket; the HTTP status when the server refuses it.
+    pub async fn connect(
+        base_url: &str,
+        token: &str,
+    ) -> Result<
+        Result<
+            tokio_tungstenite::WebSocketStream<
+                tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+            >,
+            u16,
+        >,
+    > {
+        let mut request = sync_url(base_url).into_client_request()?;
+        request
+            .headers_mut()
+            .insert("Authorization", format!("Bearer {token}").parse()?);
+        request
+            .headers_mut()
+            .insert("Sec-WebSocket-Protocol", "tsunagu.v1".parse()?);
+        match tokio_tungstenite::connect_async(request).await {
+            Ok((ws, _)) => Ok(Ok(ws)),
+            Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+                Ok(Err(response.status().as_u16()))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Connects, syncs until caught up with nothing in flight, and closes.
+    pub async fn sync(&mut self, base_url: &str) -> Result<SyncStats> {
+        let mut ws = match Self::connect(base_url, &self.token).await? {
+            Ok(ws) => ws,
+            Err(status) => bail!("sync refused with HTTP {status}"),
+        };
+        let mut stats = SyncStats::default();
+        let mut outgoing = self.session.on_connect(&mut self.store)?.frames;
+        let result = async {
+            loop {
+                if !outgoing.is_empty() {
+                    if outgoing
+                        .iter()
+                        .any(|f| ClientMessage::frame_expects_reply(f))
+                    {
+                        stats.round_trips += 1;
+                    }
+                    for frame in outgoing.drain(..) {
+                        stats.frames_up += 1;
+                        stats.bytes_up += frame.len();
+                        ws.send(Message::Binary(frame.into())).await?;
+                    }
+                }
+                if self.session.is_idle() {
+                    return Ok(());
+                }
+                let message = tokio::time::timeout(Duration::from_secs(30), ws.next())
+                    .await
+                    .context("no answer from the server within 30 s")?
+                    .context("the server closed the connection")??;
+                if let Message::Binary(bytes) = message {
+                    stats.frames_down += 1;
+                    stats.bytes_down += bytes.len();
+                    outgoing = self.session.on_frame(&bytes, &mut self.store)?.frames;
+                }
+            }
+        }
+        .await;
+        self.session.on_disconnect();
+        let _ = ws.close(None).await;
+        result.map(|()| stats)
+    }
+}
