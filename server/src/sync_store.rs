@@ -174,12 +174,23 @@ impl ServerStore for SqliteServerStore<'_> {
         rows.collect()
     }
 
-    fn delivered(&mut self, caller: &Caller) -> Result<Vec<String>, rusqlite::Error> {
+    fn held(&mut self, caller: &Caller) -> Result<Vec<(String, bool)>, rusqlite::Error> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT person_id FROM device_persons WHERE device_id = ?1 ORDER BY person_id",
+            "SELECT person_id, confirmed FROM device_persons WHERE device_id = ?1 ORDER BY person_id",
         )?;
-        let rows = statement.query_map([&caller.device_id], |r| r.get(0))?;
+        let rows = statement.query_map([&caller.device_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect()
+    }
+
+    fn mark_sent(&mut self, caller: &Caller, persons: &[String]) -> Result<(), rusqlite::Error> {
+        let tx = self.conn.unchecked_transaction()?;
+        for person in persons {
+            tx.execute(
+                "INSERT OR IGNORE INTO device_persons (device_id, person_id, confirmed) VALUES (?1, ?2, 0)",
+                params![caller.device_id, person],
+            )?;
+        }
+        tx.commit()
     }
 
     fn set_delivered(
@@ -191,7 +202,8 @@ impl ServerStore for SqliteServerStore<'_> {
         let tx = self.conn.unchecked_transaction()?;
         for person in added {
             tx.execute(
-                "INSERT OR IGNORE INTO device_persons (device_id, person_id) VALUES (?1, ?2)",
+                "INSERT INTO device_persons (device_id, person_id, confirmed) VALUES (?1, ?2, 1)
+                 ON CONFLICT (device_id, person_id) DO UPDATE SET confirmed = 1",
                 params![caller.device_id, person],
             )?;
         }

@@ -5,5 +5,8 @@
 pub mod admin;
 pub mod browser;
 pub mod device;
+pub mod flaky_link;
 pub mod http;
+pub mod rng;
 pub mod server;
+pub mod sim;

@@ -17,11 +17,18 @@ pub fn server_binary() -> Result<PathBuf> {
         return Ok(path.into());
     }
     let exe = std::env::current_exe()?;
+    // Test executables live in target/<profile>/deps, tool binaries such as
+    // `simulate` in target/<profile> itself.
     let profile_dir = exe
-        .ancestors()
-        .find(|dir| dir.file_name().is_some_and(|name| name == "deps"))
-        .and_then(Path::parent)
-        .context("test executable is not under a cargo target directory")?;
+        .parent()
+        .and_then(|dir| {
+            if dir.file_name().is_some_and(|name| name == "deps") {
+                dir.parent()
+            } else {
+                Some(dir)
+            }
+        })
+        .context("the running executable has no directory")?;
     let binary = profile_dir.join("tsunagu");
     anyhow::ensure!(
         binary.is_file(),

@@ -68,11 +68,13 @@ const MIGRATIONS: &[&str] = &[
         received_at   TEXT NOT NULL
     ) STRICT;
     CREATE INDEX feed_by_record ON feed(record_id);
-    -- Which persons' records each device confirmed it holds, so a new
-    -- assignment brings the whole history and an ended one a purge.
+    -- Which persons' records were sent to each device (confirmed = the
+    -- device said it holds their whole history), so a new assignment
+    -- brings the whole history and an ended one a purge.
     CREATE TABLE device_persons (
         device_id TEXT NOT NULL REFERENCES devices(id),
         person_id TEXT NOT NULL,
+        confirmed INTEGER NOT NULL CHECK (confirmed IN (0, 1)),
         PRIMARY KEY (device_id, person_id)
     ) STRICT, WITHOUT ROWID;",
 ];

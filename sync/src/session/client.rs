@@ -23,9 +23,11 @@ pub trait ClientStore {
         sent: &[DocChanges],
         results: &[DocOutcome],
     ) -> Result<(), Self::Error>;
-    /// Deletes every record of these persons, and their pending changes,
-    /// from the device (the user's assignment to them ended).
-    fn purge_persons(&mut self, persons: &[String]) -> Result<(), Self::Error>;
+    /// Deletes every record of these persons (the user's assignment to them
+    /// ended) that has no unacknowledged changes, and returns the persons
+    /// now wholly gone. A record with changes the server has not
+    /// acknowledged stays until it has: a note is never lost to a purge.
+    fn purge_persons(&mut self, persons: &[String]) -> Result<Vec<String>, Self::Error>;
 }
 
 /// Why the client session stopped.
@@ -57,6 +59,9 @@ pub struct ClientSession {
     in_flight: Option<(u64, Vec<DocChanges>)>,
     caught_up: bool,
     connected: bool,
+    /// Persons to purge whose records still had unsent changes: purged as
+    /// soon as the server acknowledges them.
+    purge_after_ack: Vec<String>,
 }
 
 fn store_err(error: impl std::fmt::Display) -> ClientError {
@@ -87,6 +92,7 @@ impl ClientSession {
     /// The connection is gone; whatever was in flight will be sent again.
     pub fn on_disconnect(&mut self) {
         self.connected = false;
+        self.purge_after_ack.clear();
         self.in_flight = None;
         self.caught_up = false;
     }
@@ -126,12 +132,33 @@ impl ClientSession {
                     return Err(ClientError::UnknownBatch(batch));
                 }
                 store.acknowledge(&sent, &results).map_err(store_err)?;
+                let mut out = Output::default();
+                if !self.purge_after_ack.is_empty() {
+                    let gone = store
+                        .purge_persons(&self.purge_after_ack)
+                        .map_err(store_err)?;
+                    self.purge_after_ack.retain(|p| !gone.contains(p));
+                    if !gone.is_empty() {
+                        out.frames.push(
+                            ClientMessage::CaseloadApplied {
+                                added: Vec::new(),
+                                removed: gone,
+                            }
+                            .encode()?,
+                        );
+                    }
+                }
                 // Changes saved while that batch was in flight go out now.
-                self.on_local_change(store)
+                out.frames.extend(self.on_local_change(store)?.frames);
+                Ok(out)
             }
             ServerMessage::Caseload { added, removed } => {
                 // The added persons' pages came before this and are stored.
-                store.purge_persons(&removed).map_err(store_err)?;
+                // A person still holding unsent notes is not confirmed, so
+                // the server asks again next time.
+                let gone = store.purge_persons(&removed).map_err(store_err)?;
+                self.purge_after_ack = removed.into_iter().filter(|p| !gone.contains(p)).collect();
+                let removed = gone;
                 Ok(Output {
                     frames: vec![ClientMessage::CaseloadApplied { added, removed }.encode()?],
                     close: false,

@@ -32,8 +32,8 @@ pub struct MemoryServerStore {
     records: BTreeMap<String, StoredRecord>,
     feed: Vec<FeedEntry>,
     assignments: BTreeSet<(String, String)>,
-    /// (device, person) pairs the device confirmed it holds.
-    delivered: BTreeSet<(String, String)>,
+    /// (device, person) pairs sent to the device → confirmed by it.
+    delivered: BTreeMap<(String, String), bool>,
 }
 
 impl MemoryServerStore {
@@ -155,13 +155,22 @@ impl ServerStore for MemoryServerStore {
             .collect())
     }
 
-    fn delivered(&mut self, caller: &Caller) -> Result<Vec<String>, Infallible> {
+    fn held(&mut self, caller: &Caller) -> Result<Vec<(String, bool)>, Infallible> {
         Ok(self
             .delivered
             .iter()
-            .filter(|(device, _)| *device == caller.device_id)
-            .map(|(_, person)| person.clone())
+            .filter(|((device, _), _)| *device == caller.device_id)
+            .map(|((_, person), confirmed)| (person.clone(), *confirmed))
             .collect())
+    }
+
+    fn mark_sent(&mut self, caller: &Caller, persons: &[String]) -> Result<(), Infallible> {
+        for person in persons {
+            self.delivered
+                .entry((caller.device_id.clone(), person.clone()))
+                .or_insert(false);
+        }
+        Ok(())
     }
 
     fn set_delivered(
@@ -172,7 +181,7 @@ impl ServerStore for MemoryServerStore {
     ) -> Result<(), Infallible> {
         for person in added {
             self.delivered
-                .insert((caller.device_id.clone(), person.clone()));
+                .insert((caller.device_id.clone(), person.clone()), true);
         }
         for person in removed {
             self.delivered
@@ -327,18 +336,28 @@ impl ClientStore for MemoryClientStore {
         Ok(())
     }
 
-    fn purge_persons(&mut self, persons: &[String]) -> Result<(), RecordError> {
-        let doomed: Vec<String> = self
-            .records
-            .iter()
-            .filter(|(_, record)| persons.contains(&record.meta().person_id))
-            .map(|(id, _)| id.clone())
-            .collect();
+    fn purge_persons(&mut self, persons: &[String]) -> Result<Vec<String>, RecordError> {
+        let mut kept = BTreeSet::new();
+        let mut doomed = Vec::new();
+        for (id, record) in &self.records {
+            let person = &record.meta().person_id;
+            if !persons.contains(person) {
+                continue;
+            }
+            if self.pending.contains_key(id) {
+                kept.insert(person.clone());
+            } else {
+                doomed.push(id.clone());
+            }
+        }
         for id in doomed {
             self.records.remove(&id);
-            self.pending.remove(&id);
             self.rejected.remove(&id);
         }
-        Ok(())
+        Ok(persons
+            .iter()
+            .filter(|p| !kept.contains(*p))
+            .cloned()
+            .collect())
     }
 }

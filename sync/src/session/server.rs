@@ -82,9 +82,16 @@ pub trait ServerStore {
     ) -> Result<FeedPage, Self::Error>;
     /// The persons the caller is assigned to today, sorted.
     fn caseload(&mut self, caller: &Caller) -> Result<Vec<String>, Self::Error>;
-    /// The persons whose records the caller's device confirmed it holds, sorted.
-    fn delivered(&mut self, caller: &Caller) -> Result<Vec<String>, Self::Error>;
-    /// Records what the device confirmed with `CaseloadApplied`.
+    /// The persons whose records were ever sent to the caller's device
+    /// and not confirmed purged, sorted, each with whether the device
+    /// confirmed it holds their whole history.
+    fn held(&mut self, caller: &Caller) -> Result<Vec<(String, bool)>, Self::Error>;
+    /// Notes, before sending it, that these persons' history goes to the
+    /// device (unconfirmed until `CaseloadApplied`), so a purge reaches
+    /// them even if the confirmation never comes.
+    fn mark_sent(&mut self, caller: &Caller, persons: &[String]) -> Result<(), Self::Error>;
+    /// Records what the device confirmed with `CaseloadApplied`: `added`
+    /// are held whole, `removed` are gone.
     fn set_delivered(
         &mut self,
         caller: &Caller,
@@ -203,18 +210,29 @@ impl ServerSession {
         let mut removed = Vec::new();
         if check_caseload {
             let caseload = store.caseload(&self.caller).map_err(|e| e.to_string())?;
-            let delivered = store.delivered(&self.caller).map_err(|e| e.to_string())?;
+            let held = store.held(&self.caller).map_err(|e| e.to_string())?;
+            let confirmed = |p: &String| {
+                held.binary_search_by(|(q, _)| q.cmp(p))
+                    .is_ok_and(|at| held[at].1)
+            };
             // A device that starts from cursor 0 holds nothing, whatever it confirmed before.
             added = caseload
                 .iter()
-                .filter(|p| cursor == 0 || delivered.binary_search(p).is_err())
+                .filter(|p| cursor == 0 || !confirmed(p))
                 .cloned()
                 .collect();
-            removed = delivered
+            // Anything ever sent may be on the device, confirmed or not.
+            removed = held
                 .iter()
+                .map(|(p, _)| p)
                 .filter(|p| caseload.binary_search(p).is_err())
                 .cloned()
                 .collect();
+            if !added.is_empty() {
+                store
+                    .mark_sent(&self.caller, &added)
+                    .map_err(|e| e.to_string())?;
+            }
             self.caseload = caseload;
         }
         // The whole history of new persons, up to `end`.

@@ -341,3 +341,44 @@ fn a_handover_purges_the_old_device_and_backfills_the_new_one() {
         "so it comes again"
     );
 }
+
+#[test]
+fn a_purge_never_deletes_a_note_the_server_has_not_acknowledged() {
+    let (mut server, mut spec, _cw, _peer, _other) = setup();
+    let synced = interview(&mut spec, "p1", 1);
+    spec.sync(&mut server);
+    let unsent = interview(&mut spec, "p1", 2);
+    server.unassign("spec", "p1");
+    // Only the Hello reaches the server; the push in the same flight is lost.
+    let mut session = ServerSession::new(spec.caller.clone());
+    let flight = spec.client.on_connect(&mut spec.store).unwrap().frames;
+    let replies = session.on_frame(&flight[0], &mut server).frames;
+    let mut answers = Vec::new();
+    for reply in replies {
+        answers.extend(
+            spec.client
+                .on_frame(&reply, &mut spec.store)
+                .unwrap()
+                .frames,
+        );
+    }
+    assert!(
+        spec.store.record(&synced).is_none(),
+        "acknowledged notes are purged"
+    );
+    assert!(
+        spec.store.record(&unsent).is_some(),
+        "the unsent note stays"
+    );
+    let confirmed = answers
+        .iter()
+        .find_map(|f| match ClientMessage::decode(f).unwrap() {
+            ClientMessage::CaseloadApplied { removed, .. } => Some(removed),
+            _ => None,
+        })
+        .expect("the caseload change is answered");
+    assert!(
+        confirmed.is_empty(),
+        "p1 is not confirmed gone while a note waits"
+    );
+}

@@ -1,0 +1,227 @@
+//! `sync-bench`: the workload W(N, K) of issue 3 against the real server
+//! over real WebSockets, printing a table and (with `--json`) one JSON line.
+//!
+//! Phase 1: device A creates N notes offline, connects and syncs them up.
+//! Phase 2: an empty device B downloads all N.
+//! Phase 3: A appends 100 characters to K notes offline and syncs; B syncs.
+//!
+//! `cargo run -p tsunagu-tests --release --bin sync-bench -- --records N --edits K [--json]`
+//! (build the server first: `cargo build --release -p tsunagu-server`).
+
+use anyhow::{Context, Result};
+use chrono::{TimeZone, Utc};
+use std::time::Instant;
+use tsunagu_sync::record::schema::RecordKind;
+use tsunagu_sync::record::{Edit, FieldValue, NewRecord, new_record_id};
+use tsunagu_tests::admin::{add_device, add_person, add_user, assign};
+use tsunagu_tests::device::{NativeDevice, SyncStats};
+use tsunagu_tests::rng::{Rng, japanese_text};
+use tsunagu_tests::server::ServerProcess;
+
+struct Row {
+    phase: &'static str,
+    device: &'static str,
+    wall_s: f64,
+    stats: SyncStats,
+    server_rss_mb: f64,
+}
+
+fn parse_args() -> Result<(usize, usize, bool)> {
+    let mut records = 1000;
+    let mut edits = 10;
+    let mut json = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--records" => records = args.next().context("--records N")?.parse()?,
+            "--edits" => edits = args.next().context("--edits K")?.parse()?,
+            "--json" => json = true,
+            other => {
+                anyhow::bail!("unknown argument {other:?}; use --records N --edits K [--json]")
+            }
+        }
+    }
+    anyhow::ensure!(records > 0 && edits <= records, "need 0 < K <= N");
+    Ok((records, edits, json))
+}
+
+/// One timed sync of `device`, with the server's peak memory after it.
+async fn run(
+    server: &ServerProcess,
+    url: &str,
+    phase: &'static str,
+    device: &'static str,
+    which: &mut NativeDevice,
+) -> Result<Row> {
+    let start = Instant::now();
+    let stats = which.sync(url).await?;
+    let wall_s = start.elapsed().as_secs_f64();
+    Ok(Row {
+        phase,
+        device,
+        wall_s,
+        stats,
+        server_rss_mb: server.peak_rss_mb().unwrap_or(0.0),
+    })
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> Result<()> {
+    let (records, edits, json) = parse_args()?;
+    let dir = tempfile::tempdir()?;
+    let persons = (records / 25).max(1);
+    add_user(dir.path(), "bench.a", "support_specialist")?;
+    add_user(dir.path(), "bench.b", "support_specialist")?;
+    let mut person_ids = Vec::with_capacity(persons);
+    for i in 0..persons {
+        let id = add_person(dir.path(), &format!("ベンチ {i}"))?;
+        assign(dir.path(), "bench.a", &id)?;
+        assign(dir.path(), "bench.b", &id)?;
+        person_ids.push(id);
+    }
+    let (_, token_a) = add_device(dir.path(), "bench.a")?;
+    let (_, token_b) = add_device(dir.path(), "bench.b")?;
+    let server = ServerProcess::start(dir.path(), &[])?;
+    let url = server.base_url.clone();
+    let mut a = NativeDevice::new(&token_a, "bench-device-a");
+    let mut b = NativeDevice::new(&token_b, "bench-device-b");
+    let mut rng = Rng::new(0x5453_554E_4147_5521);
+    let kinds = [
+        RecordKind::WardInterview,
+        RecordKind::Outing,
+        RecordKind::HomeVisit,
+    ];
+    let at = Utc.with_ymd_and_hms(2026, 7, 1, 9, 0, 0).unwrap();
+    let edit = Edit {
+        by: "bench.a".into(),
+        at,
+    };
+
+    let mut ids = Vec::with_capacity(records);
+    let created = Instant::now();
+    for n in 0..records {
+        let kind = kinds[n % kinds.len()];
+        let (fields, body): (Vec<(String, FieldValue)>, &str) = match kind {
+            RecordKind::WardInterview => (
+                vec![
+                    ("occurred_on".into(), FieldValue::Date(at.date_naive())),
+                    ("place".into(), FieldValue::Str("ward".into())),
+                    ("interview_type".into(), FieldValue::Str("continued".into())),
+                ],
+                "situation",
+            ),
+            RecordKind::Outing => (
+                vec![
+                    ("occurred_on".into(), FieldValue::Date(at.date_naive())),
+                    (
+                        "activity_type".into(),
+                        FieldValue::Str("accompanied_outing".into()),
+                    ),
+                ],
+                "observations",
+            ),
+            _ => (
+                vec![
+                    ("visit_kind".into(), FieldValue::Str("settlement".into())),
+                    ("occurred_on".into(), FieldValue::Date(at.date_naive())),
+                ],
+                "notes",
+            ),
+        };
+        let mut random = [0u8; 10];
+        random[..8].copy_from_slice(&rng.next_u64().to_be_bytes());
+        let new = NewRecord {
+            id: new_record_id(at, random),
+            kind,
+            person_id: person_ids[n % persons].clone(),
+            device: "bench-device-a".into(),
+            fields,
+        };
+        let id = a.store.create(new, &edit)?;
+        let text = japanese_text(&mut rng, 1000);
+        a.store.edit(&id, |r| r.replace_text(body, &text, &edit))?;
+        ids.push((id, body));
+    }
+    let create_s = created.elapsed().as_secs_f64();
+
+    let mut rows = Vec::new();
+    let row = run(&server, &url, "1 A push", "A", &mut a).await?;
+    anyhow::ensure!(
+        a.store.waiting() == 0,
+        "phase 1 left {} changes unacknowledged",
+        a.store.waiting()
+    );
+    rows.push(row);
+
+    let row = run(&server, &url, "2 B download", "B", &mut b).await?;
+    anyhow::ensure!(
+        b.store.ids().count() == records,
+        "B holds {} of {records} notes",
+        b.store.ids().count()
+    );
+    rows.push(row);
+
+    let edit = Edit {
+        by: "bench.a".into(),
+        at: at + chrono::Duration::hours(1),
+    };
+    for (id, body) in ids.iter().take(edits) {
+        let addition = japanese_text(&mut rng, 100);
+        a.store.edit(id, |r| {
+            let end = r.text(body)?.chars().count();
+            r.splice_text(body, end, 0, &addition, &edit)
+        })?;
+    }
+    let row = run(&server, &url, "3 A push", "A", &mut a).await?;
+    rows.push(row);
+    let row = run(&server, &url, "3 B pull", "B", &mut b).await?;
+    rows.push(row);
+    for (id, body) in &ids {
+        let left = a.store.record(id).context("A lost a note")?.text(body)?;
+        let right = b.store.record(id).context("B lacks a note")?.text(body)?;
+        anyhow::ensure!(left == right, "note {id} differs between A and B");
+    }
+
+    println!("W(N={records}, K={edits}); notes created offline on A in {create_s:.2} s");
+    println!(
+        "{:<14} {:>6} {:>9} {:>12} {:>12} {:>9} {:>11} {:>11} {:>13}",
+        "phase",
+        "device",
+        "wall_s",
+        "bytes_up",
+        "bytes_down",
+        "frames_up",
+        "frames_down",
+        "round_trips",
+        "server_rss_mb"
+    );
+    for r in &rows {
+        println!(
+            "{:<14} {:>6} {:>9.3} {:>12} {:>12} {:>9} {:>11} {:>11} {:>13.1}",
+            r.phase,
+            r.device,
+            r.wall_s,
+            r.stats.bytes_up,
+            r.stats.bytes_down,
+            r.stats.frames_up,
+            r.stats.frames_down,
+            r.stats.round_trips,
+            r.server_rss_mb
+        );
+    }
+    if json {
+        let phases: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "phase": r.phase, "device": r.device, "wall_s": r.wall_s,
+                    "bytes_up": r.stats.bytes_up, "bytes_down": r.stats.bytes_down,
+                    "frames_up": r.stats.frames_up, "frames_down": r.stats.frames_down,
+                    "round_trips": r.stats.round_trips, "server_rss_mb": r.server_rss_mb,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::json!({ "phases": phases }));
+    }
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! Short simulator runs in the suite: 20 devices, 7 days, 10 `kill -9`
+//! restarts, several seeds. Longer runs are for the `simulate` binary.
+
+use tsunagu_tests::sim::{SimConfig, run};
+
+async fn simulate(seed: u64) -> anyhow::Result<()> {
+    let config = SimConfig {
+        devices: 20,
+        persons: 8,
+        days: 7,
+        edits_per_day: 30,
+        server_kills: 10,
+        seed,
+    };
+    let report = run(config).await?;
+    println!("{report} seed={seed}");
+    assert!(
+        report.passed(),
+        "seed {seed}: {report}\n{:#?}",
+        report.problems
+    );
+    assert_eq!(report.kills, 10, "every planned kill happened");
+    assert!(
+        report.edits > 100 && report.records > 20,
+        "the run did real work: {report}"
+    );
+    assert!(report.failed_syncs > 0, "faults were injected: {report}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulation_seed_1_converges_with_nothing_lost_or_leaked() -> anyhow::Result<()> {
+    simulate(1).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulation_seed_2_converges_with_nothing_lost_or_leaked() -> anyhow::Result<()> {
+    simulate(2).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulation_seed_3_converges_with_nothing_lost_or_leaked() -> anyhow::Result<()> {
+    simulate(3).await
+}
