@@ -148,7 +148,19 @@ impl ServerSession {
                 fail(ErrorCode::UnexpectedMessage, "Hello must come first".into())
             }
             (ClientMessage::Push { batch, docs }, Some(_)) => match self.accept(&docs, store) {
-                Ok(results) => send(&ServerMessage::Accepted { batch, results }),
+                Ok(results) => {
+                    let mut out = send(&ServerMessage::Accepted { batch, results });
+                    // Then the feed up to now, which moves the device's
+                    // cursor past its own changes: without it a device that
+                    // only ever pushes would stay at cursor 0 and be sent
+                    // everything again as if it were new.
+                    if !out.close {
+                        let feed = self.send_feed(store, false);
+                        out.close = feed.close;
+                        out.frames.extend(feed.frames);
+                    }
+                    out
+                }
                 Err(message) => fail(ErrorCode::Internal, message),
             },
             (ClientMessage::CaseloadApplied { added, removed }, Some(_)) => {

@@ -382,3 +382,25 @@ fn a_purge_never_deletes_a_note_the_server_has_not_acknowledged() {
         "p1 is not confirmed gone while a note waits"
     );
 }
+
+#[test]
+fn a_device_that_only_pushes_is_never_sent_its_own_notes_back() {
+    let (mut server, mut spec, _cw, _peer, _other) = setup();
+    for minute in 0..5 {
+        interview(&mut spec, "p1", minute);
+    }
+    spec.sync(&mut server);
+    let id = interview(&mut spec, "p1", 10);
+    let mut session = ServerSession::new(spec.caller.clone());
+    let flight = spec.client.on_connect(&mut spec.store).unwrap().frames;
+    let mut docs_received = 0;
+    for frame in flight {
+        for reply in session.on_frame(&frame, &mut server).frames {
+            if let ServerMessage::Changes { docs, .. } = ServerMessage::decode(&reply).unwrap() {
+                docs_received += docs.len();
+            }
+        }
+    }
+    assert_eq!(docs_received, 0, "its cursor moved past its own pushes");
+    assert!(server.snapshot(&id).is_some());
+}
