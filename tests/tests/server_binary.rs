@@ -32,7 +32,10 @@ fn serves_health_and_a_japanese_first_page_with_security_headers() -> anyhow::Re
     assert_eq!(health.status, 200);
     let health: serde_json::Value = serde_json::from_str(&health.body)?;
     assert_eq!(health["status"], "ok");
-    assert_eq!(health["schema_version"], 1);
+    assert_eq!(
+        health["schema_version"], 2,
+        "migration 2 adds devices, records, feed"
+    );
 
     let page = get(&server.url("/"), None)?;
     assert_eq!(page.status, 200);
