@@ -99,6 +99,9 @@ async fn notes_reach_exactly_the_devices_entitled_to_them() -> anyhow::Result<()
         stats.round_trips, 1,
         "hello and push travel together: {stats:?}"
     );
+    // Its cursor moved past its own push: nothing comes back next time.
+    let again = spec.sync(&url).await?;
+    assert!(again.bytes_down < 60, "{again:?}");
 
     cw.sync(&url).await?;
     assert_eq!(

@@ -132,6 +132,9 @@ impl ClientSession {
                     return Err(ClientError::UnknownBatch(batch));
                 }
                 store.acknowledge(&sent, &results).map_err(store_err)?;
+                // The server follows every Accepted with the feed up to
+                // then; the device is idle only once that page is stored.
+                self.caught_up = false;
                 let mut out = Output::default();
                 if !self.purge_after_ack.is_empty() {
                     let gone = store

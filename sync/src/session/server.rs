@@ -272,7 +272,9 @@ impl ServerSession {
             after: cursor,
             until: end,
             persons: &rest,
-            skip_device: (cursor > 0).then_some(self.caller.device_id.as_str()),
+            // A device has its own changes; a fresh one gets them in the
+            // backfill above (every person is new to it).
+            skip_device: Some(self.caller.device_id.as_str()),
         };
         self.pages(store, &regular, end.max(cursor), true, &mut frames)?;
         self.cursor = Some(end.max(cursor));
