@@ -120,3 +120,68 @@ impl NativeDevice {
         result.map(|()| stats)
     }
 }
+
+/// The WebSocket a [`LiveDevice`] keeps open.
+type SyncSocket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A device that stays connected, as a tablet in range does: each local
+/// change is pushed at once and its acknowledgement awaited (load tests).
+pub struct LiveDevice {
+    /// The device and its store.
+    pub device: NativeDevice,
+    ws: SyncSocket,
+}
+
+impl LiveDevice {
+    /// Connects and syncs until caught up.
+    pub async fn open(mut device: NativeDevice, base_url: &str) -> Result<Self> {
+        let ws = match NativeDevice::connect(base_url, &device.token).await? {
+            Ok(ws) => ws,
+            Err(status) => bail!("sync refused with HTTP {status}"),
+        };
+        let hello = device.session.on_connect(&mut device.store)?.frames;
+        let mut live = LiveDevice { device, ws };
+        live.exchange(hello).await?;
+        Ok(live)
+    }
+
+    /// Pushes what the store holds unsent and waits until the server
+    /// acknowledged it (and the device is caught up again).
+    pub async fn push(&mut self) -> Result<()> {
+        let frames = self
+            .device
+            .session
+            .on_local_change(&mut self.device.store)?
+            .frames;
+        self.exchange(frames).await
+    }
+
+    async fn exchange(&mut self, mut outgoing: Vec<Vec<u8>>) -> Result<()> {
+        loop {
+            for frame in outgoing.drain(..) {
+                self.ws.send(Message::Binary(frame.into())).await?;
+            }
+            if self.device.session.is_idle() && self.device.store.waiting() == 0 {
+                return Ok(());
+            }
+            let message = tokio::time::timeout(Duration::from_secs(30), self.ws.next())
+                .await
+                .context("no answer from the server within 30 s")?
+                .context("the server closed the connection")??;
+            if let Message::Binary(bytes) = message {
+                outgoing = self
+                    .device
+                    .session
+                    .on_frame(&bytes, &mut self.device.store)?
+                    .frames;
+            }
+        }
+    }
+
+    /// Closes the connection.
+    pub async fn close(mut self) {
+        self.device.session.on_disconnect();
+        let _ = self.ws.close(None).await;
+    }
+}

@@ -7,6 +7,7 @@ pub mod browser;
 pub mod device;
 pub mod flaky_link;
 pub mod http;
+pub mod load;
 pub mod rng;
 pub mod server;
 pub mod sim;

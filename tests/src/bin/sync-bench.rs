@@ -6,6 +6,9 @@
 //! Phase 3: A appends 100 characters to K notes offline and syncs; B syncs.
 //!
 //! `cargo run -p tsunagu-tests --release --bin sync-bench -- --records N --edits K [--json]`
+//! Load mode: `... --bin sync-bench -- --load --devices D --rate EDITS_PER_S --seconds S [--json]`:
+//! D devices stay connected and edit at the given total rate; prints
+//! edits/s accepted, p50/p99 acknowledgement latency and server RSS.
 //! (build the server first: `cargo build --release -p tsunagu-server`).
 
 use anyhow::{Context, Result};
@@ -15,6 +18,7 @@ use tsunagu_sync::record::schema::RecordKind;
 use tsunagu_sync::record::{Edit, FieldValue, NewRecord, new_record_id};
 use tsunagu_tests::admin::{add_device, add_person, add_user, assign};
 use tsunagu_tests::device::{NativeDevice, SyncStats};
+use tsunagu_tests::load::LoadConfig;
 use tsunagu_tests::rng::{Rng, japanese_text};
 use tsunagu_tests::server::ServerProcess;
 
@@ -26,23 +30,82 @@ struct Row {
     server_rss_mb: f64,
 }
 
-fn parse_args() -> Result<(usize, usize, bool)> {
-    let mut records = 1000;
-    let mut edits = 10;
-    let mut json = false;
+/// What the command line asked for.
+enum Mode {
+    /// The W(N, K) phases.
+    Workload {
+        records: usize,
+        edits: usize,
+        json: bool,
+    },
+    /// Connected devices editing at a steady rate.
+    Load { config: LoadConfig, json: bool },
+}
+
+const USAGE: &str = "use --records N --edits K [--json], or --load [--devices D] [--rate EDITS_PER_S] [--seconds S] [--json]";
+
+fn parse_args() -> Result<Mode> {
+    let (mut records, mut edits, mut json, mut load) = (1000, 10, false, false);
+    let mut config = LoadConfig {
+        devices: 1000,
+        rate: 500.0,
+        seconds: 20.0,
+    };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
+        let mut value = || {
+            args.next()
+                .with_context(|| format!("{arg} needs a value; {USAGE}"))
+        };
         match arg.as_str() {
-            "--records" => records = args.next().context("--records N")?.parse()?,
-            "--edits" => edits = args.next().context("--edits K")?.parse()?,
+            "--records" => records = value()?.parse()?,
+            "--edits" => edits = value()?.parse()?,
+            "--load" => load = true,
+            "--devices" => config.devices = value()?.parse()?,
+            "--rate" => config.rate = value()?.parse()?,
+            "--seconds" => config.seconds = value()?.parse()?,
             "--json" => json = true,
-            other => {
-                anyhow::bail!("unknown argument {other:?}; use --records N --edits K [--json]")
-            }
+            other => anyhow::bail!("unknown argument {other:?}; {USAGE}"),
         }
     }
+    if load {
+        return Ok(Mode::Load { config, json });
+    }
     anyhow::ensure!(records > 0 && edits <= records, "need 0 < K <= N");
-    Ok((records, edits, json))
+    Ok(Mode::Workload {
+        records,
+        edits,
+        json,
+    })
+}
+
+async fn load(config: LoadConfig, json: bool) -> Result<()> {
+    let (devices, rate, seconds) = (config.devices, config.rate, config.seconds);
+    let r = tsunagu_tests::load::run(config).await?;
+    println!(
+        "load: {devices} devices, {rate} edits/s offered for {seconds} s (connecting took {:.1} s)",
+        r.connect_s
+    );
+    println!(
+        "{:>9} {:>7} {:>10} {:>8} {:>8} {:>13}",
+        "accepted", "failed", "edits_per_s", "p50_ms", "p99_ms", "server_rss_mb"
+    );
+    println!(
+        "{:>9} {:>7} {:>10.1} {:>8.1} {:>8.1} {:>13.1}",
+        r.accepted, r.failed, r.edits_per_s, r.p50_ms, r.p99_ms, r.server_rss_mb
+    );
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "load": { "devices": devices, "offered_rate": rate, "seconds": seconds,
+                          "accepted": r.accepted, "failed": r.failed, "edits_per_s": r.edits_per_s,
+                          "p50_ms": r.p50_ms, "p99_ms": r.p99_ms, "server_rss_mb": r.server_rss_mb }
+            })
+        );
+    }
+    anyhow::ensure!(r.failed == 0, "{} edits failed", r.failed);
+    Ok(())
 }
 
 /// One timed sync of `device`, with the server's peak memory after it.
@@ -67,7 +130,14 @@ async fn run(
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<()> {
-    let (records, edits, json) = parse_args()?;
+    let (records, edits, json) = match parse_args()? {
+        Mode::Workload {
+            records,
+            edits,
+            json,
+        } => (records, edits, json),
+        Mode::Load { config, json } => return load(config, json).await,
+    };
     let dir = tempfile::tempdir()?;
     let persons = (records / 25).max(1);
     add_user(dir.path(), "bench.a", "support_specialist")?;
