@@ -5,6 +5,7 @@ mod caseload;
 mod cli;
 mod demo;
 mod devices;
+mod feed_hub;
 mod site;
 mod store;
 mod sync_store;
@@ -13,6 +14,7 @@ mod throttle;
 mod web;
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use clap::Parser;
 use cli::{Cli, Command, DeviceCommand, PersonCommand, ServeArgs, UserCommand};
 use std::io::Write;
@@ -136,7 +138,7 @@ fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
         let state = web::AppState {
             leptos: site::leptos_options(&site_root),
             store,
-            feed: sync_ws::feed_channel(),
+            feed: Arc::new(feed_hub::FeedHub::default()),
         };
         let app = web::router(state);
         // The first stdout line is the contract tests and scripts read.
@@ -156,6 +158,13 @@ fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
         }
         out.flush()?;
         drop(out);
+        // Sync frames are small request/answer pairs: without TCP_NODELAY,
+        // Nagle and delayed ACKs add ~40 ms to every acknowledgement.
+        let listener = listener.tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::debug!(%error, "could not set TCP_NODELAY");
+            }
+        });
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

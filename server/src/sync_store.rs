@@ -41,9 +41,8 @@ impl ServerStore for SqliteServerStore<'_> {
 
     fn load_record(&mut self, id: &str) -> Result<Option<Vec<u8>>, rusqlite::Error> {
         self.conn
-            .query_row("SELECT snapshot FROM records WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
+            .prepare_cached("SELECT snapshot FROM records WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
             .optional()
     }
 
@@ -54,10 +53,13 @@ impl ServerStore for SqliteServerStore<'_> {
         date: NaiveDate,
     ) -> Result<bool, rusqlite::Error> {
         let grace_start = today(self.now) - chrono::Days::new(policy::LATE_SYNC_GRACE_DAYS as u64);
-        self.conn.query_row(
-            "SELECT EXISTS(SELECT 1 FROM assignments
+        self.conn
+            .prepare_cached(
+                "SELECT EXISTS(SELECT 1 FROM assignments
               WHERE user_id = :user AND person_id = :person
                 AND starts_on <= :date AND (ends_on IS NULL OR (ends_on > :date AND ends_on > :grace)))",
+            )?
+            .query_row(
             rusqlite::named_params! {
                 ":user": user_id,
                 ":person": person_id,
@@ -72,16 +74,16 @@ impl ServerStore for SqliteServerStore<'_> {
         let tx = self.conn.unchecked_transaction()?;
         let received = self.now.to_rfc3339();
         for write in writes {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO records (id, kind, person_id, snapshot) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot",
-                params![
-                    write.id,
-                    write.kind.as_str(),
-                    write.person_id,
-                    write.snapshot
-                ],
-            )?;
+            )?
+            .execute(params![
+                write.id,
+                write.kind.as_str(),
+                write.person_id,
+                write.snapshot
+            ])?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO feed (record_id, change, origin_device, received_at) VALUES (?1, ?2, ?3, ?4)",
             )?;
@@ -98,7 +100,8 @@ impl ServerStore for SqliteServerStore<'_> {
     fn feed_end(&mut self) -> Result<u64, rusqlite::Error> {
         let end: i64 = self
             .conn
-            .query_row("SELECT coalesce(max(seq), 0) FROM feed", [], |r| r.get(0))?;
+            .prepare_cached("SELECT coalesce(max(seq), 0) FROM feed")?
+            .query_row([], |r| r.get(0))?;
         Ok(end.max(0) as u64)
     }
 

@@ -24,9 +24,9 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     /// The database.
     pub store: Arc<Store>,
-    /// Announces every sync commit, so each open sync connection whose
-    /// caseload it touches sends its device the news.
-    pub feed: tokio::sync::broadcast::Sender<std::sync::Arc<crate::sync_ws::FeedNews>>,
+    /// Wakes the open sync connections whose caseload a commit touched,
+    /// so they send their devices the news.
+    pub feed: Arc<crate::feed_hub::FeedHub>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -68,7 +68,13 @@ impl NativeDevice {
         request
             .headers_mut()
             .insert("Sec-WebSocket-Protocol", "tsunagu.v1".parse()?);
-        match tokio_tungstenite::connect_async(request).await {
+        // A small read buffer (tungstenite zero-fills all of it before each
+        // read) and no Nagle delay on small frames.
+        let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+            .read_buffer_size(8 * 1024)
+            .max_message_size(Some(tsunagu_sync::frame::MAX_FRAME_BYTES))
+            .max_frame_size(Some(tsunagu_sync::frame::MAX_FRAME_BYTES));
+        match tokio_tungstenite::connect_async_with_config(request, Some(config), true).await {
             Ok((ws, _)) => Ok(Ok(ws)),
             Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
                 Ok(Err(response.status().as_u16()))

@@ -125,12 +125,9 @@ impl ServerSession {
         &self.caller
     }
 
-    /// Does news about records of these persons concern this device?
-    pub fn cares_about(&self, persons: &[String]) -> bool {
-        self.cursor.is_some()
-            && persons
-                .iter()
-                .any(|p| self.caseload.binary_search(p).is_ok())
+    /// The caseload as last looked up (sorted; empty before `Hello`).
+    pub fn caseload(&self) -> &[String] {
+        &self.caseload
     }
 
     /// Handles one frame from the device.
@@ -414,7 +411,7 @@ impl ServerSession {
             id: meta.id,
             kind: meta.kind,
             person_id: meta.person_id,
-            snapshot: record.save(),
+            snapshot: record.save_uncompressed(),
             new_changes,
         })))
     }
