@@ -10,7 +10,7 @@ use tsunagu_sync::policy;
 use tsunagu_sync::protocol::DocChanges;
 use tsunagu_sync::record::schema::RecordKind;
 use tsunagu_sync::session::Caller;
-use tsunagu_sync::session::server::{FeedPage, FeedQuery, RecordWrite, ServerStore};
+use tsunagu_sync::session::server::{FeedPage, FeedQuery, RecordWrite, ServerStore, SnapshotPage};
 
 /// The assignments active today, as a SQL condition on `person_id` for user `?u`.
 const ACTIVE_CASELOAD: &str = "SELECT person_id FROM assignments
@@ -111,11 +111,7 @@ impl ServerStore for SqliteServerStore<'_> {
         query: &FeedQuery<'_>,
         max_bytes: usize,
     ) -> Result<FeedPage, rusqlite::Error> {
-        let readable: Vec<&str> = RecordKind::ALL
-            .into_iter()
-            .filter(|kind| policy::access(caller.role, *kind).read)
-            .map(|kind| kind.as_str())
-            .collect();
+        let readable = readable_kinds(caller);
         let mut page = FeedPage {
             docs: Vec::new(),
             last_seq: query.after,
@@ -163,6 +159,52 @@ impl ServerStore for SqliteServerStore<'_> {
                     });
                 }
             }
+        }
+        Ok(page)
+    }
+
+    fn snapshot_page(
+        &mut self,
+        caller: &Caller,
+        persons: &[String],
+        after_id: &str,
+        max_bytes: usize,
+    ) -> Result<SnapshotPage, rusqlite::Error> {
+        let mut page = SnapshotPage {
+            docs: Vec::new(),
+            last_id: after_id.to_owned(),
+            done: true,
+        };
+        let kinds = readable_kinds(caller);
+        if kinds.is_empty() || persons.is_empty() {
+            return Ok(page);
+        }
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id, snapshot FROM records
+              WHERE id > :after
+                AND kind IN (SELECT value FROM json_each(:kinds))
+                AND person_id IN (SELECT value FROM json_each(:persons))
+              ORDER BY id",
+        )?;
+        let mut rows = statement.query(rusqlite::named_params! {
+            ":after": after_id,
+            ":kinds": serde_json::to_string(&kinds).expect("strings serialise"),
+            ":persons": serde_json::to_string(persons).expect("strings serialise"),
+        })?;
+        let mut bytes = 0;
+        while let Some(row) = rows.next()? {
+            if bytes >= max_bytes {
+                page.done = false;
+                break;
+            }
+            let id: String = row.get(0)?;
+            let snapshot: Vec<u8> = row.get(1)?;
+            bytes += snapshot.len();
+            page.last_id = id.clone();
+            page.docs.push(DocChanges {
+                id,
+                changes: vec![snapshot],
+            });
         }
         Ok(page)
     }
@@ -224,4 +266,13 @@ impl ServerStore for SqliteServerStore<'_> {
 /// forged one) reads as the end.
 fn seq_param(seq: u64) -> i64 {
     i64::try_from(seq).unwrap_or(i64::MAX)
+}
+
+/// The kinds the caller's role may read, by name.
+fn readable_kinds(caller: &Caller) -> Vec<&'static str> {
+    RecordKind::ALL
+        .into_iter()
+        .filter(|kind| policy::access(caller.role, *kind).read)
+        .map(|kind| kind.as_str())
+        .collect()
 }

@@ -257,20 +257,28 @@ impl Record {
 
     /// Loads and validates a saved document.
     pub fn load(bytes: &[u8], actor: &[u8]) -> Result<Record, RecordError> {
-        let options = LoadOptions::new()
-            .text_encoding(TextEncoding::UnicodeCodePoint)
-            .on_partial_load(OnPartialLoad::Error);
-        let doc = AutoCommit::load_with_options(bytes, options)?.with_actor(ActorId::from(actor));
+        let doc = load_document(bytes)?.with_actor(ActorId::from(actor));
         let meta = validate(&doc)?;
         Ok(Record { doc, meta })
     }
 
     /// Builds a record from its complete change history (as a peer sent it),
     /// validated like [`Record::load`].
+    ///
+    /// Each item is an encoded change or a whole saved document (the server
+    /// sends a record's compacted document when a device first receives
+    /// it: fewer bytes, and loading it is cheaper than replaying changes).
     pub fn from_changes(changes: &[Vec<u8>], actor: &[u8]) -> Result<Record, RecordError> {
-        let parsed = parse_changes(changes)?;
-        let mut doc = AutoCommit::new_with_encoding(TextEncoding::UnicodeCodePoint)
-            .with_actor(ActorId::from(actor));
+        let (documents, parsed) = parse_chunks(changes)?;
+        let mut documents = documents.into_iter();
+        let mut doc = match documents.next() {
+            Some(first) => load_document(first)?,
+            None => AutoCommit::new_with_encoding(TextEncoding::UnicodeCodePoint),
+        }
+        .with_actor(ActorId::from(actor));
+        for other in documents {
+            doc.merge(&mut load_document(other)?)?;
+        }
         doc.apply_changes(parsed)?;
         if !doc.get_missing_deps(&[]).is_empty() {
             return Err(RecordError::MissingHistory);
@@ -484,9 +492,13 @@ impl Record {
     /// Applies changes from another copy of this record. Each must parse
     /// strictly; they are applied to a fork and validated first: on any
     /// error nothing changes. Changes already here are ignored.
+    /// Items may also be whole saved documents, as in [`Record::from_changes`].
     pub fn apply_changes(&mut self, changes: &[Vec<u8>]) -> Result<(), RecordError> {
-        let parsed = parse_changes(changes)?;
+        let (documents, parsed) = parse_chunks(changes)?;
         let mut fork = self.doc.fork();
+        for other in documents {
+            fork.merge(&mut load_document(other)?)?;
+        }
         fork.apply_changes(parsed)?;
         if !fork.get_missing_deps(&[]).is_empty() {
             return Err(RecordError::MissingHistory);
@@ -630,13 +642,34 @@ pub enum Amendment<'a> {
     ReplaceText(&'a str, &'a str),
 }
 
-fn parse_changes(changes: &[Vec<u8>]) -> Result<Vec<Change>, RecordError> {
-    changes
-        .iter()
-        .map(|bytes| {
-            Change::from_bytes(bytes.clone()).map_err(|e| RecordError::Malformed(e.to_string()))
-        })
-        .collect()
+/// automerge's chunk header: 4 magic bytes, 4 checksum bytes, then the
+/// chunk type (0 = a whole document, 1 = a change, 2 = a deflated change).
+const CHUNK_TYPE_AT: usize = 8;
+const DOCUMENT_CHUNK: u8 = 0;
+
+/// Splits items into whole documents and strictly parsed changes.
+fn parse_chunks(chunks: &[Vec<u8>]) -> Result<(Vec<&[u8]>, Vec<Change>), RecordError> {
+    let mut documents = Vec::new();
+    let mut changes = Vec::with_capacity(chunks.len());
+    for bytes in chunks {
+        if bytes.get(CHUNK_TYPE_AT) == Some(&DOCUMENT_CHUNK) {
+            documents.push(bytes.as_slice());
+        } else {
+            changes.push(
+                Change::from_bytes(bytes.clone())
+                    .map_err(|e| RecordError::Malformed(e.to_string()))?,
+            );
+        }
+    }
+    Ok((documents, changes))
+}
+
+/// Loads a saved document strictly: a partial or corrupt one is an error.
+fn load_document(bytes: &[u8]) -> Result<AutoCommit, RecordError> {
+    let options = LoadOptions::new()
+        .text_encoding(TextEncoding::UnicodeCodePoint)
+        .on_partial_load(OnPartialLoad::Error);
+    Ok(AutoCommit::load_with_options(bytes, options)?)
 }
 
 fn invalid(field: &str, reason: String) -> RecordError {

@@ -275,3 +275,30 @@ fn invalid_incoming_changes_are_rejected_whole() {
     );
     assert_eq!(good.heads(), heads);
 }
+
+#[test]
+fn a_saved_document_stands_in_for_its_changes() {
+    let mut original = interview();
+    original
+        .splice_text("situation", 0, 0, "病棟で面会。", &edit("u-spec", 1))
+        .unwrap();
+    for snapshot in [original.save(), original.save_uncompressed()] {
+        let mut copy = Record::from_changes(std::slice::from_ref(&snapshot), b"actor-b").unwrap();
+        assert_eq!(copy.heads(), original.heads());
+        assert_eq!(copy.text("situation").unwrap(), "病棟で面会。");
+        // A copy that diverged merges a document the same way as changes.
+        copy.splice_text("situation", 0, 0, "午後、", &edit("u-cw", 2))
+            .unwrap();
+        let mut other = interview();
+        other.apply_changes(&[copy.save_uncompressed()]).unwrap();
+        assert_eq!(other.text("situation").unwrap(), "午後、病棟で面会。");
+    }
+    // A damaged document is refused and changes nothing.
+    let mut damaged = original.save_uncompressed();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 0xff;
+    let heads = original.heads();
+    assert!(original.apply_changes(&[damaged.clone()]).is_err());
+    assert!(Record::from_changes(&[damaged], b"x").is_err());
+    assert_eq!(original.heads(), heads);
+}

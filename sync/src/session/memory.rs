@@ -3,13 +3,14 @@
 
 use super::Caller;
 use super::client::ClientStore;
-use super::server::{FeedPage, FeedQuery, RecordWrite, ServerStore};
+use super::server::{FeedPage, FeedQuery, RecordWrite, ServerStore, SnapshotPage};
 use crate::policy;
 use crate::protocol::{DocChanges, DocOutcome, Rejection};
 use crate::record::schema::RecordKind;
 use crate::record::{Edit, NewRecord, Record, RecordError};
 use std::collections::{BTreeMap, BTreeSet};
 use std::convert::Infallible;
+use std::ops::Bound;
 
 #[derive(Debug, Clone)]
 struct StoredRecord {
@@ -142,6 +143,40 @@ impl ServerStore for MemoryServerStore {
                     changes: vec![entry.change.clone()],
                 }),
             }
+        }
+        Ok(page)
+    }
+
+    fn snapshot_page(
+        &mut self,
+        caller: &Caller,
+        persons: &[String],
+        after_id: &str,
+        max_bytes: usize,
+    ) -> Result<SnapshotPage, Infallible> {
+        let mut page = SnapshotPage {
+            done: true,
+            last_id: after_id.to_owned(),
+            ..SnapshotPage::default()
+        };
+        let mut bytes = 0;
+        let after = (Bound::Excluded(after_id), Bound::Unbounded);
+        for (id, record) in self.records.range::<str, _>(after) {
+            if !persons.contains(&record.person_id)
+                || !policy::access(caller.role, record.kind).read
+            {
+                continue;
+            }
+            if bytes >= max_bytes {
+                page.done = false;
+                break;
+            }
+            bytes += record.snapshot.len();
+            page.last_id = id.clone();
+            page.docs.push(DocChanges {
+                id: id.clone(),
+                changes: vec![record.snapshot.clone()],
+            });
         }
         Ok(page)
     }

@@ -51,6 +51,17 @@ pub struct FeedPage {
     pub done: bool,
 }
 
+/// A page of saved records.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SnapshotPage {
+    /// Each record's id with its saved document as the only item.
+    pub docs: Vec<DocChanges>,
+    /// The id of the last record looked at.
+    pub last_id: String,
+    /// No more records after it.
+    pub done: bool,
+}
+
 /// What the server session needs from storage.
 pub trait ServerStore {
     /// A storage failure.
@@ -80,6 +91,16 @@ pub trait ServerStore {
         query: &FeedQuery<'_>,
         max_bytes: usize,
     ) -> Result<FeedPage, Self::Error>;
+    /// The saved documents of records of `persons` whose kind the caller's
+    /// role may read, with ids after `after_id` in id order, about
+    /// `max_bytes` at most (at least one record).
+    fn snapshot_page(
+        &mut self,
+        caller: &Caller,
+        persons: &[String],
+        after_id: &str,
+        max_bytes: usize,
+    ) -> Result<SnapshotPage, Self::Error>;
     /// The persons the caller is assigned to today, sorted.
     fn caseload(&mut self, caller: &Caller) -> Result<Vec<String>, Self::Error>;
     /// The persons whose records were ever sent to the caller's device
@@ -244,14 +265,9 @@ impl ServerSession {
             }
             self.caseload = caseload;
         }
-        // The whole history of new persons, up to `end`.
-        let backfill = FeedQuery {
-            after: 0,
-            until: end,
-            persons: &added,
-            skip_device: None,
-        };
-        self.pages(store, &backfill, cursor, false, &mut frames)?;
+        // The whole history of new persons (at least up to `end`), as
+        // their records' saved documents.
+        self.snapshot_pages(store, &added, cursor, &mut frames)?;
         if !added.is_empty() || !removed.is_empty() {
             frames.push(encode(&ServerMessage::Caseload {
                 added: added.clone(),
@@ -276,6 +292,35 @@ impl ServerSession {
         self.pages(store, &regular, end.max(cursor), true, &mut frames)?;
         self.cursor = Some(end.max(cursor));
         Ok(frames)
+    }
+
+    /// `Changes` frames carrying the saved documents of the readable
+    /// records of `persons`, each with `cursor` and not caught up.
+    fn snapshot_pages<S: ServerStore>(
+        &self,
+        store: &mut S,
+        persons: &[String],
+        cursor: u64,
+        frames: &mut Vec<Vec<u8>>,
+    ) -> Result<(), String> {
+        let mut after = String::new();
+        while !persons.is_empty() {
+            let page = store
+                .snapshot_page(&self.caller, persons, &after, PAGE_BYTES)
+                .map_err(|e| e.to_string())?;
+            if !page.docs.is_empty() {
+                frames.push(encode(&ServerMessage::Changes {
+                    cursor,
+                    docs: page.docs,
+                    caught_up: false,
+                })?);
+            }
+            if page.done || page.last_id <= after {
+                return Ok(());
+            }
+            after = page.last_id;
+        }
+        Ok(())
     }
 
     /// `Changes` frames for `query`; each carries `cursor`, and with
@@ -411,7 +456,7 @@ impl ServerSession {
             id: meta.id,
             kind: meta.kind,
             person_id: meta.person_id,
-            snapshot: record.save_uncompressed(),
+            snapshot: record.save(),
             new_changes,
         })))
     }
