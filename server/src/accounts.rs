@@ -272,10 +272,24 @@ impl AccountBackend for Accounts {
     }
 }
 
+/// The id of the user named `username`; with `active_only`, only if the
+/// account is not disabled.
+pub fn user_id(
+    conn: &rusqlite::Connection,
+    username: &str,
+    active_only: bool,
+) -> rusqlite::Result<Option<i64>> {
+    conn.query_row(
+        "SELECT id FROM users WHERE username = ?1 AND (?2 = 0 OR disabled_at IS NULL)",
+        params![username, active_only],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
 /// The calendar date used for assignment start/end (Japan is UTC+9 and has no DST).
 pub fn today(now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("valid offset"))
-        .date_naive()
+    tsunagu_sync::policy::japan_date(now)
 }
 
 fn lock(throttle: &Mutex<Throttle>) -> std::sync::MutexGuard<'_, Throttle> {

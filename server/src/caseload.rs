@@ -2,7 +2,7 @@
 
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
 /// Why a caseload change was refused.
 #[derive(Debug, thiserror::Error)]
@@ -66,13 +66,7 @@ pub fn assign(
         return Err(CaseloadError::BadPeriod { from, until });
     }
     let conn = store.conn();
-    let user: i64 = conn
-        .query_row(
-            "SELECT id FROM users WHERE username = ?1 AND disabled_at IS NULL",
-            [username],
-            |r| r.get(0),
-        )
-        .optional()?
+    let user: i64 = crate::accounts::user_id(&conn, username, true)?
         .ok_or_else(|| CaseloadError::UnknownUser(username.to_owned()))?;
     let known: bool = conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM persons WHERE id = ?1)",
@@ -99,13 +93,7 @@ pub fn end_assignment(
     on: NaiveDate,
 ) -> Result<usize, CaseloadError> {
     let conn = store.conn();
-    let user: i64 = conn
-        .query_row(
-            "SELECT id FROM users WHERE username = ?1",
-            [username],
-            |r| r.get(0),
-        )
-        .optional()?
+    let user: i64 = crate::accounts::user_id(&conn, username, false)?
         .ok_or_else(|| CaseloadError::UnknownUser(username.to_owned()))?;
     let on = on.to_string();
     // An assignment that would only start on or after `on` is dropped

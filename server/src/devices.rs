@@ -58,13 +58,7 @@ pub fn add_device(
     now: DateTime<Utc>,
 ) -> Result<NewDevice, DeviceError> {
     let conn = store.conn();
-    let user_id: i64 = conn
-        .query_row(
-            "SELECT id FROM users WHERE username = ?1 AND disabled_at IS NULL",
-            [username],
-            |r| r.get(0),
-        )
-        .optional()?
+    let user_id: i64 = crate::accounts::user_id(&conn, username, true)?
         .ok_or_else(|| DeviceError::UnknownUser(username.to_owned()))?;
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
