@@ -123,19 +123,17 @@ impl ServerStore for SqliteServerStore<'_> {
         let mut statement = self.conn.prepare_cached(
             "SELECT f.seq, f.record_id, f.change FROM feed f JOIN records r ON r.id = f.record_id
               WHERE f.seq > :after AND f.seq <= :until
-                AND (:device IS NULL OR f.origin_device <> :device)
+                AND f.origin_device <> :device
                 AND r.kind IN (SELECT value FROM json_each(:kinds))
                 AND r.person_id IN (SELECT value FROM json_each(:persons))
               ORDER BY f.seq",
         )?;
-        let kinds = serde_json::to_string(&readable).expect("strings serialise");
-        let persons = serde_json::to_string(query.persons).expect("strings serialise");
         let mut rows = statement.query(rusqlite::named_params! {
             ":after": seq_param(query.after),
             ":until": seq_param(query.until),
             ":device": query.skip_device,
-            ":kinds": kinds,
-            ":persons": persons,
+            ":kinds": json_list(&readable),
+            ":persons": json_list(query.persons),
         })?;
         let mut bytes = 0;
         let mut index: HashMap<String, usize> = HashMap::new();
@@ -188,8 +186,8 @@ impl ServerStore for SqliteServerStore<'_> {
         )?;
         let mut rows = statement.query(rusqlite::named_params! {
             ":after": after_id,
-            ":kinds": serde_json::to_string(&kinds).expect("strings serialise"),
-            ":persons": serde_json::to_string(persons).expect("strings serialise"),
+            ":kinds": json_list(&kinds),
+            ":persons": json_list(persons),
         })?;
         let mut bytes = 0;
         while let Some(row) = rows.next()? {
@@ -275,4 +273,10 @@ fn readable_kinds(caller: &Caller) -> Vec<&'static str> {
         .filter(|kind| policy::access(caller.role, *kind).read)
         .map(|kind| kind.as_str())
         .collect()
+}
+
+/// A JSON array of strings, for `IN (SELECT value FROM json_each(?))`.
+fn json_list<T: AsRef<str>>(items: &[T]) -> String {
+    let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    serde_json::to_string(&items).expect("a list of strings serialises")
 }

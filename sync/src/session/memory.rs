@@ -124,7 +124,7 @@ impl ServerStore for MemoryServerStore {
             .filter(|e| e.seq > query.after && e.seq <= query.until);
         for entry in range {
             let record = &self.records[&entry.record_id];
-            if query.skip_device == Some(entry.origin_device.as_str())
+            if entry.origin_device == query.skip_device
                 || !query.persons.contains(&record.person_id)
                 || !policy::access(caller.role, record.kind).read
             {

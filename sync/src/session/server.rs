@@ -37,7 +37,7 @@ pub struct FeedQuery<'a> {
     /// Only records of these persons.
     pub persons: &'a [String],
     /// Leave out entries that came from this device (it has them).
-    pub skip_device: Option<&'a str>,
+    pub skip_device: &'a str,
 }
 
 /// A page of the change feed.
@@ -165,7 +165,7 @@ impl ServerSession {
             (ClientMessage::Push { .. } | ClientMessage::CaseloadApplied { .. }, None) => {
                 fail(ErrorCode::UnexpectedMessage, "Hello must come first".into())
             }
-            (ClientMessage::Push { batch, docs }, Some(_)) => match self.accept(&docs, store) {
+            (ClientMessage::Push { batch, docs }, Some(_)) => match self.accept(docs, store) {
                 Ok(results) => {
                     let mut out = send(&ServerMessage::Accepted { batch, results });
                     // Then the feed up to now, which moves the device's
@@ -287,7 +287,7 @@ impl ServerSession {
             persons: &rest,
             // A device has its own changes; a fresh one gets them in the
             // backfill above (every person is new to it).
-            skip_device: Some(self.caller.device_id.as_str()),
+            skip_device: &self.caller.device_id,
         };
         self.pages(store, &regular, end.max(cursor), true, &mut frames)?;
         self.cursor = Some(end.max(cursor));
@@ -363,19 +363,19 @@ impl ServerSession {
     /// Validates, authorises and stores a push; one outcome per record.
     fn accept<S: ServerStore>(
         &self,
-        docs: &[DocChanges],
+        docs: Vec<DocChanges>,
         store: &mut S,
     ) -> Result<Vec<DocOutcome>, String> {
         // A record named twice in one push is merged once.
         let mut unique: Vec<DocChanges> = Vec::with_capacity(docs.len());
-        let mut index: std::collections::HashMap<&str, usize> =
+        let mut index: std::collections::HashMap<String, usize> =
             std::collections::HashMap::with_capacity(docs.len());
         for doc in docs {
-            match index.get(doc.id.as_str()) {
-                Some(&at) => unique[at].changes.extend(doc.changes.iter().cloned()),
+            match index.get(&doc.id) {
+                Some(&at) => unique[at].changes.extend(doc.changes),
                 None => {
-                    index.insert(doc.id.as_str(), unique.len());
-                    unique.push(doc.clone());
+                    index.insert(doc.id.clone(), unique.len());
+                    unique.push(doc);
                 }
             }
         }
