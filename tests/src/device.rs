@@ -50,17 +50,7 @@ impl NativeDevice {
     }
 
     /// Opens the WebSocket; the HTTP status when the server refuses it.
-    pub async fn connect(
-        base_url: &str,
-        token: &str,
-    ) -> Result<
-        Result<
-            tokio_tungstenite::WebSocketStream<
-                tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-            >,
-            u16,
-        >,
-    > {
+    pub async fn connect(base_url: &str, token: &str) -> Result<Result<SyncSocket, u16>> {
         let mut request = sync_url(base_url).into_client_request()?;
         request
             .headers_mut()
@@ -90,44 +80,52 @@ impl NativeDevice {
             Err(status) => bail!("sync refused with HTTP {status}"),
         };
         let mut stats = SyncStats::default();
-        let mut outgoing = self.session.on_connect(&mut self.store)?.frames;
-        let result = async {
-            loop {
-                if !outgoing.is_empty() {
-                    if outgoing
-                        .iter()
-                        .any(|f| ClientMessage::frame_expects_reply(f))
-                    {
-                        stats.round_trips += 1;
-                    }
-                    for frame in outgoing.drain(..) {
-                        stats.frames_up += 1;
-                        stats.bytes_up += frame.len();
-                        ws.send(Message::Binary(frame.into())).await?;
-                    }
-                }
-                if self.session.is_idle() {
-                    return Ok(());
-                }
-                let message = tokio::time::timeout(Duration::from_secs(30), ws.next())
-                    .await
-                    .context("no answer from the server within 30 s")?
-                    .context("the server closed the connection")??;
-                if let Message::Binary(bytes) = message {
-                    stats.frames_down += 1;
-                    stats.bytes_down += bytes.len();
-                    outgoing = self.session.on_frame(&bytes, &mut self.store)?.frames;
-                }
-            }
-        }
-        .await;
+        let result = match self.session.on_connect(&mut self.store) {
+            Ok(out) => self.exchange(&mut ws, out.frames, &mut stats).await,
+            Err(error) => Err(error.into()),
+        };
         self.session.on_disconnect();
         let _ = ws.close(None).await;
         result.map(|()| stats)
     }
+
+    /// Sends `outgoing`, then answers the server's frames until the session
+    /// is idle (caught up, nothing in flight), counting what went each way.
+    async fn exchange(
+        &mut self,
+        ws: &mut SyncSocket,
+        mut outgoing: Vec<Vec<u8>>,
+        stats: &mut SyncStats,
+    ) -> Result<()> {
+        loop {
+            if outgoing
+                .iter()
+                .any(|f| ClientMessage::frame_expects_reply(f))
+            {
+                stats.round_trips += 1;
+            }
+            for frame in outgoing.drain(..) {
+                stats.frames_up += 1;
+                stats.bytes_up += frame.len();
+                ws.send(Message::Binary(frame.into())).await?;
+            }
+            if self.session.is_idle() {
+                return Ok(());
+            }
+            let message = tokio::time::timeout(Duration::from_secs(30), ws.next())
+                .await
+                .context("no answer from the server within 30 s")?
+                .context("the server closed the connection")??;
+            if let Message::Binary(bytes) = message {
+                stats.frames_down += 1;
+                stats.bytes_down += bytes.len();
+                outgoing = self.session.on_frame(&bytes, &mut self.store)?.frames;
+            }
+        }
+    }
 }
 
-/// The WebSocket a [`LiveDevice`] keeps open.
+/// The WebSocket a device syncs over.
 type SyncSocket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
@@ -163,26 +161,14 @@ impl LiveDevice {
         self.exchange(frames).await
     }
 
-    async fn exchange(&mut self, mut outgoing: Vec<Vec<u8>>) -> Result<()> {
-        loop {
-            for frame in outgoing.drain(..) {
-                self.ws.send(Message::Binary(frame.into())).await?;
-            }
-            if self.device.session.is_idle() && self.device.store.waiting() == 0 {
-                return Ok(());
-            }
-            let message = tokio::time::timeout(Duration::from_secs(30), self.ws.next())
-                .await
-                .context("no answer from the server within 30 s")?
-                .context("the server closed the connection")??;
-            if let Message::Binary(bytes) = message {
-                outgoing = self
-                    .device
-                    .session
-                    .on_frame(&bytes, &mut self.device.store)?
-                    .frames;
-            }
-        }
+    async fn exchange(&mut self, outgoing: Vec<Vec<u8>>) -> Result<()> {
+        let mut stats = SyncStats::default();
+        self.device
+            .exchange(&mut self.ws, outgoing, &mut stats)
+            .await?;
+        let rejected = self.device.store.rejected();
+        anyhow::ensure!(rejected.is_empty(), "the server refused {rejected:?}");
+        Ok(())
     }
 
     /// Closes the connection.
