@@ -2,7 +2,9 @@
 
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::params;
+use rusqlite::{Connection, params};
+use tsunagu_sync::record::schema::RecordKind;
+use tsunagu_sync::record::{Edit, FieldValue, NewRecord, Record};
 
 /// Why a caseload change was refused.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +26,9 @@ pub enum CaseloadError {
         /// End.
         until: NaiveDate,
     },
+    /// The person's profile document could not be made.
+    #[error("invalid person document: {0}")]
+    Document(String),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -41,15 +46,67 @@ pub fn add_person(
     display_name: &str,
     now: DateTime<Utc>,
 ) -> Result<String, CaseloadError> {
+    let mut conn = store.conn();
+    let tx = conn.transaction().map_err(StoreError::Sqlite)?;
+    let id = insert_person(&tx, display_name, now)?;
+    tx.commit().map_err(StoreError::Sqlite)?;
+    Ok(id)
+}
+
+/// The device id the server's own changes carry in the feed.
+pub const SERVER_ORIGIN: &str = "server";
+
+/// Inserts a person inside the caller's transaction: the row the caseload
+/// refers to, and the person's profile document (kind `person`, the record
+/// id is the person id) in the feed, so devices assigned to the person
+/// receive the name like any other record.
+///
+/// `display_name` is "family given" (split at the first space, either
+/// width); a name without a space is all family name.
+pub fn insert_person(
+    conn: &Connection,
+    display_name: &str,
+    now: DateTime<Utc>,
+) -> Result<String, CaseloadError> {
     let name = display_name.trim();
     if name.is_empty() {
         return Err(CaseloadError::EmptyName);
     }
+    let (family, given) = name
+        .split_once([' ', '\u{3000}'])
+        .map(|(f, g)| (f.trim(), g.trim()))
+        .unwrap_or((name, ""));
     let id = uuid::Uuid::now_v7().to_string();
-    store.conn().execute(
+    conn.execute(
         "INSERT INTO persons (id, display_name, created_at) VALUES (?1, ?2, ?3)",
         params![id, name, now.to_rfc3339()],
     )?;
+    let new = NewRecord {
+        id: id.clone(),
+        kind: RecordKind::Person,
+        person_id: id.clone(),
+        device: SERVER_ORIGIN.into(),
+        fields: vec![
+            ("family_name".into(), FieldValue::Str(family.into())),
+            ("given_name".into(), FieldValue::Str(given.into())),
+        ],
+    };
+    let edit = Edit {
+        by: SERVER_ORIGIN.into(),
+        at: now,
+    };
+    let mut record = Record::create(new, &edit, SERVER_ORIGIN.as_bytes())
+        .map_err(|e| CaseloadError::Document(e.to_string()))?;
+    conn.execute(
+        "INSERT INTO records (id, kind, person_id, snapshot) VALUES (?1, ?2, ?1, ?3)",
+        params![id, RecordKind::Person.as_str(), record.save()],
+    )?;
+    for change in record.changes_since(&[]) {
+        conn.execute(
+            "INSERT INTO feed (record_id, change, origin_device, received_at) VALUES (?1, ?2, ?3, ?4)",
+            params![id, change, SERVER_ORIGIN, now.to_rfc3339()],
+        )?;
+    }
     Ok(id)
 }
 

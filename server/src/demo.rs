@@ -2,7 +2,8 @@
 //! invented persons only. Never run it against a real programme's data.
 
 use crate::accounts::{NewUser, add_user, today};
-use crate::store::{Store, StoreError};
+use crate::caseload::insert_person;
+use crate::store::Store;
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 use tsunagu_sync::role::Role;
@@ -80,7 +81,7 @@ fn seed_persons(
     store: &Store,
     staff: &[(i64, Role)],
     now: DateTime<Utc>,
-) -> Result<usize, StoreError> {
+) -> Result<usize, anyhow::Error> {
     let mut conn = store.conn();
     let tx = conn.transaction()?;
     let start = today(now) - chrono::Days::new(180);
@@ -96,12 +97,8 @@ fn seed_persons(
         .collect();
     let count = FAMILY.len();
     for i in 0..count {
-        let id = uuid::Uuid::now_v7().to_string();
         let name = format!("{} {}", FAMILY[i], GIVEN[(i * 3) % GIVEN.len()]);
-        tx.execute(
-            "INSERT INTO persons (id, display_name, created_at) VALUES (?1, ?2, ?3)",
-            params![id, name, now.to_rfc3339()],
-        )?;
+        let id = insert_person(&tx, &name, now)?;
         // Each person has one specialist; everyone else in the field team
         // is assigned to every other person, so each role sees some cases.
         let specialist = specialists[i % specialists.len()];

@@ -49,6 +49,16 @@ impl NativeDevice {
         }
     }
 
+    /// How many notes the device holds: its records other than person
+    /// profiles (which every device assigned to a person receives too).
+    pub fn note_count(&self) -> usize {
+        self.store
+            .ids()
+            .filter_map(|id| self.store.record(id))
+            .filter(|r| r.meta().kind != tsunagu_sync::record::schema::RecordKind::Person)
+            .count()
+    }
+
     /// Opens the WebSocket; the HTTP status when the server refuses it.
     pub async fn connect(base_url: &str, token: &str) -> Result<Result<SyncSocket, u16>> {
         let mut request = sync_url(base_url).into_client_request()?;

@@ -225,9 +225,9 @@ async fn main() -> Result<()> {
 
     let row = run(&server, &url, "2 B download", "B", &mut b).await?;
     anyhow::ensure!(
-        b.store.ids().count() == records,
+        b.note_count() == records,
         "B holds {} of {records} notes",
-        b.store.ids().count()
+        b.note_count()
     );
     rows.push(row);
 
