@@ -13,6 +13,8 @@ pub const SESSION_COOKIE: &str = "tsunagu_session";
 /// What the pages know about the signed-in user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedInUser {
+    /// The user's stable id (what their edits carry as author).
+    pub user_id: String,
     /// The login name.
     pub username: String,
     /// The name shown in the UI.
@@ -48,6 +50,17 @@ impl FromServerFnError for AccountError {
     }
 }
 
+/// What a browser receives when it registers as one of the user's devices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceGrant {
+    /// The new device's id.
+    pub device_id: String,
+    /// The secret the device presents to `/sync` (shown once, kept encrypted on the device).
+    pub token: String,
+    /// Whose device it is.
+    pub user: SignedInUser,
+}
+
 /// A session the backend just opened.
 #[derive(Debug, Clone)]
 pub struct NewSession {
@@ -76,6 +89,9 @@ pub trait AccountBackend: Send + Sync + 'static {
     fn session_user(&self, token: &str) -> Result<Option<SignedInUser>, AccountError>;
     /// Closes a session; closing an unknown one is not an error.
     fn sign_out(&self, token: &str) -> Result<(), AccountError>;
+    /// Registers a new device for the session's user; `Rejected` without a
+    /// valid session.
+    fn register_device(&self, session: &str, label: &str) -> Result<DeviceGrant, AccountError>;
 }
 
 #[cfg(feature = "ssr")]
@@ -168,4 +184,16 @@ pub async fn sign_out() -> Result<(), AccountError> {
     }
     set_session_cookie("", 0);
     Ok(())
+}
+
+/// Registers this browser as a device of the signed-in user and returns its
+/// sync token. Needs the session cookie from [`sign_in`].
+#[allow(missing_docs)] // the macro-made argument struct mirrors the parameters
+#[server(endpoint = "account/register_device")]
+pub async fn register_device(label: String) -> Result<DeviceGrant, AccountError> {
+    use server_side::*;
+    let headers = request_headers().await?;
+    let token = session_token(&headers).ok_or(AccountError::Rejected)?;
+    let label: String = label.trim().chars().take(80).collect();
+    blocking(move |backend| backend.register_device(&token, &label)).await
 }

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use thiserror::Error;
-use tsunagu_app::account::{AccountBackend, AccountError, NewSession, SignedInUser};
+use tsunagu_app::account::{AccountBackend, AccountError, DeviceGrant, NewSession, SignedInUser};
 use tsunagu_sync::role::Role;
 
 /// The shortest password accepted (MHLW guideline 6.0: 13 or more characters
@@ -204,24 +204,33 @@ impl Accounts {
         now: DateTime<Utc>,
     ) -> Result<Option<SignedInUser>, AccountError> {
         let conn = self.store.conn();
-        let row: Option<(String, String, String, u32)> = conn
+        let row: Option<(i64, String, String, String, u32)> = conn
             .query_row(
-                "SELECT u.username, u.display_name, u.role,
+                "SELECT u.id, u.username, u.display_name, u.role,
                         (SELECT count(DISTINCT a.person_id) FROM assignments a
                           WHERE a.user_id = u.id AND a.starts_on <= ?2
                             AND (a.ends_on IS NULL OR a.ends_on > ?2))
                    FROM sessions s JOIN users u ON u.id = s.user_id
                   WHERE s.token_hash = ?1 AND s.expires_at > ?3 AND u.disabled_at IS NULL",
                 params![token_hash(token), today(now).to_string(), now.to_rfc3339()],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+                |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                    ))
+                },
             )
             .optional()
             .map_err(unavailable)?;
-        row.map(|(username, display_name, role, caseload_size)| {
+        row.map(|(user_id, username, display_name, role, caseload_size)| {
             let role = role
                 .parse::<Role>()
                 .map_err(|e| AccountError::Unavailable(e.to_string()))?;
             Ok(SignedInUser {
+                user_id: user_id.to_string(),
                 username,
                 display_name,
                 role,
@@ -258,6 +267,22 @@ impl AccountBackend for Accounts {
 
     fn session_user(&self, token: &str) -> Result<Option<SignedInUser>, AccountError> {
         self.user_for_session(token, Utc::now())
+    }
+
+    fn register_device(&self, session: &str, label: &str) -> Result<DeviceGrant, AccountError> {
+        let now = Utc::now();
+        let user = self
+            .user_for_session(session, now)?
+            .ok_or(AccountError::Rejected)?;
+        let label = if label.is_empty() { "browser" } else { label };
+        let device = crate::devices::add_device(&self.store, &user.username, label, now)
+            .map_err(|e| AccountError::Unavailable(e.to_string()))?;
+        tracing::info!(device = %device.id, "device registered");
+        Ok(DeviceGrant {
+            device_id: device.id,
+            token: device.token,
+            user,
+        })
     }
 
     fn sign_out(&self, token: &str) -> Result<(), AccountError> {
