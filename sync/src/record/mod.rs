@@ -465,6 +465,33 @@ impl Record {
         self.doc.get_heads()
     }
 
+    /// This record as it was at `heads`, editing as `actor`: a form opened
+    /// at `heads` applies its edits here, and [`Record::merge_from`] brings
+    /// them back, so changes merged in meanwhile (from sync) are kept
+    /// rather than overwritten.
+    pub fn fork_at(&mut self, heads: &[ChangeHash], actor: &[u8]) -> Result<Record, RecordError> {
+        let doc = self.doc.fork_at(heads)?.with_actor(ActorId::from(actor));
+        let meta = validate(&doc)?;
+        Ok(Record { doc, meta })
+    }
+
+    /// Merges another copy of this record in (all or nothing: an invalid
+    /// result leaves this record unchanged).
+    pub fn merge_from(&mut self, other: &mut Record) -> Result<(), RecordError> {
+        if other.meta.id != self.meta.id {
+            return Err(RecordError::InvalidValue {
+                field: "id".into(),
+                reason: format!("cannot merge {} into {}", other.meta.id, self.meta.id),
+            });
+        }
+        let mut merged = self.doc.fork();
+        merged.merge(&mut other.doc)?;
+        let meta = validate(&merged)?;
+        self.doc.merge(&mut other.doc)?;
+        self.meta = meta;
+        Ok(())
+    }
+
     /// The editor's clock time an encoded change was made at (`None` for
     /// bytes that are not a change).
     pub fn change_time(change: &[u8]) -> Option<DateTime<Utc>> {

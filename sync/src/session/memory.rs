@@ -226,6 +226,19 @@ impl ServerStore for MemoryServerStore {
     }
 }
 
+/// One record as a device keeps it between sessions: the saved document,
+/// the local changes the server has not acknowledged, and the server's
+/// refusal if it refused them. What a persistent device store writes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DeviceRecord {
+    /// The whole automerge document ([`Record::save`]).
+    pub document: Vec<u8>,
+    /// Changes waiting for the server's acknowledgement, oldest first.
+    pub pending: Vec<Vec<u8>>,
+    /// Why the server refused this record's changes, if it did.
+    pub rejected: Option<Rejection>,
+}
+
 /// A device's store, in memory.
 #[derive(Debug)]
 pub struct MemoryClientStore {
@@ -309,6 +322,55 @@ impl MemoryClientStore {
     /// Records the server refused, and why.
     pub fn rejected(&self) -> &BTreeMap<String, Rejection> {
         &self.rejected
+    }
+
+    /// How many records have local changes waiting for acknowledgement
+    /// (what the UI counts: "2 waiting" means two notes not yet safe).
+    pub fn waiting_records(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Local changes of one record waiting for acknowledgement.
+    pub fn waiting_for(&self, id: &str) -> usize {
+        self.pending.get(id).map_or(0, Vec::len)
+    }
+
+    /// A record as it should be persisted, or `None` if the device no
+    /// longer holds it (purged): then the persisted copy goes too.
+    pub fn export(&mut self, id: &str) -> Option<DeviceRecord> {
+        let document = self.records.get_mut(id)?.save();
+        Some(DeviceRecord {
+            document,
+            pending: self.pending.get(id).cloned().unwrap_or_default(),
+            rejected: self.rejected.get(id).cloned(),
+        })
+    }
+
+    /// Puts back a record read from persistent storage.
+    pub fn import(&mut self, id: &str, stored: DeviceRecord) -> Result<(), RecordError> {
+        let record = Record::load(&stored.document, &self.actor)?;
+        if record.meta().id != id {
+            return Err(RecordError::InvalidValue {
+                field: "id".into(),
+                reason: format!(
+                    "stored under {id} but the document says {}",
+                    record.meta().id
+                ),
+            });
+        }
+        self.records.insert(id.to_owned(), record);
+        if !stored.pending.is_empty() {
+            self.pending.insert(id.to_owned(), stored.pending);
+        }
+        if let Some(rejection) = stored.rejected {
+            self.rejected.insert(id.to_owned(), rejection);
+        }
+        Ok(())
+    }
+
+    /// Sets the feed cursor read back from persistent storage.
+    pub fn restore_cursor(&mut self, cursor: u64) {
+        self.cursor = cursor;
     }
 }
 
