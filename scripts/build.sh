@@ -30,6 +30,16 @@ copy_assets() {
   cp -r "$ROOT/public/." "$SITE/"
 }
 
+# Names the service worker's cache after the bundle's content, so a new
+# build is a new cache and the browser offers the update.
+stamp_service_worker() {
+  local build
+  build=$(cat "$PKG"/tsunagu_bg.wasm "$PKG"/tsunagu.js "$PKG"/tsunagu.css \
+    "$SITE"/pwa.js "$SITE"/manifest.webmanifest "$SITE"/favicon.svg | sha256sum | cut -c1-16)
+  sed -i "s/__BUILD__/$build/" "$SITE/sw.js"
+  echo "service worker build $build"
+}
+
 # Pre-compressed copies, served as-is by the server, and their sizes.
 compress_assets() {
   printf '%-22s %10s %10s %10s\n' file raw gzip brotli
@@ -54,6 +64,7 @@ build_site() {
     step "wasm-opt -Oz" optimise_wasm
   fi
   step "assets" copy_assets
+  step "stamp service worker" stamp_service_worker
   if [ "$PROFILE" = wasm-release ]; then
     step "brotli" ensure_brotli
     step "compress" compress_assets

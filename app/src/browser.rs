@@ -33,3 +33,16 @@ pub fn is_online() -> bool {
         .map(|w| w.navigator().on_line())
         .unwrap_or(true)
 }
+
+/// The language of the rendered page (`<html lang>`).
+pub fn document_lang() -> Lang {
+    let lang = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("lang"));
+    if lang.as_deref() == Some("en") {
+        Lang::En
+    } else {
+        Lang::Ja
+    }
+}

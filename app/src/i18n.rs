@@ -111,6 +111,100 @@ pub struct Texts {
     pub not_found: &'static str,
     /// Link back to the start page.
     pub back_home: &'static str,
+    /// Heading of the unlock form.
+    pub unlock_heading: &'static str,
+    /// The unlock button.
+    pub unlock: &'static str,
+    /// Before the owner's login name on the unlock form.
+    pub device_of: &'static str,
+    /// The password did not open the device.
+    pub wrong_password: &'static str,
+    /// The first sign-in needs the server.
+    pub first_sign_in_note: &'static str,
+    /// While records are decrypted and loaded.
+    pub unlocking: &'static str,
+    /// The lock button.
+    pub lock: &'static str,
+    /// Sign out and wipe the device.
+    pub sign_out_wipe: &'static str,
+    /// Before the count of unsent changes in the sign-out warning.
+    pub unsent_warning_prefix: &'static str,
+    /// After the count in the sign-out warning.
+    pub unsent_warning_suffix: &'static str,
+    /// Confirms sign-out despite unsent changes.
+    pub sign_out_anyway: &'static str,
+    /// Cancel.
+    pub cancel: &'static str,
+    /// Sync: not connected to the server.
+    pub sync_disconnected: &'static str,
+    /// Sync: connecting.
+    pub sync_connecting: &'static str,
+    /// Sync: exchanging changes.
+    pub sync_syncing: &'static str,
+    /// Sync: everything exchanged.
+    pub sync_in_sync: &'static str,
+    /// Before the count of changes waiting to sync.
+    pub waiting_prefix: &'static str,
+    /// After the count of changes waiting to sync.
+    pub waiting_suffix: &'static str,
+    /// Label of the last sync time.
+    pub last_sync: &'static str,
+    /// No sync yet.
+    pub never_synced: &'static str,
+    /// While a download is in progress.
+    pub receiving: &'static str,
+    /// Unit after a record count.
+    pub records_unit: &'static str,
+    /// Heading of the caseload list.
+    pub caseload_heading: &'static str,
+    /// The caseload is empty.
+    pub no_persons: &'static str,
+    /// Label of the latest contact date.
+    pub last_contact: &'static str,
+    /// Back to the previous screen.
+    pub back: &'static str,
+    /// Prefix of the buttons that create a record.
+    pub new_record: &'static str,
+    /// A person without records.
+    pub timeline_empty: &'static str,
+    /// Record status: draft.
+    pub status_draft: &'static str,
+    /// Record status: finalised.
+    pub status_finalised: &'static str,
+    /// Record status: amended.
+    pub status_amended: &'static str,
+    /// Badge of a record with unsent changes.
+    pub not_sent: &'static str,
+    /// The save button.
+    pub save: &'static str,
+    /// Save and finalise.
+    pub save_and_finalise: &'static str,
+    /// After a successful save.
+    pub saved: &'static str,
+    /// Before the reason a save failed.
+    pub save_failed: &'static str,
+    /// Label of the amendment reason.
+    pub amend_reason: &'static str,
+    /// Shown above the form of a finalised record.
+    pub finalised_note: &'static str,
+    /// Marks a required field.
+    pub required: &'static str,
+    /// Yes.
+    pub yes: &'static str,
+    /// No.
+    pub no: &'static str,
+    /// Empty choice of a select.
+    pub choose: &'static str,
+    /// Heading of the amendment history.
+    pub amendments: &'static str,
+    /// Storage will not be evicted.
+    pub storage_persistent: &'static str,
+    /// Storage may be evicted by the browser.
+    pub storage_best_effort: &'static str,
+    /// A new app version is ready.
+    pub update_available: &'static str,
+    /// Reload into the new version.
+    pub reload: &'static str,
 }
 
 /// Japanese (the default).
@@ -138,6 +232,53 @@ pub static JA: Texts = Texts {
     loading: "読み込み中…",
     not_found: "ページが見つかりません",
     back_home: "トップへ戻る",
+    unlock_heading: "ロックを解除",
+    unlock: "解除する",
+    device_of: "この端末の利用者: ",
+    wrong_password: "パスワードが違います。",
+    first_sign_in_note: "この端末での初回ログインにはネットワーク接続が必要です。以後はオフラインでも使えます。",
+    unlocking: "記録を読み込んでいます…",
+    lock: "ロック",
+    sign_out_wipe: "ログアウト（端末のデータを消去）",
+    unsent_warning_prefix: "送信されていない変更が ",
+    unsent_warning_suffix: "件あります。ログアウトするとこれらは失われます。",
+    sign_out_anyway: "それでもログアウトする",
+    cancel: "キャンセル",
+    sync_disconnected: "サーバー未接続",
+    sync_connecting: "接続中…",
+    sync_syncing: "同期中…",
+    sync_in_sync: "同期済み",
+    waiting_prefix: "未送信 ",
+    waiting_suffix: "件",
+    last_sync: "最終同期",
+    never_synced: "まだ同期していません",
+    receiving: "受信中",
+    records_unit: "件",
+    caseload_heading: "担当している方",
+    no_persons: "担当している方の記録はまだこの端末にありません。同期をお待ちください。",
+    last_contact: "最終記録日",
+    back: "← 戻る",
+    new_record: "新規: ",
+    timeline_empty: "記録はまだありません。",
+    status_draft: "下書き",
+    status_finalised: "確定",
+    status_amended: "修正あり",
+    not_sent: "未送信",
+    save: "保存",
+    save_and_finalise: "保存して確定",
+    saved: "端末に保存しました。",
+    save_failed: "保存できませんでした: ",
+    amend_reason: "修正の理由（必須）",
+    finalised_note: "確定済みの記録です。変更は理由とともに修正として残ります。",
+    required: "必須",
+    yes: "はい",
+    no: "いいえ",
+    choose: "選択してください",
+    amendments: "修正履歴",
+    storage_persistent: "端末保存: 永続",
+    storage_best_effort: "端末保存: ブラウザが消す可能性あり",
+    update_available: "新しいバージョンがあります。",
+    reload: "再読み込み",
 };
 
 /// English.
@@ -165,6 +306,53 @@ pub static EN: Texts = Texts {
     loading: "Loading…",
     not_found: "Page not found",
     back_home: "Back to the start page",
+    unlock_heading: "Unlock",
+    unlock: "Unlock",
+    device_of: "This device belongs to: ",
+    wrong_password: "Wrong password.",
+    first_sign_in_note: "The first sign-in on this device needs the network. After that it works offline too.",
+    unlocking: "Loading records…",
+    lock: "Lock",
+    sign_out_wipe: "Sign out (wipe this device)",
+    unsent_warning_prefix: "There are ",
+    unsent_warning_suffix: " changes not yet sent. Signing out loses them.",
+    sign_out_anyway: "Sign out anyway",
+    cancel: "Cancel",
+    sync_disconnected: "Not connected",
+    sync_connecting: "Connecting…",
+    sync_syncing: "Syncing…",
+    sync_in_sync: "In sync",
+    waiting_prefix: "Waiting: ",
+    waiting_suffix: "",
+    last_sync: "Last sync",
+    never_synced: "Not synced yet",
+    receiving: "Receiving",
+    records_unit: " records",
+    caseload_heading: "My caseload",
+    no_persons: "No one on your caseload is on this device yet. Wait for the sync.",
+    last_contact: "Last record",
+    back: "← Back",
+    new_record: "New: ",
+    timeline_empty: "No records yet.",
+    status_draft: "Draft",
+    status_finalised: "Finalised",
+    status_amended: "Amended",
+    not_sent: "Not sent",
+    save: "Save",
+    save_and_finalise: "Save and finalise",
+    saved: "Saved on this device.",
+    save_failed: "Could not save: ",
+    amend_reason: "Reason for the change (required)",
+    finalised_note: "This record is finalised. Changes are kept as an amendment with a reason.",
+    required: "required",
+    yes: "Yes",
+    no: "No",
+    choose: "Choose…",
+    amendments: "Amendments",
+    storage_persistent: "Storage: persistent",
+    storage_best_effort: "Storage: may be evicted",
+    update_available: "A new version is available.",
+    reload: "Reload",
 };
 
 /// The role's name in this language (glossary of `DOMAIN.md` §6).
@@ -201,14 +389,22 @@ fn initial_lang() -> Lang {
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     {
-        crate::browser::document_cookie()
-            .map(|cookie| Lang::from_cookie_header(&cookie))
-            .unwrap_or_default()
+        // Hydrate in the language the page was rendered in; the app then
+        // switches to the cookie's choice (see `cookie_lang`).
+        crate::browser::document_lang()
     }
     #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
     {
         Lang::default()
     }
+}
+
+/// The language the cookie asks for (browser only).
+#[cfg(feature = "hydrate")]
+pub fn cookie_lang() -> Lang {
+    crate::browser::document_cookie()
+        .map(|cookie| Lang::from_cookie_header(&cookie))
+        .unwrap_or_default()
 }
 
 /// Puts the UI language into context; call once at the root.

@@ -8,8 +8,12 @@ pub mod account;
 mod browser;
 pub mod components;
 pub mod i18n;
+pub mod labels;
+pub mod local;
 pub mod pages;
 
+use components::app_update::{StorageBadge, UpdateBanner};
+use components::sync_status::{DeviceMenu, SyncStatus};
 use components::{language_switch::LanguageSwitch, network_status::NetworkStatus};
 use leptos::prelude::*;
 use leptos_meta::{Html, Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
@@ -31,6 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <HydrationScripts options/>
+                <script src="/pwa.js" defer></script>
                 <MetaTags/>
             </head>
             <body>
@@ -45,12 +50,29 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = i18n::provide_lang();
+    let state = local::state::ClientState::provide();
+    #[cfg(feature = "hydrate")]
+    {
+        // After hydration: follow the language cookie (a page served from
+        // the offline cache was rendered in whatever language it was
+        // cached in), then look for this browser's device.
+        Effect::new(move |_| {
+            let wanted = i18n::cookie_lang();
+            if wanted != lang.get_untracked() {
+                lang.set(wanted);
+            }
+            local::runtime::boot(state);
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = state;
 
     view! {
         <Html {..} lang=move || lang.get().code()/>
         <Title text=move || lang.get().texts().app_name/>
         <Meta name="theme-color" content="#2f6f5e"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Link rel="manifest" href="/manifest.webmanifest"/>
         <Stylesheet id="tsunagu-css" href=format!("/pkg/{BUNDLE_NAME}.css")/>
         <Router>
             <header class="app-header">
@@ -62,7 +84,11 @@ pub fn App() -> impl IntoView {
                     <NetworkStatus/>
                     <LanguageSwitch/>
                 </div>
+                <SyncStatus/>
+                <DeviceMenu/>
+                <StorageBadge/>
             </header>
+            <UpdateBanner/>
             <main>
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=HomePage/>

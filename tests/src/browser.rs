@@ -114,6 +114,65 @@ impl Browser {
         }
     }
 
+    /// Clicks the first element matching `css`, scrolled to the middle of
+    /// the viewport first (the app's header is sticky and would cover it).
+    pub async fn click(&self, css: &str) -> Result<()> {
+        let element = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .with_context(|| format!("finding {css}"))?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'})",
+                vec![serde_json::to_value(&element)?],
+            )
+            .await?;
+        element.click().await?;
+        Ok(())
+    }
+
+    /// Types `text` into the first element matching `css`.
+    pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .with_context(|| format!("finding {css}"))?
+            .send_keys(text)
+            .await?;
+        Ok(())
+    }
+
+    /// Chooses `value` in the `<select>` matching `css`.
+    pub async fn select(&self, css: &str, value: &str) -> Result<()> {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .with_context(|| format!("finding {css}"))?
+            .select_by_value(value)
+            .await?;
+        Ok(())
+    }
+
+    /// Waits until an element matches `css`; returns its text.
+    pub async fn wait_css(&self, css: &str, timeout: Duration) -> Result<String> {
+        self.wait_for(css, timeout, || async {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(element) => Ok(Some(element.text().await?)),
+                Err(_) => Ok(None),
+            }
+        })
+        .await
+    }
+
+    /// Waits until the element with `data-testid` reads `text`.
+    pub async fn wait_text(&self, test_id: &str, text: &str, timeout: Duration) -> Result<()> {
+        self.wait_for(&format!("{test_id} = {text:?}"), timeout, || async {
+            Ok((self.text_of(test_id).await.ok().as_deref() == Some(text)).then_some(()))
+        })
+        .await
+    }
+
     /// Saves a PNG of the viewport as `dir/name.png` for reviewers.
     pub async fn screenshot(&self, dir: &Path, name: &str) -> Result<PathBuf> {
         std::fs::create_dir_all(dir)?;

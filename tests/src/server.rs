@@ -61,8 +61,14 @@ impl ServerProcess {
     /// Starts `tsunagu serve --listen 127.0.0.1:0 [extra...]` and waits for
     /// the line that says where it listens.
     pub fn start(data_dir: &Path, extra: &[&str]) -> Result<Self> {
+        Self::start_listening(data_dir, "127.0.0.1:0", extra)
+    }
+
+    /// Like [`ServerProcess::start`] on a given address, e.g. the port of a
+    /// server stopped earlier: a browser's offline app belongs to its origin.
+    pub fn start_listening(data_dir: &Path, listen: &str, extra: &[&str]) -> Result<Self> {
         let mut child = tsunagu(data_dir)?
-            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(["serve", "--listen", listen])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -49,8 +49,13 @@ fn serves_health_and_a_japanese_first_page_with_security_headers() -> anyhow::Re
         "hydration script is linked"
     );
     assert!(
-        page.body.contains("ログイン"),
-        "signed-out page offers sign-in"
+        page.body.contains(r#"data-testid="starting""#),
+        "the server renders the same app shell for everyone; the device decides the screen"
+    );
+    assert!(page.body.contains("/manifest.webmanifest"), "installable");
+    assert!(
+        page.body.contains("/pwa.js"),
+        "registers the service worker"
     );
     assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(page.header("x-frame-options"), Some("DENY"));
@@ -58,8 +63,8 @@ fn serves_health_and_a_japanese_first_page_with_security_headers() -> anyhow::Re
 
     let english = get(&server.url("/"), Some("tsunagu_lang=en"))?;
     assert!(english.body.contains(r#"lang="en""#));
-    assert!(english.body.contains("Sign in"));
-    assert!(!english.body.contains("ログイン"));
+    assert!(english.body.contains("Loading…"));
+    assert!(!english.body.contains("読み込み中"));
 
     let css = get(&server.url("/pkg/tsunagu.css"), None)?;
     assert_eq!(css.status, 200);
@@ -113,28 +118,24 @@ fn demo_login_signs_in_and_survives_a_restart() -> anyhow::Result<()> {
     );
     let cookie = session_cookie(&ok).expect("session cookie");
 
-    let page = get(&server.url("/"), Some(&cookie))?;
-    assert!(
-        page.body.contains("相談 花子"),
-        "the signed-in user's name is shown"
-    );
-    assert!(page.body.contains("相談支援専門員"), "and their role");
+    let me = current_user(&server, &cookie)?;
+    assert_eq!(me["display_name"], "相談 花子");
+    assert_eq!(me["role"], "support_specialist");
 
     // A graceful stop, then a restart on the same data: the session and the
     // users are still there and the database is intact.
     let status = server.terminate()?;
     assert!(status.success(), "SIGTERM exits cleanly: {status:?}");
     let server = ServerProcess::start(dir.path(), &[])?;
-    let page = get(&server.url("/"), Some(&cookie))?;
-    assert!(
-        page.body.contains("相談 花子"),
+    assert_eq!(
+        current_user(&server, &cookie)?["display_name"],
+        "相談 花子",
         "session survives a restart"
     );
 
     let sign_out = post_form(&server.url("/api/account/sign_out"), &[], Some(&cookie))?;
     assert_eq!(sign_out.status, 200);
-    let page = get(&server.url("/"), Some(&cookie))?;
-    assert!(!page.body.contains("相談 花子"), "signed out");
+    assert!(current_user(&server, &cookie)?.is_null(), "signed out");
     drop(server);
 
     let conn = rusqlite::Connection::open(dir.path().join("tsunagu.sqlite3"))?;
@@ -186,8 +187,8 @@ fn user_add_reads_the_password_from_stdin_and_refuses_weak_ones() -> anyhow::Res
         None,
     )?;
     assert_eq!(ok.status, 200, "{}", ok.body);
-    let page = get(&server.url("/"), session_cookie(&ok).as_deref())?;
-    assert!(page.body.contains("訪問看護師"));
+    let cookie = session_cookie(&ok).expect("session cookie");
+    assert_eq!(current_user(&server, &cookie)?["role"], "visiting_nurse");
     Ok(())
 }
 
@@ -226,4 +227,12 @@ fn an_unusable_data_directory_is_a_clear_error() -> anyhow::Result<()> {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
     Ok(())
+}
+
+/// The signed-in user as the app's server function reports it (JSON null
+/// when the cookie opens no session).
+fn current_user(server: &ServerProcess, cookie: &str) -> anyhow::Result<serde_json::Value> {
+    let reply = post_form(&server.url("/api/account/current_user"), &[], Some(cookie))?;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    Ok(serde_json::from_str(&reply.body)?)
 }

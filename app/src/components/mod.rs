@@ -1,4 +1,6 @@
-//! Small building blocks shared by the pages.
+//! Small building blocks shared by pages.
 
+pub mod app_update;
 pub mod language_switch;
 pub mod network_status;
+pub mod sync_status;

@@ -1,99 +1,68 @@
-//! The start page: sign in, or see who you are and your caseload.
+//! `/`: the whole offline app. What it shows follows the device's phase:
+//! first sign-in, unlock, loading, or the open screen (caseload, person,
+//! record). The server renders only the "starting" frame, so the page is
+//! the same for everyone and the service worker can serve it offline.
 
-use crate::account::{AccountError, SignIn, SignOut, current_user};
-use crate::i18n::{Lang, role_label, use_lang};
+use super::caseload::CaseloadPage;
+use super::person::PersonPage;
+use super::record_form::RecordForm;
+use super::sign_in::{FirstSignIn, Unlock};
+use crate::i18n::use_lang;
+use crate::local::state::{ClientState, Phase, Screen};
 use leptos::prelude::*;
 
-/// `/`: the sign-in form, or a welcome with the user's role and caseload.
+/// The app's one page.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let sign_in = ServerAction::<SignIn>::new();
-    let sign_out = ServerAction::<SignOut>::new();
-    let user = Resource::new(
-        move || (sign_in.version().get(), sign_out.version().get()),
-        |_| current_user(),
-    );
+    let state = ClientState::get();
     let lang = use_lang();
 
     view! {
-        <Transition fallback=move || view! { <p class="loading">{lang.get().texts().loading}</p> }>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(user)) => view! {
-                        <section class="card welcome" data-testid="welcome">
-                            <h2>
-                                {move || lang.get().texts().welcome_prefix}
-                                <span data-testid="display-name">{user.display_name.clone()}</span>
-                                {move || lang.get().texts().welcome_suffix}
-                            </h2>
-                            <p class="role">{move || role_label(lang.get(), user.role)}</p>
-                            <p class="caseload">
-                                {move || lang.get().texts().caseload} ": "
-                                <strong data-testid="caseload-size">{user.caseload_size}</strong>
-                                {move || lang.get().texts().persons_unit}
-                            </p>
-                            <ActionForm action=sign_out>
-                                <button type="submit" class="button secondary">
-                                    {move || lang.get().texts().sign_out}
-                                </button>
-                            </ActionForm>
-                        </section>
-                    }
-                    .into_any(),
-                    Ok(None) => view! { <SignInForm action=sign_in/> }.into_any(),
-                    Err(error) => view! {
-                        <p class="error" role="alert">{move || error_text(lang.get(), &error)}</p>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Transition>
+        {move || match state.phase.get() {
+            Phase::Starting => view! {
+                <p class="loading" data-testid="starting">{move || lang.get().texts().loading}</p>
+            }
+            .into_any(),
+            Phase::NoDevice => view! { <FirstSignIn/> }.into_any(),
+            Phase::Locked => view! { <Unlock/> }.into_any(),
+            Phase::Unlocking => view! {
+                <section class="card" data-testid="unlocking">
+                    <p>{move || lang.get().texts().unlocking}</p>
+                    <progress
+                        max=move || state.loading.get().1.max(1)
+                        value=move || state.loading.get().0
+                    ></progress>
+                </section>
+            }
+            .into_any(),
+            Phase::Ready => view! { <OpenScreen/> }.into_any(),
+        }}
     }
 }
 
-/// The username/password form; works before hydration too (plain form post).
 #[component]
-fn SignInForm(action: ServerAction<SignIn>) -> impl IntoView {
-    let lang = use_lang();
-    let failure = move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|error| error_text(lang.get(), &error))
-    };
-    view! {
-        <section class="card sign-in">
-            <h2>{move || lang.get().texts().sign_in_heading}</h2>
-            <ActionForm action=action>
-                <label>
-                    <span>{move || lang.get().texts().username}</span>
-                    <input type="text" name="username" autocomplete="username" required
-                        autocapitalize="none" spellcheck="false"/>
-                </label>
-                <label>
-                    <span>{move || lang.get().texts().password}</span>
-                    <input type="password" name="password" autocomplete="current-password" required/>
-                </label>
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                    {move || {
-                        let texts = lang.get().texts();
-                        if action.pending().get() { texts.signing_in } else { texts.sign_in }
-                    }}
-                </button>
-            </ActionForm>
-            <Show when=move || failure().is_some()>
-                <p class="error" role="alert" data-testid="sign-in-error">{failure}</p>
-            </Show>
-        </section>
-    }
-}
-
-fn error_text(lang: Lang, error: &AccountError) -> &'static str {
-    let texts = lang.texts();
-    match error {
-        AccountError::Rejected => texts.sign_in_rejected,
-        AccountError::Throttled { .. } => texts.sign_in_throttled,
-        AccountError::Unavailable(_) => texts.sign_in_unavailable,
+fn OpenScreen() -> impl IntoView {
+    let state = ClientState::get();
+    move || match state.screen.get() {
+        Screen::Caseload => view! { <CaseloadPage/> }.into_any(),
+        Screen::Person(person) => view! { <PersonPage person/> }.into_any(),
+        Screen::NewRecord { person, kind } => {
+            view! { <RecordForm person kind record=None/> }.into_any()
+        }
+        Screen::Record(id) => {
+            let found = crate::local::with_records(|store| {
+                store
+                    .record(&id)
+                    .map(|r| (r.meta().person_id.clone(), r.meta().kind))
+            })
+            .flatten();
+            match found {
+                Some((person, kind)) => {
+                    view! { <RecordForm person kind record=Some(id)/> }.into_any()
+                }
+                // Purged meanwhile (the assignment ended): back to the list.
+                None => view! { <CaseloadPage/> }.into_any(),
+            }
+        }
     }
 }

@@ -1,4 +1,8 @@
-//! The app's routes, one module a page.
+//! The app's screens, one module each.
 
+pub mod caseload;
 pub mod home;
 pub mod not_found;
+pub mod person;
+pub mod record_form;
+pub mod sign_in;

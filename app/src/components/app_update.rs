@@ -1,0 +1,72 @@
+//! What the service-worker script (`public/pwa.js`) reports: a new version
+//! waiting (offered as a banner, never applied behind the user's back) and
+//! whether the browser granted persistent storage.
+
+use crate::i18n::use_lang;
+use leptos::prelude::*;
+
+/// Reads a value `pwa.js` announced, and follows later announcements.
+fn announced(name: &'static str) -> ReadSignal<Option<String>> {
+    let (value, set_value) = signal(None::<String>);
+    #[cfg(feature = "hydrate")]
+    {
+        let read = move || {
+            web_sys::window()
+                .and_then(|w| js_sys::Reflect::get(&w, &format!("tsunagu_{name}").into()).ok())
+                .and_then(|v| v.as_string())
+        };
+        Effect::new(move |_| set_value.set(read()));
+        let handle = window_event_listener_untyped(&format!("tsunagu-{name}"), move |_| {
+            set_value.set(read())
+        });
+        on_cleanup(move || handle.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (name, set_value);
+    value
+}
+
+/// "A new version is available — reload".
+#[component]
+pub fn UpdateBanner() -> impl IntoView {
+    let lang = use_lang();
+    let update = announced("update");
+    let apply = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let (Some(window), Ok(event)) = (
+            web_sys::window(),
+            web_sys::Event::new("tsunagu-apply-update"),
+        ) {
+            let _ = window.dispatch_event(&event);
+        }
+    };
+    view! {
+        <Show when=move || update.get().is_some()>
+            <div class="update-banner" role="status" data-testid="update-banner">
+                <span>{move || lang.get().texts().update_available}</span>
+                <button class="button primary small" on:click=apply>{move || lang.get().texts().reload}</button>
+            </div>
+        </Show>
+    }
+}
+
+/// Whether the device's data is safe from the browser's storage eviction.
+#[component]
+pub fn StorageBadge() -> impl IntoView {
+    let lang = use_lang();
+    let storage = announced("storage");
+    view! {
+        <Show when=move || storage.get().is_some()>
+            <span class="storage-badge" data-testid="storage" data-state=move || storage.get().unwrap_or_default()>
+                {move || {
+                    let texts = lang.get().texts();
+                    if storage.get().as_deref() == Some("persistent") {
+                        texts.storage_persistent
+                    } else {
+                        texts.storage_best_effort
+                    }
+                }}
+            </span>
+        </Show>
+    }
+}

@@ -1,0 +1,50 @@
+//! The device side of the app: the encrypted local store, the sync
+//! connection, and what the pages read from them.
+//!
+//! Pages never wait on the network: they read the in-memory working copy
+//! and save to IndexedDB; the sync connection runs beside them. On the
+//! server (SSR) there is no device, so the readers return nothing and the
+//! pages render their "starting" frame.
+
+pub mod edits;
+pub mod read;
+pub mod state;
+
+#[cfg(feature = "hydrate")]
+mod crypto;
+#[cfg(feature = "hydrate")]
+mod idb;
+#[cfg(feature = "hydrate")]
+mod js;
+#[cfg(feature = "hydrate")]
+pub mod runtime;
+#[cfg(feature = "hydrate")]
+mod vault;
+
+use tsunagu_sync::session::memory::MemoryClientStore;
+
+/// Runs `read` over the unlocked device's records; `None` when locked (or
+/// on the server).
+pub fn with_records<R>(read: impl FnOnce(&mut MemoryClientStore) -> R) -> Option<R> {
+    #[cfg(feature = "hydrate")]
+    {
+        runtime::with_records(read)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = read;
+        None
+    }
+}
+
+/// The unlocked user's id, role and name, if unlocked.
+pub fn current_user() -> Option<crate::account::SignedInUser> {
+    #[cfg(feature = "hydrate")]
+    {
+        runtime::identity().map(|identity| identity.user)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}

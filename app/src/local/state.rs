@@ -1,0 +1,113 @@
+//! The client state the pages react to: where the app is (signed out,
+//! locked, ready), the sync status, and which screen is open. Plain
+//! signals, the same on the server (which only renders the first frame)
+//! and in the browser.
+
+use leptos::prelude::*;
+use tsunagu_sync::record::schema::RecordKind;
+
+/// Where the app is in its life cycle on this browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading the local database (also what the server renders).
+    Starting,
+    /// No device registered in this browser: first sign-in needed (online).
+    NoDevice,
+    /// A device is here, locked: the password unlocks it, offline too.
+    Locked,
+    /// Decrypting and loading the records.
+    Unlocking,
+    /// Unlocked; the pages read and write the local store.
+    Ready,
+}
+
+/// The connection to the sync server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Connection {
+    /// Not connected (offline, server unreachable, or locked).
+    #[default]
+    Disconnected,
+    /// Opening the WebSocket.
+    Connecting,
+    /// Connected and exchanging changes.
+    Syncing,
+    /// Connected, nothing waiting either way.
+    InSync,
+}
+
+/// What the sync badge shows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SyncStatus {
+    /// The connection.
+    pub connection: Connection,
+    /// Local changes the server has not acknowledged yet.
+    pub waiting: usize,
+    /// When the last complete sync finished (browser clock, ms since epoch).
+    pub last_sync_ms: Option<f64>,
+    /// Records received in the current download (shown as progress).
+    pub received: usize,
+    /// The last error, in plain words, if the last attempt failed.
+    pub error: Option<String>,
+}
+
+/// The open screen.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Screen {
+    /// The persons on my caseload.
+    #[default]
+    Caseload,
+    /// One person's timeline.
+    Person(String),
+    /// A new record of `kind` for `person`.
+    NewRecord {
+        /// The person.
+        person: String,
+        /// The kind.
+        kind: RecordKind,
+    },
+    /// An existing record.
+    Record(String),
+}
+
+/// All client state, `Copy` so closures can hold it.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientState {
+    /// Life-cycle phase.
+    pub phase: RwSignal<Phase>,
+    /// Sync badge.
+    pub status: RwSignal<SyncStatus>,
+    /// Bumped whenever the local records change, so lists re-read them.
+    pub revision: RwSignal<u64>,
+    /// The open screen.
+    pub screen: RwSignal<Screen>,
+    /// The login name of the device's owner (known before unlocking).
+    pub owner: RwSignal<Option<String>>,
+    /// Progress of unlocking: (records loaded, total).
+    pub loading: RwSignal<(usize, usize)>,
+}
+
+impl ClientState {
+    /// Creates the state and puts it in context; call once at the root.
+    pub fn provide() -> ClientState {
+        let state = ClientState {
+            phase: RwSignal::new(Phase::Starting),
+            status: RwSignal::new(SyncStatus::default()),
+            revision: RwSignal::new(0),
+            screen: RwSignal::new(Screen::default()),
+            owner: RwSignal::new(None),
+            loading: RwSignal::new((0, 0)),
+        };
+        provide_context(state);
+        state
+    }
+
+    /// The state from context.
+    pub fn get() -> ClientState {
+        expect_context::<ClientState>()
+    }
+
+    /// Opens a screen.
+    pub fn open(&self, screen: Screen) {
+        self.screen.set(screen);
+    }
+}

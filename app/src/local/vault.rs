@@ -1,0 +1,351 @@
+//! The device's encrypted store: records and sync state in IndexedDB,
+//! encrypted under the data key, with the working copy in memory.
+//!
+//! Every save goes through [`Vault::persist`], which writes the records
+//! touched since the last persist in one IndexedDB transaction; a save
+//! counts (and is offered to the server) only once that transaction has
+//! completed. Persists are serialised, so an older copy of a record can
+//! never overwrite a newer one.
+
+use super::crypto;
+use super::idb::{Database, META, RECORDS, Write};
+use super::js::JsError;
+use crate::account::SignedInUser;
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use tsunagu_sync::protocol::{DocChanges, DocOutcome};
+use tsunagu_sync::session::client::ClientStore;
+use tsunagu_sync::session::memory::{DeviceRecord, MemoryClientStore};
+use web_sys::CryptoKey;
+
+const KEYRING_KEY: &str = "keyring";
+const DEVICE_KEY: &str = "device";
+const SYNC_KEY: &str = "sync";
+const DATA_KEY_BYTES: usize = 32;
+const SALT_BYTES: usize = 16;
+
+/// What is stored unencrypted: enough to ask for the right password.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Keyring {
+    /// Whose device this is (login name, shown on the unlock screen).
+    pub username: String,
+    /// PBKDF2 salt.
+    pub salt: Vec<u8>,
+    /// PBKDF2 iterations.
+    pub iterations: u32,
+    /// The data key, encrypted under the password-derived key.
+    pub wrapped_key: Vec<u8>,
+}
+
+/// The device's identity towards the server (stored encrypted).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeviceIdentity {
+    /// The device id.
+    pub device_id: String,
+    /// The sync token.
+    pub token: String,
+    /// The user.
+    pub user: SignedInUser,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct SyncMeta {
+    cursor: u64,
+    last_sync_ms: Option<f64>,
+}
+
+/// Why the vault could not do something.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VaultError {
+    /// The browser refused (quota, private mode, ...).
+    #[error(transparent)]
+    Browser(#[from] JsError),
+    /// The password does not open this device's keyring.
+    #[error("wrong password")]
+    WrongPassword,
+    /// Stored bytes could not be read back.
+    #[error("corrupt local data: {0}")]
+    Corrupt(String),
+}
+
+fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    postcard::to_allocvec(value).unwrap_or_default()
+}
+
+fn decode<T: for<'a> Deserialize<'a>>(bytes: &[u8]) -> Result<T, VaultError> {
+    postcard::from_bytes(bytes).map_err(|e| VaultError::Corrupt(e.to_string()))
+}
+
+/// The in-memory working copy, a [`ClientStore`] that remembers what it
+/// changed so [`Vault::persist`] writes exactly that.
+#[derive(Debug)]
+pub struct LocalStore {
+    /// The records.
+    pub records: MemoryClientStore,
+    cursor: u64,
+    dirty: BTreeSet<String>,
+    meta_dirty: bool,
+    /// When the device last finished a sync (browser clock, ms).
+    pub last_sync_ms: Option<f64>,
+}
+
+impl LocalStore {
+    /// Marks a record as changed (saved, merged, acknowledged or purged).
+    pub fn touch(&mut self, id: &str) {
+        self.dirty.insert(id.to_owned());
+    }
+
+    /// Marks the sync bookkeeping as changed.
+    pub fn touch_meta(&mut self) {
+        self.meta_dirty = true;
+    }
+}
+
+impl ClientStore for LocalStore {
+    type Error = String;
+
+    fn cursor(&mut self) -> Result<u64, String> {
+        Ok(self.cursor)
+    }
+
+    fn pending(&mut self) -> Result<Vec<DocChanges>, String> {
+        self.records.pending().map_err(|e| e.to_string())
+    }
+
+    fn apply_page(&mut self, docs: &[DocChanges], cursor: u64) -> Result<(), String> {
+        self.records
+            .apply_page(docs, cursor)
+            .map_err(|e| e.to_string())?;
+        for doc in docs {
+            self.dirty.insert(doc.id.clone());
+        }
+        self.cursor = cursor;
+        self.meta_dirty = true;
+        Ok(())
+    }
+
+    fn acknowledge(&mut self, sent: &[DocChanges], results: &[DocOutcome]) -> Result<(), String> {
+        self.records
+            .acknowledge(sent, results)
+            .map_err(|e| e.to_string())?;
+        for doc in sent {
+            self.dirty.insert(doc.id.clone());
+        }
+        Ok(())
+    }
+
+    fn purge_persons(&mut self, persons: &[String]) -> Result<Vec<String>, String> {
+        let before: BTreeSet<String> = self.records.ids().cloned().collect();
+        let gone = self
+            .records
+            .purge_persons(persons)
+            .map_err(|e| e.to_string())?;
+        let after: BTreeSet<String> = self.records.ids().cloned().collect();
+        self.dirty.extend(before.difference(&after).cloned());
+        Ok(gone)
+    }
+}
+
+/// An unlocked device: the data key, the identity and the records.
+pub struct Vault {
+    db: Database,
+    key: CryptoKey,
+    /// Who this device belongs to.
+    pub identity: DeviceIdentity,
+    /// The working copy.
+    pub store: RefCell<LocalStore>,
+    write_lock: futures::lock::Mutex<()>,
+}
+
+/// Reads the keyring, if this browser holds a device.
+pub async fn keyring(db: &Database) -> Result<Option<Keyring>, VaultError> {
+    db.get(META, KEYRING_KEY)
+        .await?
+        .map(|bytes| decode(&bytes))
+        .transpose()
+}
+
+fn session_actor() -> Result<Vec<u8>, VaultError> {
+    // A fresh automerge actor per unlocked session: two tabs of the same
+    // device never write changes under the same actor and sequence.
+    Ok(crypto::random_bytes(16)?)
+}
+
+impl Vault {
+    /// First sign-in on this browser: makes a data key, wraps it under the
+    /// password and stores the identity.
+    pub async fn create(
+        db: Database,
+        password: &str,
+        identity: DeviceIdentity,
+    ) -> Result<Vault, VaultError> {
+        let salt = crypto::random_bytes(SALT_BYTES)?;
+        let iterations = crypto::PBKDF2_ITERATIONS;
+        let wrapping = crypto::derive_wrapping_key(password, &salt, iterations).await?;
+        let mut raw = crypto::random_bytes(DATA_KEY_BYTES)?;
+        let wrapped_key = crypto::encrypt(&wrapping, &raw).await?;
+        let key = crypto::import_data_key(&raw).await?;
+        raw.fill(0);
+        let keyring = Keyring {
+            username: identity.user.username.clone(),
+            salt,
+            iterations,
+            wrapped_key,
+        };
+        let sealed_identity = crypto::encrypt(&key, &encode(&identity)).await?;
+        let sealed_meta = crypto::encrypt(&key, &encode(&SyncMeta::default())).await?;
+        db.write(&[
+            Write::Put {
+                store: META,
+                key: KEYRING_KEY.into(),
+                value: encode(&keyring),
+            },
+            Write::Put {
+                store: META,
+                key: DEVICE_KEY.into(),
+                value: sealed_identity,
+            },
+            Write::Put {
+                store: META,
+                key: SYNC_KEY.into(),
+                value: sealed_meta,
+            },
+        ])
+        .await?;
+        Ok(Vault {
+            db,
+            key,
+            identity,
+            store: RefCell::new(LocalStore {
+                records: MemoryClientStore::new(&session_actor()?),
+                cursor: 0,
+                dirty: BTreeSet::new(),
+                meta_dirty: false,
+                last_sync_ms: None,
+            }),
+            write_lock: futures::lock::Mutex::new(()),
+        })
+    }
+
+    /// Unlocks with the password: unwraps the data key, then decrypts and
+    /// loads every record. `progress(done, total)` is called as records load.
+    pub async fn unlock(
+        db: Database,
+        keyring: &Keyring,
+        password: &str,
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<Vault, VaultError> {
+        let wrapping =
+            crypto::derive_wrapping_key(password, &keyring.salt, keyring.iterations).await?;
+        let mut raw = crypto::decrypt(&wrapping, &keyring.wrapped_key)
+            .await
+            .map_err(|_| VaultError::WrongPassword)?;
+        let key = crypto::import_data_key(&raw).await?;
+        raw.fill(0);
+        let open = |bytes: Option<Vec<u8>>, what: &str| {
+            bytes.ok_or_else(|| VaultError::Corrupt(format!("{what} missing")))
+        };
+        let identity: DeviceIdentity = decode(
+            &crypto::decrypt(&key, &open(db.get(META, DEVICE_KEY).await?, "device")?).await?,
+        )?;
+        let meta: SyncMeta = decode(
+            &crypto::decrypt(&key, &open(db.get(META, SYNC_KEY).await?, "sync state")?).await?,
+        )?;
+        let mut records = MemoryClientStore::new(&session_actor()?);
+        records.restore_cursor(meta.cursor);
+        let stored = db.get_all(RECORDS).await?;
+        let total = stored.len();
+        for (done, (id, sealed)) in stored.into_iter().enumerate() {
+            let plain = crypto::decrypt(&key, &sealed).await?;
+            let record: DeviceRecord = decode(&plain)?;
+            records
+                .import(&id, record)
+                .map_err(|e| VaultError::Corrupt(format!("record {id}: {e}")))?;
+            if done % 50 == 0 {
+                progress(done, total);
+            }
+        }
+        progress(total, total);
+        Ok(Vault {
+            db,
+            key,
+            identity,
+            store: RefCell::new(LocalStore {
+                records,
+                cursor: meta.cursor,
+                dirty: BTreeSet::new(),
+                meta_dirty: false,
+                last_sync_ms: meta.last_sync_ms,
+            }),
+            write_lock: futures::lock::Mutex::new(()),
+        })
+    }
+
+    /// Writes everything changed since the last persist, in one
+    /// transaction. On failure the changes stay marked and the next
+    /// persist tries again; the working copy keeps them meanwhile.
+    pub async fn persist(&self) -> Result<(), VaultError> {
+        let _serial = self.write_lock.lock().await;
+        let (records, meta, ids) = {
+            let mut store = self.store.borrow_mut();
+            let ids: Vec<String> = std::mem::take(&mut store.dirty).into_iter().collect();
+            let records: Vec<(String, Option<DeviceRecord>)> = ids
+                .iter()
+                .map(|id| (id.clone(), store.records.export(id)))
+                .collect();
+            let meta = std::mem::take(&mut store.meta_dirty).then(|| SyncMeta {
+                cursor: store.cursor,
+                last_sync_ms: store.last_sync_ms,
+            });
+            (records, meta, ids)
+        };
+        let result = self.write_out(records, meta.clone()).await;
+        if result.is_err() {
+            let mut store = self.store.borrow_mut();
+            store.dirty.extend(ids);
+            if meta.is_some() {
+                store.meta_dirty = true;
+            }
+        }
+        result
+    }
+
+    async fn write_out(
+        &self,
+        records: Vec<(String, Option<DeviceRecord>)>,
+        meta: Option<SyncMeta>,
+    ) -> Result<(), VaultError> {
+        // Encrypt first: an IndexedDB transaction must not wait on anything
+        // else, or the browser commits it early.
+        let mut writes = Vec::with_capacity(records.len() + 1);
+        for (id, record) in records {
+            writes.push(match record {
+                Some(record) => Write::Put {
+                    store: RECORDS,
+                    key: id,
+                    value: crypto::encrypt(&self.key, &encode(&record)).await?,
+                },
+                None => Write::Delete {
+                    store: RECORDS,
+                    key: id,
+                },
+            });
+        }
+        if let Some(meta) = meta {
+            writes.push(Write::Put {
+                store: META,
+                key: SYNC_KEY.into(),
+                value: crypto::encrypt(&self.key, &encode(&meta)).await?,
+            });
+        }
+        self.db.write(&writes).await?;
+        Ok(())
+    }
+
+    /// Wipes every local trace of the device (sign-out).
+    pub async fn wipe(db: &Database) -> Result<(), VaultError> {
+        db.clear().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,59 @@
+//! The persons on my caseload, read from the device.
+
+use crate::i18n::use_lang;
+use crate::local::read::{PersonRow, caseload};
+use crate::local::state::{ClientState, Screen};
+use crate::local::with_records;
+use leptos::prelude::*;
+
+/// The caseload list: one large button per person.
+#[component]
+pub fn CaseloadPage() -> impl IntoView {
+    let lang = use_lang();
+    let state = ClientState::get();
+    let rows = move || {
+        state.revision.track();
+        with_records(|store| caseload(store)).unwrap_or_default()
+    };
+    view! {
+        <section class="card" data-testid="caseload">
+            <h2>{move || lang.get().texts().caseload_heading}</h2>
+            {move || {
+                let rows = rows();
+                if rows.is_empty() {
+                    view! { <p class="hint" data-testid="caseload-empty">{lang.get().texts().no_persons}</p> }
+                        .into_any()
+                } else {
+                    view! {
+                        <ul class="person-list">
+                            {rows.into_iter().map(|row| view! { <PersonItem row/> }).collect_view()}
+                        </ul>
+                    }
+                    .into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn PersonItem(row: PersonRow) -> impl IntoView {
+    let lang = use_lang();
+    let state = ClientState::get();
+    let id = row.id.clone();
+    view! {
+        <li>
+            <button class="person-item" data-testid="person-item" data-person=row.id.clone()
+                on:click=move |_| state.open(Screen::Person(id.clone()))>
+                <span class="person-name">{row.name.clone()}</span>
+                <span class="person-meta">
+                    {row.records} {move || lang.get().texts().records_unit}
+                    {row.last_contact.map(|d| format!(" · {d}"))}
+                </span>
+                {(row.waiting > 0).then(|| view! {
+                    <span class="badge waiting">{move || lang.get().texts().not_sent} " " {row.waiting}</span>
+                })}
+            </button>
+        </li>
+    }
+}

@@ -1,0 +1,100 @@
+//! One person: name, the record kinds I may write, and the timeline.
+
+use crate::i18n::{Lang, use_lang};
+use crate::labels::kind_label;
+use crate::local::read::{person_display_name, timeline};
+use crate::local::state::{ClientState, Screen};
+use crate::local::{current_user, with_records};
+use leptos::prelude::*;
+use tsunagu_sync::policy;
+use tsunagu_sync::record::Status;
+use tsunagu_sync::record::schema::RecordKind;
+
+/// A status's label.
+pub fn status_label(lang: Lang, status: Status) -> &'static str {
+    let texts = lang.texts();
+    match status {
+        Status::Draft => texts.status_draft,
+        Status::Finalised => texts.status_finalised,
+        Status::Amended => texts.status_amended,
+    }
+}
+
+/// The person page.
+#[component]
+pub fn PersonPage(
+    /// The person's id.
+    person: String,
+) -> impl IntoView {
+    let lang = use_lang();
+    let state = ClientState::get();
+    let name = {
+        let person = person.clone();
+        move || {
+            state.revision.track();
+            with_records(|s| person_display_name(s, &person))
+                .flatten()
+                .unwrap_or_default()
+        }
+    };
+    let writable: Vec<RecordKind> = current_user()
+        .map(|user| {
+            RecordKind::ALL
+                .into_iter()
+                .filter(|k| *k != RecordKind::Person && policy::access(user.role, *k).write)
+                .collect()
+        })
+        .unwrap_or_default();
+    let rows = {
+        let person = person.clone();
+        move || {
+            state.revision.track();
+            with_records(|s| timeline(s, &person)).unwrap_or_default()
+        }
+    };
+    view! {
+        <button class="button secondary back" on:click=move |_| state.open(Screen::Caseload)>
+            {move || lang.get().texts().back}
+        </button>
+        <section class="card" data-testid="person-page">
+            <h2 data-testid="person-name">{name}</h2>
+            <div class="new-record-buttons">
+                {writable.into_iter().map(|kind| {
+                    let person = person.clone();
+                    view! {
+                        <button class="button primary" data-testid=format!("new-{kind}")
+                            on:click=move |_| state.open(Screen::NewRecord { person: person.clone(), kind })>
+                            {move || lang.get().texts().new_record} {move || kind_label(lang.get(), kind)}
+                        </button>
+                    }
+                }).collect_view()}
+            </div>
+            <ol class="timeline" data-testid="timeline">
+                {move || {
+                    let rows = rows();
+                    if rows.is_empty() {
+                        return view! { <li class="hint">{lang.get().texts().timeline_empty}</li> }.into_any();
+                    }
+                    rows.into_iter().map(|row| {
+                        let id = row.id.clone();
+                        view! {
+                            <li>
+                                <button class="timeline-item" data-testid="timeline-item" data-record=row.id.clone()
+                                    data-kind=row.kind.as_str()
+                                    on:click=move |_| state.open(Screen::Record(id.clone()))>
+                                    <span class="date">{row.date.to_string()}</span>
+                                    <span class="kind">{move || kind_label(lang.get(), row.kind)}</span>
+                                    <span class="badge">{move || status_label(lang.get(), row.status)}</span>
+                                    {row.waiting.then(|| view! {
+                                        <span class="badge waiting">{move || lang.get().texts().not_sent}</span>
+                                    })}
+                                    <span class="excerpt">{row.excerpt.clone()}</span>
+                                </button>
+                            </li>
+                        }
+                    }).collect_view().into_any()
+                }}
+            </ol>
+        </section>
+    }
+}

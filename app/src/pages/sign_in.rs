@@ -1,0 +1,131 @@
+//! The first sign-in on a browser (online: registers the device and sets up
+//! the encrypted store) and the unlock form (offline too).
+
+use crate::account::AccountError;
+use crate::i18n::{Lang, use_lang};
+use crate::local::state::ClientState;
+use leptos::prelude::*;
+
+fn account_error_text(lang: Lang, error: &AccountError) -> &'static str {
+    let texts = lang.texts();
+    match error {
+        AccountError::Rejected => texts.sign_in_rejected,
+        AccountError::Throttled { .. } => texts.sign_in_throttled,
+        AccountError::Unavailable(_) => texts.sign_in_unavailable,
+    }
+}
+
+/// User name and password, checked by the server; then this browser
+/// becomes one of the user's devices.
+#[component]
+pub fn FirstSignIn() -> impl IntoView {
+    let lang = use_lang();
+    let state = ClientState::get();
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let pending = RwSignal::new(false);
+    let failure = RwSignal::new(None::<AccountError>);
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        failure.set(None);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let result = crate::local::runtime::first_sign_in(
+                state,
+                username.get_untracked().trim().to_owned(),
+                password.get_untracked(),
+            )
+            .await;
+            password.set(String::new());
+            pending.set(false);
+            if let Err(error) = result {
+                failure.set(Some(error));
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = state;
+    };
+    view! {
+        <section class="card sign-in" data-testid="first-sign-in">
+            <h2>{move || lang.get().texts().sign_in_heading}</h2>
+            <p class="hint">{move || lang.get().texts().first_sign_in_note}</p>
+            <form on:submit=submit>
+                <label>
+                    <span>{move || lang.get().texts().username}</span>
+                    <input type="text" name="username" autocomplete="username" required
+                        autocapitalize="none" spellcheck="false"
+                        bind:value=username/>
+                </label>
+                <label>
+                    <span>{move || lang.get().texts().password}</span>
+                    <input type="password" name="password" autocomplete="current-password" required
+                        bind:value=password/>
+                </label>
+                <button type="submit" class="button primary" disabled=move || pending.get()>
+                    {move || {
+                        let texts = lang.get().texts();
+                        if pending.get() { texts.signing_in } else { texts.sign_in }
+                    }}
+                </button>
+            </form>
+            <Show when=move || failure.with(Option::is_some)>
+                <p class="error" role="alert" data-testid="sign-in-error">
+                    {move || failure.with(|f| f.as_ref().map(|e| account_error_text(lang.get(), e)))}
+                    <small class="detail">
+                        {move || failure.with(|f| match f {
+                            Some(AccountError::Unavailable(detail)) => format!(" ({detail})"),
+                            _ => String::new(),
+                        })}
+                    </small>
+                </p>
+            </Show>
+        </section>
+    }
+}
+
+/// The password unlocks the device's data key, with or without network.
+#[component]
+pub fn Unlock() -> impl IntoView {
+    let lang = use_lang();
+    let state = ClientState::get();
+    let password = RwSignal::new(String::new());
+    let wrong = RwSignal::new(false);
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        wrong.set(false);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let result = crate::local::runtime::unlock(state, password.get_untracked()).await;
+            password.set(String::new());
+            if result.is_err() {
+                wrong.set(true);
+            }
+        });
+    };
+    view! {
+        <section class="card sign-in" data-testid="unlock">
+            <h2>{move || lang.get().texts().unlock_heading}</h2>
+            <p>
+                {move || lang.get().texts().device_of}
+                <strong data-testid="device-owner">{move || state.owner.get().unwrap_or_default()}</strong>
+            </p>
+            <form on:submit=submit>
+                <label>
+                    <span>{move || lang.get().texts().password}</span>
+                    <input type="password" name="password" autocomplete="current-password" required
+                        bind:value=password/>
+                </label>
+                <button type="submit" class="button primary">{move || lang.get().texts().unlock}</button>
+            </form>
+            <Show when=move || wrong.get()>
+                <p class="error" role="alert" data-testid="unlock-error">
+                    {move || lang.get().texts().wrong_password}
+                </p>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,59 @@
+// Tsunagu's service worker: keeps the app shell so the app opens with no
+// network. One cache per build (the build script stamps BUILD with a hash of
+// the bundle), served cache-first, so a page never mixes files of two
+// versions. A new version waits until the page asks for it (the user taps
+// "reload" on the banner); the old cache goes when the new worker activates.
+// Sync traffic (WebSocket) and server functions (POST) are never cached.
+const BUILD = "__BUILD__";
+const CACHE = "tsunagu-shell-" + BUILD;
+const SHELL = [
+  "/",
+  "/pkg/tsunagu.js",
+  "/pkg/tsunagu_bg.wasm",
+  "/pkg/tsunagu.css",
+  "/pwa.js",
+  "/favicon.svg",
+  "/manifest.webmanifest",
+];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(CACHE).then((cache) =>
+      cache.addAll(SHELL.map((path) => new Request(path, { cache: "reload", credentials: "same-origin" })))
+    )
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) =>
+        Promise.all(
+          keys
+            .filter((key) => key.startsWith("tsunagu-shell-") && key !== CACHE)
+            .map((key) => caches.delete(key))
+        )
+      )
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data === "skip-waiting") self.skipWaiting();
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  // Every page is the one app shell; the app picks the screen itself.
+  const path = request.mode === "navigate" ? "/" : url.pathname;
+  if (!SHELL.includes(path)) return;
+  event.respondWith(
+    caches.open(CACHE).then((cache) =>
+      cache.match(path).then((hit) => hit || fetch(request))
+    )
+  );
+});

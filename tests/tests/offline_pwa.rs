@@ -1,0 +1,339 @@
+//! The offline app end to end in headless Chromium, against the real server
+//! binary: a note written with the server down reaches the server and a
+//! colleague by itself once it is back, concurrent offline edits of one
+//! narrative merge, IndexedDB holds nothing readable, and a user not
+//! assigned to the person never receives the person's records.
+
+use anyhow::{Context, Result, ensure};
+use fantoccini::Locator;
+use serde_json::Value;
+use std::time::Duration;
+use tsunagu_tests::browser::{Browser, screenshot_dir};
+use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
+
+const WAIT: Duration = Duration::from_secs(30);
+/// Reconnecting after the server comes back: backoff is at most 10 s.
+const RECONNECT: Duration = Duration::from_secs(40);
+
+async fn first_sign_in(browser: &Browser, url: &str, username: &str) -> Result<()> {
+    browser.client.goto(url).await?;
+    browser
+        .wait_css("[data-testid='first-sign-in']", WAIT)
+        .await?;
+    // Keep the page's console errors, to explain a failure below.
+    browser
+        .client
+        .execute(
+            "window.__errors = []; const original = console.error;
+             console.error = (...args) => { window.__errors.push(args.join(' ')); original(...args); };
+             window.addEventListener('error', (e) => window.__errors.push(String(e.message)));
+             window.addEventListener('unhandledrejection', (e) => window.__errors.push(String(e.reason)));",
+            vec![],
+        )
+        .await?;
+    browser
+        .type_into("input[name='username']", username)
+        .await?;
+    browser
+        .type_into("input[name='password']", DEMO_PASSWORD)
+        .await?;
+    browser.click("button[type='submit']").await?;
+    let outcome = browser
+        .wait_for("the caseload or an error", WAIT, || async {
+            let errors = browser
+                .client
+                .execute("return window.__errors", vec![])
+                .await?;
+            if errors.as_array().is_some_and(|e| !e.is_empty()) {
+                return Ok(Some(Err(format!("console: {errors}"))));
+            }
+            if browser
+                .client
+                .find(Locator::Css("[data-testid='caseload']"))
+                .await
+                .is_ok()
+            {
+                return Ok(Some(Ok(())));
+            }
+            Ok(browser.text_of("sign-in-error").await.ok().map(Err))
+        })
+        .await?;
+    outcome.map_err(|error| anyhow::anyhow!("first sign-in failed: {error}"))
+}
+
+async fn wait_in_sync(browser: &Browser, timeout: Duration) -> Result<()> {
+    browser
+        .wait_for("waiting 0 and in sync", timeout, || async {
+            let status = browser
+                .client
+                .find(Locator::Css("[data-testid='sync-status']"))
+                .await?;
+            let connection = status.attr("data-connection").await?;
+            let waiting = browser.text_of("waiting-count").await?;
+            Ok((connection.as_deref() == Some("in-sync") && waiting == "0").then_some(()))
+        })
+        .await
+}
+
+async fn open_person(browser: &Browser, person: &str) -> Result<()> {
+    let css = format!("[data-testid='person-item'][data-person='{person}']");
+    browser.wait_css(&css, WAIT).await?;
+    browser.click(&css).await?;
+    browser
+        .wait_css("[data-testid='person-page']", WAIT)
+        .await?;
+    Ok(())
+}
+
+async fn open_record(browser: &Browser, record: &str) -> Result<()> {
+    let css = format!("[data-testid='timeline-item'][data-record='{record}']");
+    browser.wait_css(&css, WAIT).await?;
+    browser.click(&css).await?;
+    browser
+        .wait_css("[data-testid='record-form']", WAIT)
+        .await?;
+    Ok(())
+}
+
+async fn back_to_person(browser: &Browser) -> Result<()> {
+    browser.click(".back").await?;
+    browser
+        .wait_css("[data-testid='person-page']", WAIT)
+        .await?;
+    Ok(())
+}
+
+async fn textarea_value(browser: &Browser, name: &str) -> Result<String> {
+    let value = browser
+        .client
+        .find(Locator::Css(&format!("textarea[name='{name}']")))
+        .await?
+        .prop("value")
+        .await?;
+    Ok(value.unwrap_or_default())
+}
+
+/// Replaces a textarea's text the way typing does (the app sees `input`).
+async fn set_textarea(browser: &Browser, name: &str, text: &str) -> Result<()> {
+    let area = browser
+        .client
+        .find(Locator::Css(&format!("textarea[name='{name}']")))
+        .await?;
+    area.clear().await?;
+    area.send_keys(text).await?;
+    Ok(())
+}
+
+async fn save(browser: &Browser) -> Result<()> {
+    browser.click("[data-testid='save']").await?;
+    browser.wait_css("[data-testid='saved']", WAIT).await?;
+    Ok(())
+}
+
+/// Every key and value in the app's IndexedDB, values decoded as UTF-8
+/// (lossy), plus the service-worker caches and localStorage as text.
+async fn device_storage(browser: &Browser) -> Result<Value> {
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        (async () => {
+          const db = await new Promise((ok, fail) => {
+            const r = indexedDB.open("tsunagu");
+            r.onsuccess = () => ok(r.result);
+            r.onerror = () => fail(r.error);
+          });
+          const out = { keys: [], texts: [], caches: [], local: JSON.stringify(localStorage) };
+          for (const name of ["meta", "records"]) {
+            const tx = db.transaction(name);
+            const store = tx.objectStore(name);
+            const [keys, values] = await Promise.all([store.getAllKeys(), store.getAll()].map(
+              (r) => new Promise((ok, fail) => { r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); })));
+            keys.forEach((k) => out.keys.push(name + ":" + k));
+            values.forEach((v) => out.texts.push(new TextDecoder("utf-8").decode(v)));
+          }
+          db.close();
+          for (const name of await caches.keys()) {
+            const cache = await caches.open(name);
+            for (const request of await cache.keys()) {
+              const response = await cache.match(request);
+              out.caches.push(request.url + "\n" + await response.text());
+            }
+          }
+          return out;
+        })().then(done, (e) => done({ error: String(e) }));
+    "#;
+    let value = browser.client.execute_async(script, vec![]).await?;
+    ensure!(value.get("error").is_none(), "reading storage: {value}");
+    Ok(value)
+}
+
+fn storage_contains(storage: &Value, needle: &str) -> bool {
+    let texts = ["texts", "caches"]
+        .iter()
+        .filter_map(|k| storage[*k].as_array())
+        .flatten()
+        .filter_map(Value::as_str);
+    texts
+        .chain(storage["local"].as_str())
+        .any(|t| t.contains(needle))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notes_written_offline_reach_the_server_and_colleagues_by_themselves() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    let listen = server
+        .base_url
+        .strip_prefix("http://")
+        .context("http url")?
+        .to_owned();
+    let shots = screenshot_dir().join("offline");
+    let a = Browser::start(768, 1024).await?;
+
+    // 1. Online: sign in, write a ward interview, see it acknowledged.
+    first_sign_in(&a, &server.url("/"), "demo.specialist").await?;
+    wait_in_sync(&a, WAIT).await?;
+    let person = a
+        .client
+        .find(Locator::Css("[data-testid='person-item']"))
+        .await?
+        .attr("data-person")
+        .await?
+        .context("person id")?;
+    a.screenshot(&shots, "01-caseload").await?;
+    open_person(&a, &person).await?;
+    a.click("[data-testid='new-ward_interview']").await?;
+    a.wait_css("[data-testid='record-form']", WAIT).await?;
+    a.select("select[name='place']", "ward").await?;
+    a.select("select[name='interview_type']", "first_joint")
+        .await?;
+    set_textarea(&a, "persons_words", "退院したらうどん屋に行きたい。").await?;
+    save(&a).await?;
+    a.screenshot(&shots, "02-interview-saved").await?;
+    back_to_person(&a).await?;
+    let interview = a
+        .client
+        .find(Locator::Css(
+            "[data-testid='timeline-item'][data-kind='ward_interview']",
+        ))
+        .await?
+        .attr("data-record")
+        .await?
+        .context("record id")?;
+    wait_in_sync(&a, WAIT).await?;
+
+    // 2. The server goes away. The app reloads from the service worker,
+    //    unlocks offline, and takes two more notes.
+    server.kill_hard()?;
+    a.client.refresh().await?;
+    a.wait_css("[data-testid='unlock']", WAIT).await?;
+    a.screenshot(&shots, "03-offline-unlock").await?;
+    a.type_into("input[name='password']", DEMO_PASSWORD).await?;
+    a.click("button[type='submit']").await?;
+    open_person(&a, &person).await?;
+    a.click("[data-testid='new-home_visit']").await?;
+    a.wait_css("[data-testid='record-form']", WAIT).await?;
+    a.select("select[name='visit_kind']", "settlement").await?;
+    set_textarea(&a, "mental_state", "落ち着いて過ごしている。").await?;
+    save(&a).await?;
+    back_to_person(&a).await?;
+    open_record(&a, &interview).await?;
+    let words = textarea_value(&a, "persons_words").await?;
+    set_textarea(&a, "persons_words", &format!("{words}猫も連れて行きたい。")).await?;
+    save(&a).await?;
+    a.wait_text("waiting-count", "2", WAIT).await?;
+    a.screenshot(&shots, "04-offline-two-waiting").await?;
+
+    // 5. Nothing typed is readable in the browser's storage.
+    let storage = device_storage(&a).await?;
+    ensure!(
+        storage["keys"].as_array().map_or(0, Vec::len) >= 4,
+        "records are stored: {storage}"
+    );
+    for typed in ["うどん屋", "猫も連れて", "落ち着いて過ごして"] {
+        ensure!(
+            !storage_contains(&storage, typed),
+            "{typed:?} is readable in the device's storage"
+        );
+    }
+
+    // 3. The server returns on the same address: the app syncs by itself,
+    //    and a colleague on the same case sees both changes.
+    let server = ServerProcess::start_listening(dir.path(), &listen, &[])?;
+    wait_in_sync(&a, RECONNECT).await?;
+    a.screenshot(&shots, "05-back-online-synced").await?;
+    let b = Browser::start(1280, 800).await?;
+    first_sign_in(&b, &server.url("/"), "demo.caseworker").await?;
+    wait_in_sync(&b, WAIT).await?;
+    open_person(&b, &person).await?;
+    b.wait_css(
+        "[data-testid='timeline-item'][data-kind='home_visit']",
+        WAIT,
+    )
+    .await?;
+    open_record(&b, &interview).await?;
+    assert_eq!(
+        textarea_value(&b, "persons_words").await?,
+        "退院したらうどん屋に行きたい。猫も連れて行きたい。"
+    );
+    b.screenshot(&shots, "06-colleague-sees-both").await?;
+
+    // 4. Both offline, both edit the same narrative in different places;
+    //    back online, both hold the same text with both edits.
+    server.kill_hard()?;
+    back_to_person(&a).await?;
+    open_record(&a, &interview).await?;
+    let start = textarea_value(&a, "persons_words").await?;
+    set_textarea(&a, "persons_words", &format!("（笑顔で）{start}")).await?;
+    save(&a).await?;
+    set_textarea(&b, "persons_words", &format!("{start}妹にも会いたい。")).await?;
+    save(&b).await?;
+    let server = ServerProcess::start_listening(dir.path(), &listen, &[])?;
+    let expected = format!("（笑顔で）{start}妹にも会いたい。");
+    for browser in [&a, &b] {
+        wait_in_sync(browser, RECONNECT).await?;
+        browser
+            .wait_for("the merged narrative", WAIT, || async {
+                back_to_person(browser).await?;
+                open_record(browser, &interview).await?;
+                let text = textarea_value(browser, "persons_words").await?;
+                Ok((text == expected).then_some(()))
+            })
+            .await?;
+    }
+    b.screenshot(&shots, "07-merged").await?;
+    b.close().await?;
+    a.close().await?;
+
+    // 6. A specialist not assigned to the person never receives any of
+    //    the person's records: not on screen, not in the browser's store.
+    let c = Browser::start(768, 1024).await?;
+    first_sign_in(&c, &server.url("/"), "demo.specialist2").await?;
+    wait_in_sync(&c, WAIT).await?;
+    let storage = device_storage(&c).await?;
+    let keys: Vec<&str> = storage["keys"]
+        .as_array()
+        .context("keys")?
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    ensure!(
+        keys.iter().filter(|k| k.starts_with("records:")).count() > 0,
+        "the other specialist has a caseload of their own: {keys:?}"
+    );
+    for id in [&person, &interview] {
+        ensure!(
+            !keys.contains(&format!("records:{id}").as_str()),
+            "{id} leaked to an unassigned user"
+        );
+    }
+    ensure!(
+        c.client
+            .find(Locator::Css(&format!("[data-person='{person}']")))
+            .await
+            .is_err(),
+        "the person is not on the unassigned user's screen"
+    );
+    c.close().await?;
+    drop(server);
+    Ok(())
+}
