@@ -56,6 +56,9 @@ async fn page_hydrates_switches_language_and_signs_in() -> anyhow::Result<()> {
     browser.client.refresh().await?;
     assert_eq!(browser.text_of("app-name").await?, "Tsunagu");
     browser.screenshot(&shots, "02-start-en").await?;
+    browser
+        .wait_css("[data-testid='first-sign-in']", WAIT)
+        .await?;
 
     // Sign in with the demo login through the form.
     browser
@@ -108,6 +111,10 @@ async fn a_wrong_password_shows_an_error_in_the_chosen_language() -> anyhow::Res
                 .await?;
             Ok(badge.attr("data-state").await?.filter(|s| s != "unknown"))
         })
+        .await?;
+    // The form appears once the app has looked for a device in this browser.
+    browser
+        .wait_css("[data-testid='first-sign-in']", WAIT)
         .await?;
     browser
         .client
