@@ -63,6 +63,37 @@ fn aes_gcm() -> Object {
     object(&[("name", "AES-GCM".into()), ("length", 256.into())])
 }
 
+/// AES-GCM parameters for one encryption or decryption with nonce `iv`.
+fn gcm_params(iv: &[u8]) -> Object {
+    object(&[
+        ("name", "AES-GCM".into()),
+        ("iv", Uint8Array::from(iv).into()),
+    ])
+}
+
+/// Imports raw key bytes as a non-extractable key for `algorithm`.
+async fn import_raw(
+    raw: &[u8],
+    algorithm: &Object,
+    key_usages: &[&str],
+    context: &'static str,
+) -> Result<CryptoKey, JsError> {
+    let key = await_promise(
+        subtle()?
+            .import_key_with_object(
+                "raw",
+                &Uint8Array::from(raw),
+                algorithm,
+                false,
+                &usages(key_usages),
+            )
+            .map_err(js_error(context))?,
+        context,
+    )
+    .await?;
+    Ok(key.unchecked_into())
+}
+
 /// Derives the key that wraps the data key from the password.
 pub async fn derive_wrapping_key(
     password: &str,
@@ -70,17 +101,10 @@ pub async fn derive_wrapping_key(
     iterations: u32,
 ) -> Result<CryptoKey, JsError> {
     let context = "derive the key from the password";
-    let subtle = subtle()?;
-    let material = await_promise(
-        subtle
-            .import_key_with_object(
-                "raw",
-                &Uint8Array::from(password.as_bytes()),
-                &object(&[("name", "PBKDF2".into())]),
-                false,
-                &usages(&["deriveKey"]),
-            )
-            .map_err(js_error(context))?,
+    let material = import_raw(
+        password.as_bytes(),
+        &object(&[("name", "PBKDF2".into())]),
+        &["deriveKey"],
         context,
     )
     .await?;
@@ -91,10 +115,10 @@ pub async fn derive_wrapping_key(
         ("iterations", iterations.into()),
     ]);
     let key = await_promise(
-        subtle
+        subtle()?
             .derive_key_with_object_and_object(
                 &params,
-                material.unchecked_ref(),
+                &material,
                 &aes_gcm(),
                 false,
                 &usages(&["encrypt", "decrypt"]),
@@ -108,34 +132,22 @@ pub async fn derive_wrapping_key(
 
 /// Imports raw data-key bytes as a non-extractable AES-GCM key.
 pub async fn import_data_key(raw: &[u8]) -> Result<CryptoKey, JsError> {
-    let context = "load the data key";
-    let key = await_promise(
-        subtle()?
-            .import_key_with_object(
-                "raw",
-                &Uint8Array::from(raw),
-                &aes_gcm(),
-                false,
-                &usages(&["encrypt", "decrypt"]),
-            )
-            .map_err(js_error(context))?,
-        context,
+    import_raw(
+        raw,
+        &aes_gcm(),
+        &["encrypt", "decrypt"],
+        "load the data key",
     )
-    .await?;
-    Ok(key.unchecked_into())
+    .await
 }
 
 /// Encrypts `plain`: a fresh 12-byte nonce followed by the ciphertext and tag.
 pub async fn encrypt(key: &CryptoKey, plain: &[u8]) -> Result<Vec<u8>, JsError> {
     let context = "encrypt";
     let iv = random_bytes(IV_BYTES)?;
-    let params = object(&[
-        ("name", "AES-GCM".into()),
-        ("iv", Uint8Array::from(iv.as_slice()).into()),
-    ]);
     let sealed = await_promise(
         subtle()?
-            .encrypt_with_object_and_js_u8_array(&params, key, &Uint8Array::from(plain))
+            .encrypt_with_object_and_js_u8_array(&gcm_params(&iv), key, &Uint8Array::from(plain))
             .map_err(js_error(context))?,
         context,
     )
@@ -155,13 +167,9 @@ pub async fn decrypt(key: &CryptoKey, sealed: &[u8]) -> Result<Vec<u8>, JsError>
         });
     }
     let (iv, body) = sealed.split_at(IV_BYTES);
-    let params = object(&[
-        ("name", "AES-GCM".into()),
-        ("iv", Uint8Array::from(iv).into()),
-    ]);
     let plain = await_promise(
         subtle()?
-            .decrypt_with_object_and_js_u8_array(&params, key, &Uint8Array::from(body))
+            .decrypt_with_object_and_js_u8_array(&gcm_params(iv), key, &Uint8Array::from(body))
             .map_err(js_error(context))?,
         context,
     )

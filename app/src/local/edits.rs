@@ -211,20 +211,25 @@ mod tests {
         }
     }
 
+    fn new_interview(store: &mut MemoryClientStore, edit: &Edit, words: &str) -> String {
+        let input = interview_input(words);
+        create_record(
+            store,
+            RecordKind::WardInterview,
+            "p1",
+            "d1",
+            edit,
+            &input,
+            [1; 10],
+        )
+        .unwrap()
+    }
+
     #[test]
     fn draft_edits_change_only_what_differs_and_finalised_ones_need_a_reason() {
         let mut store = MemoryClientStore::new(b"test-actor");
         let edit = edit_by("7", Utc::now());
-        let id = create_record(
-            &mut store,
-            RecordKind::WardInterview,
-            "p1",
-            "d1",
-            &edit,
-            &interview_input("退院したい"),
-            [1; 10],
-        )
-        .unwrap();
+        let id = new_interview(&mut store, &edit, "退院したい");
         assert_eq!(
             store.record(&id).unwrap().text("persons_words").unwrap(),
             "退院したい"
@@ -267,16 +272,7 @@ mod tests {
     fn a_form_opened_before_a_merge_keeps_the_merged_text() {
         let mut store = MemoryClientStore::new(b"tablet-a");
         let edit = edit_by("7", Utc::now());
-        let id = create_record(
-            &mut store,
-            RecordKind::WardInterview,
-            "p1",
-            "d1",
-            &edit,
-            &interview_input("家に帰りたい。"),
-            [2; 10],
-        )
-        .unwrap();
+        let id = new_interview(&mut store, &edit, "家に帰りたい。");
         // The form opens here...
         let base = store.record_mut(&id).unwrap().heads();
         // ...then a colleague's edit arrives by sync (simulated as a fork).

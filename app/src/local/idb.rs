@@ -169,6 +169,18 @@ impl Database {
             .collect())
     }
 
+    /// A read-write transaction over both stores, and a promise that
+    /// settles when it commits or fails.
+    fn readwrite(&self, context: &'static str) -> Result<(IdbTransaction, Promise), JsError> {
+        let stores = Array::of2(&JsValue::from_str(META), &JsValue::from_str(RECORDS));
+        let tx = self
+            .db
+            .transaction_with_str_sequence_and_mode(&stores, IdbTransactionMode::Readwrite)
+            .map_err(js_error(context))?;
+        let done = transaction_promise(&tx);
+        Ok((tx, done))
+    }
+
     /// Applies `writes` in one transaction; returns once it has committed.
     /// Either all of them are stored or none (a tab killed mid-write
     /// leaves the previous state).
@@ -177,12 +189,7 @@ impl Database {
             return Ok(());
         }
         let context = "save to the local database";
-        let stores = Array::of2(&JsValue::from_str(META), &JsValue::from_str(RECORDS));
-        let tx = self
-            .db
-            .transaction_with_str_sequence_and_mode(&stores, IdbTransactionMode::Readwrite)
-            .map_err(js_error(context))?;
-        let done = transaction_promise(&tx);
+        let (tx, done) = self.readwrite(context)?;
         for write in writes {
             let result = match write {
                 Write::Put { store, key, value } => tx.object_store(store).and_then(|s| {
@@ -204,12 +211,7 @@ impl Database {
     /// Empties both stores in one transaction (sign-out wipes the device).
     pub async fn clear(&self) -> Result<(), JsError> {
         let context = "wipe the local database";
-        let stores = Array::of2(&JsValue::from_str(META), &JsValue::from_str(RECORDS));
-        let tx = self
-            .db
-            .transaction_with_str_sequence_and_mode(&stores, IdbTransactionMode::Readwrite)
-            .map_err(js_error(context))?;
-        let done = transaction_promise(&tx);
+        let (tx, done) = self.readwrite(context)?;
         for name in [META, RECORDS] {
             tx.object_store(name)
                 .and_then(|s| s.clear())

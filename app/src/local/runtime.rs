@@ -175,7 +175,7 @@ fn start(state: ClientState, vault: Vault) {
         last_sync_ms: last_sync,
         ..SyncStatus::default()
     });
-    refresh(&runtime, true);
+    refresh(&runtime);
     state.phase.set(Phase::Ready);
     spawn_local(sync_loop(runtime.clone()));
     spawn_local(idle_lock(runtime));
@@ -267,7 +267,7 @@ pub async fn update_record(
 async fn saved(runtime: &Rc<Runtime>) -> Result<(), String> {
     runtime.last_activity.set(now_millis());
     runtime.vault.persist().await.map_err(|e| e.to_string())?;
-    refresh(runtime, true);
+    refresh(runtime);
     match runtime.events.borrow().as_ref() {
         Some(events) => {
             let _ = events.unbounded_send(Event::Local);
@@ -277,12 +277,11 @@ async fn saved(runtime: &Rc<Runtime>) -> Result<(), String> {
     Ok(())
 }
 
-fn refresh(runtime: &Runtime, records_changed: bool) {
+/// Publishes the waiting count and tells the pages to re-read the records.
+fn refresh(runtime: &Runtime) {
     let waiting = runtime.vault.store.borrow().records.waiting_records();
     runtime.state.status.update(|s| s.waiting = waiting);
-    if records_changed {
-        runtime.state.revision.update(|r| *r += 1);
-    }
+    runtime.state.revision.update(|r| *r += 1);
 }
 
 fn set_connection(runtime: &Runtime, connection: Connection) {
@@ -427,8 +426,11 @@ async fn exchange(
         if idle {
             synced = true;
             let now = now_millis();
-            runtime.vault.store.borrow_mut().last_sync_ms = Some(now);
-            runtime.vault.store.borrow_mut().touch_meta();
+            {
+                let mut store = runtime.vault.store.borrow_mut();
+                store.last_sync_ms = Some(now);
+                store.touch_meta();
+            }
             runtime.vault.persist().await.map_err(|e| e.to_string())?;
             runtime.state.status.update(|s| {
                 s.last_sync_ms = Some(now);
@@ -438,7 +440,7 @@ async fn exchange(
         } else {
             set_connection(runtime, Connection::Syncing);
         }
-        refresh(runtime, true);
+        refresh(runtime);
     }
     Ok(())
 }
