@@ -35,7 +35,10 @@ pub fn value_after<'a>(output: &'a str, key: &str) -> Result<&'a str> {
         .ok_or_else(|| anyhow::anyhow!("no {key:?} in {output:?}"))
 }
 
-/// Adds a user with a fixed test password.
+/// The password [`add_user`] gives every user.
+pub const TEST_PASSWORD: &str = "a long test password";
+
+/// Adds a user with the password [`TEST_PASSWORD`].
 pub fn add_user(dir: &Path, username: &str, role: &str) -> Result<()> {
     cli(
         dir,
@@ -49,7 +52,7 @@ pub fn add_user(dir: &Path, username: &str, role: &str) -> Result<()> {
             "--role",
             role,
         ],
-        Some("a long test password"),
+        Some(TEST_PASSWORD),
     )?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! Chromium driven through chromedriver.
 
 pub mod admin;
+pub mod app_page;
 pub mod browser;
 pub mod device;
 pub mod flaky_link;
@@ -11,3 +12,4 @@ pub mod load;
 pub mod rng;
 pub mod server;
 pub mod sim;
+pub mod workload;

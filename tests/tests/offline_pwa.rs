@@ -8,127 +8,15 @@ use anyhow::{Context, Result, ensure};
 use fantoccini::Locator;
 use serde_json::Value;
 use std::time::Duration;
+use tsunagu_tests::app_page::{
+    WAIT, back_to_person, first_sign_in, open_person, open_record, save, set_textarea,
+    textarea_value, wait_in_sync,
+};
 use tsunagu_tests::browser::{Browser, screenshot_dir};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
 
-const WAIT: Duration = Duration::from_secs(30);
 /// Reconnecting after the server comes back: backoff is at most 10 s.
 const RECONNECT: Duration = Duration::from_secs(40);
-
-async fn first_sign_in(browser: &Browser, url: &str, username: &str) -> Result<()> {
-    browser.client.goto(url).await?;
-    browser
-        .wait_css("[data-testid='first-sign-in']", WAIT)
-        .await?;
-    // Keep the page's console errors, to explain a failure below.
-    browser
-        .client
-        .execute(
-            "window.__errors = []; const original = console.error;
-             console.error = (...args) => { window.__errors.push(args.join(' ')); original(...args); };
-             window.addEventListener('error', (e) => window.__errors.push(String(e.message)));
-             window.addEventListener('unhandledrejection', (e) => window.__errors.push(String(e.reason)));",
-            vec![],
-        )
-        .await?;
-    browser
-        .type_into("input[name='username']", username)
-        .await?;
-    browser
-        .type_into("input[name='password']", DEMO_PASSWORD)
-        .await?;
-    browser.click("button[type='submit']").await?;
-    let outcome = browser
-        .wait_for("the caseload or an error", WAIT, || async {
-            let errors = browser
-                .client
-                .execute("return window.__errors", vec![])
-                .await?;
-            if errors.as_array().is_some_and(|e| !e.is_empty()) {
-                return Ok(Some(Err(format!("console: {errors}"))));
-            }
-            if browser
-                .client
-                .find(Locator::Css("[data-testid='caseload']"))
-                .await
-                .is_ok()
-            {
-                return Ok(Some(Ok(())));
-            }
-            Ok(browser.text_of("sign-in-error").await.ok().map(Err))
-        })
-        .await?;
-    outcome.map_err(|error| anyhow::anyhow!("first sign-in failed: {error}"))
-}
-
-async fn wait_in_sync(browser: &Browser, timeout: Duration) -> Result<()> {
-    browser
-        .wait_for("waiting 0 and in sync", timeout, || async {
-            let status = browser
-                .client
-                .find(Locator::Css("[data-testid='sync-status']"))
-                .await?;
-            let connection = status.attr("data-connection").await?;
-            let waiting = browser.text_of("waiting-count").await?;
-            Ok((connection.as_deref() == Some("in-sync") && waiting == "0").then_some(()))
-        })
-        .await
-}
-
-async fn open_person(browser: &Browser, person: &str) -> Result<()> {
-    let css = format!("[data-testid='person-item'][data-person='{person}']");
-    browser.wait_css(&css, WAIT).await?;
-    browser.click(&css).await?;
-    browser
-        .wait_css("[data-testid='person-page']", WAIT)
-        .await?;
-    Ok(())
-}
-
-async fn open_record(browser: &Browser, record: &str) -> Result<()> {
-    let css = format!("[data-testid='timeline-item'][data-record='{record}']");
-    browser.wait_css(&css, WAIT).await?;
-    browser.click(&css).await?;
-    browser
-        .wait_css("[data-testid='record-form']", WAIT)
-        .await?;
-    Ok(())
-}
-
-async fn back_to_person(browser: &Browser) -> Result<()> {
-    browser.click(".back").await?;
-    browser
-        .wait_css("[data-testid='person-page']", WAIT)
-        .await?;
-    Ok(())
-}
-
-async fn textarea_value(browser: &Browser, name: &str) -> Result<String> {
-    let value = browser
-        .client
-        .find(Locator::Css(&format!("textarea[name='{name}']")))
-        .await?
-        .prop("value")
-        .await?;
-    Ok(value.unwrap_or_default())
-}
-
-/// Replaces a textarea's text the way typing does (the app sees `input`).
-async fn set_textarea(browser: &Browser, name: &str, text: &str) -> Result<()> {
-    let area = browser
-        .client
-        .find(Locator::Css(&format!("textarea[name='{name}']")))
-        .await?;
-    area.clear().await?;
-    area.send_keys(text).await?;
-    Ok(())
-}
-
-async fn save(browser: &Browser) -> Result<()> {
-    browser.click("[data-testid='save']").await?;
-    browser.wait_css("[data-testid='saved']", WAIT).await?;
-    Ok(())
-}
 
 /// Every key and value in the app's IndexedDB, values decoded as UTF-8
 /// (lossy), plus the service-worker caches and localStorage as text.
@@ -190,7 +78,7 @@ async fn notes_written_offline_reach_the_server_and_colleagues_by_themselves() -
     let a = Browser::start(768, 1024).await?;
 
     // 1. Online: sign in, write a ward interview, see it acknowledged.
-    first_sign_in(&a, &server.url("/"), "demo.specialist").await?;
+    first_sign_in(&a, &server.url("/"), "demo.specialist", DEMO_PASSWORD).await?;
     wait_in_sync(&a, WAIT).await?;
     let person = a
         .client
@@ -262,7 +150,7 @@ async fn notes_written_offline_reach_the_server_and_colleagues_by_themselves() -
     wait_in_sync(&a, RECONNECT).await?;
     a.screenshot(&shots, "05-back-online-synced").await?;
     let b = Browser::start(1280, 800).await?;
-    first_sign_in(&b, &server.url("/"), "demo.caseworker").await?;
+    first_sign_in(&b, &server.url("/"), "demo.caseworker", DEMO_PASSWORD).await?;
     wait_in_sync(&b, WAIT).await?;
     open_person(&b, &person).await?;
     b.wait_css(
@@ -307,7 +195,7 @@ async fn notes_written_offline_reach_the_server_and_colleagues_by_themselves() -
     // 6. A specialist not assigned to the person never receives any of
     //    the person's records: not on screen, not in the browser's store.
     let c = Browser::start(768, 1024).await?;
-    first_sign_in(&c, &server.url("/"), "demo.specialist2").await?;
+    first_sign_in(&c, &server.url("/"), "demo.specialist2", DEMO_PASSWORD).await?;
     wait_in_sync(&c, WAIT).await?;
     let storage = device_storage(&c).await?;
     let keys: Vec<&str> = storage["keys"]

@@ -53,6 +53,13 @@ pub fn SyncStatus() -> impl IntoView {
                 <span class="sync-last" data-testid="last-sync">{last_sync}</span>
                 <Show when=move || state.status.with(|s| s.connection == Connection::Syncing)>
                     <progress class="sync-progress" data-testid="sync-progress"></progress>
+                    <Show when=move || state.status.with(|s| s.received > 0)>
+                        <span class="sync-received" data-testid="sync-received">
+                            {move || lang.get().texts().receiving} " "
+                            {move || state.status.with(|s| s.received)}
+                            {move || lang.get().texts().records_unit}
+                        </span>
+                    </Show>
                 </Show>
             </div>
         </Show>

@@ -59,3 +59,18 @@ pub fn now_millis() -> f64 {
 pub fn random_unit() -> f64 {
     js_sys::Math::random()
 }
+
+/// Sets a User Timing mark (`performance.mark`).
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}
+
+/// Records a User Timing measure from mark `start` to now, so DevTools
+/// and `browser-bench` can read how long saving and unlocking took.
+pub fn measure(name: &str, start: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.measure_with_start_mark(name, start);
+    }
+}

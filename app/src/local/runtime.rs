@@ -3,7 +3,7 @@
 
 use super::edits::{self, FormInput};
 use super::idb::Database;
-use super::js::{describe, now_millis, random_unit, sleep};
+use super::js::{describe, mark, measure, now_millis, random_unit, sleep};
 use super::state::{ClientState, Connection, Phase, SyncStatus};
 use super::vault::{DeviceIdentity, Keyring, Vault, VaultError};
 use crate::account::{register_device, sign_in, sign_out};
@@ -85,6 +85,8 @@ pub fn boot(state: ClientState) {
             Ok(db) => super::vault::keyring(&db).await.map_err(|e| e.to_string()),
             Err(e) => Err(e),
         };
+        // From navigation to here: how long until the user can type.
+        mark("tsunagu-interactive");
         match keyring {
             Ok(Some(keyring)) => {
                 state.owner.set(Some(keyring.username));
@@ -144,12 +146,14 @@ pub async fn unlock(state: ClientState, password: String) -> Result<(), VaultErr
         .await?
         .ok_or_else(|| VaultError::Corrupt("no device in this browser".into()))?;
     state.phase.set(Phase::Unlocking);
+    mark("tsunagu-unlock-start");
     let result = Vault::unlock(db, &keyring, &password, |done, total| {
         state.loading.set((done, total))
     })
     .await;
     match result {
         Ok(vault) => {
+            measure("tsunagu-unlock", "tsunagu-unlock-start");
             start(state, vault);
             Ok(())
         }
@@ -220,6 +224,7 @@ pub async fn create_record(
     input: FormInput,
 ) -> Result<String, String> {
     let runtime = runtime().ok_or("locked")?;
+    mark("tsunagu-save-start");
     let id = {
         let identity = &runtime.vault.identity;
         let edit = edits::edit_by(&identity.user.user_id, chrono::Utc::now());
@@ -250,6 +255,7 @@ pub async fn update_record(
     input: FormInput,
 ) -> Result<bool, String> {
     let runtime = runtime().ok_or("locked")?;
+    mark("tsunagu-save-start");
     let changed = {
         let user = runtime.vault.identity.user.user_id.clone();
         let edit = edits::edit_by(&user, chrono::Utc::now());
@@ -267,6 +273,8 @@ pub async fn update_record(
 async fn saved(runtime: &Rc<Runtime>) -> Result<(), String> {
     runtime.last_activity.set(now_millis());
     runtime.vault.persist().await.map_err(|e| e.to_string())?;
+    // Edited, encrypted and committed to IndexedDB: the save is safe.
+    measure("tsunagu-save", "tsunagu-save-start");
     refresh(runtime);
     match runtime.events.borrow().as_ref() {
         Some(events) => {
@@ -403,10 +411,16 @@ async fn exchange(
                 session.on_local_change(&mut *store)
             }
             Event::Frame(frame) => {
-                let output = {
+                let (output, new_records) = {
                     let mut store = runtime.vault.store.borrow_mut();
-                    session.on_frame(&frame, &mut *store)
+                    let before = store.records.ids().count();
+                    let output = session.on_frame(&frame, &mut *store);
+                    let after = store.records.ids().count();
+                    (output, after.saturating_sub(before))
                 };
+                if new_records > 0 {
+                    runtime.state.status.update(|s| s.received += new_records);
+                }
                 // What the frame changed is on disk before anything that
                 // depends on it goes back to the server.
                 runtime.vault.persist().await.map_err(|e| e.to_string())?;

@@ -14,13 +14,13 @@
 use anyhow::{Context, Result};
 use chrono::{TimeZone, Utc};
 use std::time::Instant;
-use tsunagu_sync::record::schema::RecordKind;
-use tsunagu_sync::record::{Edit, FieldValue, NewRecord, new_record_id};
+use tsunagu_sync::record::Edit;
 use tsunagu_tests::admin::{add_device, add_person, add_user, assign};
 use tsunagu_tests::device::{NativeDevice, SyncStats};
 use tsunagu_tests::load::LoadConfig;
 use tsunagu_tests::rng::{Rng, japanese_text};
 use tsunagu_tests::server::ServerProcess;
+use tsunagu_tests::workload;
 
 struct Row {
     phase: &'static str,
@@ -156,11 +156,6 @@ async fn main() -> Result<()> {
     let mut a = NativeDevice::new(&token_a, "bench-device-a");
     let mut b = NativeDevice::new(&token_b, "bench-device-b");
     let mut rng = Rng::new(0x5453_554E_4147_5521);
-    let kinds = [
-        RecordKind::WardInterview,
-        RecordKind::Outing,
-        RecordKind::HomeVisit,
-    ];
     let at = Utc.with_ymd_and_hms(2026, 7, 1, 9, 0, 0).unwrap();
     let edit = Edit {
         by: "bench.a".into(),
@@ -170,46 +165,11 @@ async fn main() -> Result<()> {
     let mut ids = Vec::with_capacity(records);
     let created = Instant::now();
     for n in 0..records {
-        let kind = kinds[n % kinds.len()];
-        let (fields, body): (Vec<(String, FieldValue)>, &str) = match kind {
-            RecordKind::WardInterview => (
-                vec![
-                    ("occurred_on".into(), FieldValue::Date(at.date_naive())),
-                    ("place".into(), FieldValue::Str("ward".into())),
-                    ("interview_type".into(), FieldValue::Str("continued".into())),
-                ],
-                "situation",
-            ),
-            RecordKind::Outing => (
-                vec![
-                    ("occurred_on".into(), FieldValue::Date(at.date_naive())),
-                    (
-                        "activity_type".into(),
-                        FieldValue::Str("accompanied_outing".into()),
-                    ),
-                ],
-                "observations",
-            ),
-            _ => (
-                vec![
-                    ("visit_kind".into(), FieldValue::Str("settlement".into())),
-                    ("occurred_on".into(), FieldValue::Date(at.date_naive())),
-                ],
-                "notes",
-            ),
-        };
-        let mut random = [0u8; 10];
-        random[..8].copy_from_slice(&rng.next_u64().to_be_bytes());
-        let new = NewRecord {
-            id: new_record_id(at, random),
-            kind,
-            person_id: person_ids[n % persons].clone(),
-            device: "bench-device-a".into(),
-            fields,
-        };
-        let id = a.store.create(new, &edit)?;
-        let text = japanese_text(&mut rng, 1000);
-        a.store.edit(&id, |r| r.replace_text(body, &text, &edit))?;
+        let note = workload::note(&mut rng, n, &person_ids[n % persons], "bench-device-a", at);
+        let id = a.store.create(note.record, &edit)?;
+        a.store
+            .edit(&id, |r| r.replace_text(note.body_field, &note.body, &edit))?;
+        let body = note.body_field;
         ids.push((id, body));
     }
     let create_s = created.elapsed().as_secs_f64();
