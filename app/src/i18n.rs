@@ -201,6 +201,10 @@ pub struct Texts {
     pub storage_persistent: &'static str,
     /// Storage may be evicted by the browser.
     pub storage_best_effort: &'static str,
+    /// The server revoked this device.
+    pub device_revoked: &'static str,
+    /// The server does not know this device.
+    pub device_unknown: &'static str,
     /// A new app version is ready.
     pub update_available: &'static str,
     /// Reload into the new version.
@@ -277,6 +281,8 @@ pub static JA: Texts = Texts {
     amendments: "修正履歴",
     storage_persistent: "端末保存: 永続",
     storage_best_effort: "端末保存: ブラウザが消す可能性あり",
+    device_revoked: "この端末は利用停止されています。未送信の記録は端末に残っています。管理者に連絡してください。",
+    device_unknown: "この端末はサーバーに登録されていません。未送信の記録は端末に残っています。管理者に連絡してください。",
     update_available: "新しいバージョンがあります。",
     reload: "再読み込み",
 };
@@ -351,6 +357,8 @@ pub static EN: Texts = Texts {
     amendments: "Amendments",
     storage_persistent: "Storage: persistent",
     storage_best_effort: "Storage: may be evicted",
+    device_revoked: "This device has been revoked. Unsent notes stay on it. Please contact your administrator.",
+    device_unknown: "The server does not know this device. Unsent notes stay on it. Please contact your administrator.",
     update_available: "A new version is available.",
     reload: "Reload",
 };

@@ -40,33 +40,53 @@ fn presented_token(headers: &HeaderMap) -> Option<String> {
     })
 }
 
-/// Authenticates the device and upgrades the connection.
-pub async fn handler(
-    ws: WebSocketUpgrade,
-    headers: HeaderMap,
-    State(state): State<AppState>,
-) -> Response {
-    let Some(token) = presented_token(&headers) else {
-        return (StatusCode::UNAUTHORIZED, "missing device token").into_response();
+/// The device behind the request's token, or the response that refuses it
+/// (401 unknown or missing token, 403 revoked device).
+async fn authenticated(headers: &HeaderMap, state: &AppState) -> Result<Caller, Response> {
+    let Some(token) = presented_token(headers) else {
+        return Err((StatusCode::UNAUTHORIZED, "missing device token").into_response());
     };
     let store = state.store.clone();
     let auth = tokio::task::spawn_blocking(move || {
         devices::authenticate(&store, &token, chrono::Utc::now())
     })
     .await;
-    let caller = match auth {
-        Ok(Ok(caller)) => caller,
+    match auth {
+        Ok(Ok(caller)) => Ok(caller),
         Ok(Err(DeviceError::UnknownToken)) => {
-            return (StatusCode::UNAUTHORIZED, "unknown device token").into_response();
+            Err((StatusCode::UNAUTHORIZED, "unknown device token").into_response())
         }
         Ok(Err(DeviceError::Revoked)) => {
-            return (StatusCode::FORBIDDEN, "this device has been revoked").into_response();
+            Err((StatusCode::FORBIDDEN, "this device has been revoked").into_response())
         }
         Ok(Err(error)) => {
             tracing::error!(%error, "device authentication failed");
-            return (StatusCode::SERVICE_UNAVAILABLE, "try again later").into_response();
+            Err((StatusCode::SERVICE_UNAVAILABLE, "try again later").into_response())
         }
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+    }
+}
+
+/// `GET /sync/device`: whether the presented device token is still good.
+/// A browser cannot read the status of a refused WebSocket upgrade, so the
+/// app asks here when its connection fails before opening, and tells the
+/// user the device was revoked instead of retrying for ever.
+pub async fn device_status(headers: HeaderMap, State(state): State<AppState>) -> Response {
+    match authenticated(&headers, &state).await {
+        Ok(_) => (StatusCode::OK, "active").into_response(),
+        Err(refusal) => refusal,
+    }
+}
+
+/// Authenticates the device and upgrades the connection.
+pub async fn handler(
+    ws: WebSocketUpgrade,
+    headers: HeaderMap,
+    State(state): State<AppState>,
+) -> Response {
+    let caller = match authenticated(&headers, &state).await {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal,
     };
     // tungstenite zero-fills its whole read buffer before every read; at
     // the 128 KiB default that memset was a quarter of the server's CPU

@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/sync", get(crate::sync_ws::handler))
+        .route("/sync/device", get(crate::sync_ws::device_status))
         .nest_service(
             "/pkg",
             ServeDir::new(pkg_dir)

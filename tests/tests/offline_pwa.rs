@@ -8,6 +8,7 @@ use anyhow::{Context, Result, ensure};
 use fantoccini::Locator;
 use serde_json::Value;
 use std::time::Duration;
+use tsunagu_tests::admin::cli;
 use tsunagu_tests::app_page::{
     WAIT, back_to_person, first_sign_in, open_person, open_record, save, set_textarea,
     textarea_value, wait_in_sync,
@@ -220,6 +221,28 @@ async fn notes_written_offline_reach_the_server_and_colleagues_by_themselves() -
             .await
             .is_err(),
         "the person is not on the unassigned user's screen"
+    );
+
+    // A revoked device is told so, stops retrying, and keeps its data.
+    server.kill_hard()?;
+    let conn = rusqlite::Connection::open(dir.path().join("tsunagu.sqlite3"))?;
+    let device: String = conn.query_row(
+        "SELECT d.id FROM devices d JOIN users u ON u.id = d.user_id WHERE u.username = 'demo.specialist2'",
+        [],
+        |r| r.get(0),
+    )?;
+    drop(conn);
+    cli(dir.path(), &["device", "revoke", "--id", &device], None)?;
+    let server = ServerProcess::start_listening(dir.path(), &listen, &[])?;
+    let refused = c
+        .wait_css("[data-testid='device-refused']", RECONNECT)
+        .await?;
+    ensure!(refused.contains("利用停止"), "{refused}");
+    c.screenshot(&shots, "08-device-revoked").await?;
+    let after = device_storage(&c).await?;
+    ensure!(
+        after["keys"] == storage["keys"],
+        "a refused device keeps what it holds"
     );
     c.close().await?;
     drop(server);

@@ -2,7 +2,7 @@
 //! and progress while a download runs. Plus the lock and sign-out menu.
 
 use crate::i18n::use_lang;
-use crate::local::state::{ClientState, Connection, Phase};
+use crate::local::state::{ClientState, Connection, Phase, Refusal};
 use leptos::prelude::*;
 
 /// "未送信 N件 · 同期済み · 最終同期 12:34".
@@ -51,6 +51,14 @@ pub fn SyncStatus() -> impl IntoView {
                     {move || lang.get().texts().waiting_suffix}
                 </span>
                 <span class="sync-last" data-testid="last-sync">{last_sync}</span>
+                {move || state.status.with(|s| s.refused).map(|refusal| {
+                    let texts = lang.get().texts();
+                    let text = match refusal {
+                        Refusal::Revoked => texts.device_revoked,
+                        Refusal::Unknown => texts.device_unknown,
+                    };
+                    view! { <strong class="refused" role="alert" data-testid="device-refused">{text}</strong> }
+                })}
                 <Show when=move || state.status.with(|s| s.connection == Connection::Syncing)>
                     <progress class="sync-progress" data-testid="sync-progress"></progress>
                     <Show when=move || state.status.with(|s| s.received > 0)>

@@ -4,7 +4,7 @@
 use super::edits::{self, FormInput};
 use super::idb::Database;
 use super::js::{describe, mark, measure, now_millis, random_unit, sleep};
-use super::state::{ClientState, Connection, Phase, SyncStatus};
+use super::state::{ClientState, Connection, Phase, Refusal, SyncStatus};
 use super::vault::{DeviceIdentity, Keyring, Vault, VaultError};
 use crate::account::{register_device, sign_in, sign_out};
 use futures::StreamExt;
@@ -296,13 +296,34 @@ fn set_connection(runtime: &Runtime, connection: Connection) {
     runtime.state.status.update(|s| s.connection = connection);
 }
 
+/// How a connection ended badly.
+enum Failure {
+    /// It never opened: the server is down, or it refused the device.
+    NeverOpened(String),
+    /// It broke after opening.
+    Broken(String),
+}
+
 async fn sync_loop(runtime: Rc<Runtime>) {
     let mut backoff = 1_000.0;
     while !runtime.stopped.get() {
         if crate::browser::is_online() {
             match connect_and_sync(&runtime).await {
                 Ok(()) => backoff = 1_000.0,
-                Err(error) => runtime.state.status.update(|s| s.error = Some(error)),
+                Err(Failure::NeverOpened(error)) => {
+                    if let Some(refusal) = device_refusal(&runtime.vault.identity.token).await {
+                        // Retrying cannot help; the notes stay on the device.
+                        runtime.state.status.update(|s| {
+                            s.connection = Connection::Disconnected;
+                            s.refused = Some(refusal);
+                        });
+                        return;
+                    }
+                    runtime.state.status.update(|s| s.error = Some(error));
+                }
+                Err(Failure::Broken(error)) => {
+                    runtime.state.status.update(|s| s.error = Some(error))
+                }
             }
             set_connection(&runtime, Connection::Disconnected);
         }
@@ -313,6 +334,31 @@ async fn sync_loop(runtime: Rc<Runtime>) {
             sleep(250).await;
         }
         backoff = (backoff * 2.0).min(MAX_BACKOFF_MS);
+    }
+}
+
+/// Asks the server whether it refuses this device's token (a browser
+/// cannot see why a WebSocket upgrade failed). `None`: not refused, or the
+/// server could not be asked.
+async fn device_refusal(token: &str) -> Option<Refusal> {
+    let headers = web_sys::Headers::new().ok()?;
+    headers
+        .set("Authorization", &format!("Bearer {token}"))
+        .ok()?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    init.set_headers_headers(&headers);
+    let request = web_sys::Request::new_with_str_and_init("/sync/device", &init).ok()?;
+    let response =
+        wasm_bindgen_futures::JsFuture::from(web_sys::window()?.fetch_with_request(&request))
+            .await
+            .ok()?
+            .dyn_into::<web_sys::Response>()
+            .ok()?;
+    match response.status() {
+        403 => Some(Refusal::Revoked),
+        401 => Some(Refusal::Unknown),
+        _ => None,
     }
 }
 
@@ -327,14 +373,15 @@ fn sync_url() -> Option<String> {
 }
 
 /// One connection: runs until it closes. `Ok` when it had synced.
-async fn connect_and_sync(runtime: &Rc<Runtime>) -> Result<(), String> {
-    let url = sync_url().ok_or("no location")?;
+async fn connect_and_sync(runtime: &Rc<Runtime>) -> Result<(), Failure> {
+    let url = sync_url().ok_or_else(|| Failure::NeverOpened("no location".into()))?;
     let protocols = js_sys::Array::of2(
         &JsValue::from_str("tsunagu.v1"),
         &JsValue::from_str(&format!("tsunagu-token.{}", runtime.vault.identity.token)),
     );
     set_connection(runtime, Connection::Connecting);
-    let socket = WebSocket::new_with_str_sequence(&url, &protocols).map_err(|e| describe(&e))?;
+    let socket = WebSocket::new_with_str_sequence(&url, &protocols)
+        .map_err(|e| Failure::NeverOpened(describe(&e)))?;
     socket.set_binary_type(BinaryType::Arraybuffer);
     let (sender, mut events) = unbounded::<Event>();
     let on_open = {
@@ -381,9 +428,10 @@ async fn exchange(
     runtime: &Rc<Runtime>,
     socket: &WebSocket,
     events: &mut futures::channel::mpsc::UnboundedReceiver<Event>,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let mut session = ClientSession::new();
     let mut synced = false;
+    let mut opened = false;
     let send = |frames: Vec<Vec<u8>>| -> Result<(), String> {
         for frame in frames {
             socket
@@ -398,6 +446,7 @@ async fn exchange(
         }
         let output = match event {
             Event::Open => {
+                opened = true;
                 set_connection(runtime, Connection::Syncing);
                 runtime.state.status.update(|s| {
                     s.error = None;
@@ -423,16 +472,24 @@ async fn exchange(
                 }
                 // What the frame changed is on disk before anything that
                 // depends on it goes back to the server.
-                runtime.vault.persist().await.map_err(|e| e.to_string())?;
+                runtime
+                    .vault
+                    .persist()
+                    .await
+                    .map_err(|e| Failure::Broken(e.to_string()))?;
                 output
             }
             Event::Closed(reason) => {
                 session.on_disconnect();
-                return if synced { Ok(()) } else { Err(reason) };
+                return match (synced, opened) {
+                    (true, _) => Ok(()),
+                    (false, true) => Err(Failure::Broken(reason)),
+                    (false, false) => Err(Failure::NeverOpened(reason)),
+                };
             }
         };
-        let output = output.map_err(|e| e.to_string())?;
-        send(output.frames)?;
+        let output = output.map_err(|e| Failure::Broken(e.to_string()))?;
+        send(output.frames).map_err(Failure::Broken)?;
         if output.close {
             return Ok(());
         }
@@ -445,7 +502,11 @@ async fn exchange(
                 store.last_sync_ms = Some(now);
                 store.touch_meta();
             }
-            runtime.vault.persist().await.map_err(|e| e.to_string())?;
+            runtime
+                .vault
+                .persist()
+                .await
+                .map_err(|e| Failure::Broken(e.to_string()))?;
             runtime.state.status.update(|s| {
                 s.last_sync_ms = Some(now);
                 s.connection = Connection::InSync;

@@ -35,6 +35,15 @@ pub enum Connection {
     InSync,
 }
 
+/// Why the server refuses this device for good (until an administrator acts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The device was revoked (lost tablet, staff change).
+    Revoked,
+    /// The server does not know the device's token (e.g. a restored database).
+    Unknown,
+}
+
 /// What the sync badge shows.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncStatus {
@@ -48,6 +57,8 @@ pub struct SyncStatus {
     pub received: usize,
     /// The last error, in plain words, if the last attempt failed.
     pub error: Option<String>,
+    /// Set when the server refuses the device: syncing stops, data stays.
+    pub refused: Option<Refusal>,
 }
 
 /// The open screen.
