@@ -21,14 +21,19 @@ pub mod runtime;
 #[cfg(feature = "hydrate")]
 mod vault;
 
+use read::Summary;
+use std::collections::BTreeMap;
 use tsunagu_sync::session::memory::MemoryClientStore;
 
-/// Runs `read` over the unlocked device's records; `None` when locked (or
-/// on the server).
-pub fn with_records<R>(read: impl FnOnce(&mut MemoryClientStore) -> R) -> Option<R> {
+/// Runs `read` over the unlocked device's records and their summaries;
+/// `None` when locked (or on the server). Lists should use the summaries:
+/// a record itself may be dormant and is loaded by `record_mut`.
+pub fn with_device<R>(
+    read: impl FnOnce(&mut MemoryClientStore, &BTreeMap<String, Summary>) -> R,
+) -> Option<R> {
     #[cfg(feature = "hydrate")]
     {
-        runtime::with_records(read)
+        runtime::with_device(read)
     }
     #[cfg(not(feature = "hydrate"))]
     {

@@ -1,10 +1,49 @@
 //! What the pages show, read from the device's records: the caseload, a
-//! person's timeline, one record's fields. Pure functions over the store.
+//! person's timeline. Lists are built from [`Summary`]s, small enough to
+//! keep for every record, so showing them never loads a whole document.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use tsunagu_sync::record::schema::RecordKind;
 use tsunagu_sync::record::{FieldValue, Record, Status};
-use tsunagu_sync::session::memory::MemoryClientStore;
+
+/// What lists need of a record, kept beside its document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Kind.
+    pub kind: RecordKind,
+    /// The person it belongs to (itself for a profile).
+    pub person_id: String,
+    /// Draft, finalised or amended.
+    pub status: Status,
+    /// The date it happened (`occurred_on`), else its creation date.
+    pub date: NaiveDate,
+    /// Last edit time.
+    pub updated_at: DateTime<Utc>,
+    /// For a profile, the person's name; otherwise empty.
+    pub name: String,
+    /// The first line of its main narrative, shortened.
+    pub excerpt: String,
+}
+
+/// Summarises a loaded record.
+pub fn summarise(record: &Record) -> Summary {
+    let meta = record.meta();
+    Summary {
+        kind: meta.kind,
+        person_id: meta.person_id.clone(),
+        status: meta.status,
+        date: occurred_on(record),
+        updated_at: meta.updated_at,
+        name: if meta.kind == RecordKind::Person {
+            person_name(record)
+        } else {
+            String::new()
+        },
+        excerpt: excerpt(record),
+    }
+}
 
 /// One person on the caseload list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +56,7 @@ pub struct PersonRow {
     pub records: usize,
     /// The latest contact date among them.
     pub last_contact: Option<NaiveDate>,
-    /// Local changes to this person's records not yet acknowledged.
+    /// This person's records with changes not yet acknowledged.
     pub waiting: usize,
 }
 
@@ -28,7 +67,7 @@ pub struct TimelineRow {
     pub id: String,
     /// Kind.
     pub kind: RecordKind,
-    /// The date it happened (`occurred_on`), else its creation date.
+    /// The date it happened.
     pub date: NaiveDate,
     /// Draft, finalised or amended.
     pub status: Status,
@@ -88,52 +127,58 @@ fn excerpt(record: &Record) -> String {
     out
 }
 
-/// The persons whose profile is on the device, by name.
-pub fn caseload(store: &MemoryClientStore) -> Vec<PersonRow> {
-    let mut rows: Vec<PersonRow> = store
-        .ids()
-        .filter_map(|id| store.record(id))
-        .filter(|r| r.meta().kind == RecordKind::Person)
-        .map(|person| PersonRow {
-            id: person.meta().id.clone(),
-            name: person_name(person),
-            records: 0,
-            last_contact: None,
-            waiting: usize::from(store.waiting_for(&person.meta().id) > 0),
+/// The persons whose profile is on the device, by name. `waiting(id)`:
+/// whether record `id` has unacknowledged changes.
+pub fn caseload(
+    summaries: &BTreeMap<String, Summary>,
+    waiting: impl Fn(&str) -> bool,
+) -> Vec<PersonRow> {
+    let mut rows: BTreeMap<&str, PersonRow> = summaries
+        .iter()
+        .filter(|(_, s)| s.kind == RecordKind::Person)
+        .map(|(id, s)| {
+            let row = PersonRow {
+                id: id.clone(),
+                name: s.name.clone(),
+                records: 0,
+                last_contact: None,
+                waiting: usize::from(waiting(id)),
+            };
+            (id.as_str(), row)
         })
         .collect();
-    for id in store.ids() {
-        let Some(record) = store.record(id) else {
-            continue;
-        };
-        if record.meta().kind == RecordKind::Person {
+    for (id, summary) in summaries {
+        if summary.kind == RecordKind::Person {
             continue;
         }
-        if let Some(row) = rows.iter_mut().find(|p| p.id == record.meta().person_id) {
+        if let Some(row) = rows.get_mut(summary.person_id.as_str()) {
             row.records += 1;
-            row.waiting += usize::from(store.waiting_for(id) > 0);
-            let date = occurred_on(record);
-            row.last_contact = row.last_contact.max(Some(date));
+            row.waiting += usize::from(waiting(id));
+            row.last_contact = row.last_contact.max(Some(summary.date));
         }
     }
+    let mut rows: Vec<PersonRow> = rows.into_values().collect();
     rows.sort_by(|a, b| a.name.cmp(&b.name));
     rows
 }
 
 /// A person's records, newest first.
-pub fn timeline(store: &MemoryClientStore, person: &str) -> Vec<TimelineRow> {
-    let mut rows: Vec<TimelineRow> = store
-        .ids()
-        .filter_map(|id| store.record(id))
-        .filter(|r| r.meta().person_id == person && r.meta().kind != RecordKind::Person)
-        .map(|record| TimelineRow {
-            id: record.meta().id.clone(),
-            kind: record.meta().kind,
-            date: occurred_on(record),
-            status: record.meta().status,
-            excerpt: excerpt(record),
-            waiting: store.waiting_for(&record.meta().id) > 0,
-            updated_at: record.meta().updated_at,
+pub fn timeline(
+    summaries: &BTreeMap<String, Summary>,
+    person: &str,
+    waiting: impl Fn(&str) -> bool,
+) -> Vec<TimelineRow> {
+    let mut rows: Vec<TimelineRow> = summaries
+        .iter()
+        .filter(|(_, s)| s.person_id == person && s.kind != RecordKind::Person)
+        .map(|(id, s)| TimelineRow {
+            id: id.clone(),
+            kind: s.kind,
+            date: s.date,
+            status: s.status,
+            excerpt: s.excerpt.clone(),
+            waiting: waiting(id),
+            updated_at: s.updated_at,
         })
         .collect();
     rows.sort_by_key(|r| std::cmp::Reverse((r.date, r.updated_at)));
@@ -141,6 +186,6 @@ pub fn timeline(store: &MemoryClientStore, person: &str) -> Vec<TimelineRow> {
 }
 
 /// A person's display name, if their profile is on the device.
-pub fn person_display_name(store: &MemoryClientStore, person: &str) -> Option<String> {
-    store.record(person).map(person_name)
+pub fn person_display_name(summaries: &BTreeMap<String, Summary>, person: &str) -> Option<String> {
+    summaries.get(person).map(|s| s.name.clone())
 }

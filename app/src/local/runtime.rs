@@ -65,11 +65,17 @@ async fn database() -> Result<Database, String> {
     Ok(db)
 }
 
-/// Reads the records under the working copy, if unlocked.
-pub fn with_records<R>(read: impl FnOnce(&mut MemoryClientStore) -> R) -> Option<R> {
+/// Reads the working copy's records and summaries, if unlocked.
+pub fn with_device<R>(
+    read: impl FnOnce(
+        &mut MemoryClientStore,
+        &std::collections::BTreeMap<String, super::read::Summary>,
+    ) -> R,
+) -> Option<R> {
     let runtime = runtime()?;
-    let mut store = runtime.vault.store.borrow_mut();
-    Some(read(&mut store.records))
+    let mut guard = runtime.vault.store.borrow_mut();
+    let store = &mut *guard;
+    Some(read(&mut store.records, &store.summaries))
 }
 
 /// The signed-in device owner's identity, if unlocked.

@@ -10,10 +10,11 @@
 use super::crypto;
 use super::idb::{Database, META, RECORDS, Write};
 use super::js::JsError;
+use super::read::{Summary, summarise};
 use crate::account::SignedInUser;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use tsunagu_sync::protocol::{DocChanges, DocOutcome};
 use tsunagu_sync::session::client::ClientStore;
 use tsunagu_sync::session::memory::{DeviceRecord, MemoryClientStore};
@@ -24,6 +25,8 @@ const DEVICE_KEY: &str = "device";
 const SYNC_KEY: &str = "sync";
 const DATA_KEY_BYTES: usize = 32;
 const SALT_BYTES: usize = 16;
+/// Records decrypted together while unlocking.
+const UNLOCK_CHUNK: usize = 256;
 
 /// What is stored unencrypted: enough to ask for the right password.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -47,6 +50,24 @@ pub struct DeviceIdentity {
     pub token: String,
     /// The user.
     pub user: SignedInUser,
+}
+
+/// What persisting does with one record's stored copy.
+enum Stored {
+    /// Write this.
+    Entry(StoredEntry),
+    /// The device no longer holds the record: delete the copy.
+    Gone,
+    /// Leave the copy as it is.
+    Unchanged,
+}
+
+/// One record as IndexedDB holds it (encrypted): its summary for lists,
+/// readable without loading the document, and the record itself.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredEntry {
+    summary: Summary,
+    record: DeviceRecord,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -81,8 +102,10 @@ fn decode<T: for<'a> Deserialize<'a>>(bytes: &[u8]) -> Result<T, VaultError> {
 /// changed so [`Vault::persist`] writes exactly that.
 #[derive(Debug)]
 pub struct LocalStore {
-    /// The records.
+    /// The records (those not touched since unlocking stay dormant).
     pub records: MemoryClientStore,
+    /// Every record's summary, kept current by [`Vault::persist`].
+    pub summaries: BTreeMap<String, Summary>,
     cursor: u64,
     dirty: BTreeSet<String>,
     meta_dirty: bool,
@@ -91,6 +114,23 @@ pub struct LocalStore {
 }
 
 impl LocalStore {
+    /// What to do with record `id`'s stored copy. A dormant record keeps
+    /// its summary; a loaded one is summarised afresh.
+    fn entry(&mut self, id: &str) -> Stored {
+        let Some(record) = self.records.export(id) else {
+            return Stored::Gone;
+        };
+        let summary = match self.summaries.get(id) {
+            Some(summary) if !self.records.is_loaded(id) => summary.clone(),
+            _ => match self.records.record_mut(id) {
+                Some(loaded) => summarise(loaded),
+                // Never replace or delete a stored copy we cannot read.
+                None => return Stored::Unchanged,
+            },
+        };
+        Stored::Entry(StoredEntry { summary, record })
+    }
+
     /// Marks a record as changed (saved, merged, acknowledged or purged).
     pub fn touch(&mut self, id: &str) {
         self.dirty.insert(id.to_owned());
@@ -219,6 +259,7 @@ impl Vault {
             identity,
             store: RefCell::new(LocalStore {
                 records: MemoryClientStore::new(&session_actor()?),
+                summaries: BTreeMap::new(),
                 cursor: 0,
                 dirty: BTreeSet::new(),
                 meta_dirty: false,
@@ -254,25 +295,36 @@ impl Vault {
         )?;
         let mut records = MemoryClientStore::new(&session_actor()?);
         records.restore_cursor(meta.cursor);
+        let mut summaries = BTreeMap::new();
         let stored = db.get_all(RECORDS).await?;
         let total = stored.len();
-        for (done, (id, sealed)) in stored.into_iter().enumerate() {
-            let plain = crypto::decrypt(&key, &sealed).await?;
-            let record: DeviceRecord = decode(&plain)?;
-            records
-                .import(&id, record)
-                .map_err(|e| VaultError::Corrupt(format!("record {id}: {e}")))?;
-            if done % 50 == 0 {
-                progress(done, total);
+        let mut done = 0;
+        // WebCrypto works off the main thread: asking for a chunk of
+        // decryptions at once overlaps them instead of paying one
+        // round trip per record. Documents stay dormant (bytes) until a
+        // page, a sync or an edit needs them.
+        for chunk in stored.chunks(UNLOCK_CHUNK) {
+            let plain = futures::future::join_all(
+                chunk
+                    .iter()
+                    .map(|(_, sealed)| crypto::decrypt(&key, sealed)),
+            )
+            .await;
+            for ((id, _), plain) in chunk.iter().zip(plain) {
+                let entry: StoredEntry = decode(&plain?)?;
+                records.import_dormant(id, &entry.summary.person_id, entry.record);
+                summaries.insert(id.clone(), entry.summary);
             }
+            done += chunk.len();
+            progress(done, total);
         }
-        progress(total, total);
         Ok(Vault {
             db,
             key,
             identity,
             store: RefCell::new(LocalStore {
                 records,
+                summaries,
                 cursor: meta.cursor,
                 dirty: BTreeSet::new(),
                 meta_dirty: false,
@@ -290,10 +342,20 @@ impl Vault {
         let (records, meta, ids) = {
             let mut store = self.store.borrow_mut();
             let ids: Vec<String> = std::mem::take(&mut store.dirty).into_iter().collect();
-            let records: Vec<(String, Option<DeviceRecord>)> = ids
-                .iter()
-                .map(|id| (id.clone(), store.records.export(id)))
-                .collect();
+            let mut records = Vec::with_capacity(ids.len());
+            for id in &ids {
+                match store.entry(id) {
+                    Stored::Entry(entry) => {
+                        store.summaries.insert(id.clone(), entry.summary.clone());
+                        records.push((id.clone(), Some(entry)));
+                    }
+                    Stored::Gone => {
+                        store.summaries.remove(id);
+                        records.push((id.clone(), None));
+                    }
+                    Stored::Unchanged => {}
+                }
+            }
             let meta = std::mem::take(&mut store.meta_dirty).then(|| SyncMeta {
                 cursor: store.cursor,
                 last_sync_ms: store.last_sync_ms,
@@ -313,7 +375,7 @@ impl Vault {
 
     async fn write_out(
         &self,
-        records: Vec<(String, Option<DeviceRecord>)>,
+        records: Vec<(String, Option<StoredEntry>)>,
         meta: Option<SyncMeta>,
     ) -> Result<(), VaultError> {
         // Encrypt first: an IndexedDB transaction must not wait on anything

@@ -3,7 +3,7 @@
 use crate::i18n::use_lang;
 use crate::local::read::{PersonRow, caseload};
 use crate::local::state::{ClientState, Screen};
-use crate::local::with_records;
+use crate::local::with_device;
 use leptos::prelude::*;
 
 /// The caseload list: one large button per person.
@@ -13,7 +13,8 @@ pub fn CaseloadPage() -> impl IntoView {
     let state = ClientState::get();
     let rows = move || {
         state.revision.track();
-        with_records(|store| caseload(store)).unwrap_or_default()
+        with_device(|store, summaries| caseload(summaries, |id| store.waiting_for(id) > 0))
+            .unwrap_or_default()
     };
     view! {
         <section class="card" data-testid="caseload">

@@ -50,10 +50,8 @@ fn OpenScreen() -> impl IntoView {
             view! { <RecordForm person kind record=None/> }.into_any()
         }
         Screen::Record(id) => {
-            let found = crate::local::with_records(|store| {
-                store
-                    .record(&id)
-                    .map(|r| (r.meta().person_id.clone(), r.meta().kind))
+            let found = crate::local::with_device(|_, summaries| {
+                summaries.get(&id).map(|s| (s.person_id.clone(), s.kind))
             })
             .flatten();
             match found {

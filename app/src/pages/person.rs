@@ -4,7 +4,7 @@ use crate::i18n::{Lang, use_lang};
 use crate::labels::kind_label;
 use crate::local::read::{person_display_name, timeline};
 use crate::local::state::{ClientState, Screen};
-use crate::local::{current_user, with_records};
+use crate::local::{current_user, with_device};
 use leptos::prelude::*;
 use tsunagu_sync::policy;
 use tsunagu_sync::record::Status;
@@ -32,7 +32,7 @@ pub fn PersonPage(
         let person = person.clone();
         move || {
             state.revision.track();
-            with_records(|s| person_display_name(s, &person))
+            with_device(|_, summaries| person_display_name(summaries, &person))
                 .flatten()
                 .unwrap_or_default()
         }
@@ -49,7 +49,10 @@ pub fn PersonPage(
         let person = person.clone();
         move || {
             state.revision.track();
-            with_records(|s| timeline(s, &person)).unwrap_or_default()
+            with_device(|store, summaries| {
+                timeline(summaries, &person, |id| store.waiting_for(id) > 0)
+            })
+            .unwrap_or_default()
         }
     };
     view! {

@@ -6,7 +6,7 @@ use crate::i18n::use_lang;
 use crate::labels::{choice_label, field_label, kind_label};
 use crate::local::edits::{FormInput, field_text, parse_field};
 use crate::local::state::{ClientState, Screen};
-use crate::local::{current_user, with_records};
+use crate::local::{current_user, with_device};
 use crate::pages::person::status_label;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -38,7 +38,7 @@ fn load(kind: RecordKind, record: Option<&str>) -> Loaded {
             ..Loaded::default()
         };
     };
-    with_records(|store| {
+    with_device(|store, _| {
         let record = store.record_mut(id)?;
         let mut values = BTreeMap::new();
         for field in kind.spec().fields {
@@ -141,7 +141,7 @@ pub fn RecordForm(
                 match result {
                     Ok(id) => {
                         // The form now edits from what was just saved.
-                        let now = with_records(|store| {
+                        let now = with_device(|store, _| {
                             store.record_mut(&id).map(|r| (r.heads(), r.meta().status))
                         })
                         .flatten();

@@ -36,7 +36,8 @@ pub const SCHEMA_VERSION: i64 = 1;
 
 /// A record's life cycle: drafts are editable; finalised records change
 /// only through an amendment with a reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     /// 下書き: still being written.
     Draft,

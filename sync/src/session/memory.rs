@@ -239,11 +239,21 @@ pub struct DeviceRecord {
     pub rejected: Option<Rejection>,
 }
 
+/// A record held as its saved document until something needs it whole:
+/// loading an automerge document costs about a millisecond, so a device
+/// with thousands of records unlocks by reading bytes, not documents.
+#[derive(Debug, Clone)]
+struct Dormant {
+    person_id: String,
+    document: Vec<u8>,
+}
+
 /// A device's store, in memory.
 #[derive(Debug)]
 pub struct MemoryClientStore {
     actor: Vec<u8>,
     records: BTreeMap<String, Record>,
+    dormant: BTreeMap<String, Dormant>,
     pending: BTreeMap<String, Vec<Vec<u8>>>,
     rejected: BTreeMap<String, Rejection>,
     cursor: u64,
@@ -255,6 +265,7 @@ impl MemoryClientStore {
         MemoryClientStore {
             actor: actor.to_vec(),
             records: BTreeMap::new(),
+            dormant: BTreeMap::new(),
             pending: BTreeMap::new(),
             rejected: BTreeMap::new(),
             cursor: 0,
@@ -279,13 +290,10 @@ impl MemoryClientStore {
         id: &str,
         work: impl FnOnce(&mut Record) -> Result<(), RecordError>,
     ) -> Result<(), RecordError> {
-        let record = self
-            .records
-            .get_mut(id)
-            .ok_or_else(|| RecordError::InvalidValue {
-                field: "id".into(),
-                reason: format!("no record {id}"),
-            })?;
+        let record = self.wake(id)?.ok_or_else(|| RecordError::InvalidValue {
+            field: "id".into(),
+            reason: format!("no record {id}"),
+        })?;
         let before = record.heads();
         work(record)?;
         let changes = record.changes_since(&before);
@@ -298,19 +306,43 @@ impl MemoryClientStore {
         Ok(())
     }
 
-    /// A record held on this device.
+    /// A record held on this device, if it is loaded (a dormant record
+    /// is `None` here; [`MemoryClientStore::record_mut`] loads it).
     pub fn record(&self, id: &str) -> Option<&Record> {
         self.records.get(id)
     }
 
-    /// Mutable access for reads that need it (heads, saving).
+    /// Mutable access for reads that need it (heads, saving), loading a
+    /// dormant record first. `None` if the device does not hold the record
+    /// or its stored document no longer loads.
     pub fn record_mut(&mut self, id: &str) -> Option<&mut Record> {
-        self.records.get_mut(id)
+        self.wake(id).ok().flatten()
     }
 
-    /// Ids of every record on the device.
+    /// Loads a dormant record into memory; the record, if the device holds it.
+    pub fn wake(&mut self, id: &str) -> Result<Option<&mut Record>, RecordError> {
+        if let Some(dormant) = self.dormant.remove(id) {
+            match load_checked(id, &dormant.document, &self.actor) {
+                Ok(record) => {
+                    self.records.insert(id.to_owned(), record);
+                }
+                Err(error) => {
+                    self.dormant.insert(id.to_owned(), dormant);
+                    return Err(error);
+                }
+            }
+        }
+        Ok(self.records.get_mut(id))
+    }
+
+    /// Whether the record is loaded (not dormant).
+    pub fn is_loaded(&self, id: &str) -> bool {
+        self.records.contains_key(id)
+    }
+
+    /// Ids of every record on the device, loaded or dormant.
     pub fn ids(&self) -> impl Iterator<Item = &String> {
-        self.records.keys()
+        self.records.keys().chain(self.dormant.keys())
     }
 
     /// How many local changes wait for the server's acknowledgement
@@ -338,7 +370,10 @@ impl MemoryClientStore {
     /// A record as it should be persisted, or `None` if the device no
     /// longer holds it (purged): then the persisted copy goes too.
     pub fn export(&mut self, id: &str) -> Option<DeviceRecord> {
-        let document = self.records.get_mut(id)?.save();
+        let document = match self.dormant.get(id) {
+            Some(dormant) => dormant.document.clone(),
+            None => self.records.get_mut(id)?.save(),
+        };
         Some(DeviceRecord {
             document,
             pending: self.pending.get(id).cloned().unwrap_or_default(),
@@ -346,26 +381,37 @@ impl MemoryClientStore {
         })
     }
 
-    /// Puts back a record read from persistent storage.
+    /// Puts back a record read from persistent storage, loaded and checked.
     pub fn import(&mut self, id: &str, stored: DeviceRecord) -> Result<(), RecordError> {
-        let record = Record::load(&stored.document, &self.actor)?;
-        if record.meta().id != id {
-            return Err(RecordError::InvalidValue {
-                field: "id".into(),
-                reason: format!(
-                    "stored under {id} but the document says {}",
-                    record.meta().id
-                ),
-            });
-        }
+        let record = load_checked(id, &stored.document, &self.actor)?;
         self.records.insert(id.to_owned(), record);
+        self.restore_queues(id, stored);
+        Ok(())
+    }
+
+    /// Puts back a record read from persistent storage without loading it:
+    /// it stays bytes until read whole, edited, merged into or re-saved.
+    /// For storage the device wrote itself (its integrity is the storage's
+    /// business, e.g. authenticated encryption); the document is checked
+    /// when it is loaded.
+    pub fn import_dormant(&mut self, id: &str, person_id: &str, stored: DeviceRecord) {
+        self.dormant.insert(
+            id.to_owned(),
+            Dormant {
+                person_id: person_id.to_owned(),
+                document: stored.document.clone(),
+            },
+        );
+        self.restore_queues(id, stored);
+    }
+
+    fn restore_queues(&mut self, id: &str, stored: DeviceRecord) {
         if !stored.pending.is_empty() {
             self.pending.insert(id.to_owned(), stored.pending);
         }
         if let Some(rejection) = stored.rejected {
             self.rejected.insert(id.to_owned(), rejection);
         }
-        Ok(())
     }
 
     /// Sets the feed cursor read back from persistent storage.
@@ -395,7 +441,7 @@ impl ClientStore for MemoryClientStore {
 
     fn apply_page(&mut self, docs: &[DocChanges], cursor: u64) -> Result<(), RecordError> {
         for doc in docs {
-            match self.records.get_mut(&doc.id) {
+            match self.wake(&doc.id)? {
                 Some(record) => record.apply_changes(&doc.changes)?,
                 None => {
                     let record = Record::from_changes(&doc.changes, &self.actor)?;
@@ -436,8 +482,12 @@ impl ClientStore for MemoryClientStore {
     fn purge_persons(&mut self, persons: &[String]) -> Result<Vec<String>, RecordError> {
         let mut kept = BTreeSet::new();
         let mut doomed = Vec::new();
-        for (id, record) in &self.records {
-            let person = &record.meta().person_id;
+        let loaded = self
+            .records
+            .iter()
+            .map(|(id, record)| (id, &record.meta().person_id));
+        let dormant = self.dormant.iter().map(|(id, d)| (id, &d.person_id));
+        for (id, person) in loaded.chain(dormant) {
             if !persons.contains(person) {
                 continue;
             }
@@ -449,6 +499,7 @@ impl ClientStore for MemoryClientStore {
         }
         for id in doomed {
             self.records.remove(&id);
+            self.dormant.remove(&id);
             self.rejected.remove(&id);
         }
         Ok(persons
@@ -457,4 +508,19 @@ impl ClientStore for MemoryClientStore {
             .cloned()
             .collect())
     }
+}
+
+/// Loads a stored document and checks it is the record stored under `id`.
+fn load_checked(id: &str, document: &[u8], actor: &[u8]) -> Result<Record, RecordError> {
+    let record = Record::load(document, actor)?;
+    if record.meta().id != id {
+        return Err(RecordError::InvalidValue {
+            field: "id".into(),
+            reason: format!(
+                "stored under {id} but the document says {}",
+                record.meta().id
+            ),
+        });
+    }
+    Ok(record)
 }

@@ -404,3 +404,85 @@ fn a_device_that_only_pushes_is_never_sent_its_own_notes_back() {
     assert_eq!(docs_received, 0, "its cursor moved past its own pushes");
     assert!(server.snapshot(&id).is_some());
 }
+
+/// A device reopened from storage keeps its records dormant (bytes, not
+/// documents); syncing, editing, exporting and purging treat them exactly
+/// like loaded ones, and only what is touched gets loaded.
+#[test]
+fn dormant_records_sync_and_purge_like_loaded_ones() {
+    let (mut server, mut spec, mut cw, _, _) = setup();
+    let first = interview(&mut spec, "p1", 1);
+    let second = interview(&mut spec, "p1", 2);
+    spec.sync(&mut server);
+    cw.sync(&mut server);
+    // An unsent edit, then the tablet restarts: everything comes back dormant.
+    let edit = edit_by(&cw, 3);
+    cw.store
+        .edit(&first, |r| {
+            r.replace_text("situation", "再起動前の記入", &edit)
+        })
+        .unwrap();
+    let mut reopened = Device::new("cw", Role::Caseworker, "tab-cw");
+    for id in [&first, &second] {
+        let stored = cw.store.export(id).unwrap();
+        reopened.store.import_dormant(id, "p1", stored);
+    }
+    reopened.store.restore_cursor(cw.store.cursor().unwrap());
+    assert_eq!(reopened.store.ids().count(), 2);
+    assert!(
+        reopened.store.record(&second).is_none(),
+        "dormant until needed"
+    );
+    assert_eq!(
+        reopened.store.waiting_records(),
+        1,
+        "the unsent edit survives"
+    );
+    let untouched = reopened.store.export(&second).unwrap();
+    assert_eq!(
+        untouched,
+        cw.store.export(&second).unwrap(),
+        "exported as stored"
+    );
+
+    // A colleague edits the second note; the reopened device pushes its
+    // edit without loading the first, and merges into the second.
+    let edit = edit_by(&spec, 4);
+    spec.store
+        .edit(&second, |r| {
+            r.replace_text("situation", "同僚の追記", &edit)
+        })
+        .unwrap();
+    spec.sync(&mut server);
+    reopened.sync(&mut server);
+    assert_eq!(reopened.store.waiting_records(), 0);
+    assert!(
+        !reopened.store.is_loaded(&first),
+        "pushing needs no document"
+    );
+    assert_eq!(reopened.text(&second, "situation"), "同僚の追記");
+    spec.sync(&mut server);
+    assert_eq!(spec.text(&first, "situation"), "再起動前の記入");
+
+    // Editing wakes a dormant record; a handover purges dormant ones too.
+    let mut again = Device::new("cw", Role::Caseworker, "tab-cw");
+    again
+        .store
+        .import_dormant(&first, "p1", reopened.store.export(&first).unwrap());
+    assert_eq!(
+        again
+            .store
+            .record_mut(&first)
+            .unwrap()
+            .text("situation")
+            .unwrap(),
+        "再起動前の記入"
+    );
+    again
+        .store
+        .import_dormant(&second, "p1", reopened.store.export(&second).unwrap());
+    use super::client::ClientStore;
+    let gone = again.store.purge_persons(&["p1".to_owned()]).unwrap();
+    assert_eq!(gone, vec!["p1".to_owned()]);
+    assert_eq!(again.store.ids().count(), 0);
+}
