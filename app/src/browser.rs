@@ -46,3 +46,19 @@ pub fn document_lang() -> Lang {
         Lang::Ja
     }
 }
+
+/// A device setting kept in `localStorage` (never personal data).
+pub fn setting(key: &str) -> Option<String> {
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(key)
+        .ok()?
+}
+
+/// Stores a device setting; a refusal (private mode) only loses the setting.
+pub fn set_setting(key: &str, value: &str) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(key, value);
+    }
+}

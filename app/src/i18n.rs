@@ -201,6 +201,14 @@ pub struct Texts {
     pub storage_persistent: &'static str,
     /// Storage may be evicted by the browser.
     pub storage_best_effort: &'static str,
+    /// Label of the idle-lock choice.
+    pub idle_lock: &'static str,
+    /// Unit after a number of minutes.
+    pub minutes_unit: &'static str,
+    /// Another tab has the device unlocked.
+    pub open_in_other_tab: &'static str,
+    /// Before the reason unlocking failed.
+    pub unlock_failed: &'static str,
     /// The server revoked this device.
     pub device_revoked: &'static str,
     /// The server does not know this device.
@@ -281,6 +289,10 @@ pub static JA: Texts = Texts {
     amendments: "修正履歴",
     storage_persistent: "端末保存: 永続",
     storage_best_effort: "端末保存: ブラウザが消す可能性あり",
+    idle_lock: "自動ロック",
+    minutes_unit: "分",
+    open_in_other_tab: "つなぐは別のタブで開かれています。そのタブを使うか、閉じてから解除してください。",
+    unlock_failed: "解除できませんでした: ",
     device_revoked: "この端末は利用停止されています。未送信の記録は端末に残っています。管理者に連絡してください。",
     device_unknown: "この端末はサーバーに登録されていません。未送信の記録は端末に残っています。管理者に連絡してください。",
     update_available: "新しいバージョンがあります。",
@@ -357,6 +369,10 @@ pub static EN: Texts = Texts {
     amendments: "Amendments",
     storage_persistent: "Storage: persistent",
     storage_best_effort: "Storage: may be evicted",
+    idle_lock: "Auto-lock after",
+    minutes_unit: " min",
+    open_in_other_tab: "Tsunagu is open in another tab. Use that tab, or close it and unlock here.",
+    unlock_failed: "Could not unlock: ",
     device_revoked: "This device has been revoked. Unsent notes stay on it. Please contact your administrator.",
     device_unknown: "The server does not know this device. Unsent notes stay on it. Please contact your administrator.",
     update_available: "A new version is available.",

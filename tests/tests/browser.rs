@@ -4,6 +4,7 @@
 
 use fantoccini::Locator;
 use std::time::Duration;
+use tsunagu_tests::app_page::first_sign_in;
 use tsunagu_tests::browser::{Browser, screenshot_dir};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
 
@@ -149,6 +150,41 @@ async fn a_wrong_password_shows_an_error_in_the_chosen_language() -> anyhow::Res
     assert_eq!(error, "ユーザー名またはパスワードが違います。");
     browser
         .screenshot(&screenshot_dir(), "04-sign-in-rejected-landscape")
+        .await?;
+    browser.close().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_locks_on_request_and_by_itself_after_the_chosen_idle_time() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    let browser = Browser::start(1280, 800).await?;
+    first_sign_in(&browser, &server.url("/"), "demo.nurse", DEMO_PASSWORD).await?;
+
+    // "Lock" forgets the key at once; the password opens it again.
+    browser.click("[data-testid='lock']").await?;
+    browser.wait_css("[data-testid='unlock']", WAIT).await?;
+    browser
+        .type_into("input[name='password']", DEMO_PASSWORD)
+        .await?;
+    browser.click("button[type='submit']").await?;
+    browser.wait_css("[data-testid='caseload']", WAIT).await?;
+
+    // With the shortest idle time chosen and nobody touching the tablet,
+    // it locks itself within about a minute.
+    browser.select("[data-testid='idle-lock']", "1").await?;
+    let started = std::time::Instant::now();
+    browser
+        .wait_css("[data-testid='unlock']", Duration::from_secs(120))
+        .await?;
+    assert!(
+        started.elapsed() >= Duration::from_secs(55),
+        "locked after {:?}, before the idle time",
+        started.elapsed()
+    );
+    browser
+        .screenshot(&screenshot_dir(), "05-locked-after-idle")
         .await?;
     browser.close().await?;
     Ok(())

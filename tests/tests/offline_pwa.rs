@@ -150,6 +150,20 @@ async fn notes_written_offline_reach_the_server_and_colleagues_by_themselves() -
     let server = ServerProcess::start_listening(dir.path(), &listen, &[])?;
     wait_in_sync(&a, RECONNECT).await?;
     a.screenshot(&shots, "05-back-online-synced").await?;
+
+    // A second tab of the same device may not unlock it at the same time:
+    // two working copies would overwrite each other's notes.
+    let first_tab = a.client.window().await?;
+    let second_tab = a.client.new_window(true).await?.handle;
+    a.client.switch_to_window(second_tab).await?;
+    a.client.goto(&server.url("/")).await?;
+    a.wait_css("[data-testid='unlock']", WAIT).await?;
+    a.type_into("input[name='password']", DEMO_PASSWORD).await?;
+    a.click("button[type='submit']").await?;
+    let refused = a.wait_css("[data-testid='unlock-error']", WAIT).await?;
+    ensure!(refused.contains("別のタブ"), "{refused}");
+    a.client.close_window().await?;
+    a.client.switch_to_window(first_tab).await?;
     let b = Browser::start(1280, 800).await?;
     first_sign_in(&b, &server.url("/"), "demo.caseworker", DEMO_PASSWORD).await?;
     wait_in_sync(&b, WAIT).await?;

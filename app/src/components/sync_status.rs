@@ -2,7 +2,9 @@
 //! and progress while a download runs. Plus the lock and sign-out menu.
 
 use crate::i18n::use_lang;
-use crate::local::state::{ClientState, Connection, Phase, Refusal};
+use crate::local::state::{
+    ClientState, Connection, DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_CHOICES, Phase, Refusal,
+};
 use leptos::prelude::*;
 
 /// "未送信 N件 · 同期済み · 最終同期 12:34".
@@ -98,9 +100,32 @@ pub fn DeviceMenu() -> impl IntoView {
             }
         });
     };
+    // The idle-lock choice is a device setting, read once the app runs.
+    let idle_minutes = RwSignal::new(DEFAULT_IDLE_LOCK_MINUTES);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| idle_minutes.set(crate::local::runtime::idle_lock_minutes()));
+    let choose_idle = move |event: leptos::ev::Event| {
+        let minutes: u32 = event_target_value(&event)
+            .parse()
+            .unwrap_or(DEFAULT_IDLE_LOCK_MINUTES);
+        idle_minutes.set(minutes);
+        #[cfg(feature = "hydrate")]
+        crate::browser::set_setting(crate::local::state::IDLE_LOCK_SETTING, &minutes.to_string());
+    };
     view! {
         <Show when=move || state.phase.get() == Phase::Ready>
             <div class="device-menu">
+                <label class="idle-lock">
+                    <span>{move || lang.get().texts().idle_lock}</span>
+                    <select data-testid="idle-lock" on:change=choose_idle
+                        prop:value=move || idle_minutes.get().to_string()>
+                        {IDLE_LOCK_CHOICES.into_iter().map(|m| view! {
+                            <option value=m.to_string() selected=move || idle_minutes.get() == m>
+                                {m} {move || lang.get().texts().minutes_unit}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </label>
                 <button class="button secondary small" data-testid="lock" on:click=lock>
                     {move || lang.get().texts().lock}
                 </button>

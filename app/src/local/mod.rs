@@ -13,13 +13,15 @@ pub mod state;
 #[cfg(feature = "hydrate")]
 mod crypto;
 #[cfg(feature = "hydrate")]
+mod device_lock;
+#[cfg(feature = "hydrate")]
 mod idb;
 #[cfg(feature = "hydrate")]
 mod js;
 #[cfg(feature = "hydrate")]
 pub mod runtime;
 #[cfg(feature = "hydrate")]
-mod vault;
+pub mod vault;
 
 use read::Summary;
 use std::collections::BTreeMap;

@@ -4,7 +4,10 @@
 use super::edits::{self, FormInput};
 use super::idb::Database;
 use super::js::{describe, mark, measure, now_millis, random_unit, sleep};
-use super::state::{ClientState, Connection, Phase, Refusal, SyncStatus};
+use super::state::{
+    ClientState, Connection, DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_CHOICES, IDLE_LOCK_SETTING,
+    Phase, Refusal, SyncStatus,
+};
 use super::vault::{DeviceIdentity, Keyring, Vault, VaultError};
 use crate::account::{register_device, sign_in, sign_out};
 use futures::StreamExt;
@@ -21,8 +24,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
 
-/// How long the app stays unlocked without a touch or key press.
-pub const IDLE_LOCK_MS: f64 = 5.0 * 60.0 * 1000.0;
+/// How long the app stays unlocked without a touch or key press, in minutes.
+pub fn idle_lock_minutes() -> u32 {
+    crate::browser::setting(IDLE_LOCK_SETTING)
+        .and_then(|v| v.parse().ok())
+        .filter(|m| IDLE_LOCK_CHOICES.contains(m))
+        .unwrap_or(DEFAULT_IDLE_LOCK_MINUTES)
+}
 /// The longest wait between reconnection attempts: short enough that a
 /// tablet back in range syncs within seconds without any tap.
 const MAX_BACKOFF_MS: f64 = 10_000.0;
@@ -37,6 +45,8 @@ enum Event {
 /// One unlocked session.
 struct Runtime {
     vault: Vault,
+    /// This tab's claim on the device; released on lock.
+    device_lock: RefCell<Option<super::device_lock::DeviceLock>>,
     state: ClientState,
     /// Feeds the open connection's event loop, if one is open.
     events: RefCell<Option<UnboundedSender<Event>>>,
@@ -118,6 +128,10 @@ pub async fn first_sign_in(
     sign_in(username.clone(), password.clone()).await?;
     let grant = register_device(device_label()).await?;
     let db = database().await.map_err(AccountError::Unavailable)?;
+    let claim = super::device_lock::claim()
+        .await
+        .map_err(|e| AccountError::Unavailable(e.to_string()))?
+        .ok_or_else(|| AccountError::Unavailable("the app is open in another tab".into()))?;
     let identity = DeviceIdentity {
         device_id: grant.device_id,
         token: grant.token,
@@ -127,7 +141,7 @@ pub async fn first_sign_in(
         .await
         .map_err(|e| AccountError::Unavailable(e.to_string()))?;
     state.owner.set(Some(username));
-    start(state, vault);
+    start(state, vault, claim);
     Ok(())
 }
 
@@ -151,6 +165,9 @@ pub async fn unlock(state: ClientState, password: String) -> Result<(), VaultErr
     let keyring: Keyring = super::vault::keyring(&db)
         .await?
         .ok_or_else(|| VaultError::Corrupt("no device in this browser".into()))?;
+    let claim = super::device_lock::claim()
+        .await?
+        .ok_or(VaultError::InOtherTab)?;
     state.phase.set(Phase::Unlocking);
     mark("tsunagu-unlock-start");
     let result = Vault::unlock(db, &keyring, &password, |done, total| {
@@ -160,7 +177,7 @@ pub async fn unlock(state: ClientState, password: String) -> Result<(), VaultErr
     match result {
         Ok(vault) => {
             measure("tsunagu-unlock", "tsunagu-unlock-start");
-            start(state, vault);
+            start(state, vault, claim);
             Ok(())
         }
         Err(error) => {
@@ -170,10 +187,11 @@ pub async fn unlock(state: ClientState, password: String) -> Result<(), VaultErr
     }
 }
 
-fn start(state: ClientState, vault: Vault) {
+fn start(state: ClientState, vault: Vault, claim: super::device_lock::DeviceLock) {
     let last_sync = vault.store.borrow().last_sync_ms;
     let runtime = Rc::new(Runtime {
         vault,
+        device_lock: RefCell::new(Some(claim)),
         state,
         events: RefCell::new(None),
         wake: Cell::new(false),
@@ -195,6 +213,10 @@ fn start(state: ClientState, vault: Vault) {
 pub fn lock(state: ClientState) {
     if let Some(runtime) = RUNTIME.with(|r| r.borrow_mut().take()) {
         runtime.stopped.set(true);
+        // Another tab may unlock now; this one has forgotten the key.
+        if let Some(mut claim) = runtime.device_lock.borrow_mut().take() {
+            claim.release();
+        }
         if let Some(events) = runtime.events.borrow_mut().take() {
             let _ = events.unbounded_send(Event::Closed("locked".into()));
         }
@@ -529,7 +551,8 @@ async fn exchange(
 async fn idle_lock(runtime: Rc<Runtime>) {
     while !runtime.stopped.get() {
         sleep(5_000).await;
-        if now_millis() - runtime.last_activity.get() > IDLE_LOCK_MS && !runtime.stopped.get() {
+        let idle_limit = f64::from(idle_lock_minutes()) * 60_000.0;
+        if now_millis() - runtime.last_activity.get() > idle_limit && !runtime.stopped.get() {
             lock(runtime.state);
         }
     }

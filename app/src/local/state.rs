@@ -6,6 +6,13 @@
 use leptos::prelude::*;
 use tsunagu_sync::record::schema::RecordKind;
 
+/// The `localStorage` key of the idle-lock setting (minutes).
+pub const IDLE_LOCK_SETTING: &str = "tsunagu_idle_lock_minutes";
+/// The choices offered for the idle lock, in minutes.
+pub const IDLE_LOCK_CHOICES: [u32; 4] = [1, 5, 15, 30];
+/// The idle lock when nothing was chosen.
+pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 5;
+
 /// Where the app is in its life cycle on this browser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {

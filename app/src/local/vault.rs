@@ -85,6 +85,9 @@ pub enum VaultError {
     /// The password does not open this device's keyring.
     #[error("wrong password")]
     WrongPassword,
+    /// Another tab of this browser has the device unlocked.
+    #[error("the app is open in another tab")]
+    InOtherTab,
     /// Stored bytes could not be read back.
     #[error("corrupt local data: {0}")]
     Corrupt(String),

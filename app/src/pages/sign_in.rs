@@ -87,24 +87,44 @@ pub fn FirstSignIn() -> impl IntoView {
     }
 }
 
+/// Why unlocking failed, as the form tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // only the browser unlocks
+enum UnlockFailure {
+    WrongPassword,
+    InOtherTab,
+    Other(String),
+}
+
 /// The password unlocks the device's data key, with or without network.
 #[component]
 pub fn Unlock() -> impl IntoView {
     let lang = use_lang();
     let state = ClientState::get();
     let password = RwSignal::new(String::new());
-    let wrong = RwSignal::new(false);
+    let failure = RwSignal::new(None::<UnlockFailure>);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        wrong.set(false);
+        failure.set(None);
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
+            use crate::local::vault::VaultError;
             let result = crate::local::runtime::unlock(state, password.get_untracked()).await;
             password.set(String::new());
-            if result.is_err() {
-                wrong.set(true);
-            }
+            failure.set(result.err().map(|error| match error {
+                VaultError::WrongPassword => UnlockFailure::WrongPassword,
+                VaultError::InOtherTab => UnlockFailure::InOtherTab,
+                other => UnlockFailure::Other(other.to_string()),
+            }));
         });
+    };
+    let message = move || {
+        let texts = lang.get().texts();
+        failure.get().map(|failure| match failure {
+            UnlockFailure::WrongPassword => texts.wrong_password.to_owned(),
+            UnlockFailure::InOtherTab => texts.open_in_other_tab.to_owned(),
+            UnlockFailure::Other(detail) => format!("{}{detail}", texts.unlock_failed),
+        })
     };
     view! {
         <section class="card sign-in" data-testid="unlock">
@@ -121,10 +141,8 @@ pub fn Unlock() -> impl IntoView {
                 </label>
                 <button type="submit" class="button primary">{move || lang.get().texts().unlock}</button>
             </form>
-            <Show when=move || wrong.get()>
-                <p class="error" role="alert" data-testid="unlock-error">
-                    {move || lang.get().texts().wrong_password}
-                </p>
+            <Show when=move || failure.with(Option::is_some)>
+                <p class="error" role="alert" data-testid="unlock-error">{message}</p>
             </Show>
         </section>
     }
