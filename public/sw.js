@@ -1,16 +1,16 @@
 // Tsunagu's service worker: keeps the app shell so the app opens with no
-// network. One cache per build (the build script stamps BUILD with a hash of
-// the bundle), served cache-first, so a page never mixes files of two
-// versions. A new version waits until the page asks for it (the user taps
+// network. The build script stamps BUILD with a hash of the bundle and the
+// bundle's content-hashed file names into SHELL; one cache per build, served
+// cache-first, so a page never mixes files of two versions. A new version waits until the page asks for it (the user taps
 // "reload" on the banner); the old cache goes when the new worker activates.
 // Sync traffic (WebSocket) and server functions (POST) are never cached.
 const BUILD = "__BUILD__";
 const CACHE = "tsunagu-shell-" + BUILD;
 const SHELL = [
   "/",
-  "/pkg/tsunagu.js",
-  "/pkg/tsunagu_bg.wasm",
-  "/pkg/tsunagu.css",
+  "/pkg/__BUNDLE__.js",
+  "/pkg/__BUNDLE___bg.wasm",
+  "/pkg/__BUNDLE__.css",
   "/pwa.js",
   "/favicon.svg",
   "/manifest.webmanifest",

@@ -30,23 +30,32 @@ copy_assets() {
   cp -r "$ROOT/public/." "$SITE/"
 }
 
-# Names the service worker's cache after the bundle's content, so a new
-# build is a new cache and the browser offers the update.
-stamp_service_worker() {
-  local build
-  build=$(cat "$PKG"/tsunagu_bg.wasm "$PKG"/tsunagu.js "$PKG"/tsunagu.css \
+# Names the bundle after its content (tsunagu.<hash>.js, tsunagu.<hash>_bg.wasm,
+# tsunagu.<hash>.css), so browsers may cache it for good and a page never
+# mixes files of two builds; writes the name to pkg/bundle.txt for the server
+# and stamps the service worker with it (its cache is named after the hash too).
+hash_bundle() {
+  local hash name
+  hash=$(cat "$PKG"/tsunagu_bg.wasm "$PKG"/tsunagu.js "$PKG"/tsunagu.css \
     "$SITE"/pwa.js "$SITE"/manifest.webmanifest "$SITE"/favicon.svg | sha256sum | cut -c1-16)
-  sed -i "s/__BUILD__/$build/" "$SITE/sw.js"
-  echo "service worker build $build"
+  name="tsunagu.$hash"
+  mv "$PKG/tsunagu.js" "$PKG/$name.js"
+  mv "$PKG/tsunagu_bg.wasm" "$PKG/${name}_bg.wasm"
+  mv "$PKG/tsunagu.css" "$PKG/$name.css"
+  printf '%s\n' "$name" > "$PKG/bundle.txt"
+  sed -i "s/__BUILD__/$hash/; s/__BUNDLE__/$name/g" "$SITE/sw.js"
+  echo "bundle $name"
 }
 
 # Pre-compressed copies, served as-is by the server, and their sizes.
 compress_assets() {
-  printf '%-22s %10s %10s %10s\n' file raw gzip brotli
-  for f in "$PKG"/tsunagu_bg.wasm "$PKG"/tsunagu.js "$PKG"/tsunagu.css; do
+  printf '%-34s %10s %10s %10s\n' file raw gzip brotli
+  local name
+  name=$(cat "$PKG/bundle.txt")
+  for f in "$PKG/${name}_bg.wasm" "$PKG/$name.js" "$PKG/$name.css"; do
     gzip -9 -k -f "$f"
     brotli -q 11 -k -f "$f"
-    printf '%-22s %10s %10s %10s\n' "$(basename "$f")" "$(stat -c %s "$f")" \
+    printf '%-34s %10s %10s %10s\n' "$(basename "$f")" "$(stat -c %s "$f")" \
       "$(stat -c %s "$f.gz")" "$(stat -c %s "$f.br")"
   done
 }
@@ -64,7 +73,7 @@ build_site() {
     step "wasm-opt -Oz" optimise_wasm
   fi
   step "assets" copy_assets
-  step "stamp service worker" stamp_service_worker
+  step "name the bundle by its content" hash_bundle
   if [ "$PROFILE" = wasm-release ]; then
     step "brotli" ensure_brotli
     step "compress" compress_assets

@@ -16,24 +16,28 @@ use components::app_update::{StorageBadge, UpdateBanner};
 use components::sync_status::{DeviceMenu, SyncStatus};
 use components::{language_switch::LanguageSwitch, network_status::NetworkStatus};
 use leptos::prelude::*;
-use leptos_meta::{Html, Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Html, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     StaticSegment,
     components::{Route, Router, Routes},
 };
 use pages::{home::HomePage, not_found::NotFound};
 
-/// The file name (without extension) of the wasm, js and css bundles under `/pkg`.
+/// The stem of the bundle's file names under `/pkg`; the build appends a
+/// content hash (`tsunagu.<hash>.js`), and the server's `LeptosOptions`
+/// carries the full name.
 pub const BUNDLE_NAME: &str = "tsunagu";
 
 /// The HTML document around the app, rendered only on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let stylesheet = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     view! {
         <!DOCTYPE html>
         <html>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="stylesheet" href=stylesheet/>
                 <HydrationScripts options/>
                 <script src="/pwa.js" defer></script>
                 <MetaTags/>
@@ -73,7 +77,6 @@ pub fn App() -> impl IntoView {
         <Meta name="theme-color" content="#2f6f5e"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Link rel="manifest" href="/manifest.webmanifest"/>
-        <Stylesheet id="tsunagu-css" href=format!("/pkg/{BUNDLE_NAME}.css")/>
         <Router>
             <header class="app-header">
                 <div class="brand">

@@ -115,7 +115,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
     let site_root = site::locate(args.site_root.as_deref());
-    site::check(&site_root)?;
+    let bundle = site::bundle_name(&site_root)?;
     let store = Arc::new(store);
     if args.demo {
         match demo::seed(&store, chrono::Utc::now()).context("seeding the demo programme")? {
@@ -136,7 +136,7 @@ fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
             .with_context(|| format!("listening on {}", args.listen))?;
         let addr = listener.local_addr()?;
         let state = web::AppState {
-            leptos: site::leptos_options(&site_root),
+            leptos: site::leptos_options(&site_root, &bundle),
             store,
             feed: Arc::new(feed_hub::FeedHub::default()),
         };

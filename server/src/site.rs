@@ -1,5 +1,7 @@
-//! Where the built browser bundle (`pkg/tsunagu.{js,wasm,css}` and static
-//! files) lives, and the Leptos options that point at it.
+//! Where the built browser bundle lives (`pkg/tsunagu.<hash>.js`,
+//! `tsunagu.<hash>_bg.wasm`, `tsunagu.<hash>.css`, named in
+//! `pkg/bundle.txt`, plus the static files), and the Leptos options that
+//! point at it.
 
 use leptos::config::{Env, LeptosOptions};
 use std::path::{Path, PathBuf};
@@ -19,24 +21,45 @@ pub fn locate(explicit: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("target/site"))
 }
 
-/// Fails with a hint when the bundle has not been built.
-pub fn check(site_root: &Path) -> anyhow::Result<()> {
-    for ext in ["js", "css"] {
-        let file = site_root.join("pkg").join(format!("{BUNDLE_NAME}.{ext}"));
+/// The bundle's content-hashed name (`tsunagu.<hash>`), checked: the
+/// files it names exist. Fails with a hint when the bundle was not built.
+pub fn bundle_name(site_root: &Path) -> anyhow::Result<String> {
+    let hint = "build it with scripts/build.sh or point --site-root / TSUNAGU_SITE_ROOT at it";
+    let index = site_root.join("pkg").join("bundle.txt");
+    let name = std::fs::read_to_string(&index)
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "the browser bundle is missing ({}: {e}); {hint}",
+                index.display()
+            )
+        })?
+        .trim()
+        .to_owned();
+    anyhow::ensure!(
+        name.starts_with(&format!("{BUNDLE_NAME}."))
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.'),
+        "{} names {name:?}, not a bundle; {hint}",
+        index.display()
+    );
+    for file in [
+        format!("{name}.js"),
+        format!("{name}_bg.wasm"),
+        format!("{name}.css"),
+    ] {
+        let path = site_root.join("pkg").join(&file);
         anyhow::ensure!(
-            file.is_file(),
-            "the browser bundle is missing ({} not found); build it with scripts/build.sh \
-             or point --site-root / TSUNAGU_SITE_ROOT at it",
-            file.display()
+            path.is_file(),
+            "the browser bundle is incomplete ({} not found); {hint}",
+            path.display()
         );
     }
-    Ok(())
+    Ok(name)
 }
 
-/// Leptos options for serving `site_root`.
-pub fn leptos_options(site_root: &Path) -> LeptosOptions {
+/// Leptos options for serving `site_root`, whose bundle is `bundle`.
+pub fn leptos_options(site_root: &Path, bundle: &str) -> LeptosOptions {
     LeptosOptions::builder()
-        .output_name(BUNDLE_NAME)
+        .output_name(bundle)
         .site_root(site_root.to_string_lossy().as_ref())
         .site_pkg_dir("pkg")
         .env(Env::PROD)

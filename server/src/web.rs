@@ -41,17 +41,22 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let pkg_dir = std::path::Path::new(&*state.leptos.site_root).join("pkg");
     let leptos = state.leptos.clone();
+    let pkg = Router::new()
+        .fallback_service(
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            immutable_when_found,
+        ));
 
     Router::new()
         .route("/healthz", get(healthz))
         .route("/sync", get(crate::sync_ws::handler))
         .route("/sync/device", get(crate::sync_ws::device_status))
-        .nest_service(
-            "/pkg",
-            ServeDir::new(pkg_dir)
-                .precompressed_br()
-                .precompressed_gzip(),
-        )
+        .nest_service("/pkg", pkg)
         .leptos_routes_with_context(
             &state,
             routes,
@@ -67,6 +72,15 @@ pub fn router(state: AppState) -> Router {
             "camera=(), microphone=(), geolocation=()",
         ))
         .with_state(state)
+}
+
+/// Bundle files are named by their content, so a found one never changes:
+/// browsers may keep it for good. Misses are not cached.
+fn immutable_when_found<B>(response: &axum::http::Response<B>) -> Option<HeaderValue> {
+    response
+        .status()
+        .is_success()
+        .then(|| HeaderValue::from_static("public, max-age=31536000, immutable"))
 }
 
 fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

@@ -44,9 +44,21 @@ fn serves_health_and_a_japanese_first_page_with_security_headers() -> anyhow::Re
         "html lang is ja by default"
     );
     assert!(page.body.contains("つなぐ"));
+    // The bundle is named by its content: tsunagu.<16 hex>.js / .css.
+    let bundle = page
+        .body
+        .split("/pkg/")
+        .skip(1)
+        .find_map(|rest| rest.split_once(".css").map(|(name, _)| name.to_owned()))
+        .expect("the stylesheet is linked");
+    let hash = bundle.strip_prefix("tsunagu.").expect("tsunagu.<hash>");
     assert!(
-        page.body.contains("/pkg/tsunagu.js"),
-        "hydration script is linked"
+        hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+        "{bundle}"
+    );
+    assert!(
+        page.body.contains(&format!("/pkg/{bundle}.js")),
+        "hydration script of the same build is linked"
     );
     assert!(
         page.body.contains(r#"data-testid="starting""#),
@@ -66,8 +78,20 @@ fn serves_health_and_a_japanese_first_page_with_security_headers() -> anyhow::Re
     assert!(english.body.contains("Loading…"));
     assert!(!english.body.contains("読み込み中"));
 
-    let css = get(&server.url("/pkg/tsunagu.css"), None)?;
+    let css = get(&server.url(&format!("/pkg/{bundle}.css")), None)?;
     assert_eq!(css.status, 200);
+    assert_eq!(
+        css.header("cache-control"),
+        Some("public, max-age=31536000, immutable"),
+        "content-named files may be cached for good"
+    );
+    let missing = get(&server.url("/pkg/tsunagu.0000000000000000.css"), None)?;
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        missing.header("cache-control"),
+        None,
+        "a miss is not cached"
+    );
     assert!(
         css.header("content-type")
             .unwrap_or_default()
