@@ -72,19 +72,36 @@ pub fn insert_person(
     if name.is_empty() {
         return Err(CaseloadError::EmptyName);
     }
-    let (family, given) = name
-        .split_once([' ', '\u{3000}'])
-        .map(|(f, g)| (f.trim(), g.trim()))
-        .unwrap_or((name, ""));
+    let (family, given) = split_name(name);
     let id = uuid::Uuid::now_v7().to_string();
     conn.execute(
         "INSERT INTO persons (id, display_name, created_at) VALUES (?1, ?2, ?3)",
         params![id, name, now.to_rfc3339()],
     )?;
+    insert_profile(conn, &id, family, given, now)?;
+    Ok(id)
+}
+
+/// "family given", split at the first space of either width; a name
+/// without a space is all family name.
+fn split_name(name: &str) -> (&str, &str) {
+    name.split_once([' ', '\u{3000}'])
+        .map(|(f, g)| (f.trim(), g.trim()))
+        .unwrap_or((name, ""))
+}
+
+/// Writes person `id`'s profile document and its feed entries.
+fn insert_profile(
+    conn: &Connection,
+    id: &str,
+    family: &str,
+    given: &str,
+    now: DateTime<Utc>,
+) -> Result<(), CaseloadError> {
     let new = NewRecord {
-        id: id.clone(),
+        id: id.to_owned(),
         kind: RecordKind::Person,
-        person_id: id.clone(),
+        person_id: id.to_owned(),
         device: SERVER_ORIGIN.into(),
         fields: vec![
             ("family_name".into(), FieldValue::Str(family.into())),
@@ -107,7 +124,29 @@ pub fn insert_person(
             params![id, change, SERVER_ORIGIN, now.to_rfc3339()],
         )?;
     }
-    Ok(id)
+    Ok(())
+}
+
+/// Gives every person without a profile document one (from their display
+/// name), in one transaction; returns how many were made. Persons added
+/// before profiles were documents otherwise never reach any device's
+/// caseload list. Safe to run at every start.
+pub fn ensure_person_documents(store: &Store, now: DateTime<Utc>) -> Result<usize, CaseloadError> {
+    let mut conn = store.conn();
+    let tx = conn.transaction().map_err(StoreError::Sqlite)?;
+    let missing: Vec<(String, String)> = tx
+        .prepare(
+            "SELECT p.id, p.display_name FROM persons p
+              WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.id = p.id)",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (id, name) in &missing {
+        let (family, given) = split_name(name);
+        insert_profile(&tx, id, family, given, now)?;
+    }
+    tx.commit().map_err(StoreError::Sqlite)?;
+    Ok(missing.len())
 }
 
 /// Puts `person_id` on `username`'s caseload from `from` until `until` (exclusive).
@@ -165,4 +204,64 @@ pub fn end_assignment(
         params![user, person_id, on],
     )?;
     Ok(dropped + ended)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn persons_from_before_profile_documents_get_one_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = Utc::now();
+        // As an older version wrote a person: the row only.
+        store
+            .conn()
+            .execute(
+                "INSERT INTO persons (id, display_name, created_at) VALUES ('p-old', '東雲　ひかり', ?1)",
+                [now.to_rfc3339()],
+            )
+            .unwrap();
+        let new = add_person(&store, "朝霧 翔", now).unwrap();
+
+        assert_eq!(ensure_person_documents(&store, now).unwrap(), 1);
+        assert_eq!(
+            ensure_person_documents(&store, now).unwrap(),
+            0,
+            "idempotent"
+        );
+
+        let conn = store.conn();
+        let snapshot: Vec<u8> = conn
+            .query_row(
+                "SELECT snapshot FROM records WHERE id = 'p-old' AND kind = 'person' AND person_id = 'p-old'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let record = Record::load(&snapshot, b"test").unwrap();
+        assert_eq!(
+            record.get("family_name").unwrap(),
+            Some(FieldValue::Str("東雲".into()))
+        );
+        assert_eq!(
+            record.get("given_name").unwrap(),
+            Some(FieldValue::Str("ひかり".into()))
+        );
+        let feed: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM feed WHERE record_id = 'p-old'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(feed > 0, "devices receive it through the feed");
+        let profiles: i64 = conn
+            .query_row("SELECT count(*) FROM records WHERE id = ?1", [&new], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(profiles, 1, "a person added now already had one");
+    }
 }

@@ -117,6 +117,11 @@ fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
     let site_root = site::locate(args.site_root.as_deref());
     let bundle = site::bundle_name(&site_root)?;
     let store = Arc::new(store);
+    let profiles = caseload::ensure_person_documents(&store, chrono::Utc::now())
+        .context("creating missing person profile documents")?;
+    if profiles > 0 {
+        tracing::info!(profiles, "created profile documents for existing persons");
+    }
     if args.demo {
         match demo::seed(&store, chrono::Utc::now()).context("seeding the demo programme")? {
             demo::Seeded::Created { users, persons } => {
