@@ -68,6 +68,18 @@ pub fn insert_person(
     display_name: &str,
     now: DateTime<Utc>,
 ) -> Result<String, CaseloadError> {
+    insert_person_with(conn, display_name, None, Vec::new(), now)
+}
+
+/// [`insert_person`] with the person's public-assistance recipient number
+/// (unique) and further profile fields (kana, date of birth, hospital...).
+pub fn insert_person_with(
+    conn: &Connection,
+    display_name: &str,
+    recipient_number: Option<&str>,
+    fields: Vec<(String, FieldValue)>,
+    now: DateTime<Utc>,
+) -> Result<String, CaseloadError> {
     let name = display_name.trim();
     if name.is_empty() {
         return Err(CaseloadError::EmptyName);
@@ -75,16 +87,16 @@ pub fn insert_person(
     let (family, given) = split_name(name);
     let id = uuid::Uuid::now_v7().to_string();
     conn.execute(
-        "INSERT INTO persons (id, display_name, created_at) VALUES (?1, ?2, ?3)",
-        params![id, name, now.to_rfc3339()],
+        "INSERT INTO persons (id, display_name, created_at, recipient_number) VALUES (?1, ?2, ?3, ?4)",
+        params![id, name, now.to_rfc3339(), recipient_number],
     )?;
-    insert_profile(conn, &id, family, given, now)?;
+    insert_profile(conn, &id, family, given, fields, now)?;
     Ok(id)
 }
 
 /// "family given", split at the first space of either width; a name
 /// without a space is all family name.
-fn split_name(name: &str) -> (&str, &str) {
+pub fn split_name(name: &str) -> (&str, &str) {
     name.split_once([' ', '\u{3000}'])
         .map(|(f, g)| (f.trim(), g.trim()))
         .unwrap_or((name, ""))
@@ -96,17 +108,20 @@ fn insert_profile(
     id: &str,
     family: &str,
     given: &str,
+    more: Vec<(String, FieldValue)>,
     now: DateTime<Utc>,
 ) -> Result<(), CaseloadError> {
+    let mut fields = vec![
+        ("family_name".into(), FieldValue::Str(family.into())),
+        ("given_name".into(), FieldValue::Str(given.into())),
+    ];
+    fields.extend(more);
     let new = NewRecord {
         id: id.to_owned(),
         kind: RecordKind::Person,
         person_id: id.to_owned(),
         device: SERVER_ORIGIN.into(),
-        fields: vec![
-            ("family_name".into(), FieldValue::Str(family.into())),
-            ("given_name".into(), FieldValue::Str(given.into())),
-        ],
+        fields,
     };
     let edit = Edit {
         by: SERVER_ORIGIN.into(),
@@ -143,7 +158,7 @@ pub fn ensure_person_documents(store: &Store, now: DateTime<Utc>) -> Result<usiz
         .collect::<Result<_, _>>()?;
     for (id, name) in &missing {
         let (family, given) = split_name(name);
-        insert_profile(&tx, id, family, given, now)?;
+        insert_profile(&tx, id, family, given, Vec::new(), now)?;
     }
     tx.commit().map_err(StoreError::Sqlite)?;
     Ok(missing.len())

@@ -36,6 +36,9 @@ pub enum Command {
     /// Manage persons (the people the programme supports).
     #[command(subcommand)]
     Person(PersonCommand),
+    /// Import data from other systems.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Assign a user to a person (put the person on the user's caseload).
     Assign {
         /// The user's login name.
@@ -125,5 +128,26 @@ pub enum UserCommand {
         /// One of support_specialist, peer_supporter, visiting_nurse, caseworker, coordinator, auditor.
         #[arg(long)]
         role: Role,
+    },
+}
+
+/// `tsunagu import ...`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import the welfare office's annual listing (CSV; UTF-8, UTF-8 with
+    /// BOM, or Shift_JIS; columns in README). Shows a preview and writes
+    /// nothing unless --commit is given and every row is good.
+    Listing {
+        /// The CSV file.
+        file: PathBuf,
+        /// The fiscal year the listing is for.
+        #[arg(long)]
+        year: i32,
+        /// The listing date stays are measured at (default 1 April of --year).
+        #[arg(long)]
+        listed_on: Option<chrono::NaiveDate>,
+        /// Write the import (otherwise: preview only).
+        #[arg(long)]
+        commit: bool,
     },
 }

@@ -6,6 +6,7 @@ mod cli;
 mod demo;
 mod devices;
 mod feed_hub;
+mod listing;
 mod site;
 mod store;
 mod sync_store;
@@ -16,7 +17,7 @@ mod web;
 use anyhow::Context;
 use axum::serve::ListenerExt;
 use clap::Parser;
-use cli::{Cli, Command, DeviceCommand, PersonCommand, ServeArgs, UserCommand};
+use cli::{Cli, Command, DeviceCommand, ImportCommand, PersonCommand, ServeArgs, UserCommand};
 use std::io::Write;
 use std::sync::Arc;
 use store::Store;
@@ -65,6 +66,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("added user {username} (id {id}, role {role})");
             Ok(())
         }
+        Command::Import(ImportCommand::Listing {
+            file,
+            year,
+            listed_on,
+            commit,
+        }) => import_listing(&store, &file, year, listed_on, commit),
         Command::Device(DeviceCommand::Add { username, label }) => {
             let device = devices::add_device(&store, &username, &label, chrono::Utc::now())?;
             println!("device {}", device.id);
@@ -111,6 +118,80 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `tsunagu import listing`: prints the preview (row by row, then the
+/// refused rows) and, with `commit`, writes it.
+fn import_listing(
+    store: &Store,
+    file: &std::path::Path,
+    year: i32,
+    listed_on: Option<chrono::NaiveDate>,
+    commit: bool,
+) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let date = listing::ListingDate::new(year, listed_on)
+        .with_context(|| format!("{year} is not a usable fiscal year"))?;
+    let preview = listing::preview(store, &bytes, date)?;
+    let mut out = std::io::stdout().lock();
+    for planned in &preview.rows {
+        let what = match &planned.plan {
+            listing::Plan::NewPerson => "new person",
+            listing::Plan::KnownPerson { .. } => "known person",
+            listing::Plan::AlreadyListed { .. } => "already listed",
+        };
+        let flag = if planned.short_stay {
+            "  FLAG: stay under 365 days"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "row {}: {what}: {} ({}), stay {} days, caseworker {}{flag}",
+            planned.row.line,
+            planned.row.name,
+            planned.row.recipient_number,
+            planned.stay_days,
+            planned.caseworker
+        )?;
+    }
+    for error in &preview.errors {
+        writeln!(out, "row {}: ERROR: {}", error.line, error.reason)?;
+    }
+    let flagged = preview.rows.iter().filter(|r| r.short_stay).count();
+    writeln!(
+        out,
+        "listing {year} (listed on {}): {} row(s) accepted, {} refused, {flagged} flagged",
+        date.listed_on,
+        preview.rows.len(),
+        preview.errors.len()
+    )?;
+    if !preview.errors.is_empty() {
+        anyhow::bail!(
+            "{} row(s) have errors; nothing was written",
+            preview.errors.len()
+        );
+    }
+    if !commit {
+        writeln!(
+            out,
+            "preview only: nothing was written (add --commit to import)"
+        )?;
+        return Ok(());
+    }
+    let (_, done) = listing::commit(store, &bytes, date, chrono::Utc::now())?;
+    writeln!(
+        out,
+        "imported: {} new person(s), {} listed, {} already listed, {} flagged",
+        done.new_persons, done.listed, done.already_listed, done.flagged
+    )?;
+    tracing::info!(
+        year,
+        new_persons = done.new_persons,
+        listed = done.listed,
+        "listing imported"
+    );
+    Ok(())
 }
 
 fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {

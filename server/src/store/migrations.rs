@@ -77,6 +77,25 @@ const MIGRATIONS: &[&str] = &[
         confirmed INTEGER NOT NULL CHECK (confirmed IN (0, 1)),
         PRIMARY KEY (device_id, person_id)
     ) STRICT, WITHOUT ROWID;",
+    // 3: the annual listing. Persons carry their public-assistance
+    // recipient number (how a listing row finds a person already known);
+    // each fiscal year's listing records who was listed, when, and whether
+    // the continuous stay was under a year at the listing date.
+    "ALTER TABLE persons ADD COLUMN recipient_number TEXT;
+    CREATE UNIQUE INDEX persons_by_recipient ON persons(recipient_number)
+        WHERE recipient_number IS NOT NULL;
+    CREATE TABLE listings (
+        fiscal_year INTEGER NOT NULL,
+        person_id   TEXT NOT NULL REFERENCES persons(id),
+        listed_on   TEXT NOT NULL,
+        admitted_on TEXT NOT NULL,
+        stay_days   INTEGER NOT NULL,
+        short_stay  INTEGER NOT NULL CHECK (short_stay IN (0, 1)),
+        hospital    TEXT NOT NULL,
+        ward        TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        PRIMARY KEY (fiscal_year, person_id)
+    ) STRICT;",
 ];
 
 /// The newest schema version this build knows.

@@ -1,0 +1,310 @@
+//! The annual listing import: the welfare office's export of public-
+//! assistance recipients in psychiatric wards for a year or more, read
+//! (UTF-8 with or without BOM, or Shift_JIS), checked row by row, shown as
+//! a preview, and written in one transaction only when asked and only when
+//! every row is good. A person already known (same recipient number) is
+//! matched, not duplicated; a person already listed for the year is left
+//! as is, so importing the same file again changes nothing. A stay under
+//! 365 days at the listing date is flagged, not dropped.
+
+pub mod decode;
+pub mod rows;
+
+use crate::caseload::{CaseloadError, insert_person_with, split_name};
+use crate::store::{Store, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use rows::{ListingRow, RowError};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashMap;
+use tsunagu_sync::record::FieldValue;
+
+/// Which listing this is.
+#[derive(Debug, Clone, Copy)]
+pub struct ListingDate {
+    /// The fiscal year (April to March) the listing is for.
+    pub fiscal_year: i32,
+    /// The listing date continuous stays are measured at.
+    pub listed_on: NaiveDate,
+}
+
+impl ListingDate {
+    /// The listing of `fiscal_year`, dated the year's first day (1 April)
+    /// unless `listed_on` says otherwise.
+    pub fn new(fiscal_year: i32, listed_on: Option<NaiveDate>) -> Option<ListingDate> {
+        let listed_on = listed_on.or_else(|| NaiveDate::from_ymd_opt(fiscal_year, 4, 1))?;
+        Some(ListingDate {
+            fiscal_year,
+            listed_on,
+        })
+    }
+}
+
+/// What committing would do with an accepted row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    /// A new person, listed for the year.
+    NewPerson,
+    /// A known person (same recipient number), listed for the year.
+    KnownPerson {
+        /// Their id.
+        person_id: String,
+    },
+    /// Already listed for this year: nothing to do.
+    AlreadyListed {
+        /// Their id.
+        person_id: String,
+    },
+}
+
+/// An accepted row and what committing does with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedRow {
+    /// The row.
+    pub row: ListingRow,
+    /// What happens to it.
+    pub plan: Plan,
+    /// Continuous stay at the listing date, in days.
+    pub stay_days: i64,
+    /// The stay is under 365 days: listed, but flagged for review.
+    pub short_stay: bool,
+    /// The caseworker's login name.
+    pub caseworker: String,
+}
+
+/// The preview: every row planned or refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preview {
+    /// Accepted rows, in file order.
+    pub rows: Vec<PlannedRow>,
+    /// Refused rows, in file order.
+    pub errors: Vec<RowError>,
+}
+
+/// What a commit wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Committed {
+    /// Persons created.
+    pub new_persons: usize,
+    /// Listing entries written (new and known persons).
+    pub listed: usize,
+    /// Rows already listed for the year (nothing written).
+    pub already_listed: usize,
+    /// Listed with a stay under 365 days.
+    pub flagged: usize,
+}
+
+/// Why an import could not go ahead.
+#[derive(Debug, thiserror::Error)]
+pub enum ListingError {
+    /// The file as a whole is unusable (encoding, missing columns).
+    #[error("{0}")]
+    File(String),
+    /// Some rows are refused: nothing was written.
+    #[error("{0} row(s) have errors; nothing was written")]
+    RowErrors(usize),
+    /// Creating a person failed.
+    #[error(transparent)]
+    Caseload(#[from] CaseloadError),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ListingError {
+    fn from(e: rusqlite::Error) -> Self {
+        ListingError::Store(StoreError::Sqlite(e))
+    }
+}
+
+/// Reads and checks `file` against the database; writes nothing.
+pub fn preview(store: &Store, file: &[u8], date: ListingDate) -> Result<Preview, ListingError> {
+    plan(&store.conn(), file, date)
+}
+
+/// Imports `file`: the preview's plan, in one transaction, only if no row
+/// was refused.
+pub fn commit(
+    store: &Store,
+    file: &[u8],
+    date: ListingDate,
+    now: DateTime<Utc>,
+) -> Result<(Preview, Committed), ListingError> {
+    let mut conn = store.conn();
+    let tx = conn.transaction()?;
+    let preview = plan(&tx, file, date)?;
+    if !preview.errors.is_empty() {
+        return Err(ListingError::RowErrors(preview.errors.len()));
+    }
+    let mut done = Committed::default();
+    for planned in &preview.rows {
+        let person_id = match &planned.plan {
+            Plan::AlreadyListed { .. } => {
+                done.already_listed += 1;
+                continue;
+            }
+            Plan::KnownPerson { person_id } => person_id.clone(),
+            Plan::NewPerson => {
+                done.new_persons += 1;
+                let row = &planned.row;
+                insert_person_with(
+                    &tx,
+                    &row.name,
+                    Some(&row.recipient_number),
+                    profile_fields(row),
+                    now,
+                )?
+            }
+        };
+        let row = &planned.row;
+        tx.execute(
+            "INSERT INTO listings (fiscal_year, person_id, listed_on, admitted_on, stay_days,
+                                   short_stay, hospital, ward, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                date.fiscal_year,
+                person_id,
+                date.listed_on.to_string(),
+                row.admitted_on.to_string(),
+                planned.stay_days,
+                planned.short_stay,
+                row.hospital,
+                row.ward,
+                now.to_rfc3339(),
+            ],
+        )?;
+        // The caseworker named in the listing gets the person on their
+        // caseload, unless they already have them.
+        tx.execute(
+            "INSERT INTO assignments (user_id, person_id, starts_on, created_at)
+             SELECT u.id, ?2, ?3, ?4 FROM users u
+              WHERE u.username = ?1
+                AND NOT EXISTS (SELECT 1 FROM assignments a
+                                 WHERE a.user_id = u.id AND a.person_id = ?2 AND a.ends_on IS NULL)",
+            params![
+                planned.caseworker,
+                person_id,
+                date.listed_on.to_string(),
+                now.to_rfc3339()
+            ],
+        )?;
+        done.listed += 1;
+        done.flagged += usize::from(planned.short_stay);
+    }
+    tx.commit()?;
+    Ok((preview, done))
+}
+
+fn profile_fields(row: &ListingRow) -> Vec<(String, FieldValue)> {
+    let mut fields = vec![
+        ("sex".to_owned(), FieldValue::Str(row.sex.to_owned())),
+        ("hospital".to_owned(), FieldValue::Str(row.hospital.clone())),
+        ("admitted_on".to_owned(), FieldValue::Date(row.admitted_on)),
+    ];
+    if !row.ward.is_empty() {
+        fields.push(("ward".to_owned(), FieldValue::Str(row.ward.clone())));
+    }
+    if let Some(born) = row.date_of_birth {
+        fields.push(("date_of_birth".to_owned(), FieldValue::Date(born)));
+    }
+    if !row.name_kana.is_empty() {
+        let (family, given) = split_name(&row.name_kana);
+        fields.push((
+            "family_name_kana".to_owned(),
+            FieldValue::Str(family.to_owned()),
+        ));
+        if !given.is_empty() {
+            fields.push((
+                "given_name_kana".to_owned(),
+                FieldValue::Str(given.to_owned()),
+            ));
+        }
+    }
+    fields
+}
+
+/// The caseworker named `who` (login or display name), if exactly one
+/// active caseworker answers to it.
+fn caseworker(conn: &Connection, who: &str) -> Result<Result<String, String>, rusqlite::Error> {
+    let mut statement = conn.prepare_cached(
+        "SELECT username FROM users
+          WHERE (username = ?1 OR display_name = ?1) AND role = 'caseworker' AND disabled_at IS NULL",
+    )?;
+    let found: Vec<String> = statement
+        .query_map([who], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(match found.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(format!(
+            "担当ケースワーカー {who:?} is not an active caseworker"
+        )),
+        _ => Err(format!(
+            "担当ケースワーカー {who:?} names several caseworkers; use the login name"
+        )),
+    })
+}
+
+fn plan(conn: &Connection, file: &[u8], date: ListingDate) -> Result<Preview, ListingError> {
+    let text = decode::text(file).map_err(ListingError::File)?;
+    let (rows, mut errors) = rows::parse(&text).map_err(ListingError::File)?;
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut planned = Vec::new();
+    for row in rows {
+        let refuse = |reason: String| RowError {
+            line: row.line,
+            reason,
+        };
+        if let Some(first) = seen.insert(row.recipient_number.clone(), row.line) {
+            errors.push(refuse(format!(
+                "duplicate person: 受給者番号 {} is also on row {first}",
+                row.recipient_number
+            )));
+            continue;
+        }
+        if row.admitted_on > date.listed_on {
+            errors.push(refuse(format!(
+                "入院日 {} is after the listing date {}",
+                row.admitted_on, date.listed_on
+            )));
+            continue;
+        }
+        let caseworker = match caseworker(conn, &row.caseworker)? {
+            Ok(username) => username,
+            Err(reason) => {
+                errors.push(refuse(reason));
+                continue;
+            }
+        };
+        let known: Option<String> = conn
+            .prepare_cached("SELECT id FROM persons WHERE recipient_number = ?1")?
+            .query_row([&row.recipient_number], |r| r.get(0))
+            .optional()?;
+        let plan = match known {
+            None => Plan::NewPerson,
+            Some(person_id) => {
+                let listed: bool = conn
+                    .prepare_cached(
+                        "SELECT EXISTS(SELECT 1 FROM listings WHERE fiscal_year = ?1 AND person_id = ?2)",
+                    )?
+                    .query_row(params![date.fiscal_year, person_id], |r| r.get(0))?;
+                if listed {
+                    Plan::AlreadyListed { person_id }
+                } else {
+                    Plan::KnownPerson { person_id }
+                }
+            }
+        };
+        let stay_days = (date.listed_on - row.admitted_on).num_days();
+        planned.push(PlannedRow {
+            row,
+            plan,
+            stay_days,
+            short_stay: stay_days < 365,
+            caseworker,
+        });
+    }
+    errors.sort_by_key(|e| e.line);
+    Ok(Preview {
+        rows: planned,
+        errors,
+    })
+}

@@ -1,0 +1,190 @@
+//! The listing's columns and rows: which headers name which column
+//! (Japanese or English), and each row checked into a [`ListingRow`] or a
+//! [`RowError`] with its row number and reason.
+
+use super::decode;
+use chrono::NaiveDate;
+
+/// A column of the listing file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// 受給者番号: the public-assistance recipient number.
+    RecipientNumber,
+    /// 氏名: "family given".
+    Name,
+    /// 氏名カナ: the name in kana.
+    NameKana,
+    /// 生年月日.
+    DateOfBirth,
+    /// 性別.
+    Sex,
+    /// 医療機関 / 病院.
+    Hospital,
+    /// 病棟.
+    Ward,
+    /// 入院日: first day of the continuous stay.
+    AdmittedOn,
+    /// 担当ケースワーカー: a caseworker's login or display name.
+    Caseworker,
+}
+
+/// Accepted headers per column; the first is what README documents.
+pub const HEADERS: &[(Column, &[&str])] = &[
+    (
+        Column::RecipientNumber,
+        &["受給者番号", "ケース番号", "recipient_number"],
+    ),
+    (Column::Name, &["氏名", "name"]),
+    (
+        Column::NameKana,
+        &["氏名カナ", "フリガナ", "ふりがな", "name_kana"],
+    ),
+    (Column::DateOfBirth, &["生年月日", "date_of_birth"]),
+    (Column::Sex, &["性別", "sex"]),
+    (Column::Hospital, &["医療機関", "病院", "hospital"]),
+    (Column::Ward, &["病棟", "ward"]),
+    (Column::AdmittedOn, &["入院日", "入院年月日", "admitted_on"]),
+    (
+        Column::Caseworker,
+        &["担当ケースワーカー", "担当CW", "caseworker"],
+    ),
+];
+
+/// One row that passed the checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingRow {
+    /// Its row number in the file (the header is row 1).
+    pub line: u64,
+    /// 受給者番号.
+    pub recipient_number: String,
+    /// "family given", as written.
+    pub name: String,
+    /// The name in kana, as written (may be empty).
+    pub name_kana: String,
+    /// 生年月日, if given.
+    pub date_of_birth: Option<NaiveDate>,
+    /// `female`, `male`, `other` or `unrecorded`.
+    pub sex: &'static str,
+    /// 医療機関.
+    pub hospital: String,
+    /// 病棟 (may be empty).
+    pub ward: String,
+    /// 入院日.
+    pub admitted_on: NaiveDate,
+    /// The caseworker as written (login or display name).
+    pub caseworker: String,
+}
+
+/// Why a row was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// Its row number in the file (the header is row 1).
+    pub line: u64,
+    /// What is wrong, naming the column.
+    pub reason: String,
+}
+
+fn sex(raw: &str) -> Option<&'static str> {
+    match raw.trim() {
+        "" => Some("unrecorded"),
+        "女" | "女性" | "F" | "f" | "female" => Some("female"),
+        "男" | "男性" | "M" | "m" | "male" => Some("male"),
+        "その他" | "other" => Some("other"),
+        _ => None,
+    }
+}
+
+/// Parses the decoded file: its rows, and the rows it refused. A file
+/// without the needed columns is refused whole.
+pub fn parse(text: &str) -> Result<(Vec<ListingRow>, Vec<RowError>), String> {
+    // Office software ends lines with CRLF; the CSV reader then counts a
+    // record's line before its line feed, so row numbers would be off by
+    // one from what the user sees in their spreadsheet.
+    let text = text.replace("\r\n", "\n");
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("unreadable header row: {e}"))?
+        .clone();
+    let mut index = Vec::new();
+    for (column, names) in HEADERS {
+        match headers.iter().position(|h| names.contains(&h)) {
+            Some(at) => index.push((*column, at)),
+            None => return Err(format!("no column {:?} (header {})", column, names[0])),
+        }
+    }
+    let at = |column: Column| index.iter().find(|(c, _)| *c == column).map(|(_, i)| *i);
+    let (mut rows, mut errors) = (Vec::new(), Vec::new());
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                errors.push(RowError {
+                    line,
+                    reason: format!("unreadable row: {e}"),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let field = |column: Column| {
+            at(column)
+                .and_then(|i| record.get(i))
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let mut problems = Vec::new();
+        let mut required = |column: Column, header: &str| {
+            let value = field(column);
+            if value.is_empty() {
+                problems.push(format!("{header} is empty"));
+            }
+            value
+        };
+        let recipient_number = required(Column::RecipientNumber, "受給者番号");
+        let name = required(Column::Name, "氏名");
+        let hospital = required(Column::Hospital, "医療機関");
+        let caseworker = required(Column::Caseworker, "担当ケースワーカー");
+        let admitted_raw = required(Column::AdmittedOn, "入院日");
+        let admitted_on = decode::date(&admitted_raw);
+        if admitted_on.is_none() && !admitted_raw.is_empty() {
+            problems.push(format!("入院日 {admitted_raw:?} is not a date"));
+        }
+        let birth_raw = field(Column::DateOfBirth);
+        let date_of_birth = decode::date(&birth_raw);
+        if date_of_birth.is_none() && !birth_raw.is_empty() {
+            problems.push(format!("生年月日 {birth_raw:?} is not a date"));
+        }
+        let sex_raw = field(Column::Sex);
+        let sex = sex(&sex_raw).unwrap_or_else(|| {
+            problems.push(format!("性別 {sex_raw:?} is not 男/女/その他"));
+            "unrecorded"
+        });
+        match (problems.is_empty(), admitted_on) {
+            (true, Some(admitted_on)) => rows.push(ListingRow {
+                line,
+                recipient_number,
+                name,
+                name_kana: field(Column::NameKana),
+                date_of_birth,
+                sex,
+                hospital,
+                ward: field(Column::Ward),
+                admitted_on,
+                caseworker,
+            }),
+            _ => errors.push(RowError {
+                line,
+                reason: problems.join("; "),
+            }),
+        }
+    }
+    Ok((rows, errors))
+}
