@@ -9,10 +9,12 @@ use tsunagu_sync::record::schema::RecordKind;
 pub fn kind_label(lang: Lang, kind: RecordKind) -> &'static str {
     match (lang, kind) {
         (Lang::Ja, RecordKind::Person) => "基本情報",
+        (Lang::Ja, RecordKind::PersonCard) => "連絡カード",
         (Lang::Ja, RecordKind::WardInterview) => "面接記録",
         (Lang::Ja, RecordKind::Outing) => "ピア活動記録",
         (Lang::Ja, RecordKind::HomeVisit) => "訪問記録",
         (Lang::En, RecordKind::Person) => "Profile",
+        (Lang::En, RecordKind::PersonCard) => "Contact card",
         (Lang::En, RecordKind::WardInterview) => "Ward interview",
         (Lang::En, RecordKind::Outing) => "Peer-support outing",
         (Lang::En, RecordKind::HomeVisit) => "Home visit",
@@ -32,6 +34,8 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("ward", "病棟", "Ward"),
     ("admitted_on", "入院日", "Admitted on"),
     ("meeting_point", "待ち合わせ場所", "Meeting point"),
+    ("display_name", "呼び名（表示名）", "Name to use"),
+    ("contact_notes", "会うときのメモ", "Notes for meeting"),
     ("notes", "メモ", "Notes"),
     ("occurred_on", "実施日", "Date"),
     ("start_time", "開始時刻", "Start time"),

@@ -57,9 +57,9 @@ pub fn add_person(
 pub const SERVER_ORIGIN: &str = "server";
 
 /// Inserts a person inside the caller's transaction: the row the caseload
-/// refers to, and the person's profile document (kind `person`, the record
-/// id is the person id) in the feed, so devices assigned to the person
-/// receive the name like any other record.
+/// refers to, the person's profile document (kind `person`, the record id
+/// is the person id) and their card (kind `person_card`), in the feed, so
+/// devices assigned to the person receive the name like any other record.
 ///
 /// `display_name` is "family given" (split at the first space, either
 /// width); a name without a space is all family name.
@@ -91,6 +91,7 @@ pub fn insert_person_with(
         params![id, name, now.to_rfc3339(), recipient_number],
     )?;
     insert_profile(conn, &id, family, given, fields, now)?;
+    insert_card(conn, &id, name, now)?;
     Ok(id)
 }
 
@@ -102,7 +103,7 @@ pub fn split_name(name: &str) -> (&str, &str) {
         .unwrap_or((name, ""))
 }
 
-/// Writes person `id`'s profile document and its feed entries.
+/// Writes person `id`'s profile document (record id = person id).
 fn insert_profile(
     conn: &Connection,
     id: &str,
@@ -116,10 +117,36 @@ fn insert_profile(
         ("given_name".into(), FieldValue::Str(given.into())),
     ];
     fields.extend(more);
+    insert_document(conn, id, id, RecordKind::Person, fields, now)
+}
+
+/// Writes person `id`'s card: the name their whole team, peers included,
+/// may see.
+fn insert_card(
+    conn: &Connection,
+    id: &str,
+    display_name: &str,
+    now: DateTime<Utc>,
+) -> Result<(), CaseloadError> {
+    let card_id = uuid::Uuid::now_v7().to_string();
+    let fields = vec![("display_name".into(), FieldValue::Str(display_name.into()))];
+    insert_document(conn, &card_id, id, RecordKind::PersonCard, fields, now)
+}
+
+/// Writes a server-made record and its changes to the feed, so devices
+/// entitled to it receive it like any other record.
+fn insert_document(
+    conn: &Connection,
+    record_id: &str,
+    person_id: &str,
+    kind: RecordKind,
+    fields: Vec<(String, FieldValue)>,
+    now: DateTime<Utc>,
+) -> Result<(), CaseloadError> {
     let new = NewRecord {
-        id: id.to_owned(),
-        kind: RecordKind::Person,
-        person_id: id.to_owned(),
+        id: record_id.to_owned(),
+        kind,
+        person_id: person_id.to_owned(),
         device: SERVER_ORIGIN.into(),
         fields,
     };
@@ -130,38 +157,48 @@ fn insert_profile(
     let mut record = Record::create(new, &edit, SERVER_ORIGIN.as_bytes())
         .map_err(|e| CaseloadError::Document(e.to_string()))?;
     conn.execute(
-        "INSERT INTO records (id, kind, person_id, snapshot) VALUES (?1, ?2, ?1, ?3)",
-        params![id, RecordKind::Person.as_str(), record.save()],
+        "INSERT INTO records (id, kind, person_id, snapshot) VALUES (?1, ?2, ?3, ?4)",
+        params![record_id, kind.as_str(), person_id, record.save()],
     )?;
     for change in record.changes_since(&[]) {
         conn.execute(
             "INSERT INTO feed (record_id, change, origin_device, received_at) VALUES (?1, ?2, ?3, ?4)",
-            params![id, change, SERVER_ORIGIN, now.to_rfc3339()],
+            params![record_id, change, SERVER_ORIGIN, now.to_rfc3339()],
         )?;
     }
     Ok(())
 }
 
-/// Gives every person without a profile document one (from their display
-/// name), in one transaction; returns how many were made. Persons added
-/// before profiles were documents otherwise never reach any device's
-/// caseload list. Safe to run at every start.
+/// Gives every person without a profile or a card one (from their
+/// display name), in one transaction; returns how many documents were
+/// made. Persons added before these were documents otherwise never reach
+/// any device's caseload list. Safe to run at every start.
 pub fn ensure_person_documents(store: &Store, now: DateTime<Utc>) -> Result<usize, CaseloadError> {
     let mut conn = store.conn();
     let tx = conn.transaction().map_err(StoreError::Sqlite)?;
-    let missing: Vec<(String, String)> = tx
+    let persons: Vec<(String, String, bool, bool)> = tx
         .prepare(
-            "SELECT p.id, p.display_name FROM persons p
-              WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.id = p.id)",
+            "SELECT p.id, p.display_name,
+                    EXISTS (SELECT 1 FROM records r WHERE r.id = p.id),
+                    EXISTS (SELECT 1 FROM records r WHERE r.person_id = p.id AND r.kind = 'person_card')
+               FROM persons p",
         )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<Result<_, _>>()?;
-    for (id, name) in &missing {
-        let (family, given) = split_name(name);
-        insert_profile(&tx, id, family, given, Vec::new(), now)?;
+    let mut made = 0;
+    for (id, name, has_profile, has_card) in &persons {
+        if !has_profile {
+            let (family, given) = split_name(name);
+            insert_profile(&tx, id, family, given, Vec::new(), now)?;
+            made += 1;
+        }
+        if !has_card {
+            insert_card(&tx, id, name, now)?;
+            made += 1;
+        }
     }
     tx.commit().map_err(StoreError::Sqlite)?;
-    Ok(missing.len())
+    Ok(made)
 }
 
 /// Puts `person_id` on `username`'s caseload from `from` until `until` (exclusive).
@@ -240,7 +277,11 @@ mod tests {
             .unwrap();
         let new = add_person(&store, "朝霧 翔", now).unwrap();
 
-        assert_eq!(ensure_person_documents(&store, now).unwrap(), 1);
+        assert_eq!(
+            ensure_person_documents(&store, now).unwrap(),
+            2,
+            "profile and card"
+        );
         assert_eq!(
             ensure_person_documents(&store, now).unwrap(),
             0,

@@ -2,16 +2,10 @@
 //! rules live. The server enforces them on every change it accepts and
 //! every record it sends; the UI uses them to hide what cannot be done.
 //!
-//! A simplified form of `DOMAIN.md` §3.3 (the full matrix has summaries and
-//! consent scopes that later issues add). Everything is further limited to
-//! persons the user is currently assigned to.
-//!
-//! | kind           | support_specialist | peer_supporter | visiting_nurse | caseworker | coordinator | auditor |
-//! |----------------|--------------------|----------------|----------------|------------|-------------|---------|
-//! | person         | read, write        | —              | read           | read, write| read, write | —       |
-//! | ward_interview | read, write        | —              | —              | read, write| read        | —       |
-//! | outing         | read, write        | read, write    | —              | —          | read        | —       |
-//! | home_visit     | read, write        | —              | read, write    | read, write| read        | —       |
+//! The table, what it means and what is not built yet are in
+//! `docs/ROLES.md`; a test below checks that file against [`access`].
+//! Everything is further limited to persons the user is currently
+//! assigned to.
 
 use crate::record::schema::RecordKind;
 use crate::role::Role;
@@ -51,18 +45,19 @@ const FULL: Access = Access {
     write: true,
 };
 
-/// The table above.
+/// The table of `docs/ROLES.md`.
 pub fn access(role: Role, kind: RecordKind) -> Access {
     use RecordKind as K;
     use Role as R;
     match (role, kind) {
         (R::Auditor, _) => NONE,
         (R::SupportSpecialist, _) => FULL,
-        (R::Coordinator, K::Person) => FULL,
+        (R::Coordinator, K::Person | K::PersonCard) => FULL,
         (R::Coordinator, _) => READ,
         (R::PeerSupporter, K::Outing) => FULL,
+        (R::PeerSupporter, K::PersonCard) => READ,
         (R::PeerSupporter, _) => NONE,
-        (R::VisitingNurse, K::Person) => READ,
+        (R::VisitingNurse, K::Person | K::PersonCard) => READ,
         (R::VisitingNurse, K::HomeVisit) => FULL,
         (R::VisitingNurse, _) => NONE,
         (R::Caseworker, K::Outing) => NONE,
@@ -83,6 +78,42 @@ pub fn may_write(role: Role, kind: RecordKind, assigned: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every cell of the table in `docs/ROLES.md` is what [`access`] says.
+    #[test]
+    fn the_documented_role_table_is_the_policy() {
+        let doc = include_str!("../../docs/ROLES.md");
+        let mut lines = doc.lines().skip_while(|l| !l.starts_with("| kind |"));
+        let header: Vec<&str> = cells(lines.next().expect("the table's header"));
+        let roles: Vec<Role> = header[1..]
+            .iter()
+            .map(|name| name.parse().expect("a role name"))
+            .collect();
+        assert_eq!(roles, Role::ALL, "one column per role, in order");
+        let rows: Vec<Vec<&str>> = lines
+            .skip(1)
+            .take_while(|l| l.starts_with('|'))
+            .map(cells)
+            .collect();
+        let kinds: Vec<RecordKind> = rows
+            .iter()
+            .map(|row| row[0].parse().expect("a record kind"))
+            .collect();
+        assert_eq!(kinds, RecordKind::ALL, "one row per kind, in order");
+        for (row, kind) in rows.iter().zip(kinds) {
+            for (cell, role) in row[1..].iter().zip(roles.iter().copied()) {
+                let documented = Access {
+                    read: cell.contains("read"),
+                    write: cell.contains("write"),
+                };
+                assert_eq!(documented, access(role, kind), "{role} × {kind}: {cell:?}");
+            }
+        }
+    }
+
+    fn cells(line: &str) -> Vec<&str> {
+        line.trim_matches('|').split('|').map(str::trim).collect()
+    }
 
     #[test]
     fn nobody_touches_an_unassigned_person_and_writers_can_read() {
@@ -106,11 +137,11 @@ mod tests {
     }
 
     #[test]
-    fn peers_see_only_outings_and_auditors_see_no_records() {
+    fn peers_see_only_outings_and_the_card_and_auditors_see_no_records() {
         for kind in RecordKind::ALL {
             assert_eq!(
                 may_read(Role::PeerSupporter, kind, true),
-                kind == RecordKind::Outing
+                matches!(kind, RecordKind::Outing | RecordKind::PersonCard)
             );
             assert!(!may_read(Role::Auditor, kind, true));
         }

@@ -50,12 +50,12 @@ impl NativeDevice {
     }
 
     /// How many notes the device holds: its records other than person
-    /// profiles (which every device assigned to a person receives too).
+    /// profiles and cards (which devices assigned to a person receive too).
     pub fn note_count(&self) -> usize {
         self.store
             .ids()
             .filter_map(|id| self.store.record(id))
-            .filter(|r| r.meta().kind != tsunagu_sync::record::schema::RecordKind::Person)
+            .filter(|r| !r.meta().kind.is_profile())
             .count()
     }
 

@@ -372,7 +372,7 @@ impl World {
             let spot = self.rng.next_u64();
             self.devices[d].device.store.edit(&id, |record| {
                 let field = narrative_field(record.meta().kind);
-                if choice == 0 && record.meta().kind != RecordKind::Person {
+                if choice == 0 && !record.meta().kind.is_profile() {
                     let time =
                         chrono::NaiveTime::from_hms_opt((spot % 24) as u32, (spot % 60) as u32, 0)
                             .expect("valid time");
@@ -605,6 +605,9 @@ fn required_fields(kind: RecordKind, at: DateTime<Utc>) -> Vec<(String, FieldVal
                 ("given_name".into(), FieldValue::Str("太郎".into())),
             ]
         }
+        RecordKind::PersonCard => {
+            vec![("display_name".into(), FieldValue::Str("試験 太郎".into()))]
+        }
     }
 }
 
@@ -615,5 +618,6 @@ fn narrative_field(kind: RecordKind) -> &'static str {
         RecordKind::Outing => "observations",
         RecordKind::HomeVisit => "notes",
         RecordKind::Person => "notes",
+        RecordKind::PersonCard => "contact_notes",
     }
 }

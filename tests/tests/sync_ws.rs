@@ -125,8 +125,8 @@ async fn notes_reach_exactly_the_devices_entitled_to_them() -> anyhow::Result<()
     );
     assert_eq!(
         other.store.ids().count(),
-        1,
-        "only their own person's profile"
+        2,
+        "only their own person's profile and card"
     );
 
     // A peer's outing reaches the specialist but not the caseworker.
@@ -368,7 +368,7 @@ async fn changes_dated_after_an_assignment_ended_are_refused_and_kept() -> anyho
     );
     let conn = rusqlite::Connection::open(dir.path().join("tsunagu.sqlite3"))?;
     let stored: i64 = conn.query_row(
-        "SELECT count(*) FROM records WHERE kind <> 'person'",
+        "SELECT count(*) FROM records WHERE kind NOT IN ('person', 'person_card')",
         [],
         |r| r.get(0),
     )?;

@@ -36,10 +36,10 @@ pub fn summarise(record: &Record) -> Summary {
         status: meta.status,
         date: occurred_on(record),
         updated_at: meta.updated_at,
-        name: if meta.kind == RecordKind::Person {
-            person_name(record)
-        } else {
-            String::new()
+        name: match meta.kind {
+            RecordKind::Person => person_name(record),
+            RecordKind::PersonCard => short(record, "display_name"),
+            _ => String::new(),
         },
         excerpt: excerpt(record),
     }
@@ -110,6 +110,7 @@ fn main_narrative(kind: RecordKind) -> &'static [&'static str] {
         RecordKind::Outing => &["observations", "peer_reflection"],
         RecordKind::HomeVisit => &["mental_state", "daily_living", "notes"],
         RecordKind::Person => &["notes"],
+        RecordKind::PersonCard => &["contact_notes"],
     }
 }
 
@@ -133,22 +134,27 @@ pub fn caseload(
     summaries: &BTreeMap<String, Summary>,
     waiting: impl Fn(&str) -> bool,
 ) -> Vec<PersonRow> {
-    let mut rows: BTreeMap<&str, PersonRow> = summaries
-        .iter()
-        .filter(|(_, s)| s.kind == RecordKind::Person)
-        .map(|(id, s)| {
-            let row = PersonRow {
-                id: id.clone(),
-                name: s.name.clone(),
+    // A person is on the list when the device holds their profile or their
+    // card (peer supporters receive only the card).
+    let mut rows: BTreeMap<&str, PersonRow> = BTreeMap::new();
+    for (id, summary) in summaries.iter().filter(|(_, s)| s.kind.is_profile()) {
+        let row = rows
+            .entry(summary.person_id.as_str())
+            .or_insert_with(|| PersonRow {
+                id: summary.person_id.clone(),
+                name: String::new(),
                 records: 0,
                 last_contact: None,
-                waiting: usize::from(waiting(id)),
-            };
-            (id.as_str(), row)
-        })
-        .collect();
+                waiting: 0,
+            });
+        // The full profile's name wins over the card's.
+        if row.name.is_empty() || summary.kind == RecordKind::Person {
+            row.name = summary.name.clone();
+        }
+        row.waiting += usize::from(waiting(id));
+    }
     for (id, summary) in summaries {
-        if summary.kind == RecordKind::Person {
+        if summary.kind.is_profile() {
             continue;
         }
         if let Some(row) = rows.get_mut(summary.person_id.as_str()) {
@@ -170,7 +176,7 @@ pub fn timeline(
 ) -> Vec<TimelineRow> {
     let mut rows: Vec<TimelineRow> = summaries
         .iter()
-        .filter(|(_, s)| s.person_id == person && s.kind != RecordKind::Person)
+        .filter(|(_, s)| s.person_id == person && !s.kind.is_profile())
         .map(|(id, s)| TimelineRow {
             id: id.clone(),
             kind: s.kind,
@@ -187,5 +193,69 @@ pub fn timeline(
 
 /// A person's display name, if their profile is on the device.
 pub fn person_display_name(summaries: &BTreeMap<String, Summary>, person: &str) -> Option<String> {
-    summaries.get(person).map(|s| s.name.clone())
+    caseload(summaries, |_| false)
+        .into_iter()
+        .find(|row| row.id == person)
+        .map(|row| row.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(kind: RecordKind, person: &str, name: &str, day: u32) -> Summary {
+        Summary {
+            kind,
+            person_id: person.into(),
+            status: Status::Draft,
+            date: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
+            updated_at: DateTime::<Utc>::default(),
+            name: name.into(),
+            excerpt: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_card_alone_puts_a_person_on_the_list_and_a_profile_names_them() {
+        let mut summaries = BTreeMap::new();
+        // A peer supporter's device: the card and an outing only.
+        summaries.insert(
+            "c1".into(),
+            summary(RecordKind::PersonCard, "p1", "ひかりさん", 1),
+        );
+        summaries.insert("o1".into(), summary(RecordKind::Outing, "p1", "", 20));
+        // A specialist's device also holds the profile.
+        summaries.insert("p2".into(), summary(RecordKind::Person, "p2", "朝霧 翔", 1));
+        summaries.insert(
+            "c2".into(),
+            summary(RecordKind::PersonCard, "p2", "しょうさん", 1),
+        );
+        summaries.insert("w1".into(), summary(RecordKind::WardInterview, "p2", "", 5));
+        summaries.insert("w2".into(), summary(RecordKind::WardInterview, "p2", "", 9));
+
+        let rows = caseload(&summaries, |id| id == "w2");
+        assert_eq!(rows.len(), 2);
+        let p1 = rows.iter().find(|r| r.id == "p1").unwrap();
+        assert_eq!(
+            (p1.name.as_str(), p1.records, p1.waiting),
+            ("ひかりさん", 1, 0)
+        );
+        let p2 = rows.iter().find(|r| r.id == "p2").unwrap();
+        assert_eq!(
+            (p2.name.as_str(), p2.records, p2.waiting),
+            ("朝霧 翔", 2, 1)
+        );
+        assert_eq!(p2.last_contact, NaiveDate::from_ymd_opt(2026, 11, 9));
+
+        let timeline = timeline(&summaries, "p2", |_| false);
+        assert_eq!(
+            timeline.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["w2", "w1"],
+            "newest first, profile and card not listed"
+        );
+        assert_eq!(
+            person_display_name(&summaries, "p1").as_deref(),
+            Some("ひかりさん")
+        );
+    }
 }

@@ -41,7 +41,7 @@ pub fn PersonPage(
         .map(|user| {
             RecordKind::ALL
                 .into_iter()
-                .filter(|k| *k != RecordKind::Person && policy::access(user.role, *k).write)
+                .filter(|k| !k.is_profile() && policy::access(user.role, *k).write)
                 .collect()
         })
         .unwrap_or_default();

@@ -94,8 +94,11 @@ impl KindSpec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
-    /// 対象者: the person's profile.
+    /// 対象者: the person's profile (identity, hospital, notes).
     Person,
+    /// 連絡カード: what everyone on the person's team may know, peer
+    /// supporters included: the name to use and where to meet.
+    PersonCard,
     /// 面接記録: an interview on the ward or elsewhere (DOMAIN §1.2).
     WardInterview,
     /// ピア活動記録: a peer-support activity or accompanied outing (§1.4).
@@ -106,8 +109,9 @@ pub enum RecordKind {
 
 impl RecordKind {
     /// Every kind.
-    pub const ALL: [RecordKind; 4] = [
+    pub const ALL: [RecordKind; 5] = [
         RecordKind::Person,
+        RecordKind::PersonCard,
         RecordKind::WardInterview,
         RecordKind::Outing,
         RecordKind::HomeVisit,
@@ -117,16 +121,24 @@ impl RecordKind {
     pub fn as_str(self) -> &'static str {
         match self {
             RecordKind::Person => "person",
+            RecordKind::PersonCard => "person_card",
             RecordKind::WardInterview => "ward_interview",
             RecordKind::Outing => "outing",
             RecordKind::HomeVisit => "home_visit",
         }
     }
 
+    /// About the person rather than something that happened: the profile
+    /// and the card. They are made with the person, not from a note form.
+    pub fn is_profile(self) -> bool {
+        matches!(self, RecordKind::Person | RecordKind::PersonCard)
+    }
+
     /// This kind's fields.
     pub fn spec(self) -> &'static KindSpec {
         match self {
             RecordKind::Person => &PERSON,
+            RecordKind::PersonCard => &PERSON_CARD,
             RecordKind::WardInterview => &WARD_INTERVIEW,
             RecordKind::Outing => &OUTING,
             RecordKind::HomeVisit => &HOME_VISIT,
@@ -170,8 +182,19 @@ pub static PERSON: KindSpec = KindSpec {
         opt("hospital", FieldType::Short),
         opt("ward", FieldType::Short),
         opt("admitted_on", FieldType::Date),
-        opt("meeting_point", FieldType::Short),
         opt("notes", FieldType::Narrative),
+    ],
+};
+
+/// 連絡カード: the part of a person everyone on their team may see
+/// (DOMAIN §3.3: peers see a display name and a meeting point, nothing
+/// clinical or about welfare).
+pub static PERSON_CARD: KindSpec = KindSpec {
+    kind: RecordKind::PersonCard,
+    fields: &[
+        req("display_name", FieldType::Short),
+        opt("meeting_point", FieldType::Short),
+        opt("contact_notes", FieldType::Narrative),
     ],
 };
 
