@@ -10,3 +10,4 @@ pub mod protocol;
 pub mod record;
 pub mod role;
 pub mod session;
+pub mod stage;

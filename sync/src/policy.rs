@@ -52,13 +52,25 @@ pub fn access(role: Role, kind: RecordKind) -> Access {
     match (role, kind) {
         (R::Auditor, _) => NONE,
         (R::SupportSpecialist, _) => FULL,
-        (R::Coordinator, K::Person | K::PersonCard) => FULL,
+        (R::Coordinator, K::Person | K::PersonCard | K::CaseConference) => FULL,
         (R::Coordinator, _) => READ,
         (R::PeerSupporter, K::Outing) => FULL,
         (R::PeerSupporter, K::PersonCard) => READ,
         (R::PeerSupporter, _) => NONE,
         (R::VisitingNurse, K::Person | K::PersonCard) => READ,
         (R::VisitingNurse, K::HomeVisit) => FULL,
+        (
+            R::VisitingNurse,
+            K::HospitalAdmission
+            | K::TransitionPlan
+            | K::Housing
+            | K::Discharge
+            | K::Readmission
+            | K::Death
+            | K::Consent
+            | K::CaseConference
+            | K::CaseClosure,
+        ) => READ,
         (R::VisitingNurse, _) => NONE,
         (R::Caseworker, K::Outing) => NONE,
         (R::Caseworker, _) => FULL,

@@ -608,6 +608,7 @@ fn required_fields(kind: RecordKind, at: DateTime<Utc>) -> Vec<(String, FieldVal
         RecordKind::PersonCard => {
             vec![("display_name".into(), FieldValue::Str("試験 太郎".into()))]
         }
+        other => panic!("the simulator writes no {other} records"),
     }
 }
 
@@ -619,5 +620,9 @@ fn narrative_field(kind: RecordKind) -> &'static str {
         RecordKind::HomeVisit => "notes",
         RecordKind::Person => "notes",
         RecordKind::PersonCard => "contact_notes",
+        RecordKind::Assessment => "needs",
+        RecordKind::TransitionPlan => "goals",
+        RecordKind::CaseConference => "decisions",
+        _ => "notes",
     }
 }

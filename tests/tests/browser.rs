@@ -189,3 +189,58 @@ async fn the_app_locks_on_request_and_by_itself_after_the_chosen_idle_time() -> 
     browser.close().await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_joint_interview_recorded_offline_moves_the_case_stage_for_the_team()
+-> anyhow::Result<()> {
+    use tsunagu_tests::app_page::{back_to_person, open_person, save, wait_in_sync};
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    let listen = server.base_url.trim_start_matches("http://").to_owned();
+    let shots = screenshot_dir().join("stages");
+    let a = Browser::start(768, 1024).await?;
+    first_sign_in(&a, &server.url("/"), "demo.specialist", DEMO_PASSWORD).await?;
+    wait_in_sync(&a, WAIT).await?;
+    let person = a
+        .client
+        .find(Locator::Css("[data-testid='person-item']"))
+        .await?
+        .attr("data-person")
+        .await?
+        .expect("person id");
+    open_person(&a, &person).await?;
+    assert_eq!(a.text_of("person-stage").await?, "名簿登載");
+
+    // On the ward, no signal: the first interview, held with the caseworker.
+    server.kill_hard()?;
+    a.click("[data-testid='new-ward_interview']").await?;
+    a.wait_css("[data-testid='record-form']", WAIT).await?;
+    a.select("select[name='place']", "ward").await?;
+    a.select("select[name='interview_type']", "first_joint")
+        .await?;
+    a.select("select[name='caseworker_present']", "true")
+        .await?;
+    save(&a).await?;
+    back_to_person(&a).await?;
+    a.wait_text("person-stage", "初回合同面接", WAIT).await?;
+    assert_eq!(a.text_of("stage-change").await?, "→ 初回合同面接");
+    a.screenshot(&shots, "01-stage-offline").await?;
+
+    // Back in range: the caseworker's device shows the new stage too.
+    let server = ServerProcess::start_listening(dir.path(), &listen, &[])?;
+    wait_in_sync(&a, Duration::from_secs(40)).await?;
+    let b = Browser::start(1280, 800).await?;
+    first_sign_in(&b, &server.url("/"), "demo.caseworker", DEMO_PASSWORD).await?;
+    wait_in_sync(&b, WAIT).await?;
+    let stage = b
+        .wait_css(
+            &format!("[data-testid='person-item'][data-person='{person}'] [data-testid='stage']"),
+            WAIT,
+        )
+        .await?;
+    assert_eq!(stage, "初回合同面接");
+    b.screenshot(&shots, "02-stage-colleague").await?;
+    b.close().await?;
+    a.close().await?;
+    Ok(())
+}

@@ -8,46 +8,51 @@ use chrono::{TimeZone, Utc};
 use std::collections::BTreeSet;
 use tsunagu_sync::policy::{may_read, may_write};
 use tsunagu_sync::protocol::Rejection;
-use tsunagu_sync::record::schema::RecordKind;
+use tsunagu_sync::record::schema::{FieldType, RecordKind};
 use tsunagu_sync::record::{Edit, FieldValue, NewRecord, new_record_id};
 use tsunagu_sync::role::Role;
 use tsunagu_tests::admin::{add_device, add_person, add_user, assign};
 use tsunagu_tests::device::NativeDevice;
 use tsunagu_tests::rng::Rng;
 use tsunagu_tests::server::ServerProcess;
-use tsunagu_tests::workload;
 
-/// The kinds a device may create (profiles are made with the person).
-const CREATABLE: [RecordKind; 4] = [
-    RecordKind::PersonCard,
-    RecordKind::WardInterview,
-    RecordKind::Outing,
-    RecordKind::HomeVisit,
-];
+/// The kinds a device may create: all but the profile, which the server
+/// makes with the person.
+fn creatable() -> impl Iterator<Item = RecordKind> {
+    RecordKind::ALL
+        .into_iter()
+        .filter(|k| *k != RecordKind::Person)
+}
 
-fn new_record(rng: &mut Rng, kind: RecordKind, person: &str, device: &str, n: usize) -> NewRecord {
+/// A record of `kind` with every required field filled from its spec.
+fn new_record(rng: &mut Rng, kind: RecordKind, person: &str, device: &str) -> NewRecord {
     let at = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
-    if kind == RecordKind::PersonCard {
-        let mut random = [0u8; 10];
-        random[..8].copy_from_slice(&rng.next_u64().to_be_bytes());
-        return NewRecord {
-            id: new_record_id(at, random),
-            kind,
-            person_id: person.into(),
-            device: device.into(),
-            fields: vec![("display_name".into(), FieldValue::Str("試験さん".into()))],
-        };
+    let fields = kind
+        .spec()
+        .fields
+        .iter()
+        .filter(|f| f.required && f.ty != FieldType::Narrative)
+        .map(|f| {
+            let value = match f.ty {
+                FieldType::Date => FieldValue::Date(at.date_naive()),
+                FieldType::Time => FieldValue::Time(at.time()),
+                FieldType::Int { min, .. } => FieldValue::Int(min),
+                FieldType::Choice(choices) => FieldValue::Str(choices[0].into()),
+                FieldType::Flag => FieldValue::Flag(false),
+                FieldType::Short | FieldType::Narrative => FieldValue::Str("試験".into()),
+            };
+            (f.name.to_owned(), value)
+        })
+        .collect();
+    let mut random = [0u8; 10];
+    random[..8].copy_from_slice(&rng.next_u64().to_be_bytes());
+    NewRecord {
+        id: new_record_id(at, random),
+        kind,
+        person_id: person.into(),
+        device: device.into(),
+        fields,
     }
-    // workload::note cycles ward interview, outing, home visit.
-    let offset = match kind {
-        RecordKind::WardInterview => 0,
-        RecordKind::Outing => 1,
-        _ => 2,
-    };
-    let mut note = workload::note(rng, offset + 3 * n, person, device, at);
-    assert_eq!(note.record.kind, kind);
-    note.record.person_id = person.into();
-    note.record
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -77,8 +82,8 @@ async fn every_role_receives_and_writes_exactly_what_the_table_allows() -> Resul
     // One record of every kind about each person, by someone who may.
     let mut writer = NativeDevice::new(&writer_token, "writer-tab");
     for person in [&assigned, &elsewhere] {
-        for (n, kind) in CREATABLE.into_iter().enumerate() {
-            let record = new_record(&mut rng, kind, person, "writer-tab", n);
+        for kind in creatable() {
+            let record = new_record(&mut rng, kind, person, "writer-tab");
             writer.store.create(record, &edit)?;
         }
     }
@@ -115,9 +120,9 @@ async fn every_role_receives_and_writes_exactly_what_the_table_allows() -> Resul
 
         // Writing: each change is stored or refused as the table says.
         let mut attempts = Vec::new();
-        for (n, kind) in CREATABLE.into_iter().enumerate() {
+        for kind in creatable() {
             for (person, is_assigned) in [(&assigned, true), (&elsewhere, false)] {
-                let record = new_record(&mut rng, kind, person, &device_name, 10 + n);
+                let record = new_record(&mut rng, kind, person, &device_name);
                 let id = device.store.create(record, &edit)?;
                 attempts.push((id, kind, is_assigned));
             }

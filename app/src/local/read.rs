@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use tsunagu_sync::record::schema::RecordKind;
 use tsunagu_sync::record::{FieldValue, Record, Status};
+use tsunagu_sync::stage::{Dated, Stage, event_of, stage_of};
 
 /// What lists need of a record, kept beside its document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +26,8 @@ pub struct Summary {
     pub name: String,
     /// The first line of its main narrative, shortened.
     pub excerpt: String,
+    /// What it says about the case's stage.
+    pub event: Option<Dated>,
 }
 
 /// Summarises a loaded record.
@@ -42,6 +45,7 @@ pub fn summarise(record: &Record) -> Summary {
             _ => String::new(),
         },
         excerpt: excerpt(record),
+        event: event_of(record),
     }
 }
 
@@ -58,6 +62,8 @@ pub struct PersonRow {
     pub last_contact: Option<NaiveDate>,
     /// This person's records with changes not yet acknowledged.
     pub waiting: usize,
+    /// Where the case stands, from the records on this device.
+    pub stage: Stage,
 }
 
 /// One entry of a person's timeline.
@@ -77,6 +83,8 @@ pub struct TimelineRow {
     pub waiting: bool,
     /// Last edit time.
     pub updated_at: DateTime<Utc>,
+    /// What it says about the case's stage.
+    pub event: Option<Dated>,
 }
 
 fn short(record: &Record, name: &str) -> String {
@@ -96,11 +104,21 @@ pub fn person_name(record: &Record) -> String {
     name.trim().to_owned()
 }
 
+/// The date a record is about: its kind's first date field, else when it
+/// was created.
 fn occurred_on(record: &Record) -> NaiveDate {
-    match record.get("occurred_on") {
-        Ok(Some(FieldValue::Date(d))) => d,
-        _ => record.meta().created_at.date_naive(),
-    }
+    record
+        .meta()
+        .kind
+        .spec()
+        .fields
+        .iter()
+        .filter(|f| f.ty == tsunagu_sync::record::schema::FieldType::Date && f.required)
+        .find_map(|f| match record.get(f.name) {
+            Ok(Some(FieldValue::Date(d))) => Some(d),
+            _ => None,
+        })
+        .unwrap_or_else(|| record.meta().created_at.date_naive())
 }
 
 /// The narrative a timeline shows for each kind.
@@ -111,6 +129,13 @@ fn main_narrative(kind: RecordKind) -> &'static [&'static str] {
         RecordKind::HomeVisit => &["mental_state", "daily_living", "notes"],
         RecordKind::Person => &["notes"],
         RecordKind::PersonCard => &["contact_notes"],
+        RecordKind::HospitalAdmission | RecordKind::Death | RecordKind::CaseClosure => &["notes"],
+        RecordKind::Readmission | RecordKind::Housing => &["notes"],
+        RecordKind::Assessment => &["barriers", "needs", "life_history"],
+        RecordKind::TransitionPlan => &["goals", "wishes", "policy"],
+        RecordKind::Discharge => &["services", "notes"],
+        RecordKind::Consent => &["notes"],
+        RecordKind::CaseConference => &["decisions", "action_items"],
     }
 }
 
@@ -146,6 +171,7 @@ pub fn caseload(
                 records: 0,
                 last_contact: None,
                 waiting: 0,
+                stage: Stage::Listed,
             });
         // The full profile's name wins over the card's.
         if row.name.is_empty() || summary.kind == RecordKind::Person {
@@ -162,6 +188,18 @@ pub fn caseload(
             row.waiting += usize::from(waiting(id));
             row.last_contact = row.last_contact.max(Some(summary.date));
         }
+    }
+    let mut events: BTreeMap<&str, Vec<Dated>> = BTreeMap::new();
+    for summary in summaries.values() {
+        if let Some(event) = summary.event {
+            events
+                .entry(summary.person_id.as_str())
+                .or_default()
+                .push(event);
+        }
+    }
+    for (person, row) in rows.iter_mut() {
+        row.stage = stage_of(events.get(person).map_or(&[][..], Vec::as_slice)).0;
     }
     let mut rows: Vec<PersonRow> = rows.into_values().collect();
     rows.sort_by(|a, b| a.name.cmp(&b.name));
@@ -185,6 +223,7 @@ pub fn timeline(
             excerpt: s.excerpt.clone(),
             waiting: waiting(id),
             updated_at: s.updated_at,
+            event: s.event,
         })
         .collect();
     rows.sort_by_key(|r| std::cmp::Reverse((r.date, r.updated_at)));
@@ -197,6 +236,21 @@ pub fn person_display_name(summaries: &BTreeMap<String, Summary>, person: &str) 
         .into_iter()
         .find(|row| row.id == person)
         .map(|row| row.name)
+}
+
+/// The stage a record moves its case into, for the timeline's marker:
+/// interviews and visits continue a stage rather than start one.
+pub fn stage_marker(event: &Dated) -> Option<Stage> {
+    use tsunagu_sync::stage::{EndReason, Event};
+    match event.event {
+        Event::FirstJointInterview => Some(Stage::FirstJointInterview),
+        Event::TransitionStep => Some(Stage::TransitionSupport),
+        Event::Discharged => Some(Stage::Discharged),
+        Event::Readmitted { .. } => Some(Stage::Ended(EndReason::Readmitted)),
+        Event::Died => Some(Stage::Ended(EndReason::Died)),
+        Event::Closed(reason) => Some(Stage::Ended(reason)),
+        Event::Interview | Event::HomeVisit => None,
+    }
 }
 
 #[cfg(test)]
@@ -212,6 +266,7 @@ mod tests {
             updated_at: DateTime::<Utc>::default(),
             name: name.into(),
             excerpt: String::new(),
+            event: None,
         }
     }
 

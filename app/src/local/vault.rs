@@ -93,6 +93,25 @@ pub enum VaultError {
     Corrupt(String),
 }
 
+/// The layout of a stored record entry; bumped whenever [`StoredEntry`] or
+/// what it holds changes, so an old entry is reported, never misread.
+const ENTRY_FORMAT: u8 = 2;
+
+fn encode_entry(entry: &StoredEntry) -> Vec<u8> {
+    let mut bytes = vec![ENTRY_FORMAT];
+    bytes.extend(encode(entry));
+    bytes
+}
+
+fn decode_entry(bytes: &[u8]) -> Result<StoredEntry, VaultError> {
+    match bytes.split_first() {
+        Some((&ENTRY_FORMAT, rest)) => decode(rest),
+        _ => Err(VaultError::Corrupt(
+            "a record was stored by another version of the app; sign out and in again".into(),
+        )),
+    }
+}
+
 fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     postcard::to_allocvec(value).unwrap_or_default()
 }
@@ -314,7 +333,7 @@ impl Vault {
             )
             .await;
             for ((id, _), plain) in chunk.iter().zip(plain) {
-                let entry: StoredEntry = decode(&plain?)?;
+                let entry = decode_entry(&plain?)?;
                 records.import_dormant(id, &entry.summary.person_id, entry.record);
                 summaries.insert(id.clone(), entry.summary);
             }
@@ -389,7 +408,7 @@ impl Vault {
                 Some(record) => Write::Put {
                     store: RECORDS,
                     key: id,
-                    value: crypto::encrypt(&self.key, &encode(&record)).await?,
+                    value: crypto::encrypt(&self.key, &encode_entry(&record)).await?,
                 },
                 None => Write::Delete {
                     store: RECORDS,

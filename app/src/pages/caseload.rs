@@ -1,6 +1,7 @@
 //! The persons on my caseload, read from the device.
 
 use crate::i18n::use_lang;
+use crate::labels::stage_label;
 use crate::local::read::{PersonRow, caseload};
 use crate::local::state::{ClientState, Screen};
 use crate::local::with_device;
@@ -47,6 +48,7 @@ fn PersonItem(row: PersonRow) -> impl IntoView {
             <button class="person-item" data-testid="person-item" data-person=row.id.clone()
                 on:click=move |_| state.open(Screen::Person(id.clone()))>
                 <span class="person-name">{row.name.clone()}</span>
+                <span class="badge stage" data-testid="stage">{move || stage_label(lang.get(), row.stage)}</span>
                 <span class="person-meta">
                     {row.records} {move || lang.get().texts().records_unit}
                     {row.last_contact.map(|d| format!(" · {d}"))}

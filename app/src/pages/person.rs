@@ -1,8 +1,8 @@
 //! One person: name, the record kinds I may write, and the timeline.
 
 use crate::i18n::{Lang, use_lang};
-use crate::labels::kind_label;
-use crate::local::read::{person_display_name, timeline};
+use crate::labels::{kind_label, stage_label};
+use crate::local::read::{caseload, person_display_name, stage_marker, timeline};
 use crate::local::state::{ClientState, Screen};
 use crate::local::{current_user, with_device};
 use leptos::prelude::*;
@@ -37,6 +37,19 @@ pub fn PersonPage(
                 .unwrap_or_default()
         }
     };
+    let stage = {
+        let person = person.clone();
+        move || {
+            state.revision.track();
+            with_device(|_, summaries| {
+                caseload(summaries, |_| false)
+                    .into_iter()
+                    .find(|row| row.id == person)
+                    .map(|row| row.stage)
+            })
+            .flatten()
+        }
+    };
     let writable: Vec<RecordKind> = current_user()
         .map(|user| {
             RecordKind::ALL
@@ -61,6 +74,9 @@ pub fn PersonPage(
         </button>
         <section class="card" data-testid="person-page">
             <h2 data-testid="person-name">{name}</h2>
+            {move || stage().map(|stage| view! {
+                <p class="badge stage" data-testid="person-stage">{move || stage_label(lang.get(), stage)}</p>
+            })}
             <div class="new-record-buttons">
                 {writable.into_iter().map(|kind| {
                     let person = person.clone();
@@ -88,6 +104,11 @@ pub fn PersonPage(
                                     <span class="date">{row.date.to_string()}</span>
                                     <span class="kind">{move || kind_label(lang.get(), row.kind)}</span>
                                     <span class="badge">{move || status_label(lang.get(), row.status)}</span>
+                                    {row.event.as_ref().and_then(stage_marker).map(|stage| view! {
+                                        <span class="badge stage" data-testid="stage-change">
+                                            "→ " {move || stage_label(lang.get(), stage)}
+                                        </span>
+                                    })}
                                     {row.waiting.then(|| view! {
                                         <span class="badge waiting">{move || lang.get().texts().not_sent}</span>
                                     })}

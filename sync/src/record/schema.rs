@@ -105,16 +105,46 @@ pub enum RecordKind {
     Outing,
     /// 訪問記録: a home visit by a nurse, support staff or caseworker (§1.3).
     HomeVisit,
+    /// 入院: a stay in a psychiatric hospital (DOMAIN §2 HospitalAdmission).
+    HospitalAdmission,
+    /// アセスメント: life history, barriers to discharge, strengths, needs.
+    Assessment,
+    /// 計画: a support plan with goals and monitoring (地域移行支援計画 and others).
+    TransitionPlan,
+    /// 住居: where the person lives or will live, rent against the housing allowance, guarantee, trial-room stays.
+    Housing,
+    /// 退院: leaving hospital, and where to.
+    Discharge,
+    /// 再入院: a return to hospital after discharge, and the re-discharge if any.
+    Readmission,
+    /// 死亡.
+    Death,
+    /// 同意: what the person agreed to share, with whom, until when.
+    Consent,
+    /// 会議: a case conference, its attendees, decisions and action items.
+    CaseConference,
+    /// 終結: support for the person ended, and why.
+    CaseClosure,
 }
 
 impl RecordKind {
     /// Every kind.
-    pub const ALL: [RecordKind; 5] = [
+    pub const ALL: [RecordKind; 15] = [
         RecordKind::Person,
         RecordKind::PersonCard,
         RecordKind::WardInterview,
         RecordKind::Outing,
         RecordKind::HomeVisit,
+        RecordKind::HospitalAdmission,
+        RecordKind::Assessment,
+        RecordKind::TransitionPlan,
+        RecordKind::Housing,
+        RecordKind::Discharge,
+        RecordKind::Readmission,
+        RecordKind::Death,
+        RecordKind::Consent,
+        RecordKind::CaseConference,
+        RecordKind::CaseClosure,
     ];
 
     /// The stable name used in documents, the database and the wire.
@@ -125,6 +155,16 @@ impl RecordKind {
             RecordKind::WardInterview => "ward_interview",
             RecordKind::Outing => "outing",
             RecordKind::HomeVisit => "home_visit",
+            RecordKind::HospitalAdmission => "hospital_admission",
+            RecordKind::Assessment => "assessment",
+            RecordKind::TransitionPlan => "transition_plan",
+            RecordKind::Housing => "housing",
+            RecordKind::Discharge => "discharge",
+            RecordKind::Readmission => "readmission",
+            RecordKind::Death => "death",
+            RecordKind::Consent => "consent",
+            RecordKind::CaseConference => "case_conference",
+            RecordKind::CaseClosure => "case_closure",
         }
     }
 
@@ -142,6 +182,16 @@ impl RecordKind {
             RecordKind::WardInterview => &WARD_INTERVIEW,
             RecordKind::Outing => &OUTING,
             RecordKind::HomeVisit => &HOME_VISIT,
+            RecordKind::HospitalAdmission => &HOSPITAL_ADMISSION,
+            RecordKind::Assessment => &ASSESSMENT,
+            RecordKind::TransitionPlan => &TRANSITION_PLAN,
+            RecordKind::Housing => &HOUSING,
+            RecordKind::Discharge => &DISCHARGE,
+            RecordKind::Readmission => &READMISSION,
+            RecordKind::Death => &DEATH,
+            RecordKind::Consent => &CONSENT,
+            RecordKind::CaseConference => &CASE_CONFERENCE,
+            RecordKind::CaseClosure => &CASE_CLOSURE,
         }
     }
 }
@@ -291,6 +341,199 @@ pub static HOME_VISIT: KindSpec = KindSpec {
         opt("notes", FieldType::Narrative),
         opt("gaf", FieldType::Int { min: 0, max: 100 }),
         opt("next_visit_on", FieldType::Date),
+    ],
+};
+
+/// 入院.
+pub static HOSPITAL_ADMISSION: KindSpec = KindSpec {
+    kind: RecordKind::HospitalAdmission,
+    fields: &[
+        req("hospital", FieldType::Short),
+        opt(
+            "ward_type",
+            FieldType::Choice(&["psychiatric_care", "psychiatric_general", "other"]),
+        ),
+        opt(
+            "admission_form",
+            FieldType::Choice(&[
+                "voluntary",
+                "medical_protection",
+                "involuntary",
+                "emergency",
+            ]),
+        ),
+        req("admitted_on", FieldType::Date),
+        opt("discharged_on", FieldType::Date),
+        opt("attending_doctor", FieldType::Short),
+        opt("discharge_support_worker", FieldType::Short),
+        opt("notes", FieldType::Narrative),
+    ],
+};
+
+/// アセスメント.
+pub static ASSESSMENT: KindSpec = KindSpec {
+    kind: RecordKind::Assessment,
+    fields: &[
+        req("assessed_on", FieldType::Date),
+        opt("life_history", FieldType::Narrative),
+        opt("barriers", FieldType::Narrative),
+        opt("strengths", FieldType::Narrative),
+        opt("needs", FieldType::Narrative),
+    ],
+};
+
+/// 計画 (goals and monitoring as narratives for now).
+pub static TRANSITION_PLAN: KindSpec = KindSpec {
+    kind: RecordKind::TransitionPlan,
+    fields: &[
+        req(
+            "plan_type",
+            FieldType::Choice(&[
+                "transition",
+                "service_use",
+                "visiting_nursing",
+                "post_discharge",
+                "crisis",
+            ]),
+        ),
+        req("created_on", FieldType::Date),
+        opt("period_end", FieldType::Date),
+        opt("wishes", FieldType::Narrative),
+        opt("policy", FieldType::Narrative),
+        opt("goals", FieldType::Narrative),
+        opt("monitoring", FieldType::Narrative),
+        opt("next_review_on", FieldType::Date),
+        opt("consent_on", FieldType::Date),
+    ],
+};
+
+/// 住居.
+pub static HOUSING: KindSpec = KindSpec {
+    kind: RecordKind::Housing,
+    fields: &[
+        req(
+            "housing_type",
+            FieldType::Choice(&[
+                "apartment",
+                "public_housing",
+                "group_home",
+                "family_home",
+                "elderly_facility",
+                "relief_facility",
+                "trial_room",
+            ]),
+        ),
+        opt("moved_in_on", FieldType::Date),
+        opt(
+            "rent_yen",
+            FieldType::Int {
+                min: 0,
+                max: 10_000_000,
+            },
+        ),
+        opt(
+            "housing_allowance_limit_yen",
+            FieldType::Int {
+                min: 0,
+                max: 10_000_000,
+            },
+        ),
+        opt("tenancy_guarantee", FieldType::Flag),
+        opt("guarantee_started_on", FieldType::Date),
+        opt("trial_nights", FieldType::Int { min: 0, max: 366 }),
+        opt("notes", FieldType::Narrative),
+    ],
+};
+
+/// The places a discharge can lead to (DOMAIN §5.4 退院先内訳).
+pub const DISCHARGE_DESTINATIONS: &[&str] = &[
+    "living_alone",
+    "with_family",
+    "group_home",
+    "elderly_facility",
+    "relief_facility",
+    "transfer",
+    "other",
+];
+
+/// 退院.
+pub static DISCHARGE: KindSpec = KindSpec {
+    kind: RecordKind::Discharge,
+    fields: &[
+        req("discharged_on", FieldType::Date),
+        req("destination", FieldType::Choice(DISCHARGE_DESTINATIONS)),
+        opt("services", FieldType::Narrative),
+        opt("settlement_support_from", FieldType::Date),
+        opt("notes", FieldType::Narrative),
+    ],
+};
+
+/// 再入院.
+pub static READMISSION: KindSpec = KindSpec {
+    kind: RecordKind::Readmission,
+    fields: &[
+        req("readmitted_on", FieldType::Date),
+        req("hospital", FieldType::Short),
+        opt("redischarged_on", FieldType::Date),
+        opt("notes", FieldType::Narrative),
+    ],
+};
+
+/// 死亡.
+pub static DEATH: KindSpec = KindSpec {
+    kind: RecordKind::Death,
+    fields: &[
+        req("died_on", FieldType::Date),
+        opt("in_hospital", FieldType::Flag),
+        opt("notes", FieldType::Narrative),
+    ],
+};
+
+/// 同意.
+pub static CONSENT: KindSpec = KindSpec {
+    kind: RecordKind::Consent,
+    fields: &[
+        req("scope", FieldType::Short),
+        opt("purpose", FieldType::Short),
+        req("obtained_on", FieldType::Date),
+        opt("expires_on", FieldType::Date),
+        opt("withdrawn_on", FieldType::Date),
+        opt("by_guardian", FieldType::Flag),
+        opt("notes", FieldType::Narrative),
+    ],
+};
+
+/// 会議.
+pub static CASE_CONFERENCE: KindSpec = KindSpec {
+    kind: RecordKind::CaseConference,
+    fields: &[
+        req(
+            "conference_type",
+            FieldType::Choice(&[
+                "individual_support",
+                "service_staff",
+                "comprehensive",
+                "discharge_support",
+            ]),
+        ),
+        req("held_on", FieldType::Date),
+        opt("host", FieldType::Short),
+        opt("attendees", FieldType::Narrative),
+        opt("decisions", FieldType::Narrative),
+        opt("action_items", FieldType::Narrative),
+    ],
+};
+
+/// Why support ended (the case stage "ended").
+pub const CLOSURE_REASONS: &[&str] = &["readmitted", "died", "moved", "support_ended", "declined"];
+
+/// 終結.
+pub static CASE_CLOSURE: KindSpec = KindSpec {
+    kind: RecordKind::CaseClosure,
+    fields: &[
+        req("closed_on", FieldType::Date),
+        req("reason", FieldType::Choice(CLOSURE_REASONS)),
+        opt("notes", FieldType::Narrative),
     ],
 };
 
