@@ -117,7 +117,7 @@ fn insert_profile(
         ("given_name".into(), FieldValue::Str(given.into())),
     ];
     fields.extend(more);
-    insert_document(conn, id, id, RecordKind::Person, fields, now)
+    insert_document(conn, id, id, RecordKind::Person, fields, &[], now)
 }
 
 /// Writes person `id`'s card: the name their whole team, peers included,
@@ -130,17 +130,19 @@ fn insert_card(
 ) -> Result<(), CaseloadError> {
     let card_id = uuid::Uuid::now_v7().to_string();
     let fields = vec![("display_name".into(), FieldValue::Str(display_name.into()))];
-    insert_document(conn, &card_id, id, RecordKind::PersonCard, fields, now)
+    insert_document(conn, &card_id, id, RecordKind::PersonCard, fields, &[], now)
 }
 
-/// Writes a server-made record and its changes to the feed, so devices
-/// entitled to it receive it like any other record.
-fn insert_document(
+/// Writes a server-made record (the demo's history, profiles, cards) and
+/// its changes to the feed, so devices entitled to it receive it like any
+/// other record.
+pub fn insert_document(
     conn: &Connection,
     record_id: &str,
     person_id: &str,
     kind: RecordKind,
     fields: Vec<(String, FieldValue)>,
+    texts: &[(&str, &str)],
     now: DateTime<Utc>,
 ) -> Result<(), CaseloadError> {
     let new = NewRecord {
@@ -156,6 +158,11 @@ fn insert_document(
     };
     let mut record = Record::create(new, &edit, SERVER_ORIGIN.as_bytes())
         .map_err(|e| CaseloadError::Document(e.to_string()))?;
+    for (field, text) in texts {
+        record
+            .replace_text(field, text, &edit)
+            .map_err(|e| CaseloadError::Document(e.to_string()))?;
+    }
     conn.execute(
         "INSERT INTO records (id, kind, person_id, snapshot) VALUES (?1, ?2, ?3, ?4)",
         params![record_id, kind.as_str(), person_id, record.save()],

@@ -45,8 +45,10 @@ pub enum Seeded {
     Created {
         /// Staff accounts made.
         users: usize,
-        /// Persons made.
+        /// Persons made (current and past).
         persons: usize,
+        /// Records of past cases made.
+        records: usize,
     },
     /// The database already had users; nothing was changed.
     AlreadyPopulated,
@@ -70,10 +72,26 @@ pub fn seed(store: &Store, now: DateTime<Utc>) -> Result<Seeded, anyhow::Error> 
         };
         ids.push((add_user(store, &user, now)?, *role));
     }
-    let persons = seed_persons(store, &ids, now)?;
+    let current = seed_persons(store, &ids, now)?;
+    let user = |role: Role| {
+        ids.iter()
+            .find(|(_, r)| *r == role)
+            .map(|(id, _)| *id)
+            .expect("the demo staff has every role")
+    };
+    let team = crate::demo_history::Team {
+        coordinator: user(Role::Coordinator),
+        caseworker: user(Role::Caseworker),
+        nurse: user(Role::VisitingNurse),
+    };
+    let mut conn = store.conn();
+    let tx = conn.transaction()?;
+    let (past, records) = crate::demo_history::seed(&tx, team, now)?;
+    tx.commit()?;
     Ok(Seeded::Created {
         users: ids.len(),
-        persons,
+        persons: current + past,
+        records,
     })
 }
 
@@ -127,13 +145,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let now = Utc::now();
-        assert_eq!(
-            seed(&store, now).unwrap(),
-            Seeded::Created {
-                users: STAFF.len(),
-                persons: FAMILY.len()
-            }
-        );
+        let Seeded::Created {
+            users,
+            persons,
+            records,
+        } = seed(&store, now).unwrap()
+        else {
+            panic!("an empty database is seeded");
+        };
+        assert_eq!(users, STAFF.len());
+        assert_eq!(persons, FAMILY.len() + crate::demo_history::PAST_PERSONS);
+        assert!(records > 300, "{records} records of past cases");
         assert_eq!(seed(&store, now).unwrap(), Seeded::AlreadyPopulated);
         let caseload: i64 = store
             .conn()
@@ -144,5 +166,80 @@ mod tests {
             )
             .unwrap();
         assert_eq!(caseload, 4, "the demo specialist has half the persons");
+    }
+}
+
+#[cfg(test)]
+mod history_tests {
+    use super::*;
+    use tsunagu_sync::record::Record;
+    use tsunagu_sync::stage::{EndReason, Stage, event_of, stage_of};
+
+    /// The past looks like the programme: most persons discharged, every
+    /// destination used, a few readmissions and deaths, some still in
+    /// hospital, all stages derived from the records themselves.
+    #[test]
+    fn the_demo_history_covers_every_stage_and_destination() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        seed(&store, Utc::now()).unwrap();
+        let conn = store.conn();
+        let mut statement = conn
+            .prepare("SELECT person_id, snapshot FROM records WHERE kind NOT IN ('person', 'person_card')")
+            .unwrap();
+        let mut events: std::collections::BTreeMap<String, Vec<_>> = Default::default();
+        let mut destinations = std::collections::BTreeSet::new();
+        for row in statement
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+            })
+            .unwrap()
+        {
+            let (person, bytes) = row.unwrap();
+            let record = Record::load(&bytes, b"test").unwrap();
+            if let Ok(Some(tsunagu_sync::record::FieldValue::Str(d))) = record.get("destination") {
+                destinations.insert(d);
+            }
+            if let Some(event) = event_of(&record) {
+                events.entry(person).or_default().push(event);
+            }
+        }
+        let stages: Vec<Stage> = events.values().map(|e| stage_of(e).0).collect();
+        let count = |wanted: &dyn Fn(&Stage) -> bool| stages.iter().filter(|s| wanted(s)).count();
+        let out = count(&|s| matches!(s, Stage::Discharged | Stage::SettlementSupport))
+            + count(&|s| {
+                matches!(
+                    s,
+                    Stage::Ended(
+                        EndReason::Readmitted | EndReason::Moved | EndReason::SupportEnded
+                    )
+                )
+            });
+        assert!(out >= 35, "{stages:?}");
+        assert_eq!(
+            count(&|s| *s == Stage::Ended(EndReason::Readmitted)),
+            4,
+            "{stages:?}"
+        );
+        assert!(
+            count(&|s| *s == Stage::Ended(EndReason::Died)) >= 2,
+            "{stages:?}"
+        );
+        assert!(
+            count(&|s| matches!(s, Stage::ContinuedInterviews)) >= 2,
+            "{stages:?}"
+        );
+        assert_eq!(
+            destinations.len(),
+            tsunagu_sync::record::schema::DISCHARGE_DESTINATIONS.len()
+        );
+        let listed: i64 = conn
+            .query_row(
+                "SELECT count(DISTINCT fiscal_year) FROM listings",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(listed, 10, "FY2015 to FY2024");
     }
 }

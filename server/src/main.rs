@@ -4,6 +4,7 @@ mod accounts;
 mod caseload;
 mod cli;
 mod demo;
+mod demo_history;
 mod devices;
 mod feed_hub;
 mod listing;
@@ -205,9 +206,11 @@ fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
     }
     if args.demo {
         match demo::seed(&store, chrono::Utc::now()).context("seeding the demo programme")? {
-            demo::Seeded::Created { users, persons } => {
-                tracing::info!(users, persons, "seeded the demo programme")
-            }
+            demo::Seeded::Created {
+                users,
+                persons,
+                records,
+            } => tracing::info!(users, persons, records, "seeded the demo programme"),
             demo::Seeded::AlreadyPopulated => {
                 tracing::info!("database already has users; demo seed skipped")
             }

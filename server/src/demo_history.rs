@@ -1,0 +1,337 @@
+//! The demo programme's past: about fifty invented persons listed over the
+//! fiscal years before the current one, each with the records a real case
+//! leaves behind (joint first interview, interviews, trial stays, a plan,
+//! discharge to each kind of destination, home visits, a few readmissions
+//! and deaths, closures), so the caseload, stages and timelines look like
+//! a programme that has run for years. Deterministic; invented names only.
+
+use crate::caseload::{CaseloadError, insert_document, insert_person_with};
+use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use rusqlite::{Connection, params};
+use tsunagu_sync::record::schema::{DISCHARGE_DESTINATIONS, RecordKind};
+use tsunagu_sync::record::{FieldValue, new_record_id};
+
+/// Whose caseloads the past persons go on (user ids).
+#[derive(Debug, Clone, Copy)]
+pub struct Team {
+    /// Sees the whole history.
+    pub coordinator: i64,
+    /// Keeps the persons still supported in the community.
+    pub caseworker: i64,
+    /// Visits them at home.
+    pub nurse: i64,
+}
+
+/// How many past persons the demo holds.
+pub const PAST_PERSONS: usize = 52;
+/// The first fiscal year of the demo's history.
+pub const FIRST_YEAR: i32 = 2015;
+
+const FAMILY: &[&str] = &[
+    "桜木",
+    "松風",
+    "星野",
+    "川瀬",
+    "森下",
+    "野原",
+    "浜辺",
+    "山吹",
+    "雪村",
+    "月岡",
+    "花村",
+    "岬",
+    "水無瀬",
+];
+const GIVEN: &[&str] = &["陽子", "健", "由美", "勝", "和子", "実", "千尋", "修"];
+
+const WORDS: &[&str] = &[
+    "退院したら自分で料理をしてみたい。",
+    "病棟の生活は長くなったが、外に出るのは少し怖い。",
+    "ピアの方と一緒にスーパーへ行き、値段を見比べた。",
+    "体験部屋で一泊し、夜もよく眠れたとのこと。",
+    "服薬は自己管理できている。",
+    "近所の人に挨拶ができるようになった。",
+    "通院の日を忘れないよう、カレンダーに印をつけている。",
+    "兄と電話で話せたことを喜んでいた。",
+];
+
+/// A tiny deterministic generator (the demo must look the same every time).
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn words(&mut self) -> &'static str {
+        WORDS[self.below(WORDS.len() as u64) as usize]
+    }
+}
+
+fn s(value: &str) -> FieldValue {
+    FieldValue::Str(value.into())
+}
+
+fn at(day: NaiveDate) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&day.and_hms_opt(1, 0, 0).expect("valid time"))
+}
+
+struct Case<'c> {
+    conn: &'c Connection,
+    person: String,
+    dice: Dice,
+    now: DateTime<Utc>,
+    made: usize,
+}
+
+impl Case<'_> {
+    fn record(
+        &mut self,
+        kind: RecordKind,
+        day: NaiveDate,
+        fields: Vec<(&str, FieldValue)>,
+    ) -> Result<(), CaseloadError> {
+        let narrative = match kind {
+            RecordKind::WardInterview => Some("persons_words"),
+            RecordKind::Outing => Some("observations"),
+            RecordKind::HomeVisit => Some("daily_living"),
+            RecordKind::TransitionPlan => Some("goals"),
+            _ => None,
+        };
+        let words = self.dice.words();
+        let texts: Vec<(&str, &str)> = narrative.map(|field| (field, words)).into_iter().collect();
+        if day > self.now.date_naive() {
+            return Ok(());
+        }
+        let mut random = [0u8; 10];
+        random[..8].copy_from_slice(&self.dice.next().to_be_bytes());
+        let id = new_record_id(at(day), random);
+        let fields = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        insert_document(self.conn, &id, &self.person, kind, fields, &texts, self.now)?;
+        self.made += 1;
+        Ok(())
+    }
+}
+
+/// Seeds the past persons, their listings, records and current
+/// assignments (the coordinator sees all of them; the caseworker and the
+/// nurse those still supported in the community). Returns (persons,
+/// records).
+pub fn seed(
+    conn: &Connection,
+    team: Team,
+    now: DateTime<Utc>,
+) -> Result<(usize, usize), CaseloadError> {
+    let mut dice = Dice(0x7453_756e_6167_7521);
+    let mut records = 0;
+    for i in 0..PAST_PERSONS {
+        let year = FIRST_YEAR + (i % 10) as i32;
+        let listed_on = NaiveDate::from_ymd_opt(year, 4, 1).expect("valid date");
+        let years_in = 1 + dice.below(14);
+        let admitted_on = listed_on - Days::new(years_in * 365 + dice.below(200));
+        let name = format!(
+            "{} {}",
+            FAMILY[i % FAMILY.len()],
+            GIVEN[(i / FAMILY.len() + i) % GIVEN.len()]
+        );
+        let recipient = format!("DEMO-{year}-{i:03}");
+        let hospital = if i % 3 == 0 {
+            "架空山病院"
+        } else {
+            "架空川病院"
+        };
+        let person = insert_person_with(
+            conn,
+            &name,
+            Some(&recipient),
+            vec![
+                ("hospital".into(), s(hospital)),
+                ("admitted_on".into(), FieldValue::Date(admitted_on)),
+                ("sex".into(), s(if i % 2 == 0 { "female" } else { "male" })),
+            ],
+            now,
+        )?;
+        let stay_days = (listed_on - admitted_on).num_days();
+        conn.execute(
+            "INSERT INTO listings (fiscal_year, person_id, listed_on, admitted_on, stay_days,
+                                   short_stay, hospital, ward, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, '', ?7)",
+            params![
+                year,
+                person,
+                listed_on.to_string(),
+                admitted_on.to_string(),
+                stay_days,
+                hospital,
+                now.to_rfc3339()
+            ],
+        )?;
+        let mut case = Case {
+            conn,
+            person: person.clone(),
+            dice: Dice(dice.next()),
+            now,
+            made: 0,
+        };
+        let mut day = listed_on + Days::new(20 + case.dice.below(40));
+        case.record(
+            RecordKind::WardInterview,
+            day,
+            vec![
+                ("occurred_on", FieldValue::Date(day)),
+                ("place", s("ward")),
+                ("interview_type", s("first_joint")),
+                ("caseworker_present", FieldValue::Flag(true)),
+                ("participants", s("相談支援専門員、ケースワーカー")),
+            ],
+        )?;
+        for _ in 0..(2 + case.dice.below(3)) {
+            day = day + Days::new(25 + case.dice.below(20));
+            case.record(
+                RecordKind::WardInterview,
+                day,
+                vec![
+                    ("occurred_on", FieldValue::Date(day)),
+                    ("place", s("visiting_room")),
+                    ("interview_type", s("continued")),
+                ],
+            )?;
+        }
+        // Eight in ten reach transition support; of those, most leave hospital.
+        let outcome = i % 13;
+        if outcome == 12 {
+            records += case.made;
+            assign(conn, team.coordinator, &person, listed_on, now)?;
+            continue;
+        }
+        day = day + Days::new(30);
+        case.record(
+            RecordKind::Outing,
+            day,
+            vec![
+                ("occurred_on", FieldValue::Date(day)),
+                ("activity_type", s("trial_stay")),
+            ],
+        )?;
+        case.record(
+            RecordKind::TransitionPlan,
+            day,
+            vec![
+                ("plan_type", s("transition")),
+                ("created_on", FieldValue::Date(day)),
+            ],
+        )?;
+        let died_in_hospital = outcome == 11 && i % 2 == 0;
+        if died_in_hospital {
+            day = day + Days::new(90);
+            case.record(
+                RecordKind::Death,
+                day,
+                vec![
+                    ("died_on", FieldValue::Date(day)),
+                    ("in_hospital", FieldValue::Flag(true)),
+                ],
+            )?;
+            records += case.made;
+            assign(conn, team.coordinator, &person, listed_on, now)?;
+            continue;
+        }
+        day = day + Days::new(60 + case.dice.below(120));
+        let discharged_on = day;
+        case.record(
+            RecordKind::Discharge,
+            day,
+            vec![
+                ("discharged_on", FieldValue::Date(day)),
+                (
+                    "destination",
+                    s(DISCHARGE_DESTINATIONS[i % DISCHARGE_DESTINATIONS.len()]),
+                ),
+            ],
+        )?;
+        for _ in 0..(1 + case.dice.below(3)) {
+            day = day + Days::new(14 + case.dice.below(30));
+            let visit_kind = if case.dice.below(2) == 0 {
+                "nursing"
+            } else {
+                "settlement"
+            };
+            case.record(
+                RecordKind::HomeVisit,
+                day,
+                vec![
+                    ("visit_kind", s(visit_kind)),
+                    ("occurred_on", FieldValue::Date(day)),
+                ],
+            )?;
+        }
+        let still_supported = match outcome {
+            // Readmitted and not (yet) discharged again: four, as in Izumo.
+            3 | 7 if i < 26 => {
+                day = day + Days::new(200);
+                case.record(
+                    RecordKind::Readmission,
+                    day,
+                    vec![
+                        ("readmitted_on", FieldValue::Date(day)),
+                        ("hospital", s(hospital)),
+                    ],
+                )?;
+                false
+            }
+            // Died in the community.
+            11 => {
+                day = day + Days::new(700);
+                case.record(
+                    RecordKind::Death,
+                    day,
+                    vec![("died_on", FieldValue::Date(day))],
+                )?;
+                false
+            }
+            // Moved away, or support no longer needed.
+            5 | 9 => {
+                day = day + Days::new(500);
+                let reason = if outcome == 5 {
+                    "moved"
+                } else {
+                    "support_ended"
+                };
+                case.record(
+                    RecordKind::CaseClosure,
+                    day,
+                    vec![("closed_on", FieldValue::Date(day)), ("reason", s(reason))],
+                )?;
+                false
+            }
+            _ => discharged_on + Days::new(3 * 365) > now.date_naive(),
+        };
+        records += case.made;
+        assign(conn, team.coordinator, &person, listed_on, now)?;
+        if still_supported {
+            assign(conn, team.caseworker, &person, listed_on, now)?;
+            assign(conn, team.nurse, &person, discharged_on, now)?;
+        }
+    }
+    Ok((PAST_PERSONS, records))
+}
+
+fn assign(
+    conn: &Connection,
+    user: i64,
+    person: &str,
+    from: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), CaseloadError> {
+    conn.execute(
+        "INSERT INTO assignments (user_id, person_id, starts_on, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![user, person, from.to_string(), now.to_rfc3339()],
+    )?;
+    Ok(())
+}
