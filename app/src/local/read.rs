@@ -238,6 +238,31 @@ pub fn person_display_name(summaries: &BTreeMap<String, Summary>, person: &str) 
         .map(|row| row.name)
 }
 
+/// How long without any record before a case needs attention.
+pub const QUIET_DAYS: i64 = 30;
+
+/// What a case needs next, shown on the caseload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextAction {
+    /// Listed, but no joint first interview yet.
+    FirstInterview,
+    /// Nothing recorded for this many days.
+    Quiet(i64),
+}
+
+/// The next action for a person row on `today`, if any: ended cases need
+/// none.
+pub fn next_action(row: &PersonRow, today: NaiveDate) -> Option<NextAction> {
+    match row.stage {
+        Stage::Ended(_) => None,
+        Stage::Listed => Some(NextAction::FirstInterview),
+        _ => {
+            let quiet = row.last_contact.map(|d| (today - d).num_days())?;
+            (quiet > QUIET_DAYS).then_some(NextAction::Quiet(quiet))
+        }
+    }
+}
+
 /// The stage a record moves its case into, for the timeline's marker:
 /// interviews and visits continue a stage rather than start one.
 pub fn stage_marker(event: &Dated) -> Option<Stage> {

@@ -2,7 +2,7 @@
 
 use crate::i18n::use_lang;
 use crate::labels::stage_label;
-use crate::local::read::{PersonRow, caseload};
+use crate::local::read::{NextAction, PersonRow, caseload, next_action};
 use crate::local::state::{ClientState, Screen};
 use crate::local::with_device;
 use leptos::prelude::*;
@@ -53,6 +53,17 @@ fn PersonItem(row: PersonRow) -> impl IntoView {
                     {row.records} {move || lang.get().texts().records_unit}
                     {row.last_contact.map(|d| format!(" · {d}"))}
                 </span>
+                {next_action(&row, tsunagu_sync::policy::japan_date(chrono::Utc::now())).map(|action| view! {
+                    <span class="badge attention" data-testid="next-action">
+                        {move || {
+                            let texts = lang.get().texts();
+                            match action {
+                                NextAction::FirstInterview => texts.needs_first_interview.to_owned(),
+                                NextAction::Quiet(days) => format!("{}{days}{}", texts.quiet_prefix, texts.quiet_suffix),
+                            }
+                        }}
+                    </span>
+                })}
                 {(row.waiting > 0).then(|| view! {
                     <span class="badge waiting">{move || lang.get().texts().not_sent} " " {row.waiting}</span>
                 })}
