@@ -20,6 +20,7 @@ pub fn kind_label(lang: Lang, kind: RecordKind) -> &'static str {
         (Lang::Ja, RecordKind::Consent) => "同意",
         (Lang::Ja, RecordKind::CaseConference) => "ケース会議",
         (Lang::Ja, RecordKind::CaseClosure) => "支援終結",
+        (Lang::Ja, RecordKind::Handover) => "引き継ぎ",
         (Lang::Ja, RecordKind::WardInterview) => "面接記録",
         (Lang::Ja, RecordKind::Outing) => "ピア活動記録",
         (Lang::Ja, RecordKind::HomeVisit) => "訪問記録",
@@ -35,6 +36,7 @@ pub fn kind_label(lang: Lang, kind: RecordKind) -> &'static str {
         (Lang::En, RecordKind::Consent) => "Consent",
         (Lang::En, RecordKind::CaseConference) => "Case conference",
         (Lang::En, RecordKind::CaseClosure) => "End of support",
+        (Lang::En, RecordKind::Handover) => "Handover",
         (Lang::En, RecordKind::WardInterview) => "Ward interview",
         (Lang::En, RecordKind::Outing) => "Peer-support outing",
         (Lang::En, RecordKind::HomeVisit) => "Home visit",
@@ -162,6 +164,9 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ),
     ("closed_on", "終結日", "Closed on"),
     ("reason", "理由", "Reason"),
+    ("handed_over_on", "引き継ぎ日", "Handed over on"),
+    ("from_worker", "前の担当者", "From"),
+    ("to_worker", "新しい担当者", "To"),
 ];
 
 /// (choice value, Japanese, English).

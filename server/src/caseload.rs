@@ -2,7 +2,7 @@
 
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use tsunagu_sync::record::schema::RecordKind;
 use tsunagu_sync::record::{Edit, FieldValue, NewRecord, Record};
 
@@ -206,6 +206,86 @@ pub fn ensure_person_documents(store: &Store, now: DateTime<Utc>) -> Result<usiz
     }
     tx.commit().map_err(StoreError::Sqlite)?;
     Ok(made)
+}
+
+/// Hands `from`'s caseload (or the given persons of it) to `to` from `on`,
+/// in one transaction: `from`'s assignments end on `on`, `to`'s start on
+/// `on`, and each person's timeline gets a `handover` record. At their next
+/// sync `to`'s devices receive the whole history and `from`'s devices
+/// purge it (notes not yet sent are kept until they are). Returns the
+/// persons handed over.
+pub fn handover(
+    store: &Store,
+    from: &str,
+    to: &str,
+    persons: &[String],
+    on: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, CaseloadError> {
+    let mut conn = store.conn();
+    let tx = conn.transaction().map_err(StoreError::Sqlite)?;
+    let user = |name: &str| -> Result<(i64, String), CaseloadError> {
+        tx.query_row(
+            "SELECT id, display_name FROM users WHERE username = ?1 AND disabled_at IS NULL",
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or_else(|| CaseloadError::UnknownUser(name.to_owned()))
+    };
+    let (from_id, from_name) = user(from)?;
+    let (to_id, to_name) = user(to)?;
+    let active: Vec<String> = tx
+        .prepare(
+            "SELECT DISTINCT person_id FROM assignments
+              WHERE user_id = ?1 AND starts_on <= ?2 AND (ends_on IS NULL OR ends_on > ?2)
+              ORDER BY person_id",
+        )?
+        .query_map(params![from_id, on.to_string()], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let chosen: Vec<String> = if persons.is_empty() {
+        active
+    } else {
+        for person in persons {
+            if !active.contains(person) {
+                return Err(CaseloadError::UnknownPerson(format!(
+                    "{person} (not on {from}'s caseload on {on})"
+                )));
+            }
+        }
+        persons.to_vec()
+    };
+    for person in &chosen {
+        tx.execute(
+            "UPDATE assignments SET ends_on = ?3
+              WHERE user_id = ?1 AND person_id = ?2 AND (ends_on IS NULL OR ends_on > ?3)",
+            params![from_id, person, on.to_string()],
+        )?;
+        tx.execute(
+            "INSERT INTO assignments (user_id, person_id, starts_on, created_at)
+             SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (
+                SELECT 1 FROM assignments WHERE user_id = ?1 AND person_id = ?2
+                  AND starts_on <= ?3 AND (ends_on IS NULL OR ends_on > ?3))",
+            params![to_id, person, on.to_string(), now.to_rfc3339()],
+        )?;
+        let record_id = uuid::Uuid::now_v7().to_string();
+        let fields = vec![
+            ("handed_over_on".into(), FieldValue::Date(on)),
+            ("from_worker".into(), FieldValue::Str(from_name.clone())),
+            ("to_worker".into(), FieldValue::Str(to_name.clone())),
+        ];
+        insert_document(
+            &tx,
+            &record_id,
+            person,
+            RecordKind::Handover,
+            fields,
+            &[],
+            now,
+        )?;
+    }
+    tx.commit().map_err(StoreError::Sqlite)?;
+    Ok(chosen)
 }
 
 /// Puts `person_id` on `username`'s caseload from `from` until `until` (exclusive).

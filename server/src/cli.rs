@@ -30,6 +30,22 @@ pub enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Hand a worker's caseload (or some persons of it) to another worker:
+    /// the new worker's devices receive the history, the old one's purge it.
+    Handover {
+        /// The worker handing over (login name).
+        #[arg(long)]
+        from: String,
+        /// The worker taking over (login name).
+        #[arg(long)]
+        to: String,
+        /// Only these persons (repeatable; default: the whole caseload).
+        #[arg(long = "person-id")]
+        persons: Vec<String>,
+        /// The day the new worker takes over (default today, Japan time).
+        #[arg(long)]
+        on: Option<chrono::NaiveDate>,
+    },
     /// Manage sync devices.
     #[command(subcommand)]
     Device(DeviceCommand),

@@ -67,6 +67,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("added user {username} (id {id}, role {role})");
             Ok(())
         }
+        Command::Handover {
+            from,
+            to,
+            persons,
+            on,
+        } => {
+            let now = chrono::Utc::now();
+            let on = on.unwrap_or_else(|| accounts::today(now));
+            let moved = caseload::handover(&store, &from, &to, &persons, on, now)?;
+            for person in &moved {
+                println!("handed over {person}");
+            }
+            println!(
+                "{} person(s) handed over from {from} to {to} on {on}",
+                moved.len()
+            );
+            Ok(())
+        }
         Command::Import(ImportCommand::Listing {
             file,
             year,

@@ -52,7 +52,7 @@ pub fn access(role: Role, kind: RecordKind) -> Access {
     match (role, kind) {
         (R::Auditor, _) => NONE,
         (R::SupportSpecialist, _) => FULL,
-        (R::Coordinator, K::Person | K::PersonCard | K::CaseConference) => FULL,
+        (R::Coordinator, K::Person | K::PersonCard | K::CaseConference | K::Handover) => FULL,
         (R::Coordinator, _) => READ,
         (R::PeerSupporter, K::Outing) => FULL,
         (R::PeerSupporter, K::PersonCard) => READ,
@@ -69,7 +69,8 @@ pub fn access(role: Role, kind: RecordKind) -> Access {
             | K::Death
             | K::Consent
             | K::CaseConference
-            | K::CaseClosure,
+            | K::CaseClosure
+            | K::Handover,
         ) => READ,
         (R::VisitingNurse, _) => NONE,
         (R::Caseworker, K::Outing) => NONE,

@@ -375,3 +375,82 @@ async fn changes_dated_after_an_assignment_ended_are_refused_and_kept() -> anyho
     assert_eq!(stored, 0, "nothing was written");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handover_moves_the_caseload_in_one_step_and_enters_the_timeline() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let t = team(dir.path())?;
+    let server = ServerProcess::start(dir.path(), &[])?;
+    let url = server.base_url.clone();
+    let mut spec = NativeDevice::new(&t.spec.1, "spec-tab");
+    let mut other = NativeDevice::new(&t.other.1, "other-tab");
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        ids.push(spec.store.create(
+            new_note(RecordKind::WardInterview, &t.person, "spec-tab", n),
+            &edit("spec", n),
+        )?);
+    }
+    spec.sync(&url).await?;
+    other.sync(&url).await?;
+    assert_eq!(other.note_count(), 0);
+
+    // The coordinator hands the specialist's whole caseload over.
+    let out = cli(
+        dir.path(),
+        &["handover", "--from", "spec", "--to", "other"],
+        None,
+    )?;
+    assert!(out.contains(&format!("handed over {}", t.person)), "{out}");
+    assert!(
+        out.contains("1 person(s) handed over from spec to other"),
+        "{out}"
+    );
+
+    other.sync(&url).await?;
+    for id in &ids {
+        assert!(
+            other.store.record(id).is_some(),
+            "the new worker has the history"
+        );
+    }
+    let handover = other
+        .store
+        .ids()
+        .filter_map(|id| other.store.record(id))
+        .find(|r| r.meta().kind == RecordKind::Handover)
+        .expect("the timeline records the handover");
+    assert_eq!(handover.meta().person_id, t.person);
+    assert_eq!(
+        handover.get("from_worker")?,
+        Some(FieldValue::Str("spec".into()))
+    );
+    assert_eq!(
+        handover.get("to_worker")?,
+        Some(FieldValue::Str("other".into()))
+    );
+
+    spec.sync(&url).await?;
+    assert_eq!(
+        spec.store.ids().count(),
+        0,
+        "the old worker's device purged the person"
+    );
+
+    // A person not on the caseload cannot be handed over; nothing changes.
+    let refused = cli(
+        dir.path(),
+        &[
+            "handover",
+            "--from",
+            "spec",
+            "--to",
+            "other",
+            "--person-id",
+            &t.person,
+        ],
+        None,
+    );
+    assert!(refused.is_err(), "spec no longer has the person");
+    Ok(())
+}

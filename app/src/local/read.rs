@@ -136,6 +136,7 @@ fn main_narrative(kind: RecordKind) -> &'static [&'static str] {
         RecordKind::Discharge => &["services", "notes"],
         RecordKind::Consent => &["notes"],
         RecordKind::CaseConference => &["decisions", "action_items"],
+        RecordKind::Handover => &["notes"],
     }
 }
 

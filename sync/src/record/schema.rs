@@ -125,11 +125,13 @@ pub enum RecordKind {
     CaseConference,
     /// 終結: support for the person ended, and why.
     CaseClosure,
+    /// 引き継ぎ: the case passed from one worker to another.
+    Handover,
 }
 
 impl RecordKind {
     /// Every kind.
-    pub const ALL: [RecordKind; 15] = [
+    pub const ALL: [RecordKind; 16] = [
         RecordKind::Person,
         RecordKind::PersonCard,
         RecordKind::WardInterview,
@@ -145,6 +147,7 @@ impl RecordKind {
         RecordKind::Consent,
         RecordKind::CaseConference,
         RecordKind::CaseClosure,
+        RecordKind::Handover,
     ];
 
     /// The stable name used in documents, the database and the wire.
@@ -165,6 +168,7 @@ impl RecordKind {
             RecordKind::Consent => "consent",
             RecordKind::CaseConference => "case_conference",
             RecordKind::CaseClosure => "case_closure",
+            RecordKind::Handover => "handover",
         }
     }
 
@@ -192,6 +196,7 @@ impl RecordKind {
             RecordKind::Consent => &CONSENT,
             RecordKind::CaseConference => &CASE_CONFERENCE,
             RecordKind::CaseClosure => &CASE_CLOSURE,
+            RecordKind::Handover => &HANDOVER,
         }
     }
 }
@@ -533,6 +538,17 @@ pub static CASE_CLOSURE: KindSpec = KindSpec {
     fields: &[
         req("closed_on", FieldType::Date),
         req("reason", FieldType::Choice(CLOSURE_REASONS)),
+        opt("notes", FieldType::Narrative),
+    ],
+};
+
+/// 引き継ぎ (made by the server when a coordinator hands a case over).
+pub static HANDOVER: KindSpec = KindSpec {
+    kind: RecordKind::Handover,
+    fields: &[
+        req("handed_over_on", FieldType::Date),
+        req("from_worker", FieldType::Short),
+        req("to_worker", FieldType::Short),
         opt("notes", FieldType::Narrative),
     ],
 };
