@@ -256,11 +256,7 @@ pub fn handover(
         persons.to_vec()
     };
     for person in &chosen {
-        tx.execute(
-            "UPDATE assignments SET ends_on = ?3
-              WHERE user_id = ?1 AND person_id = ?2 AND (ends_on IS NULL OR ends_on > ?3)",
-            params![from_id, person, on.to_string()],
-        )?;
+        end_assignment_in(&tx, from_id, person, on)?;
         tx.execute(
             "INSERT INTO assignments (user_id, person_id, starts_on, created_at)
              SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (
@@ -330,9 +326,19 @@ pub fn end_assignment(
     let conn = store.conn();
     let user: i64 = crate::accounts::user_id(&conn, username, false)?
         .ok_or_else(|| CaseloadError::UnknownUser(username.to_owned()))?;
+    end_assignment_in(&conn, user, person_id, on)
+}
+
+/// Ends user `user`'s assignment to `person_id` on `on`, inside the
+/// caller's transaction. An assignment that would only start on or after
+/// `on` is dropped entirely; one that started earlier ends on `on`.
+fn end_assignment_in(
+    conn: &Connection,
+    user: i64,
+    person_id: &str,
+    on: NaiveDate,
+) -> Result<usize, CaseloadError> {
     let on = on.to_string();
-    // An assignment that would only start on or after `on` is dropped
-    // entirely; one that started earlier ends on `on`.
     let dropped = conn.execute(
         "DELETE FROM assignments WHERE user_id = ?1 AND person_id = ?2 AND starts_on >= ?3",
         params![user, person_id, on],
