@@ -120,6 +120,7 @@ mod server_side {
             .map_err(|e| AccountError::Unavailable(e.to_string()))
     }
 
+    /// The session token from the request's cookies, if any.
     pub fn session_token(headers: &http::HeaderMap) -> Option<String> {
         headers
             .get_all(http::header::COOKIE)
@@ -151,6 +152,9 @@ mod server_side {
         }
     }
 }
+
+#[cfg(feature = "ssr")]
+pub use server_side::session_token;
 
 /// The signed-in user, or `None` when the browser has no valid session.
 #[server(endpoint = "account/current_user")]

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod labels;
 pub mod local;
 pub mod pages;
+pub mod programme;
 
 use components::app_update::{StorageBadge, UpdateBanner};
 use components::sync_status::{DeviceMenu, SyncStatus};
@@ -55,6 +56,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = i18n::provide_lang();
     let state = local::state::ClientState::provide();
+    components::network_status::provide_network();
     #[cfg(feature = "hydrate")]
     {
         // After hydration: follow the language cookie (a page served from

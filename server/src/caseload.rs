@@ -1,5 +1,6 @@
 //! Persons and caseload assignments (who may see whom, and from when).
 
+use crate::audit::{self, Actor};
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -220,6 +221,7 @@ pub fn handover(
     to: &str,
     persons: &[String],
     on: NaiveDate,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, CaseloadError> {
     let mut conn = store.conn();
@@ -280,6 +282,13 @@ pub fn handover(
             now,
         )?;
     }
+    audit::record(
+        &tx,
+        actor,
+        "handover",
+        &serde_json::json!({"from_user": from_id, "to_user": to_id, "on": on, "persons": chosen}),
+        now,
+    )?;
     tx.commit().map_err(StoreError::Sqlite)?;
     Ok(chosen)
 }
@@ -291,15 +300,17 @@ pub fn assign(
     person_id: &str,
     from: NaiveDate,
     until: Option<NaiveDate>,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> Result<(), CaseloadError> {
     if let Some(until) = until.filter(|until| *until <= from) {
         return Err(CaseloadError::BadPeriod { from, until });
     }
-    let conn = store.conn();
-    let user: i64 = crate::accounts::user_id(&conn, username, true)?
+    let mut conn = store.conn();
+    let tx = conn.transaction().map_err(StoreError::Sqlite)?;
+    let user: i64 = crate::accounts::user_id(&tx, username, true)?
         .ok_or_else(|| CaseloadError::UnknownUser(username.to_owned()))?;
-    let known: bool = conn.query_row(
+    let known: bool = tx.query_row(
         "SELECT EXISTS(SELECT 1 FROM persons WHERE id = ?1)",
         [person_id],
         |r| r.get(0),
@@ -307,10 +318,18 @@ pub fn assign(
     if !known {
         return Err(CaseloadError::UnknownPerson(person_id.to_owned()));
     }
-    conn.execute(
+    tx.execute(
         "INSERT INTO assignments (user_id, person_id, starts_on, ends_on, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![user, person_id, from.to_string(), until.map(|d| d.to_string()), now.to_rfc3339()],
     )?;
+    audit::record(
+        &tx,
+        actor,
+        "assign",
+        &serde_json::json!({"user": user, "person": person_id, "from": from, "until": until}),
+        now,
+    )?;
+    tx.commit().map_err(StoreError::Sqlite)?;
     Ok(())
 }
 
@@ -322,11 +341,25 @@ pub fn end_assignment(
     username: &str,
     person_id: &str,
     on: NaiveDate,
+    actor: Actor,
+    now: DateTime<Utc>,
 ) -> Result<usize, CaseloadError> {
-    let conn = store.conn();
-    let user: i64 = crate::accounts::user_id(&conn, username, false)?
+    let mut conn = store.conn();
+    let tx = conn.transaction().map_err(StoreError::Sqlite)?;
+    let user: i64 = crate::accounts::user_id(&tx, username, false)?
         .ok_or_else(|| CaseloadError::UnknownUser(username.to_owned()))?;
-    end_assignment_in(&conn, user, person_id, on)
+    let ended = end_assignment_in(&tx, user, person_id, on)?;
+    if ended > 0 {
+        audit::record(
+            &tx,
+            actor,
+            "end_assignment",
+            &serde_json::json!({"user": user, "person": person_id, "on": on, "ended": ended}),
+            now,
+        )?;
+    }
+    tx.commit().map_err(StoreError::Sqlite)?;
+    Ok(ended)
 }
 
 /// Ends user `user`'s assignment to `person_id` on `on`, inside the

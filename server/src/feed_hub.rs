@@ -3,17 +3,31 @@
 //! holding one of the persons it touched (never the committing one).
 //! With a thousand tablets connected, waking every connection on every
 //! commit cost more than the commits themselves.
+//!
+//! Caseload changes (a listing import, an assignment, a handover) are rare
+//! and may add persons a connection does not hold yet, so they wake every
+//! connection to look its caseload up again.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
 /// The registry of open connections by person.
-#[derive(Default)]
 pub struct FeedHub {
     next_id: AtomicU64,
     inner: Mutex<Registry>,
+    caseloads: watch::Sender<u64>,
+}
+
+impl Default for FeedHub {
+    fn default() -> Self {
+        FeedHub {
+            next_id: AtomicU64::new(0),
+            inner: Mutex::default(),
+            caseloads: watch::Sender::new(0),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -28,6 +42,8 @@ pub struct Subscription {
     id: u64,
     /// Fires (once, however many commits came) when there is news.
     pub notify: Arc<Notify>,
+    /// Changes (once, however many came) when caseloads changed.
+    pub caseloads: watch::Receiver<u64>,
 }
 
 impl FeedHub {
@@ -44,7 +60,13 @@ impl FeedHub {
             hub: self.clone(),
             id,
             notify: Arc::new(Notify::new()),
+            caseloads: self.caseloads.subscribe(),
         }
+    }
+
+    /// Tells every open connection to look its caseload up again.
+    pub fn caseloads_changed(&self) {
+        self.caseloads.send_modify(|generation| *generation += 1);
     }
 
     /// Wakes every connection holding one of `persons`, except `origin`.
@@ -139,5 +161,24 @@ mod tests {
         hub.announce(a.id(), &["p2".into()]);
         assert!(woken(&c).await);
         assert!(hub.registry().by_person["p2"].len() == 2);
+    }
+
+    #[tokio::test]
+    async fn a_caseload_change_reaches_every_connection_once() {
+        let hub = Arc::new(FeedHub::default());
+        let (mut a, mut b) = (hub.subscribe(), hub.subscribe());
+        hub.caseloads_changed();
+        hub.caseloads_changed();
+        for subscription in [&mut a, &mut b] {
+            let changed =
+                tokio::time::timeout(Duration::from_millis(20), subscription.caseloads.changed());
+            assert!(changed.await.is_ok(), "woken");
+            let again =
+                tokio::time::timeout(Duration::from_millis(20), subscription.caseloads.changed());
+            assert!(
+                again.await.is_err(),
+                "two changes before it looked: one wake-up"
+            );
+        }
     }
 }

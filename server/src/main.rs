@@ -1,6 +1,9 @@
 //! `tsunagu`: Tsunagu's server and administration command line.
+// Leptos view types of the coordinator screens nest deeper than the default limit.
+#![recursion_limit = "256"]
 
 mod accounts;
+mod audit;
 mod caseload;
 mod cli;
 mod demo;
@@ -8,6 +11,7 @@ mod demo_history;
 mod devices;
 mod feed_hub;
 mod listing;
+mod programme;
 mod site;
 mod store;
 mod sync_store;
@@ -16,6 +20,7 @@ mod throttle;
 mod web;
 
 use anyhow::Context;
+use audit::Actor;
 use axum::serve::ListenerExt;
 use clap::Parser;
 use cli::{Cli, Command, DeviceCommand, ImportCommand, PersonCommand, ServeArgs, UserCommand};
@@ -75,7 +80,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let now = chrono::Utc::now();
             let on = on.unwrap_or_else(|| accounts::today(now));
-            let moved = caseload::handover(&store, &from, &to, &persons, on, now)?;
+            let moved =
+                caseload::handover(&store, &from, &to, &persons, on, Actor::CommandLine, now)?;
             for person in &moved {
                 println!("handed over {person}");
             }
@@ -118,7 +124,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let now = chrono::Utc::now();
             let from = from.unwrap_or_else(|| accounts::today(now));
-            caseload::assign(&store, &username, &person_id, from, until, now)?;
+            caseload::assign(
+                &store,
+                &username,
+                &person_id,
+                from,
+                until,
+                Actor::CommandLine,
+                now,
+            )?;
             println!("assigned {person_id} to {username} from {from}");
             Ok(())
         }
@@ -127,8 +141,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             person_id,
             on,
         } => {
-            let on = on.unwrap_or_else(|| accounts::today(chrono::Utc::now()));
-            let ended = caseload::end_assignment(&store, &username, &person_id, on)?;
+            let now = chrono::Utc::now();
+            let on = on.unwrap_or_else(|| accounts::today(now));
+            let ended = caseload::end_assignment(
+                &store,
+                &username,
+                &person_id,
+                on,
+                Actor::CommandLine,
+                now,
+            )?;
             anyhow::ensure!(
                 ended > 0,
                 "{username} has no assignment to {person_id} after {on}"
@@ -198,7 +220,7 @@ fn import_listing(
         )?;
         return Ok(());
     }
-    let (_, done) = listing::commit(store, &bytes, date, chrono::Utc::now())?;
+    let (_, done) = listing::commit(store, &bytes, date, Actor::CommandLine, chrono::Utc::now())?;
     writeln!(
         out,
         "imported: {} new person(s), {} listed, {} already listed, {} flagged",

@@ -2,6 +2,7 @@
 //! headers every response carries.
 
 use crate::accounts::Accounts;
+use crate::programme::Programme;
 use crate::store::Store;
 use axum::Router;
 use axum::extract::State;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tsunagu_app::account::AccountBackend;
+use tsunagu_app::programme::ProgrammeBackend;
 use tsunagu_app::{App, shell};
 
 /// Everything a request handler may need.
@@ -37,7 +39,13 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 
 /// The whole router.
 pub fn router(state: AppState) -> Router {
-    let backend: Arc<dyn AccountBackend> = Arc::new(Accounts::new(state.store.clone()));
+    let accounts = Arc::new(Accounts::new(state.store.clone()));
+    let programme: Arc<dyn ProgrammeBackend> = Arc::new(Programme::new(
+        state.store.clone(),
+        accounts.clone(),
+        state.feed.clone(),
+    ));
+    let backend: Arc<dyn AccountBackend> = accounts;
     let routes = generate_route_list(App);
     let pkg_dir = std::path::Path::new(&*state.leptos.site_root).join("pkg");
     let leptos = state.leptos.clone();
@@ -60,7 +68,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(backend.clone()),
+            move || {
+                provide_context(backend.clone());
+                provide_context(programme.clone());
+            },
             move || shell(leptos.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

@@ -181,6 +181,33 @@ impl LiveDevice {
         Ok(())
     }
 
+    /// Answers what the server sends, without pushing, until `done` holds
+    /// for the store; fails after `timeout`.
+    pub async fn receive_until(
+        &mut self,
+        timeout: Duration,
+        done: impl Fn(&MemoryClientStore) -> bool,
+    ) -> Result<()> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        while !done(&self.device.store) {
+            let message = tokio::time::timeout_at(deadline, self.ws.next())
+                .await
+                .context("the awaited news did not come")?
+                .context("the server closed the connection")??;
+            if let Message::Binary(bytes) = message {
+                let frames = self
+                    .device
+                    .session
+                    .on_frame(&bytes, &mut self.device.store)?
+                    .frames;
+                for frame in frames {
+                    self.ws.send(Message::Binary(frame.into())).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Closes the connection.
     pub async fn close(mut self) {
         self.device.session.on_disconnect();

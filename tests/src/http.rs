@@ -78,3 +78,35 @@ pub fn post_form(url: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> Re
     }
     reply(request.send_form(fields.iter().copied())?)
 }
+
+/// `POST url` with a JSON body (the programme functions' encoding).
+pub fn post_json(url: &str, body: &str, cookie: Option<&str>) -> Result<Reply> {
+    let mut request = agent()
+        .post(url)
+        .header("Accept", "application/json")
+        .header("Content-Type", "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header("Cookie", cookie);
+    }
+    reply(request.send(body)?)
+}
+
+/// The `name=value` of a session cookie a reply sets (not one it clears).
+pub fn session_cookie(reply: &Reply) -> Option<String> {
+    reply
+        .headers_named("set-cookie")
+        .into_iter()
+        .find(|c| c.starts_with("tsunagu_session=") && !c.starts_with("tsunagu_session=;"))
+        .map(|c| c.split(';').next().unwrap_or_default().to_owned())
+}
+
+/// Signs in through the app's server function; the session cookie.
+pub fn sign_in(base_url: &str, username: &str, password: &str) -> Result<String> {
+    let reply = post_form(
+        &format!("{base_url}/api/account/sign_in"),
+        &[("username", username), ("password", password)],
+        None,
+    )?;
+    anyhow::ensure!(reply.status == 200, "sign-in failed: {}", reply.body);
+    session_cookie(&reply).ok_or_else(|| anyhow::anyhow!("no session cookie"))
+}

@@ -4,16 +4,8 @@
 
 use std::io::Write;
 use std::process::Stdio;
-use tsunagu_tests::http::{get, post_form};
+use tsunagu_tests::http::{get, post_form, session_cookie};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess, tsunagu};
-
-fn session_cookie(reply: &tsunagu_tests::http::Reply) -> Option<String> {
-    reply
-        .headers_named("set-cookie")
-        .into_iter()
-        .find(|c| c.starts_with("tsunagu_session=") && !c.starts_with("tsunagu_session=;"))
-        .map(|c| c.split(';').next().unwrap_or_default().to_owned())
-}
 
 #[test]
 fn serves_health_and_a_japanese_first_page_with_security_headers() -> anyhow::Result<()> {

@@ -6,21 +6,21 @@
 use crate::i18n::use_lang;
 use leptos::prelude::*;
 
-/// What the badge shows.
+/// Whether the browser is online, as far as it knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // only the browser learns the state
-enum Network {
+pub enum Network {
+    /// Not known yet (the server-rendered page).
     Unknown,
+    /// The browser has a network.
     Online,
+    /// No network.
     Offline,
 }
 
-/// A badge that says whether the device is online.
-#[component]
-pub fn NetworkStatus() -> impl IntoView {
-    let lang = use_lang();
+/// Creates the network signal, follows the browser's `online`/`offline`
+/// events, and puts it in context; call once at the root.
+pub fn provide_network() -> RwSignal<Network> {
     let network = RwSignal::new(Network::Unknown);
-
     #[cfg(feature = "hydrate")]
     {
         let from_browser = |online: bool| {
@@ -31,15 +31,24 @@ pub fn NetworkStatus() -> impl IntoView {
             }
         };
         Effect::new(move |_| network.set(from_browser(crate::browser::is_online())));
-        let online =
-            window_event_listener(leptos::ev::online, move |_| network.set(Network::Online));
-        let offline =
-            window_event_listener(leptos::ev::offline, move |_| network.set(Network::Offline));
-        on_cleanup(move || {
-            online.remove();
-            offline.remove();
-        });
+        // The root lives as long as the page: the listeners are never removed.
+        let _ = window_event_listener(leptos::ev::online, move |_| network.set(Network::Online));
+        let _ = window_event_listener(leptos::ev::offline, move |_| network.set(Network::Offline));
     }
+    provide_context(network);
+    network
+}
+
+/// The network signal from context.
+pub fn use_network() -> RwSignal<Network> {
+    expect_context::<RwSignal<Network>>()
+}
+
+/// A badge that says whether the device is online.
+#[component]
+pub fn NetworkStatus() -> impl IntoView {
+    let lang = use_lang();
+    let network = use_network();
 
     let state = move || match network.get() {
         Network::Unknown => "unknown",

@@ -10,6 +10,7 @@
 pub mod decode;
 pub mod rows;
 
+use crate::audit::{self, Actor};
 use crate::caseload::{CaseloadError, insert_person_with, split_name};
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -127,6 +128,7 @@ pub fn commit(
     store: &Store,
     file: &[u8],
     date: ListingDate,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> Result<(Preview, Committed), ListingError> {
     let mut conn = store.conn();
@@ -190,6 +192,20 @@ pub fn commit(
         done.listed += 1;
         done.flagged += usize::from(planned.short_stay);
     }
+    audit::record(
+        &tx,
+        actor,
+        "listing_import",
+        &serde_json::json!({
+            "fiscal_year": date.fiscal_year,
+            "listed_on": date.listed_on,
+            "new_persons": done.new_persons,
+            "listed": done.listed,
+            "already_listed": done.already_listed,
+            "flagged": done.flagged,
+        }),
+        now,
+    )?;
     tx.commit()?;
     Ok((preview, done))
 }

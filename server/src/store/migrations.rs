@@ -96,6 +96,16 @@ const MIGRATIONS: &[&str] = &[
         imported_at TEXT NOT NULL,
         PRIMARY KEY (fiscal_year, person_id)
     ) STRICT;",
+    // 4: the audit trail of programme changes (listing imports,
+    // assignments, handovers): who did what, when. The detail holds ids and
+    // counts only, never a name, so the trail itself is not personal data.
+    "CREATE TABLE audit_log (
+        id            INTEGER PRIMARY KEY,
+        at            TEXT NOT NULL,
+        actor_user_id INTEGER REFERENCES users(id),
+        action        TEXT NOT NULL,
+        detail        TEXT NOT NULL
+    ) STRICT;",
 ];
 
 /// The newest schema version this build knows.

@@ -1,0 +1,350 @@
+//! The coordinator's programme screens on the server: every request is
+//! checked against the caller's session and role (coordinators only),
+//! carried out in one transaction with its audit entry, and followed by a
+//! nudge to the open sync connections so caseload changes reach connected
+//! tablets at once instead of at their next periodic check.
+
+use crate::accounts::{Accounts, today};
+use crate::audit::Actor;
+use crate::caseload::{self, CaseloadError};
+use crate::feed_hub::FeedHub;
+use crate::listing::{self, ListingDate, ListingError, Plan};
+use crate::store::Store;
+use chrono::{NaiveDate, Utc};
+use rusqlite::params;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tsunagu_app::programme::{
+    Assignee, ListingImported, ListingPreview, ListingRequest, Overview, PreviewRow,
+    ProgrammeBackend, ProgrammeError, ProgrammePerson, RefusedRow, RowPlan, StaffMember,
+    check_size,
+};
+use tsunagu_sync::role::Role;
+
+/// The [`ProgrammeBackend`] over the server's database.
+pub struct Programme {
+    store: Arc<Store>,
+    accounts: Arc<Accounts>,
+    feed: Arc<FeedHub>,
+}
+
+impl Programme {
+    /// The backend over `store`, checking sessions with `accounts` and
+    /// nudging the connections registered in `feed`.
+    pub fn new(store: Arc<Store>, accounts: Arc<Accounts>, feed: Arc<FeedHub>) -> Self {
+        Programme {
+            store,
+            accounts,
+            feed,
+        }
+    }
+
+    /// The coordinator behind `session`, as an audit actor.
+    fn coordinator(&self, session: &str) -> Result<Actor, ProgrammeError> {
+        let user = self
+            .accounts
+            .user_for_session(session, Utc::now())
+            .map_err(|e| ProgrammeError::Unavailable(e.to_string()))?
+            .ok_or(ProgrammeError::NotSignedIn)?;
+        if user.role != Role::Coordinator {
+            tracing::warn!(user_id = %user.user_id, "programme request refused: not a coordinator");
+            return Err(ProgrammeError::Forbidden);
+        }
+        let id = user
+            .user_id
+            .parse()
+            .map_err(|_| ProgrammeError::Unavailable("malformed user id".into()))?;
+        Ok(Actor::User(id))
+    }
+
+    fn listing_date(request: &ListingRequest) -> Result<ListingDate, ProgrammeError> {
+        if !(2000..=2100).contains(&request.fiscal_year) {
+            return Err(ProgrammeError::Invalid(format!(
+                "fiscal year {} is out of range",
+                request.fiscal_year
+            )));
+        }
+        ListingDate::new(request.fiscal_year, request.listed_on)
+            .ok_or_else(|| ProgrammeError::Invalid("no such listing date".into()))
+    }
+}
+
+fn sqlite(e: rusqlite::Error) -> ProgrammeError {
+    ProgrammeError::Unavailable(e.to_string())
+}
+
+fn caseload_error(e: CaseloadError) -> ProgrammeError {
+    match e {
+        CaseloadError::Store(e) => ProgrammeError::Unavailable(e.to_string()),
+        other => ProgrammeError::Invalid(other.to_string()),
+    }
+}
+
+fn listing_error(e: ListingError) -> ProgrammeError {
+    match e {
+        ListingError::Store(e) => ProgrammeError::Unavailable(e.to_string()),
+        ListingError::Caseload(e) => caseload_error(e),
+        other => ProgrammeError::Invalid(other.to_string()),
+    }
+}
+
+impl ProgrammeBackend for Programme {
+    fn overview(&self, session: &str) -> Result<Overview, ProgrammeError> {
+        self.coordinator(session)?;
+        let today = today(Utc::now());
+        let conn = self.store.conn();
+        let staff: Vec<StaffMember> = conn
+            .prepare(
+                "SELECT username, display_name, role FROM users
+                  WHERE disabled_at IS NULL AND role != 'auditor'
+                  ORDER BY role, username",
+            )
+            .map_err(sqlite)?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?)))
+            .map_err(sqlite)?
+            .filter_map(|row| {
+                let (username, display_name, role) = row.ok()?;
+                Some(StaffMember {
+                    username,
+                    display_name,
+                    role: role.parse().ok()?,
+                })
+            })
+            .collect();
+        let mut persons: BTreeMap<String, ProgrammePerson> = BTreeMap::new();
+        let mut statement = conn
+            .prepare(
+                "SELECT id, display_name, (SELECT max(fiscal_year) FROM listings l WHERE l.person_id = p.id)
+                   FROM persons p",
+            )
+            .map_err(sqlite)?;
+        let mut latest: Vec<(Option<i32>, String)> = Vec::new();
+        for row in statement
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get(1)?,
+                    r.get::<_, Option<i32>>(2)?,
+                ))
+            })
+            .map_err(sqlite)?
+        {
+            let (id, display_name, year) = row.map_err(sqlite)?;
+            latest.push((year, id.clone()));
+            persons.insert(
+                id.clone(),
+                ProgrammePerson {
+                    id,
+                    display_name,
+                    listed_years: Vec::new(),
+                    assignees: Vec::new(),
+                },
+            );
+        }
+        for row in conn
+            .prepare("SELECT person_id, fiscal_year FROM listings ORDER BY fiscal_year")
+            .map_err(sqlite)?
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i32>(1)?)))
+            .map_err(sqlite)?
+        {
+            let (person, year) = row.map_err(sqlite)?;
+            if let Some(p) = persons.get_mut(&person) {
+                p.listed_years.push(year);
+            }
+        }
+        for row in conn
+            .prepare(
+                "SELECT a.person_id, u.username, u.display_name, u.role, min(a.starts_on)
+                   FROM assignments a JOIN users u ON u.id = a.user_id
+                  WHERE a.starts_on <= ?1 AND (a.ends_on IS NULL OR a.ends_on > ?1)
+                  GROUP BY a.person_id, u.id
+                  ORDER BY u.role, u.username",
+            )
+            .map_err(sqlite)?
+            .query_map([today.to_string()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .map_err(sqlite)?
+        {
+            let (person, username, display_name, role, starts_on) = row.map_err(sqlite)?;
+            let (Some(p), Ok(role), Ok(starts_on)) = (
+                persons.get_mut(&person),
+                role.parse(),
+                starts_on.parse::<NaiveDate>(),
+            ) else {
+                continue;
+            };
+            p.assignees.push(Assignee {
+                username,
+                display_name,
+                role,
+                starts_on,
+            });
+        }
+        // Newest listing first, never-listed persons last; by name within.
+        latest.sort_by(|(ya, a), (yb, b)| {
+            yb.cmp(ya)
+                .then_with(|| persons[a].display_name.cmp(&persons[b].display_name))
+        });
+        let persons = latest
+            .into_iter()
+            .filter_map(|(_, id)| persons.remove(&id))
+            .collect();
+        Ok(Overview {
+            staff,
+            persons,
+            today,
+        })
+    }
+
+    fn preview_listing(
+        &self,
+        session: &str,
+        request: &ListingRequest,
+    ) -> Result<ListingPreview, ProgrammeError> {
+        self.coordinator(session)?;
+        check_size(request)?;
+        let date = Self::listing_date(request)?;
+        let preview = listing::preview(&self.store, &request.file, date).map_err(listing_error)?;
+        let rows = preview
+            .rows
+            .into_iter()
+            .map(|planned| PreviewRow {
+                line: planned.row.line,
+                name: planned.row.name,
+                hospital: if planned.row.ward.is_empty() {
+                    planned.row.hospital
+                } else {
+                    format!("{} {}", planned.row.hospital, planned.row.ward)
+                },
+                admitted_on: planned.row.admitted_on,
+                stay_days: planned.stay_days,
+                short_stay: planned.short_stay,
+                plan: match planned.plan {
+                    Plan::NewPerson => RowPlan::NewPerson,
+                    Plan::KnownPerson { .. } => RowPlan::KnownPerson,
+                    Plan::AlreadyListed { .. } => RowPlan::AlreadyListed,
+                },
+                caseworker: planned.caseworker,
+            })
+            .collect();
+        let refused = preview
+            .errors
+            .into_iter()
+            .map(|e| RefusedRow {
+                line: e.line,
+                reason: e.reason,
+            })
+            .collect();
+        Ok(ListingPreview { rows, refused })
+    }
+
+    fn import_listing(
+        &self,
+        session: &str,
+        request: &ListingRequest,
+    ) -> Result<ListingImported, ProgrammeError> {
+        let actor = self.coordinator(session)?;
+        check_size(request)?;
+        let date = Self::listing_date(request)?;
+        let (_, done) = listing::commit(&self.store, &request.file, date, actor, Utc::now())
+            .map_err(listing_error)?;
+        tracing::info!(
+            year = date.fiscal_year,
+            new_persons = done.new_persons,
+            listed = done.listed,
+            "listing imported from the app"
+        );
+        self.feed.caseloads_changed();
+        Ok(ListingImported {
+            new_persons: done.new_persons,
+            listed: done.listed,
+            already_listed: done.already_listed,
+            flagged: done.flagged,
+        })
+    }
+
+    fn assign(
+        &self,
+        session: &str,
+        username: &str,
+        person_id: &str,
+        from: NaiveDate,
+    ) -> Result<(), ProgrammeError> {
+        let actor = self.coordinator(session)?;
+        let already: bool = self
+            .store
+            .conn()
+            .query_row(
+                "SELECT EXISTS(SELECT 1 FROM assignments a JOIN users u ON u.id = a.user_id
+                  WHERE u.username = ?1 AND a.person_id = ?2
+                    AND (a.ends_on IS NULL OR a.ends_on > ?3))",
+                params![username, person_id, from.to_string()],
+                |r| r.get(0),
+            )
+            .map_err(sqlite)?;
+        if already {
+            return Err(ProgrammeError::Invalid(format!(
+                "{username} already holds this person on {from}"
+            )));
+        }
+        caseload::assign(
+            &self.store,
+            username,
+            person_id,
+            from,
+            None,
+            actor,
+            Utc::now(),
+        )
+        .map_err(caseload_error)?;
+        self.feed.caseloads_changed();
+        Ok(())
+    }
+
+    fn end_assignment(
+        &self,
+        session: &str,
+        username: &str,
+        person_id: &str,
+        on: NaiveDate,
+    ) -> Result<(), ProgrammeError> {
+        let actor = self.coordinator(session)?;
+        let ended =
+            caseload::end_assignment(&self.store, username, person_id, on, actor, Utc::now())
+                .map_err(caseload_error)?;
+        if ended == 0 {
+            return Err(ProgrammeError::Invalid(format!(
+                "{username} holds no assignment to this person after {on}"
+            )));
+        }
+        self.feed.caseloads_changed();
+        Ok(())
+    }
+
+    fn hand_over(
+        &self,
+        session: &str,
+        from: &str,
+        to: &str,
+        persons: &[String],
+        on: NaiveDate,
+    ) -> Result<usize, ProgrammeError> {
+        let actor = self.coordinator(session)?;
+        if from == to {
+            return Err(ProgrammeError::Invalid(
+                "the caseload must go to someone else".into(),
+            ));
+        }
+        let moved = caseload::handover(&self.store, from, to, persons, on, actor, Utc::now())
+            .map_err(caseload_error)?;
+        self.feed.caseloads_changed();
+        Ok(moved.len())
+    }
+}
