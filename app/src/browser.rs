@@ -62,3 +62,11 @@ pub fn set_setting(key: &str, value: &str) {
         let _ = storage.set_item(key, value);
     }
 }
+
+/// The bytes of a file the user chose.
+pub async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| format!("reading the file failed: {e:?}"))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}

@@ -3,6 +3,9 @@
 //! Built twice: with `ssr` the server renders it, with `hydrate` it runs in
 //! the browser as wasm and takes over the server-rendered page.
 
+// The coordinator screens' view types nest deeper than the default limit.
+#![recursion_limit = "256"]
+
 pub mod account;
 #[cfg(feature = "hydrate")]
 mod browser;

@@ -27,7 +27,10 @@ pub enum ProgrammeError {
     /// The request cannot be carried out as asked (the reason says why).
     #[error("{0}")]
     Invalid(String),
-    /// The server failed or could not be reached (offline).
+    /// The server could not be reached (offline, or the server is down).
+    #[error("the server cannot be reached")]
+    Unreachable,
+    /// The server failed.
     #[error("service unavailable: {0}")]
     Unavailable(String),
 }
@@ -36,7 +39,10 @@ impl FromServerFnError for ProgrammeError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        ProgrammeError::Unavailable(value.to_string())
+        match value {
+            ServerFnErrorErr::Request(_) => ProgrammeError::Unreachable,
+            other => ProgrammeError::Unavailable(other.to_string()),
+        }
     }
 }
 

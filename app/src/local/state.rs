@@ -85,6 +85,8 @@ pub enum Screen {
     },
     /// An existing record.
     Record(String),
+    /// The coordinator's programme screens (listing, assignments, handover).
+    Programme,
 }
 
 /// All client state, `Copy` so closures can hold it.

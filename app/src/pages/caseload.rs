@@ -17,7 +17,15 @@ pub fn CaseloadPage() -> impl IntoView {
         with_device(|store, summaries| caseload(summaries, |id| store.waiting_for(id) > 0))
             .unwrap_or_default()
     };
+    let coordinator = crate::local::current_user()
+        .is_some_and(|user| user.role == tsunagu_sync::role::Role::Coordinator);
     view! {
+        {coordinator.then(|| view! {
+            <button class="button primary programme-open" data-testid="programme-open"
+                on:click=move |_| state.open(Screen::Programme)>
+                {move || crate::pages::programme::texts::texts(lang.get()).open}
+            </button>
+        })}
         <section class="card" data-testid="caseload">
             <h2>{move || lang.get().texts().caseload_heading}</h2>
             {move || {

@@ -5,6 +5,7 @@
 
 use super::caseload::CaseloadPage;
 use super::person::PersonPage;
+use super::programme::ProgrammePage;
 use super::record_form::RecordForm;
 use super::sign_in::{FirstSignIn, Unlock};
 use crate::i18n::use_lang;
@@ -45,6 +46,7 @@ fn OpenScreen() -> impl IntoView {
     let state = ClientState::get();
     move || match state.screen.get() {
         Screen::Caseload => view! { <CaseloadPage/> }.into_any(),
+        Screen::Programme => view! { <ProgrammePage/> }.into_any(),
         Screen::Person(person) => view! { <PersonPage person/> }.into_any(),
         Screen::NewRecord { person, kind } => {
             view! { <RecordForm person kind record=None/> }.into_any()

@@ -4,5 +4,6 @@ pub mod caseload;
 pub mod home;
 pub mod not_found;
 pub mod person;
+pub mod programme;
 pub mod record_form;
 pub mod sign_in;

@@ -1,0 +1,209 @@
+//! The coordinator's screens: the annual listing import, persons and their
+//! workers, and caseload handovers. Unlike the field screens they talk to
+//! the server directly (they change what every device syncs), so they say
+//! plainly when the tablet is offline or the server session has ended.
+
+mod assignments;
+mod handover;
+mod listing_import;
+pub mod texts;
+
+use crate::components::network_status::{Network, use_network};
+use crate::i18n::use_lang;
+use crate::local::state::{ClientState, Screen};
+use crate::programme::{Overview, ProgrammeError, programme_overview};
+use leptos::prelude::*;
+use std::future::Future;
+use texts::texts;
+
+/// Which screen of the three is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Listing,
+    Assignments,
+    Handover,
+}
+
+/// What the three screens share: the latest overview from the server, the
+/// last problem, and whether a request is running.
+#[derive(Debug, Clone, Copy)]
+struct Shared {
+    overview: RwSignal<Option<Overview>>,
+    problem: RwSignal<Option<ProgrammeError>>,
+    busy: RwSignal<bool>,
+}
+
+impl Shared {
+    /// Runs `request` (one at a time), records a failure, and on success
+    /// hands the answer to `done` and reloads the overview.
+    fn run<T: 'static>(
+        self,
+        request: impl Future<Output = Result<T, ProgrammeError>> + 'static,
+        done: impl FnOnce(T) + 'static,
+    ) {
+        if self.busy.get_untracked() {
+            return;
+        }
+        self.busy.set(true);
+        self.problem.set(None);
+        leptos::task::spawn_local(async move {
+            let result = request.await;
+            self.busy.set(false);
+            match result {
+                Ok(answer) => {
+                    done(answer);
+                    self.reload();
+                }
+                Err(problem) => self.problem.set(Some(problem)),
+            }
+        });
+    }
+
+    /// Fetches the overview again.
+    fn reload(self) {
+        leptos::task::spawn_local(async move {
+            match programme_overview().await {
+                Ok(overview) => self.overview.set(Some(overview)),
+                Err(problem) => self.problem.set(Some(problem)),
+            }
+        });
+    }
+}
+
+/// The programme page with its three tabs.
+#[component]
+pub fn ProgrammePage() -> impl IntoView {
+    let lang = use_lang();
+    let state = ClientState::get();
+    let network = use_network();
+    let shared = Shared {
+        overview: RwSignal::new(None),
+        problem: RwSignal::new(None),
+        busy: RwSignal::new(false),
+    };
+    provide_context(shared);
+    let tab = RwSignal::new(Tab::Listing);
+    shared.reload();
+    // Back online: fetch what may have changed meanwhile.
+    Effect::new(move |previous: Option<Network>| {
+        let now = network.get();
+        if previous == Some(Network::Offline) && now == Network::Online {
+            shared.reload();
+        }
+        now
+    });
+    let tab_button = move |which: Tab, testid: &'static str| {
+        view! {
+            <button class="button tab" data-testid=testid
+                aria-pressed=move || (tab.get() == which).to_string()
+                on:click=move |_| tab.set(which)>
+                {move || {
+                    let t = texts(lang.get());
+                    match which {
+                        Tab::Listing => t.tab_listing,
+                        Tab::Assignments => t.tab_assignments,
+                        Tab::Handover => t.tab_handover,
+                    }
+                }}
+            </button>
+        }
+    };
+    view! {
+        <button class="button secondary back" on:click=move |_| state.open(Screen::Caseload)>
+            {move || lang.get().texts().back}
+        </button>
+        <section class="card programme" data-testid="programme-page">
+            <h2>{move || texts(lang.get()).heading}</h2>
+            {move || (network.get() == Network::Offline).then(|| view! {
+                <p class="notice warning" role="status" data-testid="programme-offline">
+                    {move || texts(lang.get()).needs_server}
+                </p>
+            })}
+            <Problem/>
+            <nav class="tabs">
+                {tab_button(Tab::Listing, "tab-listing")}
+                {tab_button(Tab::Assignments, "tab-assignments")}
+                {tab_button(Tab::Handover, "tab-handover")}
+                <button class="button secondary small" data-testid="programme-refresh"
+                    on:click=move |_| shared.reload()>
+                    {move || texts(lang.get()).refresh}
+                </button>
+            </nav>
+            {move || match tab.get() {
+                Tab::Listing => view! { <listing_import::ListingImport/> }.into_any(),
+                Tab::Assignments => view! { <assignments::Assignments/> }.into_any(),
+                Tab::Handover => view! { <handover::Handover/> }.into_any(),
+            }}
+            {move || shared.busy.get().then(|| view! {
+                <p class="hint" role="status" data-testid="programme-busy">{move || texts(lang.get()).working}</p>
+            })}
+        </section>
+    }
+}
+
+/// Shows the last problem; for an ended session, a password field that
+/// signs in again (as the device's owner) and retries.
+#[component]
+fn Problem() -> impl IntoView {
+    let lang = use_lang();
+    let state = ClientState::get();
+    let shared = expect_context::<Shared>();
+    let password = RwSignal::new(String::new());
+    let renew = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Some(username) = state.owner.get_untracked() else {
+            return;
+        };
+        let secret = password.get_untracked();
+        password.set(String::new());
+        shared.run(
+            async move {
+                crate::account::sign_in(username, secret)
+                    .await
+                    .map_err(|e| ProgrammeError::Invalid(e.to_string()))
+            },
+            |()| {},
+        );
+    };
+    move || {
+        let t = texts(lang.get());
+        shared.problem.get().map(|problem| match problem {
+            ProgrammeError::NotSignedIn => view! {
+                <form class="renew" data-testid="programme-renew" on:submit=renew>
+                    <p role="alert">{t.session_ended}</p>
+                    <input type="password" autocomplete="current-password" data-testid="renew-password"
+                        prop:value=move || password.get()
+                        on:input=move |ev| password.set(event_target_value(&ev))/>
+                    <button type="submit" class="button primary" data-testid="renew-submit">{t.renew}</button>
+                </form>
+            }
+            .into_any(),
+            ProgrammeError::Forbidden => view! {
+                <p class="error" role="alert" data-testid="programme-problem">{t.forbidden}</p>
+            }
+            .into_any(),
+            ProgrammeError::Unreachable => view! {
+                <p class="error" role="alert" data-testid="programme-problem">{t.needs_server}</p>
+            }
+            .into_any(),
+            ProgrammeError::Invalid(reason) | ProgrammeError::Unavailable(reason) => view! {
+                <p class="error" role="alert" data-testid="programme-problem">{t.failed}{reason}</p>
+            }
+            .into_any(),
+        })
+    }
+}
+
+/// A staff member's name with their role, for selects and chips.
+fn staff_label(
+    lang: crate::i18n::Lang,
+    display_name: &str,
+    role: tsunagu_sync::role::Role,
+) -> String {
+    format!("{display_name}（{}）", crate::i18n::role_label(lang, role))
+}
+
+/// A date field's value: `None` when empty or not a date.
+fn optional_date(raw: &str) -> Option<chrono::NaiveDate> {
+    raw.trim().parse().ok()
+}
