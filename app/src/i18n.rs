@@ -223,6 +223,16 @@ pub struct Texts {
     pub update_available: &'static str,
     /// Reload into the new version.
     pub reload: &'static str,
+    /// Heading of a record's versions.
+    pub versions: &'static str,
+    /// In a version: the record's status changed (finalised, amended).
+    pub version_status: &'static str,
+    /// In a version: an amendment was entered.
+    pub version_amendment: &'static str,
+    /// The author of records the server made (handover, backfills).
+    pub system_author: &'static str,
+    /// Before a user id when the change recorded no name.
+    pub user_id_prefix: &'static str,
 }
 
 /// Japanese (the default).
@@ -306,6 +316,11 @@ pub static JA: Texts = Texts {
     device_unknown: "この端末はサーバーに登録されていません。未送信の記録は端末に残っています。管理者に連絡してください。",
     update_available: "新しいバージョンがあります。",
     reload: "再読み込み",
+    versions: "版の履歴（だれが・いつ・どこを）",
+    version_status: "状態（確定・修正）",
+    version_amendment: "修正の理由",
+    system_author: "システム",
+    user_id_prefix: "利用者ID ",
 };
 
 /// English.
@@ -389,6 +404,11 @@ pub static EN: Texts = Texts {
     device_unknown: "The server does not know this device. Unsent notes stay on it. Please contact your administrator.",
     update_available: "A new version is available.",
     reload: "Reload",
+    versions: "Versions (who changed what, when)",
+    version_status: "status (finalised, amended)",
+    version_amendment: "amendment reason",
+    system_author: "System",
+    user_id_prefix: "user id ",
 };
 
 /// The role's name in this language (glossary of `DOMAIN.md` §6).

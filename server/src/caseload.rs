@@ -155,6 +155,7 @@ pub fn insert_document(
     };
     let edit = Edit {
         by: SERVER_ORIGIN.into(),
+        name: None,
         at: now,
     };
     let mut record = Record::create(new, &edit, SERVER_ORIGIN.as_bytes())

@@ -106,6 +106,7 @@ pub async fn run(config: LoadConfig) -> Result<LoadReport> {
                 .expect("valid date");
             let edit = Edit {
                 by: format!("load-device-{d}"),
+                name: None,
                 at,
             };
             let mut random = [0u8; 10];

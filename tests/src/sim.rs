@@ -322,6 +322,7 @@ impl World {
     fn edit_at(&self, d: usize) -> Edit {
         Edit {
             by: self.devices[d].username.clone(),
+            name: None,
             at: self.clock,
         }
     }

@@ -204,6 +204,21 @@ async fn notes_written_offline_reach_the_server_and_colleagues_by_themselves() -
             .await?;
     }
     b.screenshot(&shots, "07-merged").await?;
+    // The record's versions name both editors, offline edits included.
+    b.click("[data-testid='versions'] summary").await?;
+    let mut authors = Vec::new();
+    for author in b
+        .client
+        .find_all(Locator::Css("[data-testid='version-author']"))
+        .await?
+    {
+        authors.push(author.text().await?);
+    }
+    ensure!(
+        authors.iter().any(|a| a == "相談 花子") && authors.iter().any(|a| a == "福祉 健太"),
+        "both editors in the versions: {authors:?}"
+    );
+    b.screenshot(&shots, "07b-versions").await?;
     b.close().await?;
     a.close().await?;
 

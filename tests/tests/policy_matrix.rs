@@ -76,6 +76,7 @@ async fn every_role_receives_and_writes_exactly_what_the_table_allows() -> Resul
     let mut rng = Rng::new(7);
     let edit = Edit {
         by: "writer".into(),
+        name: None,
         at: Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap(),
     };
 

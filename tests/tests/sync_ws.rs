@@ -40,6 +40,7 @@ fn team(dir: &Path) -> anyhow::Result<Team> {
 fn edit(by: &str, minute: u32) -> Edit {
     Edit {
         by: by.into(),
+        name: None,
         at: Utc.with_ymd_and_hms(2026, 6, 1, 9, minute, 0).unwrap(),
     }
 }
@@ -357,6 +358,7 @@ async fn changes_dated_after_an_assignment_ended_are_refused_and_kept() -> anyho
         note,
         &Edit {
             by: "cw".into(),
+            name: None,
             at: tomorrow,
         },
     )?;

@@ -2,6 +2,7 @@
 //! a draft field by field, or amending a finalised record with a reason.
 //! Pure over the in-memory store, so it is tested natively.
 
+use crate::account::SignedInUser;
 use chrono::{DateTime, Utc};
 use tsunagu_sync::record::schema::{FieldType, RecordKind};
 use tsunagu_sync::record::{
@@ -180,10 +181,11 @@ pub fn field_text(value: &FieldValue) -> String {
     }
 }
 
-/// The edit stamp for `user` now.
-pub fn edit_by(user: &str, at: DateTime<Utc>) -> Edit {
+/// The edit stamp for `user` (shown as `name`) at `at`.
+pub fn edit_by(user: &SignedInUser, at: DateTime<Utc>) -> Edit {
     Edit {
-        by: user.to_owned(),
+        by: user.user_id.clone(),
+        name: Some(user.display_name.clone()),
         at,
     }
 }
@@ -225,10 +227,20 @@ mod tests {
         .unwrap()
     }
 
+    fn tester() -> SignedInUser {
+        SignedInUser {
+            user_id: "7".into(),
+            username: "test.user".into(),
+            display_name: "試験 花子".into(),
+            role: tsunagu_sync::role::Role::SupportSpecialist,
+            caseload_size: 1,
+        }
+    }
+
     #[test]
     fn draft_edits_change_only_what_differs_and_finalised_ones_need_a_reason() {
         let mut store = MemoryClientStore::new(b"test-actor");
-        let edit = edit_by("7", Utc::now());
+        let edit = edit_by(&tester(), Utc::now());
         let id = new_interview(&mut store, &edit, "退院したい");
         assert_eq!(
             store.record(&id).unwrap().text("persons_words").unwrap(),
@@ -271,7 +283,7 @@ mod tests {
     #[test]
     fn a_form_opened_before_a_merge_keeps_the_merged_text() {
         let mut store = MemoryClientStore::new(b"tablet-a");
-        let edit = edit_by("7", Utc::now());
+        let edit = edit_by(&tester(), Utc::now());
         let id = new_interview(&mut store, &edit, "家に帰りたい。");
         // The form opens here...
         let base = store.record_mut(&id).unwrap().heads();

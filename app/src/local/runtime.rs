@@ -255,7 +255,7 @@ pub async fn create_record(
     mark("tsunagu-save-start");
     let id = {
         let identity = &runtime.vault.identity;
-        let edit = edits::edit_by(&identity.user.user_id, chrono::Utc::now());
+        let edit = edits::edit_by(&identity.user, chrono::Utc::now());
         let mut random = [0u8; 10];
         random.copy_from_slice(&super::crypto::random_bytes(10).map_err(|e| e.to_string())?[..10]);
         let mut store = runtime.vault.store.borrow_mut();
@@ -285,8 +285,7 @@ pub async fn update_record(
     let runtime = runtime().ok_or("locked")?;
     mark("tsunagu-save-start");
     let changed = {
-        let user = runtime.vault.identity.user.user_id.clone();
-        let edit = edits::edit_by(&user, chrono::Utc::now());
+        let edit = edits::edit_by(&runtime.vault.identity.user, chrono::Utc::now());
         let mut store = runtime.vault.store.borrow_mut();
         let changed = edits::update_record(&mut store.records, &id, Some(&base), &edit, &input)
             .map_err(|e| e.to_string())?;

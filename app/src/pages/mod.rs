@@ -6,4 +6,5 @@ pub mod not_found;
 pub mod person;
 pub mod programme;
 pub mod record_form;
+pub mod record_history;
 pub mod sign_in;

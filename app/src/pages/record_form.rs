@@ -219,6 +219,7 @@ pub fn RecordForm(
                     {loaded.amendments.iter().map(|(at, _by, why)| view! { <li>{at.clone()} " — " {why.clone()}</li> }).collect_view()}
                 </ul>
             })}
+            {record.clone().map(|record| view! { <super::record_history::VersionHistory record/> })}
         </section>
     }
 }

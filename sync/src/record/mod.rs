@@ -14,6 +14,7 @@
 //! Changes from elsewhere are applied to a fork and validated first; an
 //! invalid result is rejected whole and the record stays as it was.
 
+pub mod history;
 pub mod schema;
 pub mod value;
 
@@ -155,6 +156,9 @@ impl From<automerge::AutomergeError> for RecordError {
 pub struct Edit {
     /// The user's stable id.
     pub by: String,
+    /// The user's name as shown at the time, kept in the change so every
+    /// device can say who made it, offline too.
+    pub name: Option<String>,
     /// When, by the editing device's clock.
     pub at: DateTime<Utc>,
 }
@@ -214,7 +218,7 @@ fn commit(doc: &mut AutoCommit, edit: &Edit) {
     doc.commit_with(
         CommitOptions::default()
             .with_time(edit.at.timestamp_millis())
-            .with_message(format!("by:{}", edit.by)),
+            .with_message(history::change_message(edit)),
     );
 }
 

@@ -8,6 +8,7 @@ fn at(minute: u32) -> DateTime<Utc> {
 fn edit(by: &str, minute: u32) -> Edit {
     Edit {
         by: by.into(),
+        name: None,
         at: at(minute),
     }
 }
@@ -301,4 +302,104 @@ fn a_saved_document_stands_in_for_its_changes() {
     assert!(original.apply_changes(&[damaged.clone()]).is_err());
     assert!(Record::from_changes(&[damaged], b"x").is_err());
     assert_eq!(original.heads(), heads);
+}
+
+fn named(by: &str, name: &str, minute: u32) -> Edit {
+    Edit {
+        name: Some(name.into()),
+        ..edit(by, minute)
+    }
+}
+
+#[test]
+fn versions_say_who_changed_which_fields_when_including_merged_offline_edits() {
+    // Created by the specialist, who also writes the situation a minute
+    // later: one version (a form save is several changes).
+    let new = NewRecord {
+        id: new_record_id(at(0), [8; 10]),
+        kind: RecordKind::WardInterview,
+        person_id: "person-1".into(),
+        device: "tablet-a".into(),
+        fields: vec![
+            ("occurred_on".into(), date("2026-04-01")),
+            ("place".into(), FieldValue::Str("ward".into())),
+            (
+                "interview_type".into(),
+                FieldValue::Str("first_joint".into()),
+            ),
+        ],
+    };
+    let spec = |minute| named("u-spec", "相談 花子", minute);
+    let mut a = Record::create(new, &spec(0), b"actor-a").unwrap();
+    a.replace_text("situation", "病棟で面会。", &spec(1))
+        .unwrap();
+    let heads = a.heads();
+    let mut b = Record::load(&a.save(), b"actor-b").unwrap();
+
+    // Offline on another tablet, the caseworker adds to the situation and
+    // sets the duration; meanwhile the specialist finalises with an
+    // amendment later.
+    b.splice_text("situation", 0, 0, "午後、", &named("u-cw", "福祉 健太", 10))
+        .unwrap();
+    b.set(
+        "duration_minutes",
+        FieldValue::Int(40),
+        &named("u-cw", "福祉 健太", 10),
+    )
+    .unwrap();
+    a.finalise(&spec(20)).unwrap();
+    a.amend(
+        "場所の誤記",
+        &spec(30),
+        &[Amendment::Set("place", FieldValue::Str("home".into()))],
+    )
+    .unwrap();
+    a.apply_changes(&b.changes_since(&heads)).unwrap();
+
+    let versions = a.versions();
+    let summary: Vec<(u32, &str, Option<&str>, Vec<&str>)> = versions
+        .iter()
+        .map(|v| {
+            (
+                chrono::Timelike::minute(&v.at),
+                v.by.as_str(),
+                v.name.as_deref(),
+                v.changed.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(summary[0].0, 0);
+    assert_eq!(summary[0].1, "u-spec");
+    assert_eq!(summary[0].2, Some("相談 花子"));
+    let mut created = summary[0].3.clone();
+    created.sort_unstable();
+    assert_eq!(
+        created,
+        ["interview_type", "occurred_on", "place", "situation"],
+        "filled fields only, not the empty narratives or the status"
+    );
+    assert_eq!(summary.len(), 4, "{summary:?}");
+    // The offline edit merged last is placed by when it was made.
+    assert_eq!(
+        summary[1],
+        (
+            10,
+            "u-cw",
+            Some("福祉 健太"),
+            vec!["situation", "duration_minutes"]
+        )
+    );
+    assert_eq!(
+        summary[2],
+        (20, "u-spec", Some("相談 花子"), vec!["status"])
+    );
+    assert!(
+        summary[3].3.contains(&"amendment") && summary[3].3.contains(&"place"),
+        "{summary:?}"
+    );
+
+    // Changes from before names were recorded still show their user id.
+    let mut old = interview();
+    assert_eq!(old.versions()[0].name, None);
+    assert_eq!(old.versions()[0].by, "u-spec");
 }

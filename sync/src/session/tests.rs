@@ -97,6 +97,7 @@ fn interview(device: &mut Device, person: &str, minute: u32) -> String {
     };
     let edit = Edit {
         by: device.caller.user_id.clone(),
+        name: None,
         at: at(minute),
     };
     device.store.create(new, &edit).unwrap()
@@ -105,6 +106,7 @@ fn interview(device: &mut Device, person: &str, minute: u32) -> String {
 fn edit_by(device: &Device, minute: u32) -> Edit {
     Edit {
         by: device.caller.user_id.clone(),
+        name: None,
         at: at(minute),
     }
 }

@@ -94,6 +94,7 @@ async fn main() -> Result<()> {
     let at = Utc.with_ymd_and_hms(2026, 7, 1, 9, 0, 0).unwrap();
     let edit = Edit {
         by: "bench.user".into(),
+        name: None,
         at,
     };
     for n in 0..records {

@@ -159,6 +159,7 @@ async fn main() -> Result<()> {
     let at = Utc.with_ymd_and_hms(2026, 7, 1, 9, 0, 0).unwrap();
     let edit = Edit {
         by: "bench.a".into(),
+        name: None,
         at,
     };
 
@@ -193,6 +194,7 @@ async fn main() -> Result<()> {
 
     let edit = Edit {
         by: "bench.a".into(),
+        name: None,
         at: at + chrono::Duration::hours(1),
     };
     for (id, body) in ids.iter().take(edits) {
