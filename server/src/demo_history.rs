@@ -244,6 +244,17 @@ pub fn seed(
         }
         day = day + Days::new(60 + case.dice.below(120));
         let discharged_on = day;
+        // The discharge-support conference two weeks before.
+        let conference_on = day - Days::new(14);
+        case.record(
+            RecordKind::CaseConference,
+            conference_on,
+            vec![
+                ("conference_type", s("discharge_support")),
+                ("held_on", FieldValue::Date(conference_on)),
+                ("host", s("生活福祉課")),
+            ],
+        )?;
         case.record(
             RecordKind::Discharge,
             day,

@@ -3,13 +3,14 @@
 //! listing is previewed and imported; a new person is assigned to a
 //! specialist, whose open tablet receives them; a handover moves them on
 //! and the tablet purges them; with the server gone the screen says the
-//! work needs it. All names are invented.
+//! work needs it, while case conferences are still listed and written on
+//! the device. All names are invented.
 
 use anyhow::{Context, Result};
 use fantoccini::Locator;
 use rusqlite::Connection;
 use std::path::Path;
-use tsunagu_tests::app_page::{WAIT, first_sign_in};
+use tsunagu_tests::app_page::{WAIT, first_sign_in, save};
 use tsunagu_tests::browser::{Browser, screenshot_dir};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
 
@@ -263,6 +264,61 @@ async fn a_coordinator_imports_a_listing_assigns_and_hands_over_in_the_app() -> 
         .await?;
     assert!(problem.contains("サーバーへの接続が必要"), "{problem}");
     coordinator.screenshot(&shots, "05-server-gone").await?;
+
+    // 7. Case conferences are device records: listed and written offline.
+    coordinator.click("[data-testid='tab-conferences']").await?;
+    coordinator
+        .wait_css("[data-testid='conference']", WAIT)
+        .await?;
+    let held = coordinator
+        .client
+        .find_all(Locator::Css("[data-testid='conference']"))
+        .await?
+        .len();
+    let first_person = coordinator
+        .client
+        .find(Locator::Css(
+            "[data-testid='conference-person'] option:nth-child(2)",
+        ))
+        .await?
+        .attr("value")
+        .await?
+        .context("a person on the coordinator's caseload")?;
+    coordinator
+        .select("[data-testid='conference-person']", &first_person)
+        .await?;
+    coordinator.click("[data-testid='new-conference']").await?;
+    coordinator
+        .wait_css("[data-testid='record-form']", WAIT)
+        .await?;
+    coordinator
+        .select("select[name='conference_type']", "comprehensive")
+        .await?;
+    save(&coordinator).await?;
+    coordinator.wait_text("waiting-count", "1", WAIT).await?;
+    coordinator
+        .screenshot(&shots, "06-conference-offline")
+        .await?;
+    coordinator.click("button.back").await?;
+    coordinator
+        .wait_css("[data-testid='person-page']", WAIT)
+        .await?;
+    coordinator.click("button.back").await?;
+    coordinator
+        .wait_css("[data-testid='caseload']", WAIT)
+        .await?;
+    coordinator.click("[data-testid='programme-open']").await?;
+    coordinator.click("[data-testid='tab-conferences']").await?;
+    coordinator
+        .wait_for("the new conference in the list", WAIT, || async {
+            let now = coordinator
+                .client
+                .find_all(Locator::Css("[data-testid='conference']"))
+                .await?
+                .len();
+            Ok((now == held + 1).then_some(()))
+        })
+        .await?;
 
     specialist.close().await?;
     coordinator.close().await?;

@@ -26,10 +26,16 @@ struct Loaded {
 fn load(kind: RecordKind, record: Option<&str>) -> Loaded {
     let Some(id) = record else {
         let mut values = BTreeMap::new();
-        // A new note is usually about today.
-        if kind.spec().field("occurred_on").is_some() {
+        // A new note is usually about today: its first required date
+        // (occurred on, held on, created on, ...) starts as today.
+        if let Some(field) = kind
+            .spec()
+            .fields
+            .iter()
+            .find(|f| f.required && f.ty == FieldType::Date)
+        {
             values.insert(
-                "occurred_on".into(),
+                field.name.to_owned(),
                 tsunagu_sync::policy::japan_date(chrono::Utc::now()).to_string(),
             );
         }

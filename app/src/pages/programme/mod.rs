@@ -1,9 +1,11 @@
 //! The coordinator's screens: the annual listing import, persons and their
-//! workers, and caseload handovers. Unlike the field screens they talk to
-//! the server directly (they change what every device syncs), so they say
-//! plainly when the tablet is offline or the server session has ended.
+//! workers, caseload handovers, and case conferences. The first three talk
+//! to the server directly (they change what every device syncs), so they
+//! say plainly when the tablet is offline or the server session has ended;
+//! conferences are records on the device like any note.
 
 mod assignments;
+mod conferences;
 mod handover;
 mod listing_import;
 pub mod texts;
@@ -22,6 +24,7 @@ enum Tab {
     Listing,
     Assignments,
     Handover,
+    Conferences,
 }
 
 /// What the three screens share: the latest overview from the server, the
@@ -103,6 +106,7 @@ pub fn ProgrammePage() -> impl IntoView {
                         Tab::Listing => t.tab_listing,
                         Tab::Assignments => t.tab_assignments,
                         Tab::Handover => t.tab_handover,
+                        Tab::Conferences => t.tab_conferences,
                     }
                 }}
             </button>
@@ -124,6 +128,7 @@ pub fn ProgrammePage() -> impl IntoView {
                 {tab_button(Tab::Listing, "tab-listing")}
                 {tab_button(Tab::Assignments, "tab-assignments")}
                 {tab_button(Tab::Handover, "tab-handover")}
+                {tab_button(Tab::Conferences, "tab-conferences")}
                 <button class="button secondary small" data-testid="programme-refresh"
                     on:click=move |_| shared.reload()>
                     {move || texts(lang.get()).refresh}
@@ -133,6 +138,7 @@ pub fn ProgrammePage() -> impl IntoView {
                 Tab::Listing => view! { <listing_import::ListingImport/> }.into_any(),
                 Tab::Assignments => view! { <assignments::Assignments/> }.into_any(),
                 Tab::Handover => view! { <handover::Handover/> }.into_any(),
+                Tab::Conferences => view! { <conferences::Conferences/> }.into_any(),
             }}
             {move || shared.busy.get().then(|| view! {
                 <p class="hint" role="status" data-testid="programme-busy">{move || texts(lang.get()).working}</p>

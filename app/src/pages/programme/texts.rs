@@ -28,6 +28,14 @@ pub struct ProgrammeTexts {
     pub tab_assignments: &'static str,
     /// Tab: handover.
     pub tab_handover: &'static str,
+    /// Tab: case conferences.
+    pub tab_conferences: &'static str,
+    /// What the conferences tab lists.
+    pub conferences_note: &'static str,
+    /// New conference button.
+    pub new_conference: &'static str,
+    /// No conference yet.
+    pub no_conferences: &'static str,
     /// Fiscal year field.
     pub fiscal_year: &'static str,
     /// Listing date field.
@@ -135,6 +143,10 @@ pub static JA: ProgrammeTexts = ProgrammeTexts {
     tab_listing: "名簿の取り込み",
     tab_assignments: "対象者と担当",
     tab_handover: "引き継ぎ",
+    tab_conferences: "ケース会議",
+    conferences_note: "この端末にある会議の記録です（担当している人の分）。オフラインでも記録できます。",
+    new_conference: "会議を記録する",
+    no_conferences: "会議の記録はまだありません。",
     fiscal_year: "年度",
     listed_on: "名簿作成日（空欄なら4月1日）",
     listing_file: "名簿ファイル（CSV：UTF-8 または Shift_JIS）",
@@ -196,6 +208,10 @@ pub static EN: ProgrammeTexts = ProgrammeTexts {
     tab_listing: "Listing import",
     tab_assignments: "Persons and assignments",
     tab_handover: "Handover",
+    tab_conferences: "Case conferences",
+    conferences_note: "Conference records on this device (for the persons you hold). They can be written offline.",
+    new_conference: "Record a conference",
+    no_conferences: "No conference recorded yet.",
     fiscal_year: "Fiscal year",
     listed_on: "Listing date (1 April if empty)",
     listing_file: "Listing file (CSV, UTF-8 or Shift_JIS)",
