@@ -233,6 +233,18 @@ pub struct Texts {
     pub system_author: &'static str,
     /// Before a user id when the change recorded no name.
     pub user_id_prefix: &'static str,
+    /// Action item: what is to be done.
+    pub action_what: &'static str,
+    /// Action item: who does it.
+    pub action_owner: &'static str,
+    /// Action item: by when.
+    pub action_due: &'static str,
+    /// Action item: done.
+    pub action_done: &'static str,
+    /// Adds an action item.
+    pub add_action: &'static str,
+    /// Removes an action item.
+    pub remove_action: &'static str,
 }
 
 /// Japanese (the default).
@@ -321,6 +333,12 @@ pub static JA: Texts = Texts {
     version_amendment: "修正の理由",
     system_author: "システム",
     user_id_prefix: "利用者ID ",
+    action_what: "内容",
+    action_owner: "担当",
+    action_due: "期限",
+    action_done: "済",
+    add_action: "＋ アクションを追加",
+    remove_action: "削除",
 };
 
 /// English.
@@ -409,6 +427,12 @@ pub static EN: Texts = Texts {
     version_amendment: "amendment reason",
     system_author: "System",
     user_id_prefix: "user id ",
+    action_what: "What",
+    action_owner: "Who",
+    action_due: "Due",
+    action_done: "Done",
+    add_action: "+ Add an action",
+    remove_action: "Remove",
 };
 
 /// The role's name in this language (glossary of `DOMAIN.md` §6).

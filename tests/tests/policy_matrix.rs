@@ -31,7 +31,7 @@ fn new_record(rng: &mut Rng, kind: RecordKind, person: &str, device: &str) -> Ne
         .spec()
         .fields
         .iter()
-        .filter(|f| f.required && f.ty != FieldType::Narrative)
+        .filter(|f| f.required && !matches!(f.ty, FieldType::Narrative | FieldType::Actions))
         .map(|f| {
             let value = match f.ty {
                 FieldType::Date => FieldValue::Date(at.date_naive()),
@@ -39,7 +39,9 @@ fn new_record(rng: &mut Rng, kind: RecordKind, person: &str, device: &str) -> Ne
                 FieldType::Int { min, .. } => FieldValue::Int(min),
                 FieldType::Choice(choices) => FieldValue::Str(choices[0].into()),
                 FieldType::Flag => FieldValue::Flag(false),
-                FieldType::Short | FieldType::Narrative => FieldValue::Str("試験".into()),
+                FieldType::Short | FieldType::Narrative | FieldType::Actions => {
+                    FieldValue::Str("試験".into())
+                }
             };
             (f.name.to_owned(), value)
         })

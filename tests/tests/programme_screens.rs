@@ -294,6 +294,13 @@ async fn a_coordinator_imports_a_listing_assigns_and_hands_over_in_the_app() -> 
     coordinator
         .select("select[name='conference_type']", "comprehensive")
         .await?;
+    coordinator.click("[data-testid='add-action']").await?;
+    coordinator
+        .type_into("input[name='action_items.0.what']", "住居の見学を調整")
+        .await?;
+    coordinator
+        .type_into("input[name='action_items.0.owner']", "相談支援専門員")
+        .await?;
     save(&coordinator).await?;
     coordinator.wait_text("waiting-count", "1", WAIT).await?;
     coordinator
@@ -319,6 +326,18 @@ async fn a_coordinator_imports_a_listing_assigns_and_hands_over_in_the_app() -> 
             Ok((now == held + 1).then_some(()))
         })
         .await?;
+    // Today's conference is the newest: it opens with its action item.
+    coordinator.click("[data-testid='conference']").await?;
+    let what = coordinator
+        .wait_for("the saved action item", WAIT, || async {
+            let input = coordinator
+                .client
+                .find(Locator::Css("input[name='action_items.0.what']"))
+                .await?;
+            Ok(input.prop("value").await?.filter(|v| !v.is_empty()))
+        })
+        .await?;
+    assert_eq!(what, "住居の見学を調整");
 
     specialist.close().await?;
     coordinator.close().await?;

@@ -4,6 +4,7 @@
 
 use crate::account::SignedInUser;
 use chrono::{DateTime, Utc};
+use tsunagu_sync::record::actions::ActionItem;
 use tsunagu_sync::record::schema::{FieldType, RecordKind};
 use tsunagu_sync::record::{
     Amendment, ChangeHash, Edit, FieldValue, NewRecord, Record, RecordError, Status, new_record_id,
@@ -17,6 +18,8 @@ pub struct FormInput {
     pub scalars: Vec<(String, Option<FieldValue>)>,
     /// Narrative fields and their full text.
     pub texts: Vec<(String, String)>,
+    /// Action-item fields and all their items.
+    pub actions: Vec<(String, Vec<ActionItem>)>,
     /// Sign the record off after saving.
     pub finalise: bool,
     /// Why a finalised record is changed (required then).
@@ -46,10 +49,18 @@ pub fn create_record(
     };
     let id = store.create(new, edit)?;
     let texts: Vec<_> = input.texts.iter().filter(|(_, t)| !t.is_empty()).collect();
-    if !texts.is_empty() || input.finalise {
+    let actions: Vec<_> = input
+        .actions
+        .iter()
+        .filter(|(_, a)| !a.is_empty())
+        .collect();
+    if !texts.is_empty() || !actions.is_empty() || input.finalise {
         store.edit(&id, |record| {
             for (name, text) in texts {
                 record.replace_text(name, text, edit)?;
+            }
+            for (name, items) in actions {
+                record.set_actions(name, items, edit)?;
             }
             if input.finalise {
                 record.finalise(edit)?;
@@ -93,7 +104,8 @@ pub fn update_record(
 fn apply_form(record: &mut Record, edit: &Edit, input: &FormInput) -> Result<bool, RecordError> {
     let scalars = changed_scalars(record, input)?;
     let texts = changed_texts(record, input)?;
-    let mut changed = !scalars.is_empty() || !texts.is_empty();
+    let actions = changed_actions(record, input)?;
+    let mut changed = !scalars.is_empty() || !texts.is_empty() || !actions.is_empty();
     if record.meta().status == Status::Draft {
         for (name, value) in &scalars {
             match value {
@@ -103,6 +115,9 @@ fn apply_form(record: &mut Record, edit: &Edit, input: &FormInput) -> Result<boo
         }
         for (name, text) in &texts {
             record.replace_text(name, text, edit)?;
+        }
+        for (name, items) in &actions {
+            record.set_actions(name, items, edit)?;
         }
         if input.finalise {
             record.finalise(edit)?;
@@ -119,6 +134,9 @@ fn apply_form(record: &mut Record, edit: &Edit, input: &FormInput) -> Result<boo
         }
         for (name, text) in &texts {
             amendments.push(Amendment::ReplaceText(name, text));
+        }
+        for (name, items) in &actions {
+            amendments.push(Amendment::Actions(name, items));
         }
         record.amend(&input.reason, edit, &amendments)?;
     }
@@ -151,6 +169,19 @@ fn changed_texts<'a>(
     Ok(out)
 }
 
+fn changed_actions<'a>(
+    record: &Record,
+    input: &'a FormInput,
+) -> Result<Vec<(&'a str, &'a [ActionItem])>, RecordError> {
+    let mut out = Vec::new();
+    for (name, items) in &input.actions {
+        if record.actions(name)? != *items {
+            out.push((name.as_str(), items.as_slice()));
+        }
+    }
+    Ok(out)
+}
+
 /// Parses a form control's string into a field value of `ty`; empty is `None`.
 pub fn parse_field(ty: FieldType, raw: &str) -> Result<Option<FieldValue>, String> {
     let raw = raw.trim();
@@ -166,6 +197,7 @@ pub fn parse_field(ty: FieldType, raw: &str) -> Result<Option<FieldValue>, Strin
         ),
         FieldType::Flag => FieldValue::Flag(raw == "true" || raw == "on"),
         FieldType::Narrative => return Err("narrative fields are text".into()),
+        FieldType::Actions => return Err("action items are a list".into()),
     };
     Ok(Some(value))
 }

@@ -1,5 +1,6 @@
 //! The app's screens, one module each.
 
+pub mod action_items;
 pub mod caseload;
 pub mod home;
 pub mod not_found;

@@ -7,10 +7,12 @@ use crate::labels::{choice_label, field_label, kind_label};
 use crate::local::edits::{FormInput, field_text, parse_field};
 use crate::local::state::{ClientState, Screen};
 use crate::local::{current_user, with_device};
+use crate::pages::action_items::{ActionItemsEditor, ActionLists, items_to_save};
 use crate::pages::person::status_label;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 use tsunagu_sync::policy;
+use tsunagu_sync::record::actions::ActionItem;
 use tsunagu_sync::record::schema::{FieldSpec, FieldType, RecordKind};
 use tsunagu_sync::record::{ChangeHash, Status};
 
@@ -21,6 +23,7 @@ struct Loaded {
     status: Option<Status>,
     base: Vec<ChangeHash>,
     amendments: Vec<(String, String, String)>,
+    actions: BTreeMap<String, Vec<ActionItem>>,
 }
 
 fn load(kind: RecordKind, record: Option<&str>) -> Loaded {
@@ -47,7 +50,15 @@ fn load(kind: RecordKind, record: Option<&str>) -> Loaded {
     with_device(|store, _| {
         let record = store.record_mut(id)?;
         let mut values = BTreeMap::new();
+        let mut actions = BTreeMap::new();
         for field in kind.spec().fields {
+            if field.ty == FieldType::Actions {
+                actions.insert(
+                    field.name.to_owned(),
+                    record.actions(field.name).unwrap_or_default(),
+                );
+                continue;
+            }
             let text = if field.ty == FieldType::Narrative {
                 record.text(field.name).unwrap_or_default()
             } else {
@@ -71,15 +82,29 @@ fn load(kind: RecordKind, record: Option<&str>) -> Loaded {
             status: Some(record.meta().status),
             base: record.heads(),
             amendments,
+            actions,
         })
     })
     .flatten()
     .unwrap_or_default()
 }
 
-fn collect(kind: RecordKind, values: &BTreeMap<String, String>) -> Result<FormInput, String> {
+fn collect(
+    kind: RecordKind,
+    values: &BTreeMap<String, String>,
+    actions: &BTreeMap<String, Vec<ActionItem>>,
+) -> Result<FormInput, String> {
     let mut input = FormInput::default();
     for field in kind.spec().fields {
+        if field.ty == FieldType::Actions {
+            let items = actions
+                .get(field.name)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let items = items_to_save(items).map_err(|bad| format!("{}: {bad}", field.name))?;
+            input.actions.push((field.name.to_owned(), items));
+            continue;
+        }
         let raw = values.get(field.name).cloned().unwrap_or_default();
         if field.ty == FieldType::Narrative {
             input.texts.push((field.name.to_owned(), raw));
@@ -106,6 +131,7 @@ pub fn RecordForm(
     let state = ClientState::get();
     let loaded = load(kind, record.as_deref());
     let values = RwSignal::new(loaded.values.clone());
+    let actions: ActionLists = RwSignal::new(loaded.actions.clone());
     let reason = RwSignal::new(String::new());
     let message = RwSignal::new(None::<Result<(), String>>);
     let saving = RwSignal::new(false);
@@ -122,7 +148,7 @@ pub fn RecordForm(
         if saving.get_untracked() {
             return;
         }
-        let mut input = match collect(kind, &values.get_untracked()) {
+        let mut input = match collect(kind, &values.get_untracked(), &actions.get_untracked()) {
             Ok(input) => input,
             Err(error) => {
                 message.set(Some(Err(error)));
@@ -187,7 +213,7 @@ pub fn RecordForm(
                 event.prevent_default();
                 save_plain(false);
             }>
-                {kind.spec().fields.iter().map(|field| view! { <Field field values/> }).collect_view()}
+                {kind.spec().fields.iter().map(|field| view! { <Field field values actions/> }).collect_view()}
                 <Show when=finalised>
                     <label>
                         <span>{move || lang.get().texts().amend_reason}</span>
@@ -231,7 +257,11 @@ pub fn RecordForm(
 }
 
 #[component]
-fn Field(field: &'static FieldSpec, values: RwSignal<BTreeMap<String, String>>) -> impl IntoView {
+fn Field(
+    field: &'static FieldSpec,
+    values: RwSignal<BTreeMap<String, String>>,
+    actions: ActionLists,
+) -> impl IntoView {
     let lang = use_lang();
     let name = field.name;
     let value = move || values.with(|v| v.get(name).cloned().unwrap_or_default());
@@ -240,6 +270,16 @@ fn Field(field: &'static FieldSpec, values: RwSignal<BTreeMap<String, String>>) 
             v.insert(name.to_owned(), text);
         })
     };
+    if field.ty == FieldType::Actions {
+        // Its rows have labels of their own, which a <label> may not hold.
+        return view! {
+            <div class="field actions-field">
+                <span>{move || field_label(lang.get(), name)}</span>
+                <ActionItemsEditor name lists=actions/>
+            </div>
+        }
+        .into_any();
+    }
     let control = match field.ty {
         FieldType::Narrative => view! {
             <textarea name=name rows="5" prop:value=value
@@ -288,4 +328,5 @@ fn Field(field: &'static FieldSpec, values: RwSignal<BTreeMap<String, String>>) 
             {control}
         </label>
     }
+    .into_any()
 }

@@ -14,6 +14,7 @@
 //! Changes from elsewhere are applied to a fork and validated first; an
 //! invalid result is rejected whole and the record stays as it was.
 
+pub mod actions;
 pub mod history;
 pub mod schema;
 pub mod value;
@@ -245,8 +246,14 @@ impl Record {
         doc.put(&meta, "schema", SCHEMA_VERSION)?;
         let fields = doc.put_object(ROOT, "fields", ObjType::Map)?;
         doc.put_object(ROOT, "amendments", ObjType::List)?;
-        for field in spec.fields.iter().filter(|f| f.ty == FieldType::Narrative) {
-            doc.put_object(&fields, field.name, ObjType::Text)?;
+        for field in spec.fields.iter() {
+            // Made now, not at the first edit: two tablets making the same
+            // field's object concurrently would see only one of them survive.
+            match field.ty {
+                FieldType::Narrative => doc.put_object(&fields, field.name, ObjType::Text)?,
+                FieldType::Actions => doc.put_object(&fields, field.name, ObjType::List)?,
+                _ => continue,
+            };
         }
         for (name, value) in &new.fields {
             let field = field_spec(spec, name)?;
@@ -411,6 +418,7 @@ impl Record {
                     let obj = self.text_obj(name)?;
                     self.doc.update_text(&obj, text)?;
                 }
+                Amendment::Actions(name, items) => self.put_actions(name, items, edit)?,
             }
         }
         let list = match self.doc.get(ROOT, "amendments")? {
@@ -672,6 +680,8 @@ pub enum Amendment<'a> {
     Set(&'a str, FieldValue),
     /// Replace a narrative field's text.
     ReplaceText(&'a str, &'a str),
+    /// Make an action-item field hold these items.
+    Actions(&'a str, &'a [actions::ActionItem]),
 }
 
 /// automerge's chunk header: 4 magic bytes, 4 checksum bytes, then the
@@ -812,7 +822,12 @@ fn validate(doc: &AutoCommit) -> Result<Meta, RecordError> {
             (Some((Value::Object(ObjType::Text), id)), FieldType::Narrative) => {
                 doc.length(&id) <= value::MAX_NARRATIVE_CHARS
             }
-            (Some((Value::Scalar(s), _)), ty) if ty != FieldType::Narrative => {
+            (Some((Value::Object(ObjType::List), id)), FieldType::Actions) => {
+                actions::read(doc, &id).is_some()
+            }
+            (Some((Value::Scalar(s), _)), ty)
+                if !matches!(ty, FieldType::Narrative | FieldType::Actions) =>
+            {
                 FieldValue::from_scalar(&ty, &s).is_some()
             }
             _ => false,

@@ -30,6 +30,8 @@ pub enum FieldType {
     Choice(&'static [&'static str]),
     /// Yes or no; last writer wins.
     Flag,
+    /// A list of action items (what, owner, due, done); additions merge.
+    Actions,
 }
 
 impl FieldType {
@@ -41,6 +43,7 @@ impl FieldType {
             FieldType::Int { .. } => "integer",
             FieldType::Date => "date (YYYY-MM-DD)",
             FieldType::Time => "time (HH:MM)",
+            FieldType::Actions => "list of action items",
             FieldType::Choice(_) => "choice",
             FieldType::Flag => "boolean",
         }
@@ -525,7 +528,7 @@ pub static CASE_CONFERENCE: KindSpec = KindSpec {
         opt("host", FieldType::Short),
         opt("attendees", FieldType::Narrative),
         opt("decisions", FieldType::Narrative),
-        opt("action_items", FieldType::Narrative),
+        opt("action_items", FieldType::Actions),
     ],
 };
 

@@ -403,3 +403,118 @@ fn versions_say_who_changed_which_fields_when_including_merged_offline_edits() {
     assert_eq!(old.versions()[0].name, None);
     assert_eq!(old.versions()[0].by, "u-spec");
 }
+
+fn conference() -> Record {
+    let new = NewRecord {
+        id: new_record_id(at(0), [9; 10]),
+        kind: RecordKind::CaseConference,
+        person_id: "person-1".into(),
+        device: "tablet-a".into(),
+        fields: vec![
+            (
+                "conference_type".into(),
+                FieldValue::Str("discharge_support".into()),
+            ),
+            ("held_on".into(), date("2026-04-01")),
+        ],
+    };
+    Record::create(new, &edit("u-coord", 0), b"actor-a").unwrap()
+}
+
+fn item(what: &str, owner: &str) -> actions::ActionItem {
+    actions::ActionItem {
+        what: what.into(),
+        owner: owner.into(),
+        due: "2026-04-15".parse().ok(),
+        done: false,
+    }
+}
+
+#[test]
+fn action_items_merge_additions_and_ticks_from_two_tablets() {
+    let mut a = conference();
+    let first = [
+        item("住居の見学", "相談支援専門員"),
+        item("服薬の確認", "看護師"),
+    ];
+    a.set_actions("action_items", &first, &edit("u-coord", 1))
+        .unwrap();
+    let heads = a.heads();
+    let mut b = Record::load(&a.save(), b"actor-b").unwrap();
+    assert_eq!(b.actions("action_items").unwrap(), first);
+
+    // Offline: A adds an item; B ticks the first one done.
+    let mut added = first.to_vec();
+    added.push(item("家族への連絡", "ケースワーカー"));
+    a.set_actions("action_items", &added, &edit("u-coord", 2))
+        .unwrap();
+    let mut ticked = first.to_vec();
+    ticked[0].done = true;
+    b.set_actions("action_items", &ticked, &edit("u-spec", 3))
+        .unwrap();
+    a.apply_changes(&b.changes_since(&heads)).unwrap();
+    b.apply_changes(&a.changes_since(&heads)).unwrap();
+    let merged = a.actions("action_items").unwrap();
+    assert_eq!(merged, b.actions("action_items").unwrap());
+    assert_eq!(merged.len(), 3);
+    assert!(merged[0].done, "B's tick kept");
+    assert_eq!(merged[2].what, "家族への連絡", "A's addition kept");
+    assert!(
+        a.versions()
+            .iter()
+            .any(|v| v.by == "u-spec" && v.changed == ["action_items"]),
+        "the history names the field"
+    );
+
+    // Removing from the end; an item without its "what" is refused.
+    a.set_actions("action_items", &merged[..1], &edit("u-coord", 4))
+        .unwrap();
+    assert_eq!(a.actions("action_items").unwrap().len(), 1);
+    let before = a.heads();
+    assert!(
+        a.set_actions("action_items", &[item("", "誰か")], &edit("u-coord", 5))
+            .is_err()
+    );
+    assert_eq!(a.heads(), before, "nothing committed");
+
+    // Finalised: only by amendment.
+    a.finalise(&edit("u-coord", 6)).unwrap();
+    assert!(matches!(
+        a.set_actions("action_items", &merged, &edit("u-coord", 7)),
+        Err(RecordError::Locked(_))
+    ));
+    let mut done = a.actions("action_items").unwrap();
+    done[0].done = false;
+    a.amend(
+        "完了は誤り",
+        &edit("u-coord", 8),
+        &[Amendment::Actions("action_items", &done)],
+    )
+    .unwrap();
+    assert!(!a.actions("action_items").unwrap()[0].done);
+}
+
+#[test]
+fn a_malformed_action_item_makes_the_document_invalid() {
+    let mut record = conference();
+    record
+        .set_actions(
+            "action_items",
+            &[item("見学", "専門員")],
+            &edit("u-coord", 1),
+        )
+        .unwrap();
+    let fields = record.fields_obj().unwrap();
+    let Some((automerge::Value::Object(automerge::ObjType::List), list)) =
+        record.doc.get(&fields, "action_items").unwrap()
+    else {
+        panic!("a list");
+    };
+    let Some((_, entry)) = record.doc.get(&list, 0).unwrap() else {
+        panic!("an item");
+    };
+    record.doc.delete(&entry, "what").unwrap();
+    record.doc.commit();
+    let bytes = record.save();
+    assert!(Record::load(&bytes, b"x").is_err(), "no what: refused");
+}
