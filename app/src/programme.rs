@@ -1,10 +1,10 @@
-//! The coordinator's programme work that needs the server: the annual
-//! listing import, who is assigned to whom, and caseload handovers. These
-//! are server functions (they change the caseloads every device syncs
-//! against), callable only by a coordinator with an open session; the
-//! server's [`ProgrammeBackend`] decides.
+//! The programme administration that needs the server: the annual listing
+//! import, who is assigned to whom, and caseload handovers (server
+//! functions only a coordinator's session may call: they change the
+//! caseloads every device syncs against), and the audit trail of those
+//! changes (only an auditor's). The server's [`ProgrammeBackend`] decides.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 use leptos::server_fn::codec::{Json, JsonEncoding};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -168,6 +168,23 @@ pub struct ListingImported {
     pub flagged: usize,
 }
 
+/// One entry of the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who, by name; `None` for an administrator at the command line.
+    pub actor: Option<String>,
+    /// What: `listing_import`, `assign`, `end_assignment`, `handover`,
+    /// `device_registered`, `device_revoked`.
+    pub action: String,
+    /// Ids and counts, as recorded (JSON).
+    pub detail: String,
+}
+
+/// How many audit entries the trail screen shows, newest first.
+pub const AUDIT_PAGE: usize = 200;
+
 /// The server's side of the programme screens, provided to the server
 /// functions as `Arc<dyn ProgrammeBackend>`. Every method first checks
 /// that `session` belongs to an active coordinator. They block (database);
@@ -204,6 +221,8 @@ pub trait ProgrammeBackend: Send + Sync + 'static {
         person_id: &str,
         on: NaiveDate,
     ) -> Result<(), ProgrammeError>;
+    /// The newest [`AUDIT_PAGE`] audit entries; for an auditor's session only.
+    fn audit_trail(&self, session: &str) -> Result<Vec<AuditEntry>, ProgrammeError>;
     /// Moves `persons` (all of `from`'s caseload when empty) to `to` from `on`;
     /// returns how many persons moved.
     fn hand_over(
@@ -305,6 +324,12 @@ pub async fn hand_over(
         backend.hand_over(&session, &from, &to, &persons, on)
     })
     .await
+}
+
+/// The newest audit entries, for the auditor's screen.
+#[server(endpoint = "programme/audit_trail")]
+pub async fn audit_trail() -> Result<Vec<AuditEntry>, ProgrammeError> {
+    server_side::with_session(move |backend, session| backend.audit_trail(&session)).await
 }
 
 /// Refuses a file over [`MAX_LISTING_BYTES`] before any work.

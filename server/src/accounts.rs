@@ -275,7 +275,12 @@ impl AccountBackend for Accounts {
             .user_for_session(session, now)?
             .ok_or(AccountError::Rejected)?;
         let label = if label.is_empty() { "browser" } else { label };
-        let device = crate::devices::add_device(&self.store, &user.username, label, now)
+        let actor = crate::audit::Actor::User(
+            user.user_id
+                .parse()
+                .map_err(|_| AccountError::Unavailable("malformed user id".into()))?,
+        );
+        let device = crate::devices::add_device(&self.store, &user.username, label, actor, now)
             .map_err(|e| AccountError::Unavailable(e.to_string()))?;
         tracing::info!(device = %device.id, "device registered");
         Ok(DeviceGrant {

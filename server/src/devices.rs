@@ -2,6 +2,7 @@
 //! its user. Tokens are 256 random bits; only their SHA-256 is stored.
 //! Revoking a device makes its next connection fail.
 
+use crate::audit::{self, Actor};
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use rand::RngCore;
@@ -50,24 +51,35 @@ fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-/// Registers a device for `username`.
+/// Registers a device for `username`; `actor` made the request (the user
+/// signing in, or an administrator at the command line).
 pub fn add_device(
     store: &Store,
     username: &str,
     label: &str,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> Result<NewDevice, DeviceError> {
-    let conn = store.conn();
-    let user_id: i64 = crate::accounts::user_id(&conn, username, true)?
+    let mut conn = store.conn();
+    let tx = conn.transaction()?;
+    let user_id: i64 = crate::accounts::user_id(&tx, username, true)?
         .ok_or_else(|| DeviceError::UnknownUser(username.to_owned()))?;
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     let id = uuid::Uuid::now_v7().to_string();
-    conn.execute(
+    tx.execute(
         "INSERT INTO devices (id, user_id, token_hash, label, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![id, user_id, token_hash(&token), label, now.to_rfc3339()],
     )?;
+    audit::record(
+        &tx,
+        actor,
+        "device_registered",
+        &serde_json::json!({"device": id, "user": user_id}),
+        now,
+    )?;
+    tx.commit()?;
     Ok(NewDevice { id, token })
 }
 
@@ -75,12 +87,25 @@ pub fn add_device(
 pub fn revoke_device(
     store: &Store,
     device_id: &str,
+    actor: Actor,
     now: DateTime<Utc>,
 ) -> Result<bool, DeviceError> {
-    let changed = store.conn().execute(
+    let mut conn = store.conn();
+    let tx = conn.transaction()?;
+    let changed = tx.execute(
         "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
         params![device_id, now.to_rfc3339()],
     )?;
+    if changed > 0 {
+        audit::record(
+            &tx,
+            actor,
+            "device_revoked",
+            &serde_json::json!({"device": device_id}),
+            now,
+        )?;
+    }
+    tx.commit()?;
     Ok(changed > 0)
 }
 

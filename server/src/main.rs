@@ -98,14 +98,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             commit,
         }) => import_listing(&store, &file, year, listed_on, commit),
         Command::Device(DeviceCommand::Add { username, label }) => {
-            let device = devices::add_device(&store, &username, &label, chrono::Utc::now())?;
+            let device = devices::add_device(
+                &store,
+                &username,
+                &label,
+                Actor::CommandLine,
+                chrono::Utc::now(),
+            )?;
             println!("device {}", device.id);
             println!("token {}", device.token);
             Ok(())
         }
         Command::Device(DeviceCommand::Revoke { id }) => {
             anyhow::ensure!(
-                devices::revoke_device(&store, &id, chrono::Utc::now())?,
+                devices::revoke_device(&store, &id, Actor::CommandLine, chrono::Utc::now())?,
                 "no active device {id}"
             );
             println!("revoked device {id}");

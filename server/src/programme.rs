@@ -15,9 +15,9 @@ use rusqlite::params;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use tsunagu_app::programme::{
-    Assignee, ListingImported, ListingPreview, ListingRequest, Overview, PreviewRow,
-    ProgrammeBackend, ProgrammeError, ProgrammePerson, RefusedRow, RowPlan, StaffMember,
-    check_size,
+    AUDIT_PAGE, Assignee, AuditEntry, ListingImported, ListingPreview, ListingRequest, Overview,
+    PreviewRow, ProgrammeBackend, ProgrammeError, ProgrammePerson, RefusedRow, RowPlan,
+    StaffMember, check_size,
 };
 use tsunagu_sync::role::Role;
 
@@ -41,13 +41,18 @@ impl Programme {
 
     /// The coordinator behind `session`, as an audit actor.
     fn coordinator(&self, session: &str) -> Result<Actor, ProgrammeError> {
+        self.user_in_role(session, Role::Coordinator)
+    }
+
+    /// The user behind `session`, refused unless they hold `role`.
+    fn user_in_role(&self, session: &str, role: Role) -> Result<Actor, ProgrammeError> {
         let user = self
             .accounts
             .user_for_session(session, Utc::now())
             .map_err(|e| ProgrammeError::Unavailable(e.to_string()))?
             .ok_or(ProgrammeError::NotSignedIn)?;
-        if user.role != Role::Coordinator {
-            tracing::warn!(user_id = %user.user_id, "programme request refused: not a coordinator");
+        if user.role != role {
+            tracing::warn!(user_id = %user.user_id, wanted = %role, "programme request refused: wrong role");
             return Err(ProgrammeError::Forbidden);
         }
         let id = user
@@ -326,6 +331,42 @@ impl ProgrammeBackend for Programme {
         }
         self.feed.caseloads_changed();
         Ok(())
+    }
+
+    fn audit_trail(&self, session: &str) -> Result<Vec<AuditEntry>, ProgrammeError> {
+        self.user_in_role(session, Role::Auditor)?;
+        let conn = self.store.conn();
+        let mut statement = conn
+            .prepare(
+                "SELECT a.at, u.display_name, a.action, a.detail
+                   FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
+                  ORDER BY a.id DESC LIMIT ?1",
+            )
+            .map_err(sqlite)?;
+        let rows = statement
+            .query_map([AUDIT_PAGE as i64], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })
+            .map_err(sqlite)?;
+        let mut entries = Vec::new();
+        for row in rows {
+            let (at, actor, action, detail) = row.map_err(sqlite)?;
+            let at = chrono::DateTime::parse_from_rfc3339(&at)
+                .map_err(|e| ProgrammeError::Unavailable(e.to_string()))?
+                .with_timezone(&Utc);
+            entries.push(AuditEntry {
+                at,
+                actor,
+                action,
+                detail,
+            });
+        }
+        Ok(entries)
     }
 
     fn hand_over(

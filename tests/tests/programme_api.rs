@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use serde_json::{Value, json};
 use std::path::Path;
 use std::time::Duration;
-use tsunagu_tests::admin::{add_device, add_person};
+use tsunagu_tests::admin::{TEST_PASSWORD, add_device, add_person, add_user, cli};
 use tsunagu_tests::device::{LiveDevice, NativeDevice};
 use tsunagu_tests::http::{post_json, sign_in};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
@@ -288,5 +288,61 @@ async fn an_assignment_reaches_a_connected_tablet_at_once_and_is_audited() -> Re
     )?;
     assert_eq!(action, "assign");
     assert!(detail.contains(&person), "{detail}");
+    Ok(())
+}
+
+#[test]
+fn only_an_auditor_reads_the_audit_trail_and_it_names_who_did_what() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    // After the demo seed, which runs only on a database without users.
+    add_user(dir.path(), "audit.one", "auditor")?;
+    let (device, _) = add_device(dir.path(), "demo.nurse")?;
+    cli(dir.path(), &["device", "revoke", "--id", &device], None)?;
+    let coordinator = sign_in(&server.base_url, "demo.coordinator", DEMO_PASSWORD)?;
+    let (status, _) = call(
+        &server,
+        "import_listing",
+        &listing_request(2026, bytes(LISTING)),
+        Some(&coordinator),
+    )?;
+    assert_eq!(status, 200);
+
+    let (_, answer) = call(&server, "audit_trail", "{}", None)?;
+    assert_eq!(answer, json!("NotSignedIn"));
+    for user in ["demo.coordinator", "demo.specialist", "demo.caseworker"] {
+        let cookie = sign_in(&server.base_url, user, DEMO_PASSWORD)?;
+        let (status, answer) = call(&server, "audit_trail", "{}", Some(&cookie))?;
+        assert_ne!(status, 200);
+        assert_eq!(answer, json!("Forbidden"), "{user}");
+    }
+
+    let auditor = sign_in(&server.base_url, "audit.one", TEST_PASSWORD)?;
+    let (status, trail) = call(&server, "audit_trail", "{}", Some(&auditor))?;
+    assert_eq!(status, 200, "{trail}");
+    let entries: Vec<(String, Value)> = trail
+        .as_array()
+        .context("a list")?
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap_or_default().to_owned(),
+                e["actor"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        vec![
+            ("listing_import".to_owned(), json!("調整 一郎")),
+            ("device_revoked".to_owned(), Value::Null),
+            ("device_registered".to_owned(), Value::Null),
+        ],
+        "newest first; the command line has no name"
+    );
+    assert!(
+        trail.to_string().find("霧島").is_none(),
+        "no person's name in the trail"
+    );
     Ok(())
 }

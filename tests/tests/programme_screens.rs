@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use fantoccini::Locator;
 use rusqlite::Connection;
 use std::path::Path;
+use tsunagu_tests::admin::{TEST_PASSWORD, add_user, cli};
 use tsunagu_tests::app_page::{WAIT, first_sign_in, save};
 use tsunagu_tests::browser::{Browser, screenshot_dir};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
@@ -341,5 +342,56 @@ async fn a_coordinator_imports_a_listing_assigns_and_hands_over_in_the_app() -> 
 
     specialist.close().await?;
     coordinator.close().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_auditor_reads_the_audit_trail_and_receives_no_records() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    // After the demo seed, which runs only on a database without users.
+    add_user(dir.path(), "audit.one", "auditor")?;
+    let listing = dir.path().join("listing.csv");
+    std::fs::write(&listing, LISTING)?;
+    let listing = listing.to_string_lossy().into_owned();
+    cli(
+        dir.path(),
+        &["import", "listing", &listing, "--year", "2026", "--commit"],
+        None,
+    )?;
+
+    let auditor = Browser::start(1280, 800).await?;
+    first_sign_in(&auditor, &server.url("/"), "audit.one", TEST_PASSWORD).await?;
+    auditor
+        .wait_css("[data-testid='caseload-empty']", WAIT)
+        .await?;
+    assert!(
+        auditor
+            .client
+            .find(Locator::Css("[data-testid='programme-open']"))
+            .await
+            .is_err(),
+        "not a coordinator"
+    );
+    auditor.click("[data-testid='audit-open']").await?;
+    let imported = auditor
+        .wait_css(
+            "[data-testid='audit-entry'][data-action='listing_import']",
+            WAIT,
+        )
+        .await?;
+    assert!(imported.contains("管理者（コマンドライン）"), "{imported}");
+    // The auditor's own sign-in registered this browser as a device.
+    let registered = auditor
+        .wait_css(
+            "[data-testid='audit-entry'][data-action='device_registered']",
+            WAIT,
+        )
+        .await?;
+    assert!(registered.contains("端末の登録"), "{registered}");
+    auditor
+        .screenshot(&screenshot_dir().join("programme"), "07-audit-trail")
+        .await?;
+    auditor.close().await?;
     Ok(())
 }

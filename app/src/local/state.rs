@@ -87,6 +87,8 @@ pub enum Screen {
     Record(String),
     /// The coordinator's programme screens (listing, assignments, handover).
     Programme,
+    /// The auditor's view of the audit trail.
+    AuditTrail,
 }
 
 /// All client state, `Copy` so closures can hold it.

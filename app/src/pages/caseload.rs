@@ -17,13 +17,20 @@ pub fn CaseloadPage() -> impl IntoView {
         with_device(|store, summaries| caseload(summaries, |id| store.waiting_for(id) > 0))
             .unwrap_or_default()
     };
-    let coordinator = crate::local::current_user()
-        .is_some_and(|user| user.role == tsunagu_sync::role::Role::Coordinator);
+    let role = crate::local::current_user().map(|user| user.role);
+    let coordinator = role == Some(tsunagu_sync::role::Role::Coordinator);
+    let auditor = role == Some(tsunagu_sync::role::Role::Auditor);
     view! {
         {coordinator.then(|| view! {
             <button class="button primary programme-open" data-testid="programme-open"
                 on:click=move |_| state.open(Screen::Programme)>
                 {move || crate::pages::programme::texts::texts(lang.get()).open}
+            </button>
+        })}
+        {auditor.then(|| view! {
+            <button class="button primary programme-open" data-testid="audit-open"
+                on:click=move |_| state.open(Screen::AuditTrail)>
+                {move || crate::pages::programme::texts::texts(lang.get()).audit_open}
             </button>
         })}
         <section class="card" data-testid="caseload">

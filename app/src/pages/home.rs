@@ -3,6 +3,7 @@
 //! record). The server renders only the "starting" frame, so the page is
 //! the same for everyone and the service worker can serve it offline.
 
+use super::audit_trail::AuditTrailPage;
 use super::caseload::CaseloadPage;
 use super::person::PersonPage;
 use super::programme::ProgrammePage;
@@ -47,6 +48,7 @@ fn OpenScreen() -> impl IntoView {
     move || match state.screen.get() {
         Screen::Caseload => view! { <CaseloadPage/> }.into_any(),
         Screen::Programme => view! { <ProgrammePage/> }.into_any(),
+        Screen::AuditTrail => view! { <AuditTrailPage/> }.into_any(),
         Screen::Person(person) => view! { <PersonPage person/> }.into_any(),
         Screen::NewRecord { person, kind } => {
             view! { <RecordForm person kind record=None/> }.into_any()

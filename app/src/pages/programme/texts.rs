@@ -128,6 +128,36 @@ pub struct ProgrammeTexts {
     pub choose: &'static str,
     /// Reload the lists.
     pub refresh: &'static str,
+    /// The caseload's button to the audit trail (auditors).
+    pub audit_open: &'static str,
+    /// Heading of the audit trail.
+    pub audit_heading: &'static str,
+    /// What the audit trail holds.
+    pub audit_note: &'static str,
+    /// Column: when.
+    pub col_at: &'static str,
+    /// Column: who.
+    pub col_actor: &'static str,
+    /// Column: what was done.
+    pub col_action: &'static str,
+    /// Column: ids and counts.
+    pub col_detail: &'static str,
+    /// The actor of command-line changes.
+    pub command_line: &'static str,
+    /// No entry yet.
+    pub no_entries: &'static str,
+    /// Action: listing imported.
+    pub action_listing_import: &'static str,
+    /// Action: assigned.
+    pub action_assign: &'static str,
+    /// Action: assignment ended.
+    pub action_end_assignment: &'static str,
+    /// Action: handover.
+    pub action_handover: &'static str,
+    /// Action: device registered.
+    pub action_device_registered: &'static str,
+    /// Action: device revoked.
+    pub action_device_revoked: &'static str,
 }
 
 /// Japanese.
@@ -193,6 +223,21 @@ pub static JA: ProgrammeTexts = ProgrammeTexts {
     handed_over: "引き継いだ人数: ",
     choose: "選択してください",
     refresh: "最新の状態にする",
+    audit_open: "監査ログ",
+    audit_heading: "監査ログ（名簿・担当・引き継ぎ・端末の変更）",
+    audit_note: "だれが・いつ・何をしたかの記録です。対象者は番号（ID）で示し、氏名は記録しません。新しい順に最大200件。",
+    col_at: "日時",
+    col_actor: "操作した人",
+    col_action: "操作",
+    col_detail: "内容（ID・件数）",
+    command_line: "管理者（コマンドライン）",
+    no_entries: "記録はまだありません。",
+    action_listing_import: "名簿の取り込み",
+    action_assign: "担当の追加",
+    action_end_assignment: "担当の終了",
+    action_handover: "引き継ぎ",
+    action_device_registered: "端末の登録",
+    action_device_revoked: "端末の利用停止",
 };
 
 /// English.
@@ -258,6 +303,21 @@ pub static EN: ProgrammeTexts = ProgrammeTexts {
     handed_over: "Persons handed over: ",
     choose: "Choose…",
     refresh: "Refresh",
+    audit_open: "Audit trail",
+    audit_heading: "Audit trail (listings, assignments, handovers, devices)",
+    audit_note: "Who did what, when. Persons appear by id, never by name. Newest first, at most 200.",
+    col_at: "When",
+    col_actor: "Who",
+    col_action: "What",
+    col_detail: "Detail (ids, counts)",
+    command_line: "Administrator (command line)",
+    no_entries: "No entry yet.",
+    action_listing_import: "Listing imported",
+    action_assign: "Assigned",
+    action_end_assignment: "Assignment ended",
+    action_handover: "Handover",
+    action_device_registered: "Device registered",
+    action_device_revoked: "Device revoked",
 };
 
 /// The programme screens' text in `lang`.
