@@ -49,6 +49,11 @@ fn call(
     Ok((reply.status, value))
 }
 
+/// The reason of an `Invalid` answer ("" for any other).
+fn invalid_reason(answer: &Value) -> &str {
+    answer["Invalid"].as_str().unwrap_or_default()
+}
+
 /// (persons, listings, assignments, audit entries) in the database.
 fn counts(dir: &Path) -> Result<[i64; 4]> {
     let conn = Connection::open(dir.join("tsunagu.sqlite3"))?;
@@ -157,10 +162,7 @@ fn an_import_from_the_app_is_all_or_nothing_once_and_audited() -> Result<()> {
     )?;
     assert_ne!(status, 200);
     assert!(
-        answer["Invalid"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("nothing was written"),
+        invalid_reason(&answer).contains("nothing was written"),
         "{answer}"
     );
 
@@ -173,13 +175,7 @@ fn an_import_from_the_app_is_all_or_nothing_once_and_audited() -> Result<()> {
         Some(&cookie),
     )?;
     assert_ne!(status, 200);
-    assert!(
-        answer["Invalid"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("at most"),
-        "{answer}"
-    );
+    assert!(invalid_reason(&answer).contains("at most"), "{answer}");
     assert_eq!(counts(dir.path())?, before, "nothing written");
 
     // A good file: both rows, the short stay flagged; then again: no change.

@@ -2,7 +2,7 @@
 //! worker's caseload from a date, and taking them off.
 
 use super::texts::texts;
-use super::{Shared, optional_date, staff_label};
+use super::{Shared, StaffOptions, optional_date, staff_label};
 use crate::i18n::use_lang;
 use crate::programme::{ProgrammeError, assign_person, end_assignment};
 use leptos::prelude::*;
@@ -52,11 +52,7 @@ pub fn Assignments() -> impl IntoView {
                 <span>{move || texts(lang.get()).worker}</span>
                 <select data-testid="assign-worker" on:change=move |ev| worker.set(event_target_value(&ev))>
                     <option value="">{move || texts(lang.get()).choose}</option>
-                    {move || shared.overview.get().map(|o| o.staff.into_iter().map(|s| view! {
-                        <option value=s.username.clone() selected=worker.get_untracked() == s.username>
-                            {staff_label(lang.get(), &s.display_name, s.role)}
-                        </option>
-                    }).collect_view())}
+                    <StaffOptions chosen=worker/>
                 </select>
             </label>
             <label>

@@ -3,7 +3,7 @@
 //! records it, and devices follow at their next sync.
 
 use super::texts::texts;
-use super::{Shared, optional_date, staff_label};
+use super::{Shared, StaffOptions, optional_date};
 use crate::i18n::use_lang;
 use crate::programme::{ProgrammeError, hand_over};
 use leptos::prelude::*;
@@ -58,23 +58,6 @@ pub fn Handover() -> impl IntoView {
             },
         );
     };
-    let staff_options = move |chosen: RwSignal<String>| {
-        move || {
-            shared.overview.get().map(|o| {
-                o.staff
-                    .into_iter()
-                    .map(|s| {
-                        view! {
-                            <option value=s.username.clone() selected=chosen.get_untracked() == s.username>
-                                {staff_label(lang.get(), &s.display_name, s.role)}
-                            </option>
-                        }
-                    })
-                    .collect_view()
-            })
-        }
-    };
-
     view! {
         <form class="programme-form" on:submit=on_submit>
             <label>
@@ -84,14 +67,14 @@ pub fn Handover() -> impl IntoView {
                     ticked.set(BTreeSet::new());
                 }>
                     <option value="">{move || texts(lang.get()).choose}</option>
-                    {staff_options(from)}
+                    <StaffOptions chosen=from/>
                 </select>
             </label>
             <label>
                 <span>{move || texts(lang.get()).handover_to}</span>
                 <select data-testid="handover-to" on:change=move |ev| to.set(event_target_value(&ev))>
                     <option value="">{move || texts(lang.get()).choose}</option>
-                    {staff_options(to)}
+                    <StaffOptions chosen=to/>
                 </select>
             </label>
             <label>

@@ -200,6 +200,30 @@ fn Problem() -> impl IntoView {
     }
 }
 
+/// An `<option>` for every member of staff, `chosen` selected.
+#[component]
+fn StaffOptions(
+    /// The select's value.
+    chosen: RwSignal<String>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let shared = expect_context::<Shared>();
+    move || {
+        shared.overview.get().map(|o| {
+            o.staff
+                .into_iter()
+                .map(|s| {
+                    view! {
+                        <option value=s.username.clone() selected=chosen.get_untracked() == s.username>
+                            {staff_label(lang.get(), &s.display_name, s.role)}
+                        </option>
+                    }
+                })
+                .collect_view()
+        })
+    }
+}
+
 /// A staff member's name with their role, for selects and chips.
 fn staff_label(
     lang: crate::i18n::Lang,
