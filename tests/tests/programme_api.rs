@@ -126,6 +126,44 @@ fn only_a_coordinators_session_may_use_the_programme_functions() -> Result<()> {
             .any(|p| p["id"] == json!(person) && p["assignees"] == json!([])),
         "the new person is there, held by no one"
     );
+
+    // Requests that cannot be carried out say why and change nothing.
+    let before = counts(dir.path())?;
+    let bad: [(&str, Value, &str); 5] = [
+        (
+            "assign",
+            json!({"username": "demo.specialist", "person_id": "no-such-person", "from": "2026-04-01"}),
+            "no person",
+        ),
+        (
+            "assign",
+            json!({"username": "nobody", "person_id": person, "from": "2026-04-01"}),
+            "no active user",
+        ),
+        (
+            "end_assignment",
+            json!({"username": "demo.specialist", "person_id": person, "on": "2026-04-01"}),
+            "holds no assignment",
+        ),
+        (
+            "hand_over",
+            json!({"from": "demo.specialist", "to": "demo.specialist", "persons": [], "on": "2026-04-01"}),
+            "someone else",
+        ),
+        (
+            "hand_over",
+            json!({"from": "demo.specialist", "to": "demo.specialist2", "persons": [person], "on": "2026-04-01"}),
+            "not on",
+        ),
+    ];
+    for (name, body, reason) in bad {
+        let (status, answer) = call(&server, name, &body.to_string(), Some(&coordinator))?;
+        assert_ne!(status, 200, "{name} {body}");
+        assert!(invalid_reason(&answer).contains(reason), "{name}: {answer}");
+    }
+    let (status, answer) = call(&server, "assign", "{\"username\": 7}", Some(&coordinator))?;
+    assert_ne!(status, 200, "a malformed request: {answer}");
+    assert_eq!(counts(dir.path())?, before, "nothing changed");
     Ok(())
 }
 

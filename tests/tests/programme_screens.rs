@@ -255,7 +255,39 @@ async fn a_coordinator_imports_a_listing_assigns_and_hands_over_in_the_app() -> 
     )?;
     assert_eq!(audited, 3, "each change is in the audit trail");
 
-    // 6. The server is gone: the screen says this work needs it.
+    // 6. The server session ends (12 h, or the server forgot it): the
+    //    screen asks for the password and carries on.
+    Connection::open(dir.path().join("tsunagu.sqlite3"))?.execute("DELETE FROM sessions", [])?;
+    coordinator
+        .click("[data-testid='programme-refresh']")
+        .await?;
+    coordinator
+        .wait_css("[data-testid='programme-renew']", WAIT)
+        .await?;
+    coordinator
+        .type_into("[data-testid='renew-password']", DEMO_PASSWORD)
+        .await?;
+    coordinator.click("[data-testid='renew-submit']").await?;
+    coordinator
+        .wait_for("the renewal form gone", WAIT, || async {
+            Ok(coordinator
+                .client
+                .find(Locator::Css("[data-testid='programme-renew']"))
+                .await
+                .is_err()
+                .then_some(()))
+        })
+        .await?;
+    assert!(
+        coordinator
+            .client
+            .find(Locator::Css("[data-testid='programme-problem']"))
+            .await
+            .is_err(),
+        "no problem left after signing in again"
+    );
+
+    // 7. The server is gone: the screen says this work needs it.
     server.kill_hard()?;
     coordinator
         .click("[data-testid='programme-refresh']")
@@ -266,7 +298,7 @@ async fn a_coordinator_imports_a_listing_assigns_and_hands_over_in_the_app() -> 
     assert!(problem.contains("サーバーへの接続が必要"), "{problem}");
     coordinator.screenshot(&shots, "05-server-gone").await?;
 
-    // 7. Case conferences are device records: listed and written offline.
+    // 8. Case conferences are device records: listed and written offline.
     coordinator.click("[data-testid='tab-conferences']").await?;
     coordinator
         .wait_css("[data-testid='conference']", WAIT)
