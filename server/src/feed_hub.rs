@@ -4,36 +4,28 @@
 //! With a thousand tablets connected, waking every connection on every
 //! commit cost more than the commits themselves.
 //!
-//! Caseload changes (a listing import, an assignment, a handover) are rare
-//! and may add persons a connection does not hold yet, so they wake every
-//! connection to look its caseload up again.
+//! Caseload changes (a listing import, an assignment, a handover) may add
+//! persons a connection does not hold yet, so they are addressed by user:
+//! each connection also registers its user, and the change wakes only the
+//! connections of the users it concerns to look their caseload up again.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use tokio::sync::{Notify, watch};
+use tokio::sync::Notify;
 
-/// The registry of open connections by person.
+/// The registry of open connections by person and by user.
+#[derive(Default)]
 pub struct FeedHub {
     next_id: AtomicU64,
     inner: Mutex<Registry>,
-    caseloads: watch::Sender<u64>,
-}
-
-impl Default for FeedHub {
-    fn default() -> Self {
-        FeedHub {
-            next_id: AtomicU64::new(0),
-            inner: Mutex::default(),
-            caseloads: watch::Sender::new(0),
-        }
-    }
 }
 
 #[derive(Default)]
 struct Registry {
     by_person: HashMap<String, HashMap<u64, Arc<Notify>>>,
     persons_of: HashMap<u64, Vec<String>>,
+    by_user: HashMap<String, HashMap<u64, Arc<Notify>>>,
 }
 
 /// One connection's registration; unregisters when dropped.
@@ -42,8 +34,9 @@ pub struct Subscription {
     id: u64,
     /// Fires (once, however many commits came) when there is news.
     pub notify: Arc<Notify>,
-    /// Changes (once, however many came) when caseloads changed.
-    pub caseloads: watch::Receiver<u64>,
+    /// Fires (once, however many came) when the user's caseload changed.
+    pub caseload_changed: Arc<Notify>,
+    user: String,
 }
 
 impl FeedHub {
@@ -53,20 +46,37 @@ impl FeedHub {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Registers a connection (with no persons yet).
-    pub fn subscribe(self: &Arc<Self>) -> Subscription {
+    /// Registers a connection of `user` (with no persons yet).
+    pub fn subscribe(self: &Arc<Self>, user: &str) -> Subscription {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let caseload_changed = Arc::new(Notify::new());
+        self.registry()
+            .by_user
+            .entry(user.to_owned())
+            .or_default()
+            .insert(id, caseload_changed.clone());
         Subscription {
             hub: self.clone(),
             id,
             notify: Arc::new(Notify::new()),
-            caseloads: self.caseloads.subscribe(),
+            caseload_changed,
+            user: user.to_owned(),
         }
     }
 
-    /// Tells every open connection to look its caseload up again.
-    pub fn caseloads_changed(&self) {
-        self.caseloads.send_modify(|generation| *generation += 1);
+    /// Tells the open connections of `users` to look their caseload up again.
+    pub fn caseloads_changed(&self, users: &[String]) {
+        let registry = self.registry();
+        for user in users {
+            for notify in registry
+                .by_user
+                .get(user)
+                .into_iter()
+                .flat_map(|c| c.values())
+            {
+                notify.notify_one();
+            }
+        }
     }
 
     /// Wakes every connection holding one of `persons`, except `origin`.
@@ -113,7 +123,14 @@ impl Subscription {
 
 impl Drop for Subscription {
     fn drop(&mut self) {
-        remove(&mut self.hub.registry(), self.id);
+        let mut registry = self.hub.registry();
+        remove(&mut registry, self.id);
+        if let Some(connections) = registry.by_user.get_mut(&self.user) {
+            connections.remove(&self.id);
+            if connections.is_empty() {
+                registry.by_user.remove(&self.user);
+            }
+        }
     }
 }
 
@@ -142,7 +159,11 @@ mod tests {
     #[tokio::test]
     async fn only_connections_holding_a_touched_person_wake() {
         let hub = Arc::new(FeedHub::default());
-        let (a, b, c) = (hub.subscribe(), hub.subscribe(), hub.subscribe());
+        let (a, b, c) = (
+            hub.subscribe("u1"),
+            hub.subscribe("u2"),
+            hub.subscribe("u3"),
+        );
         a.set_persons(&["p1".into(), "p2".into()]);
         b.set_persons(&["p2".into()]);
         c.set_persons(&["p3".into()]);
@@ -164,21 +185,33 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_caseload_change_reaches_every_connection_once() {
+    async fn a_caseload_change_wakes_only_its_users_connections_once() {
         let hub = Arc::new(FeedHub::default());
-        let (mut a, mut b) = (hub.subscribe(), hub.subscribe());
-        hub.caseloads_changed();
-        hub.caseloads_changed();
-        for subscription in [&mut a, &mut b] {
-            let changed =
-                tokio::time::timeout(Duration::from_millis(20), subscription.caseloads.changed());
-            assert!(changed.await.is_ok(), "woken");
-            let again =
-                tokio::time::timeout(Duration::from_millis(20), subscription.caseloads.changed());
-            assert!(
-                again.await.is_err(),
-                "two changes before it looked: one wake-up"
-            );
-        }
+        let (a1, a2, b) = (hub.subscribe("a"), hub.subscribe("a"), hub.subscribe("b"));
+        let changed = |s: &Subscription| {
+            let notify = s.caseload_changed.clone();
+            async move {
+                tokio::time::timeout(Duration::from_millis(20), notify.notified())
+                    .await
+                    .is_ok()
+            }
+        };
+        hub.caseloads_changed(&["a".into()]);
+        hub.caseloads_changed(&["a".into()]);
+        assert!(
+            changed(&a1).await && changed(&a2).await,
+            "both of a's tablets"
+        );
+        assert!(
+            !changed(&a1).await,
+            "two changes before it looked: one wake-up"
+        );
+        assert!(!changed(&b).await, "not b's");
+        drop(a1);
+        drop(a2);
+        assert!(
+            !hub.registry().by_user.contains_key("a"),
+            "closed connections leave"
+        );
     }
 }

@@ -62,6 +62,20 @@ impl Programme {
         Ok(Actor::User(id))
     }
 
+    /// Wakes the open connections of the users named `usernames` to look
+    /// their caseload up again. A failed lookup only delays them to their
+    /// periodic check.
+    fn wake(&self, usernames: &[&str]) {
+        let conn = self.store.conn();
+        let ids: Vec<String> = usernames
+            .iter()
+            .filter_map(|name| crate::accounts::user_id(&conn, name, false).ok().flatten())
+            .map(|id| id.to_string())
+            .collect();
+        drop(conn);
+        self.feed.caseloads_changed(&ids);
+    }
+
     fn listing_date(request: &ListingRequest) -> Result<ListingDate, ProgrammeError> {
         if !(2000..=2100).contains(&request.fiscal_year) {
             return Err(ProgrammeError::Invalid(format!(
@@ -258,7 +272,7 @@ impl ProgrammeBackend for Programme {
         let actor = self.coordinator(session)?;
         check_size(request)?;
         let date = Self::listing_date(request)?;
-        let (_, done) = listing::commit(&self.store, &request.file, date, actor, Utc::now())
+        let (preview, done) = listing::commit(&self.store, &request.file, date, actor, Utc::now())
             .map_err(listing_error)?;
         tracing::info!(
             year = date.fiscal_year,
@@ -266,7 +280,9 @@ impl ProgrammeBackend for Programme {
             listed = done.listed,
             "listing imported from the app"
         );
-        self.feed.caseloads_changed();
+        let caseworkers: std::collections::BTreeSet<&str> =
+            preview.rows.iter().map(|r| r.caseworker.as_str()).collect();
+        self.wake(&caseworkers.into_iter().collect::<Vec<_>>());
         Ok(ListingImported {
             new_persons: done.new_persons,
             listed: done.listed,
@@ -309,7 +325,7 @@ impl ProgrammeBackend for Programme {
             Utc::now(),
         )
         .map_err(caseload_error)?;
-        self.feed.caseloads_changed();
+        self.wake(&[username]);
         Ok(())
     }
 
@@ -329,7 +345,7 @@ impl ProgrammeBackend for Programme {
                 "{username} holds no assignment to this person after {on}"
             )));
         }
-        self.feed.caseloads_changed();
+        self.wake(&[username]);
         Ok(())
     }
 
@@ -385,7 +401,7 @@ impl ProgrammeBackend for Programme {
         }
         let moved = caseload::handover(&self.store, from, to, persons, on, actor, Utc::now())
             .map_err(caseload_error)?;
-        self.feed.caseloads_changed();
+        self.wake(&[from, to]);
         Ok(moved.len())
     }
 }

@@ -138,7 +138,7 @@ async fn step(
 
 async fn connection(mut socket: WebSocket, caller: Caller, state: AppState) {
     tracing::info!(device = %caller.device_id, "sync connected");
-    let mut subscription = state.feed.subscribe();
+    let subscription = state.feed.subscribe(&caller.user_id);
     let mut recheck = tokio::time::interval_at(
         tokio::time::Instant::now() + CASELOAD_RECHECK,
         CASELOAD_RECHECK,
@@ -160,7 +160,7 @@ async fn connection(mut socket: WebSocket, caller: Caller, state: AppState) {
             },
             () = subscription.notify.notified() => Input::FeedGrew,
             _ = recheck.tick() => Input::Tick,
-            Ok(()) = subscription.caseloads.changed() => Input::Tick,
+            () = subscription.caseload_changed.notified() => Input::Tick,
         };
         let Some(current) = session.take() else { break };
         let Some((next, out, persons)) = step(&state, current, input).await else {
