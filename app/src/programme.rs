@@ -269,7 +269,6 @@ pub async fn programme_overview() -> Result<Overview, ProgrammeError> {
 #[allow(missing_docs)] // the macro-made argument struct mirrors the parameters
 #[server(endpoint = "programme/preview_listing", input = Json)]
 pub async fn preview_listing(request: ListingRequest) -> Result<ListingPreview, ProgrammeError> {
-    check_size(&request)?;
     server_side::with_session(move |backend, session| backend.preview_listing(&session, &request))
         .await
 }
@@ -278,7 +277,6 @@ pub async fn preview_listing(request: ListingRequest) -> Result<ListingPreview, 
 #[allow(missing_docs)] // the macro-made argument struct mirrors the parameters
 #[server(endpoint = "programme/import_listing", input = Json)]
 pub async fn import_listing(request: ListingRequest) -> Result<ListingImported, ProgrammeError> {
-    check_size(&request)?;
     server_side::with_session(move |backend, session| backend.import_listing(&session, &request))
         .await
 }

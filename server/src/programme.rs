@@ -112,7 +112,8 @@ impl ProgrammeBackend for Programme {
         self.coordinator(session)?;
         let today = today(Utc::now());
         let conn = self.store.conn();
-        let staff: Vec<StaffMember> = conn
+        let mut staff = Vec::new();
+        for row in conn
             .prepare(
                 "SELECT username, display_name, role FROM users
                   WHERE disabled_at IS NULL AND role != 'auditor'
@@ -121,35 +122,25 @@ impl ProgrammeBackend for Programme {
             .map_err(sqlite)?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?)))
             .map_err(sqlite)?
-            .filter_map(|row| {
-                let (username, display_name, role) = row.ok()?;
-                Some(StaffMember {
+        {
+            let (username, display_name, role) = row.map_err(sqlite)?;
+            // A role this build does not know cannot hold a caseload here.
+            if let Ok(role) = role.parse() {
+                staff.push(StaffMember {
                     username,
                     display_name,
-                    role: role.parse().ok()?,
-                })
-            })
-            .collect();
+                    role,
+                });
+            }
+        }
         let mut persons: BTreeMap<String, ProgrammePerson> = BTreeMap::new();
-        let mut statement = conn
-            .prepare(
-                "SELECT id, display_name, (SELECT max(fiscal_year) FROM listings l WHERE l.person_id = p.id)
-                   FROM persons p",
-            )
-            .map_err(sqlite)?;
-        let mut latest: Vec<(Option<i32>, String)> = Vec::new();
-        for row in statement
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get(1)?,
-                    r.get::<_, Option<i32>>(2)?,
-                ))
-            })
+        for row in conn
+            .prepare("SELECT id, display_name FROM persons")
+            .map_err(sqlite)?
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
             .map_err(sqlite)?
         {
-            let (id, display_name, year) = row.map_err(sqlite)?;
-            latest.push((year, id.clone()));
+            let (id, display_name) = row.map_err(sqlite)?;
             persons.insert(
                 id.clone(),
                 ProgrammePerson {
@@ -206,15 +197,15 @@ impl ProgrammeBackend for Programme {
                 starts_on,
             });
         }
-        // Newest listing first, never-listed persons last; by name within.
-        latest.sort_by(|(ya, a), (yb, b)| {
-            yb.cmp(ya)
-                .then_with(|| persons[a].display_name.cmp(&persons[b].display_name))
+        // Newest listing first (years are read oldest first), never-listed
+        // persons last; by name within.
+        let mut persons: Vec<ProgrammePerson> = persons.into_values().collect();
+        persons.sort_by(|a, b| {
+            b.listed_years
+                .last()
+                .cmp(&a.listed_years.last())
+                .then_with(|| a.display_name.cmp(&b.display_name))
         });
-        let persons = latest
-            .into_iter()
-            .filter_map(|(_, id)| persons.remove(&id))
-            .collect();
         Ok(Overview {
             staff,
             persons,
