@@ -64,6 +64,17 @@ pub async fn first_sign_in(
     outcome.map_err(|error| anyhow::anyhow!("first sign-in failed: {error}"))
 }
 
+/// The id of the first person on the caseload screen.
+pub async fn first_person(browser: &Browser) -> Result<String> {
+    browser
+        .client
+        .find(Locator::Css("[data-testid='person-item']"))
+        .await?
+        .attr("data-person")
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("a person item without its id"))
+}
+
 /// Waits until the app is connected, caught up and has nothing waiting.
 pub async fn wait_in_sync(browser: &Browser, timeout: Duration) -> Result<()> {
     browser

@@ -193,7 +193,7 @@ async fn the_app_locks_on_request_and_by_itself_after_the_chosen_idle_time() -> 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_first_joint_interview_recorded_offline_moves_the_case_stage_for_the_team()
 -> anyhow::Result<()> {
-    use tsunagu_tests::app_page::{back_to_person, open_person, save, wait_in_sync};
+    use tsunagu_tests::app_page::{back_to_person, first_person, open_person, save, wait_in_sync};
     let dir = tempfile::tempdir()?;
     let server = ServerProcess::start(dir.path(), &["--demo"])?;
     let listen = server.base_url.trim_start_matches("http://").to_owned();
@@ -201,13 +201,7 @@ async fn a_first_joint_interview_recorded_offline_moves_the_case_stage_for_the_t
     let a = Browser::start(768, 1024).await?;
     first_sign_in(&a, &server.url("/"), "demo.specialist", DEMO_PASSWORD).await?;
     wait_in_sync(&a, WAIT).await?;
-    let person = a
-        .client
-        .find(Locator::Css("[data-testid='person-item']"))
-        .await?
-        .attr("data-person")
-        .await?
-        .expect("person id");
+    let person = first_person(&a).await?;
     open_person(&a, &person).await?;
     assert_eq!(a.text_of("person-stage").await?, "名簿登載");
 

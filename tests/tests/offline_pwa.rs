@@ -10,8 +10,8 @@ use serde_json::Value;
 use std::time::Duration;
 use tsunagu_tests::admin::cli;
 use tsunagu_tests::app_page::{
-    WAIT, back_to_person, first_sign_in, open_person, open_record, save, set_textarea,
-    textarea_value, wait_in_sync,
+    WAIT, back_to_person, first_person, first_sign_in, open_person, open_record, save,
+    set_textarea, textarea_value, wait_in_sync,
 };
 use tsunagu_tests::browser::{Browser, screenshot_dir};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
@@ -81,13 +81,7 @@ async fn notes_written_offline_reach_the_server_and_colleagues_by_themselves() -
     // 1. Online: sign in, write a ward interview, see it acknowledged.
     first_sign_in(&a, &server.url("/"), "demo.specialist", DEMO_PASSWORD).await?;
     wait_in_sync(&a, WAIT).await?;
-    let person = a
-        .client
-        .find(Locator::Css("[data-testid='person-item']"))
-        .await?
-        .attr("data-person")
-        .await?
-        .context("person id")?;
+    let person = first_person(&a).await?;
     a.screenshot(&shots, "01-caseload").await?;
     open_person(&a, &person).await?;
     a.click("[data-testid='new-ward_interview']").await?;

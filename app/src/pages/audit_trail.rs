@@ -4,6 +4,7 @@
 
 use crate::i18n::{Lang, use_lang};
 use crate::local::state::{ClientState, Screen};
+use crate::pages::programme::problem_text;
 use crate::pages::programme::texts::texts;
 use crate::programme::{AuditEntry, ProgrammeError, audit_trail};
 use chrono::FixedOffset;
@@ -51,16 +52,8 @@ pub fn AuditTrailPage() -> impl IntoView {
                 let t = texts(lang.get());
                 match entries.get() {
                     None => view! { <p class="loading">{lang.get().texts().loading}</p> }.into_any(),
-                    Some(Err(ProgrammeError::Unreachable)) => view! {
-                        <p class="error" role="alert" data-testid="audit-problem">{t.needs_server}</p>
-                    }
-                    .into_any(),
-                    Some(Err(ProgrammeError::Forbidden)) => view! {
-                        <p class="error" role="alert" data-testid="audit-problem">{t.forbidden}</p>
-                    }
-                    .into_any(),
-                    Some(Err(other)) => view! {
-                        <p class="error" role="alert" data-testid="audit-problem">{t.failed}{other.to_string()}</p>
+                    Some(Err(problem)) => view! {
+                        <p class="error" role="alert" data-testid="audit-problem">{problem_text(lang.get(), &problem)}</p>
                     }
                     .into_any(),
                     Some(Ok(list)) if list.is_empty() => view! { <p class="hint">{t.no_entries}</p> }.into_any(),

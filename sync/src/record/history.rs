@@ -74,7 +74,7 @@ impl Record {
     /// minutes are one version. Creating a record does not count as
     /// changing its status.
     pub fn versions(&mut self) -> Vec<Version> {
-        let changes: Vec<_> = self.doc.get_changes(&[]).into_iter().collect();
+        let changes = self.doc.get_changes(&[]);
         let mut versions: Vec<(Version, automerge::ActorId, i64)> = Vec::new();
         for change in changes {
             let (by, name) = parse_message(change.message());

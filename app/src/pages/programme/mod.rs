@@ -184,19 +184,24 @@ fn Problem() -> impl IntoView {
                 </form>
             }
             .into_any(),
-            ProgrammeError::Forbidden => view! {
-                <p class="error" role="alert" data-testid="programme-problem">{t.forbidden}</p>
-            }
-            .into_any(),
-            ProgrammeError::Unreachable => view! {
-                <p class="error" role="alert" data-testid="programme-problem">{t.needs_server}</p>
-            }
-            .into_any(),
-            ProgrammeError::Invalid(reason) | ProgrammeError::Unavailable(reason) => view! {
-                <p class="error" role="alert" data-testid="programme-problem">{t.failed}{reason}</p>
+            other => view! {
+                <p class="error" role="alert" data-testid="programme-problem">{problem_text(lang.get(), &other)}</p>
             }
             .into_any(),
         })
+    }
+}
+
+/// What to tell the user about a failed programme request, in `lang`.
+pub fn problem_text(lang: crate::i18n::Lang, problem: &ProgrammeError) -> String {
+    let t = texts(lang);
+    match problem {
+        ProgrammeError::NotSignedIn => t.session_ended.to_owned(),
+        ProgrammeError::Forbidden => t.forbidden.to_owned(),
+        ProgrammeError::Unreachable => t.needs_server.to_owned(),
+        ProgrammeError::Invalid(reason) | ProgrammeError::Unavailable(reason) => {
+            format!("{}{reason}", t.failed)
+        }
     }
 }
 
