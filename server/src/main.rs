@@ -12,6 +12,7 @@ mod devices;
 mod feed_hub;
 mod listing;
 mod programme;
+mod record_locks;
 mod site;
 mod store;
 mod sync_store;
@@ -274,6 +275,7 @@ fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
             leptos: site::leptos_options(&site_root, &bundle),
             store,
             feed: Arc::new(feed_hub::FeedHub::default()),
+            record_locks: Arc::new(record_locks::RecordLocks::default()),
         };
         let app = web::router(state);
         // The first stdout line is the contract tests and scripts read.

@@ -3,8 +3,10 @@
 //! acknowledgement stands on (WAL with `synchronous=FULL`).
 
 use crate::accounts::today;
+use crate::record_locks::{RecordGuard, RecordLocks};
+use crate::store::Store;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 use std::collections::HashMap;
 use tsunagu_sync::policy;
 use tsunagu_sync::protocol::DocChanges;
@@ -16,9 +18,13 @@ use tsunagu_sync::session::server::{FeedPage, FeedQuery, RecordWrite, ServerStor
 const ACTIVE_CASELOAD: &str = "SELECT person_id FROM assignments
      WHERE user_id = :user AND starts_on <= :today AND (ends_on IS NULL OR ends_on > :today)";
 
-/// [`ServerStore`] over one SQLite connection.
+/// [`ServerStore`] over the server's database. Each call takes the
+/// connection for its statements only; merging (pure CPU) runs unlocked.
 pub struct SqliteServerStore<'c> {
-    conn: &'c Connection,
+    store: &'c Store,
+    locks: &'c RecordLocks,
+    /// The records this session merges into, held until it is dropped.
+    held: Option<RecordGuard<'c>>,
     now: DateTime<Utc>,
     /// The persons whose records [`ServerStore::commit`] changed, so the
     /// driver can tell the connections that care.
@@ -26,10 +32,13 @@ pub struct SqliteServerStore<'c> {
 }
 
 impl<'c> SqliteServerStore<'c> {
-    /// A store over `conn`, with `now` for timestamps and the caseload date.
-    pub fn new(conn: &'c Connection, now: DateTime<Utc>) -> Self {
+    /// A store over `store`, merging under `locks`, with `now` for
+    /// timestamps and the caseload date.
+    pub fn new(store: &'c Store, locks: &'c RecordLocks, now: DateTime<Utc>) -> Self {
         SqliteServerStore {
-            conn,
+            store,
+            locks,
+            held: None,
             now,
             committed_persons: Vec::new(),
         }
@@ -39,9 +48,16 @@ impl<'c> SqliteServerStore<'c> {
 impl ServerStore for SqliteServerStore<'_> {
     type Error = rusqlite::Error;
 
+    fn lock_records(&mut self, ids: &[String]) -> Result<(), rusqlite::Error> {
+        // Release what an earlier push on this session held before waiting.
+        self.held = None;
+        self.held = Some(self.locks.lock(ids));
+        Ok(())
+    }
+
     fn load_record(&mut self, id: &str) -> Result<Option<Vec<u8>>, rusqlite::Error> {
-        self.conn
-            .prepare_cached("SELECT snapshot FROM records WHERE id = ?1")?
+        let conn = self.store.conn();
+        conn.prepare_cached("SELECT snapshot FROM records WHERE id = ?1")?
             .query_row([id], |r| r.get(0))
             .optional()
     }
@@ -52,9 +68,9 @@ impl ServerStore for SqliteServerStore<'_> {
         person_id: &str,
         date: NaiveDate,
     ) -> Result<bool, rusqlite::Error> {
+        let conn = self.store.conn();
         let grace_start = today(self.now) - chrono::Days::new(policy::LATE_SYNC_GRACE_DAYS as u64);
-        self.conn
-            .prepare_cached(
+        conn.prepare_cached(
                 "SELECT EXISTS(SELECT 1 FROM assignments
               WHERE user_id = :user AND person_id = :person
                 AND starts_on <= :date AND (ends_on IS NULL OR (ends_on > :date AND ends_on > :grace)))",
@@ -71,7 +87,8 @@ impl ServerStore for SqliteServerStore<'_> {
     }
 
     fn commit(&mut self, origin: &Caller, writes: &[RecordWrite]) -> Result<(), rusqlite::Error> {
-        let tx = self.conn.unchecked_transaction()?;
+        let conn = self.store.conn();
+        let tx = conn.unchecked_transaction()?;
         let received = self.now.to_rfc3339();
         for write in writes {
             tx.prepare_cached(
@@ -99,7 +116,8 @@ impl ServerStore for SqliteServerStore<'_> {
 
     fn feed_end(&mut self) -> Result<u64, rusqlite::Error> {
         let end: i64 = self
-            .conn
+            .store
+            .conn()
             .prepare_cached("SELECT coalesce(max(seq), 0) FROM feed")?
             .query_row([], |r| r.get(0))?;
         Ok(end.max(0) as u64)
@@ -111,6 +129,7 @@ impl ServerStore for SqliteServerStore<'_> {
         query: &FeedQuery<'_>,
         max_bytes: usize,
     ) -> Result<FeedPage, rusqlite::Error> {
+        let conn = self.store.conn();
         let readable = readable_kinds(caller);
         let mut page = FeedPage {
             docs: Vec::new(),
@@ -120,7 +139,7 @@ impl ServerStore for SqliteServerStore<'_> {
         if readable.is_empty() || query.persons.is_empty() {
             return Ok(page);
         }
-        let mut statement = self.conn.prepare_cached(
+        let mut statement = conn.prepare_cached(
             "SELECT f.seq, f.record_id, f.change FROM feed f JOIN records r ON r.id = f.record_id
               WHERE f.seq > :after AND f.seq <= :until
                 AND f.origin_device <> :device
@@ -168,6 +187,7 @@ impl ServerStore for SqliteServerStore<'_> {
         after_id: &str,
         max_bytes: usize,
     ) -> Result<SnapshotPage, rusqlite::Error> {
+        let conn = self.store.conn();
         let mut page = SnapshotPage {
             docs: Vec::new(),
             last_id: after_id.to_owned(),
@@ -177,7 +197,7 @@ impl ServerStore for SqliteServerStore<'_> {
         if kinds.is_empty() || persons.is_empty() {
             return Ok(page);
         }
-        let mut statement = self.conn.prepare_cached(
+        let mut statement = conn.prepare_cached(
             "SELECT id, snapshot FROM records
               WHERE id > :after
                 AND kind IN (SELECT value FROM json_each(:kinds))
@@ -208,8 +228,9 @@ impl ServerStore for SqliteServerStore<'_> {
     }
 
     fn caseload(&mut self, caller: &Caller) -> Result<Vec<String>, rusqlite::Error> {
+        let conn = self.store.conn();
         let sql = format!("SELECT DISTINCT person_id FROM ({ACTIVE_CASELOAD}) ORDER BY person_id");
-        let mut statement = self.conn.prepare_cached(&sql)?;
+        let mut statement = conn.prepare_cached(&sql)?;
         let rows = statement.query_map(
             rusqlite::named_params! { ":user": caller.user_id, ":today": today(self.now).to_string() },
             |r| r.get(0),
@@ -218,7 +239,8 @@ impl ServerStore for SqliteServerStore<'_> {
     }
 
     fn held(&mut self, caller: &Caller) -> Result<Vec<(String, bool)>, rusqlite::Error> {
-        let mut statement = self.conn.prepare_cached(
+        let conn = self.store.conn();
+        let mut statement = conn.prepare_cached(
             "SELECT person_id, confirmed FROM device_persons WHERE device_id = ?1 ORDER BY person_id",
         )?;
         let rows = statement.query_map([&caller.device_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -226,7 +248,8 @@ impl ServerStore for SqliteServerStore<'_> {
     }
 
     fn mark_sent(&mut self, caller: &Caller, persons: &[String]) -> Result<(), rusqlite::Error> {
-        let tx = self.conn.unchecked_transaction()?;
+        let conn = self.store.conn();
+        let tx = conn.unchecked_transaction()?;
         for person in persons {
             tx.execute(
                 "INSERT OR IGNORE INTO device_persons (device_id, person_id, confirmed) VALUES (?1, ?2, 0)",
@@ -242,7 +265,8 @@ impl ServerStore for SqliteServerStore<'_> {
         added: &[String],
         removed: &[String],
     ) -> Result<(), rusqlite::Error> {
-        let tx = self.conn.unchecked_transaction()?;
+        let conn = self.store.conn();
+        let tx = conn.unchecked_transaction()?;
         for person in added {
             tx.execute(
                 "INSERT INTO device_persons (device_id, person_id, confirmed) VALUES (?1, ?2, 1)

@@ -120,10 +120,9 @@ async fn step(
     mut session: ServerSession,
     input: Input,
 ) -> Option<(ServerSession, Output, Vec<String>)> {
-    let store = state.store.clone();
+    let (store, locks) = (state.store.clone(), state.record_locks.clone());
     tokio::task::spawn_blocking(move || {
-        let conn = store.conn();
-        let mut sqlite = SqliteServerStore::new(&conn, chrono::Utc::now());
+        let mut sqlite = SqliteServerStore::new(&store, &locks, chrono::Utc::now());
         let out = match input {
             Input::Frame(bytes) => session.on_frame(&bytes, &mut sqlite),
             Input::FeedGrew => session.on_feed_grew(&mut sqlite),
@@ -143,7 +142,8 @@ async fn connection(mut socket: WebSocket, caller: Caller, state: AppState) {
         tokio::time::Instant::now() + CASELOAD_RECHECK,
         CASELOAD_RECHECK,
     );
-    let mut session = Some(ServerSession::new(caller));
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut session = Some(ServerSession::new(caller).with_workers(workers));
     loop {
         let input = tokio::select! {
             message = socket.recv() => match message {

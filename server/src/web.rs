@@ -29,6 +29,8 @@ pub struct AppState {
     /// Wakes the open sync connections whose caseload a commit touched,
     /// so they send their devices the news.
     pub feed: Arc<crate::feed_hub::FeedHub>,
+    /// The records sync connections are merging into right now.
+    pub record_locks: Arc<crate::record_locks::RecordLocks>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

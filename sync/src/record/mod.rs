@@ -164,6 +164,15 @@ pub struct Edit {
     pub at: DateTime<Utc>,
 }
 
+/// What a merge brought that the record did not have.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewHistory {
+    /// The new changes, encoded (as they arrived when they came loose).
+    pub changes: Vec<Vec<u8>>,
+    /// When each new change was made, by its editor's clock.
+    pub times: Vec<DateTime<Utc>>,
+}
+
 /// The identity and bookkeeping every record carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Meta {
@@ -529,12 +538,60 @@ impl Record {
             .collect()
     }
 
+    /// When each change after `heads` was made (the editors' clocks), read
+    /// from the change metadata without encoding the changes. A time out
+    /// of range is an error, never skipped.
+    pub fn change_times_since(
+        &mut self,
+        heads: &[ChangeHash],
+    ) -> Result<Vec<DateTime<Utc>>, RecordError> {
+        self.doc
+            .get_changes_meta(heads)
+            .iter()
+            .map(|meta| change_time_of(meta.timestamp))
+            .collect()
+    }
+
+    /// [`Record::apply_changes`], returning what this copy did not have:
+    /// the new changes as they were sent (no re-encoding) and when each
+    /// was made. The server appends exactly these to its change feed.
+    pub fn apply_new_changes(&mut self, items: &[Vec<u8>]) -> Result<NewHistory, RecordError> {
+        let (documents, parsed) = parse_chunks(items)?;
+        let before = self.heads();
+        let mut seen = std::collections::HashSet::new();
+        let mut new = NewHistory::default();
+        for (change, bytes) in parsed.iter().zip(items.iter().filter(|b| !is_document(b))) {
+            let hash = change.hash();
+            if seen.insert(hash) && self.doc.get_change_meta_by_hash(&hash).is_none() {
+                new.changes.push(bytes.clone());
+                new.times.push(change_time_of(change.timestamp())?);
+            }
+        }
+        let had_documents = !documents.is_empty();
+        self.apply_parsed(documents, parsed)?;
+        if had_documents {
+            // A document may bring changes beyond the loose ones: ask the
+            // merged history (rare: devices push changes, not documents).
+            new.changes = self.changes_since(&before);
+            new.times = self.change_times_since(&before)?;
+        }
+        Ok(new)
+    }
+
     /// Applies changes from another copy of this record. Each must parse
     /// strictly; they are applied to a fork and validated first: on any
     /// error nothing changes. Changes already here are ignored.
     /// Items may also be whole saved documents, as in [`Record::from_changes`].
     pub fn apply_changes(&mut self, changes: &[Vec<u8>]) -> Result<(), RecordError> {
         let (documents, parsed) = parse_chunks(changes)?;
+        self.apply_parsed(documents, parsed)
+    }
+
+    fn apply_parsed(
+        &mut self,
+        documents: Vec<&[u8]>,
+        parsed: Vec<Change>,
+    ) -> Result<(), RecordError> {
         let mut fork = self.doc.fork();
         for other in documents {
             fork.merge(&mut load_document(other)?)?;
@@ -689,12 +746,24 @@ pub enum Amendment<'a> {
 const CHUNK_TYPE_AT: usize = 8;
 const DOCUMENT_CHUNK: u8 = 0;
 
-/// Splits items into whole documents and strictly parsed changes.
+/// A change's timestamp (ms since the epoch) as a time.
+fn change_time_of(millis: i64) -> Result<DateTime<Utc>, RecordError> {
+    DateTime::from_timestamp_millis(millis)
+        .ok_or_else(|| RecordError::Malformed(format!("change time {millis} out of range")))
+}
+
+/// Is this item a whole saved document (rather than one change)?
+fn is_document(bytes: &[u8]) -> bool {
+    bytes.get(CHUNK_TYPE_AT) == Some(&DOCUMENT_CHUNK)
+}
+
+/// Splits items into whole documents and strictly parsed changes (the
+/// changes in the order the items came).
 fn parse_chunks(chunks: &[Vec<u8>]) -> Result<(Vec<&[u8]>, Vec<Change>), RecordError> {
     let mut documents = Vec::new();
     let mut changes = Vec::with_capacity(chunks.len());
     for bytes in chunks {
-        if bytes.get(CHUNK_TYPE_AT) == Some(&DOCUMENT_CHUNK) {
+        if is_document(bytes) {
             documents.push(bytes.as_slice());
         } else {
             changes.push(

@@ -518,3 +518,47 @@ fn a_malformed_action_item_makes_the_document_invalid() {
     let bytes = record.save();
     assert!(Record::load(&bytes, b"x").is_err(), "no what: refused");
 }
+
+#[test]
+fn applying_reports_exactly_the_new_changes_as_they_were_sent() {
+    let mut a = interview();
+    let base = a.save();
+    let heads = a.heads();
+    a.replace_text("situation", "一回目", &edit("u-spec", 5))
+        .unwrap();
+    let first = a.changes_since(&heads);
+    let after_first = a.heads();
+    a.splice_text("situation", 0, 0, "二回目、", &edit("u-spec", 6))
+        .unwrap();
+    let second = a.changes_since(&after_first);
+    let mut b = Record::load(&base, b"actor-b").unwrap();
+    b.apply_changes(&first).unwrap();
+
+    // Known, new and a duplicate of the new one: only the new one counts.
+    let items: Vec<Vec<u8>> = first
+        .iter()
+        .chain(&second)
+        .chain(&second)
+        .cloned()
+        .collect();
+    let new = b.apply_new_changes(&items).unwrap();
+    assert_eq!(new.changes, second, "the bytes as sent, once");
+    assert_eq!(new.times, vec![at(6)]);
+    assert_eq!(b.text("situation").unwrap(), a.text("situation").unwrap());
+    assert!(b.apply_new_changes(&items).unwrap().changes.is_empty());
+
+    // A whole document brings what it holds beyond this copy.
+    let mut c = Record::load(&base, b"actor-c").unwrap();
+    let new = c.apply_new_changes(&[a.save()]).unwrap();
+    assert_eq!(new.changes.len(), first.len() + second.len());
+    assert_eq!(new.times, vec![at(5), at(6)]);
+    assert_eq!(c.text("situation").unwrap(), a.text("situation").unwrap());
+
+    // Changes whose history is missing change nothing.
+    let mut d = Record::load(&base, b"actor-d").unwrap();
+    assert!(matches!(
+        d.apply_new_changes(&second),
+        Err(RecordError::MissingHistory)
+    ));
+    assert_eq!(d.text("situation").unwrap(), "");
+}

@@ -63,6 +63,11 @@ impl MemoryServerStore {
 impl ServerStore for MemoryServerStore {
     type Error = Infallible;
 
+    /// One session at a time uses a memory store: nothing to hold.
+    fn lock_records(&mut self, _ids: &[String]) -> Result<(), Infallible> {
+        Ok(())
+    }
+
     fn load_record(&mut self, id: &str) -> Result<Option<Vec<u8>>, Infallible> {
         Ok(self.records.get(id).map(|r| r.snapshot.clone()))
     }

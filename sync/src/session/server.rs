@@ -5,6 +5,7 @@ use crate::policy;
 use crate::protocol::{ClientMessage, DocChanges, DocOutcome, ErrorCode, Rejection, ServerMessage};
 use crate::record::schema::RecordKind;
 use crate::record::{Record, RecordError};
+use std::collections::HashMap;
 
 /// The actor id the server uses when it loads records (it never edits them).
 const SERVER_ACTOR: &[u8] = b"tsunagu-server";
@@ -66,6 +67,10 @@ pub struct SnapshotPage {
 pub trait ServerStore {
     /// A storage failure.
     type Error: std::fmt::Display;
+    /// Holds these records for this session until the store is dropped,
+    /// so no other connection merges into them meanwhile (a store used by
+    /// one session at a time may do nothing).
+    fn lock_records(&mut self, ids: &[String]) -> Result<(), Self::Error>;
     /// The saved document of a record, if the server has it.
     fn load_record(&mut self, id: &str) -> Result<Option<Vec<u8>>, Self::Error>;
     /// Was the user assigned to the person on `date` (Japan time), by an
@@ -125,6 +130,8 @@ pub trait ServerStore {
 #[derive(Debug)]
 pub struct ServerSession {
     caller: Caller,
+    /// Threads a big push is merged on.
+    workers: usize,
     cursor: Option<u64>,
     /// The caseload as last looked up (sorted); feed news about other
     /// persons does not concern this device.
@@ -136,9 +143,17 @@ impl ServerSession {
     pub fn new(caller: Caller) -> Self {
         ServerSession {
             caller,
+            workers: 1,
             cursor: None,
             caseload: Vec::new(),
         }
+    }
+
+    /// Merges big pushes on up to `workers` threads (native servers only:
+    /// one thread, the default, never starts another).
+    pub fn with_workers(mut self, workers: usize) -> Self {
+        self.workers = workers.max(1);
+        self
     }
 
     /// The authenticated caller.
@@ -361,6 +376,11 @@ impl ServerSession {
     }
 
     /// Validates, authorises and stores a push; one outcome per record.
+    ///
+    /// The records are locked, their stored documents read, then merged
+    /// (the CPU-heavy part, spread over [`ServerSession::with_workers`]
+    /// threads and touching no storage), then authorised and committed in
+    /// one transaction.
     fn accept<S: ServerStore>(
         &self,
         docs: Vec<DocChanges>,
@@ -368,8 +388,7 @@ impl ServerSession {
     ) -> Result<Vec<DocOutcome>, String> {
         // A record named twice in one push is merged once.
         let mut unique: Vec<DocChanges> = Vec::with_capacity(docs.len());
-        let mut index: std::collections::HashMap<String, usize> =
-            std::collections::HashMap::with_capacity(docs.len());
+        let mut index: HashMap<String, usize> = HashMap::with_capacity(docs.len());
         for doc in docs {
             match index.get(&doc.id) {
                 Some(&at) => unique[at].changes.extend(doc.changes),
@@ -379,19 +398,29 @@ impl ServerSession {
                 }
             }
         }
+        let ids: Vec<String> = unique.iter().map(|doc| doc.id.clone()).collect();
+        store.lock_records(&ids).map_err(|e| e.to_string())?;
+        let mut jobs = Vec::with_capacity(unique.len());
+        for doc in unique {
+            let stored = store.load_record(&doc.id).map_err(|e| e.to_string())?;
+            jobs.push((doc, stored));
+        }
+        let merged = run_parallel(jobs, self.workers, |(doc, stored)| merge(doc, stored));
         let mut writes = Vec::new();
-        let mut results = Vec::new();
-        for doc in &unique {
-            match self.merge(doc, store)? {
-                Ok(Some(write)) => {
-                    writes.push(write);
-                    results.push(DocOutcome::Stored { id: doc.id.clone() });
+        let mut results = Vec::with_capacity(ids.len());
+        let mut assigned: HashMap<(String, chrono::NaiveDate), bool> = HashMap::new();
+        for (id, outcome) in ids.into_iter().zip(merged) {
+            let outcome = match outcome? {
+                Ok(Some(merged)) => self.authorise(merged, store, &mut assigned)?,
+                Ok(None) => Ok(None),
+                Err(reason) => Err(reason),
+            };
+            match outcome {
+                Ok(write) => {
+                    writes.extend(write);
+                    results.push(DocOutcome::Stored { id });
                 }
-                Ok(None) => results.push(DocOutcome::Stored { id: doc.id.clone() }),
-                Err(reason) => results.push(DocOutcome::Rejected {
-                    id: doc.id.clone(),
-                    reason,
-                }),
+                Err(reason) => results.push(DocOutcome::Rejected { id, reason }),
             }
         }
         if !writes.is_empty() {
@@ -402,64 +431,138 @@ impl ServerSession {
         Ok(results)
     }
 
-    /// The write for one record, `None` when nothing is new, or why not.
+    /// The write for a merged record if the caller may make every one of
+    /// its new changes: each must have been made while its author held
+    /// the person, checked by the date on the change, so offline work
+    /// written before a handover still arrives.
     #[allow(clippy::type_complexity)]
-    fn merge<S: ServerStore>(
+    fn authorise<S: ServerStore>(
         &self,
-        doc: &DocChanges,
+        merged: Merged,
         store: &mut S,
+        assigned: &mut HashMap<(String, chrono::NaiveDate), bool>,
     ) -> Result<Result<Option<RecordWrite>, Rejection>, String> {
-        let existing = store.load_record(&doc.id).map_err(|e| e.to_string())?;
-        let (mut record, before) = match existing {
-            Some(bytes) => {
-                let mut record = Record::load(&bytes, SERVER_ACTOR)
-                    .map_err(|e| format!("stored record unreadable: {e}"))?;
-                let before = record.heads();
-                if let Err(error) = record.apply_changes(&doc.changes) {
-                    return Ok(Err(rejection(error)));
+        let person = &merged.write.person_id;
+        for date in &merged.dates {
+            let key = (person.clone(), *date);
+            let held = match assigned.get(&key) {
+                Some(&held) => held,
+                None => {
+                    let held = store
+                        .assigned_on(&self.caller.user_id, person, *date)
+                        .map_err(|e| e.to_string())?;
+                    assigned.insert(key, held);
+                    held
                 }
-                (record, before)
-            }
-            None => match Record::from_changes(&doc.changes, SERVER_ACTOR) {
-                Ok(record) => (record, Vec::new()),
-                Err(error) => return Ok(Err(rejection(error))),
-            },
-        };
-        let meta = record.meta().clone();
-        if meta.id != doc.id {
-            return Ok(Err(Rejection::Invalid("record id does not match".into())));
-        }
-        let new_changes = record.changes_since(&before);
-        if new_changes.is_empty() {
-            // Nothing new: the device re-sent what the server holds.
-            return Ok(Ok(None));
-        }
-        // Every new change must have been made while its author held the
-        // person: checked by the date on the change, so offline work
-        // written before a handover still arrives.
-        let mut dates: Vec<chrono::NaiveDate> = new_changes
-            .iter()
-            .map(|change| Record::change_time(change).map(policy::japan_date))
-            .collect::<Option<_>>()
-            .ok_or_else(|| "a merged change has no readable time".to_owned())?;
-        dates.sort_unstable();
-        dates.dedup();
-        for date in dates {
-            let assigned = store
-                .assigned_on(&self.caller.user_id, &meta.person_id, date)
-                .map_err(|e| e.to_string())?;
-            if !policy::may_write(self.caller.role, meta.kind, assigned) {
+            };
+            if !policy::may_write(self.caller.role, merged.write.kind, held) {
                 return Ok(Err(Rejection::Forbidden));
             }
         }
-        Ok(Ok(Some(RecordWrite {
+        Ok(Ok(Some(merged.write)))
+    }
+}
+
+/// A merged record ready to authorise.
+struct Merged {
+    write: RecordWrite,
+    /// The dates (Japan) its new changes were made on, sorted, distinct.
+    dates: Vec<chrono::NaiveDate>,
+}
+
+/// Merges a push for one record into its stored document (if any): the
+/// write with what is new, `None` when nothing is, or why not. Pure CPU:
+/// no storage, so it can run on any thread.
+#[allow(clippy::type_complexity)]
+fn merge(
+    doc: DocChanges,
+    stored: Option<Vec<u8>>,
+) -> Result<Result<Option<Merged>, Rejection>, String> {
+    let (mut record, new) = match stored {
+        Some(bytes) => {
+            let mut record = Record::load(&bytes, SERVER_ACTOR)
+                .map_err(|e| format!("stored record unreadable: {e}"))?;
+            match record.apply_new_changes(&doc.changes) {
+                Ok(new) => (record, Some(new)),
+                Err(error) => return Ok(Err(rejection(error))),
+            }
+        }
+        None => match Record::from_changes(&doc.changes, SERVER_ACTOR) {
+            Ok(record) => (record, None),
+            Err(error) => return Ok(Err(rejection(error))),
+        },
+    };
+    let meta = record.meta().clone();
+    if meta.id != doc.id {
+        return Ok(Err(Rejection::Invalid("record id does not match".into())));
+    }
+    let (new_changes, times, snapshot) = match new {
+        // Nothing new: the device re-sent what the server holds.
+        Some(new) if new.changes.is_empty() => return Ok(Ok(None)),
+        Some(new) => (new.changes, new.times, record.save()),
+        // A record new to the server enters the feed as its saved
+        // document: one item that loads faster than replaying changes.
+        None => {
+            let times = match record.change_times_since(&[]) {
+                Ok(times) => times,
+                Err(error) => return Ok(Err(rejection(error))),
+            };
+            let snapshot = record.save();
+            (vec![snapshot.clone()], times, snapshot)
+        }
+    };
+    let mut dates: Vec<chrono::NaiveDate> = times.into_iter().map(policy::japan_date).collect();
+    dates.sort_unstable();
+    dates.dedup();
+    Ok(Ok(Some(Merged {
+        write: RecordWrite {
             id: meta.id,
             kind: meta.kind,
             person_id: meta.person_id,
-            snapshot: record.save(),
+            snapshot,
             new_changes,
-        })))
+        },
+        dates,
+    })))
+}
+
+/// Pushes smaller than this are merged on the calling thread: starting
+/// threads would cost more than it saves.
+const PARALLEL_FROM: usize = 16;
+
+/// `work` over `jobs` on up to `workers` threads, results in job order.
+fn run_parallel<J: Send, R: Send>(
+    jobs: Vec<J>,
+    workers: usize,
+    work: impl Fn(J) -> R + Sync,
+) -> Vec<R> {
+    if workers <= 1 || jobs.len() < PARALLEL_FROM {
+        return jobs.into_iter().map(work).collect();
     }
+    let chunk = jobs.len().div_ceil(workers);
+    let mut chunks: Vec<Vec<J>> = Vec::with_capacity(workers);
+    let mut jobs = jobs.into_iter();
+    loop {
+        let part: Vec<J> = jobs.by_ref().take(chunk).collect();
+        if part.is_empty() {
+            break;
+        }
+        chunks.push(part);
+    }
+    let work = &work;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|part| scope.spawn(move || part.into_iter().map(work).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| match handle.join() {
+                Ok(results) => results,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
 }
 
 fn rejection(error: RecordError) -> Rejection {
