@@ -293,13 +293,13 @@ mod tests {
         assert_eq!(store.record(&id).unwrap().meta().status, Status::Finalised);
 
         // Finalised: a change without a reason is refused and changes nothing.
-        let before = store.pending().unwrap();
+        let before = store.pending(usize::MAX).unwrap();
         let input = interview_input("別の言葉");
         assert!(matches!(
             update_record(&mut store, &id, None, &edit, &input),
             Err(RecordError::NoReason)
         ));
-        assert_eq!(store.pending().unwrap(), before);
+        assert_eq!(store.pending(usize::MAX).unwrap(), before);
 
         // With a reason it becomes an amendment.
         let input = FormInput {

@@ -171,8 +171,8 @@ impl ClientStore for LocalStore {
         Ok(self.cursor)
     }
 
-    fn pending(&mut self) -> Result<Vec<DocChanges>, String> {
-        self.records.pending().map_err(|e| e.to_string())
+    fn pending(&mut self, max_bytes: usize) -> Result<Vec<DocChanges>, String> {
+        self.records.pending(max_bytes).map_err(|e| e.to_string())
     }
 
     fn apply_page(&mut self, docs: &[DocChanges], cursor: u64) -> Result<(), String> {

@@ -12,8 +12,10 @@ pub trait ClientStore {
     type Error: std::fmt::Display;
     /// The feed position of the last page fully stored (0 = none yet).
     fn cursor(&mut self) -> Result<u64, Self::Error>;
-    /// Local changes the server has not acknowledged, by record.
-    fn pending(&mut self) -> Result<Vec<DocChanges>, Self::Error>;
+    /// Local changes the server has not acknowledged, by record: the
+    /// leading records up to about `max_bytes` (at least one). What is
+    /// returned is what the next push sends; `acknowledge` gets it back.
+    fn pending(&mut self, max_bytes: usize) -> Result<Vec<DocChanges>, Self::Error>;
     /// Merges a page of remote changes and stores `cursor`, atomically.
     fn apply_page(&mut self, docs: &[DocChanges], cursor: u64) -> Result<(), Self::Error>;
     /// The server durably holds these outcomes of the batch `sent`: drop
@@ -185,7 +187,7 @@ impl ClientSession {
         if !self.connected || self.in_flight.is_some() {
             return Ok(Vec::new());
         }
-        let docs = store.pending().map_err(store_err)?;
+        let docs = store.pending(PUSH_BYTES).map_err(store_err)?;
         if docs.is_empty() {
             return Ok(Vec::new());
         }

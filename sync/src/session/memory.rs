@@ -262,6 +262,13 @@ pub struct MemoryClientStore {
     pending: BTreeMap<String, Vec<Vec<u8>>>,
     rejected: BTreeMap<String, Rejection>,
     cursor: u64,
+    /// Records created on this device that the server has not confirmed
+    /// yet: their whole history is pending, so they go up as one saved
+    /// document (cheaper for the server to load than replaying changes).
+    unshared: BTreeSet<String>,
+    /// For the push being built: records sent as a document, and how many
+    /// of their pending changes (the oldest) that document covers.
+    covered: BTreeMap<String, usize>,
 }
 
 impl MemoryClientStore {
@@ -274,6 +281,8 @@ impl MemoryClientStore {
             pending: BTreeMap::new(),
             rejected: BTreeMap::new(),
             cursor: 0,
+            unshared: BTreeSet::new(),
+            covered: BTreeMap::new(),
         }
     }
 
@@ -286,6 +295,7 @@ impl MemoryClientStore {
             .or_default()
             .extend(record.changes_since(&[]));
         self.records.insert(id.clone(), record);
+        self.unshared.insert(id.clone());
         Ok(id)
     }
 
@@ -432,20 +442,41 @@ impl ClientStore for MemoryClientStore {
         Ok(self.cursor)
     }
 
-    fn pending(&mut self) -> Result<Vec<DocChanges>, RecordError> {
-        Ok(self
-            .pending
-            .iter()
-            .filter(|(id, changes)| !changes.is_empty() && !self.rejected.contains_key(*id))
-            .map(|(id, changes)| DocChanges {
+    fn pending(&mut self, max_bytes: usize) -> Result<Vec<DocChanges>, RecordError> {
+        self.covered.clear();
+        let mut docs = Vec::new();
+        let mut bytes = 0;
+        for (id, changes) in &self.pending {
+            if changes.is_empty() || self.rejected.contains_key(id) {
+                continue;
+            }
+            let as_document = if self.unshared.contains(id) {
+                self.records.get_mut(id).map(Record::save)
+            } else {
+                None
+            };
+            let items = match as_document {
+                Some(document) => {
+                    self.covered.insert(id.clone(), changes.len());
+                    vec![document]
+                }
+                None => changes.clone(),
+            };
+            bytes += items.iter().map(Vec::len).sum::<usize>() + id.len();
+            docs.push(DocChanges {
                 id: id.clone(),
-                changes: changes.clone(),
-            })
-            .collect())
+                changes: items,
+            });
+            if bytes >= max_bytes {
+                break;
+            }
+        }
+        Ok(docs)
     }
 
     fn apply_page(&mut self, docs: &[DocChanges], cursor: u64) -> Result<(), RecordError> {
         for doc in docs {
+            self.unshared.remove(&doc.id);
             match self.wake(&doc.id)? {
                 Some(record) => record.apply_changes(&doc.changes)?,
                 None => {
@@ -463,14 +494,23 @@ impl ClientStore for MemoryClientStore {
         sent: &[DocChanges],
         results: &[DocOutcome],
     ) -> Result<(), RecordError> {
+        let sent: std::collections::HashMap<&String, &DocChanges> =
+            sent.iter().map(|doc| (&doc.id, doc)).collect();
         for result in results {
             match result {
                 DocOutcome::Stored { id } => {
-                    let Some(doc) = sent.iter().find(|d| &d.id == id) else {
+                    let Some(doc) = sent.get(id) else {
                         continue;
                     };
+                    self.unshared.remove(id);
+                    let covered = self.covered.remove(id);
                     if let Some(pending) = self.pending.get_mut(id) {
-                        pending.retain(|change| !doc.changes.contains(change));
+                        match covered {
+                            // Sent as a document: it held the oldest
+                            // `count`; later edits stay pending.
+                            Some(count) => drop(pending.drain(..count.min(pending.len()))),
+                            None => pending.retain(|change| !doc.changes.contains(change)),
+                        }
                         if pending.is_empty() {
                             self.pending.remove(id);
                         }
@@ -503,6 +543,7 @@ impl ClientStore for MemoryClientStore {
             }
         }
         for id in doomed {
+            self.unshared.remove(&id);
             self.records.remove(&id);
             self.dormant.remove(&id);
             self.rejected.remove(&id);

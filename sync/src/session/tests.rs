@@ -488,3 +488,117 @@ fn dormant_records_sync_and_purge_like_loaded_ones() {
     assert_eq!(gone, vec!["p1".to_owned()]);
     assert_eq!(again.store.ids().count(), 0);
 }
+
+#[test]
+fn a_new_note_goes_up_as_one_document_and_an_edit_made_in_flight_is_kept() {
+    let (mut server, mut spec, mut cw, _, _) = setup();
+    let id = interview(&mut spec, "p1", 0);
+    let e = edit_by(&spec, 1);
+    spec.store
+        .edit(&id, |r| r.replace_text("situation", "初回の面会。", &e))
+        .unwrap();
+    assert_eq!(spec.store.waiting(), 2);
+
+    // Never acknowledged: the whole record travels as its saved document.
+    let mut client = ClientSession::new();
+    let mut session = ServerSession::new(spec.caller.clone());
+    let flight = client.on_connect(&mut spec.store).unwrap().frames;
+    let ClientMessage::Push { docs, .. } = ClientMessage::decode(&flight[1]).unwrap() else {
+        panic!("hello then push expected");
+    };
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0].changes.len(), 1, "one document, not two changes");
+    // An edit saved while the push is in flight.
+    let e = edit_by(&spec, 2);
+    spec.store
+        .edit(&id, |r| r.splice_text("situation", 0, 0, "午後、", &e))
+        .unwrap();
+    assert_eq!(spec.store.waiting(), 3);
+    let mut replies = Vec::new();
+    for frame in &flight {
+        replies.extend(session.on_frame(frame, &mut server).frames);
+    }
+    let mut next = Vec::new();
+    for frame in &replies {
+        next.extend(client.on_frame(frame, &mut spec.store).unwrap().frames);
+    }
+    assert_eq!(server.feed_len(), 1, "the new record is one feed item");
+    assert_eq!(
+        spec.store.waiting(),
+        1,
+        "the document covered the two older changes; the new edit waits"
+    );
+    // The edit goes up next as a change, not as the document again.
+    let docs = next
+        .iter()
+        .find_map(|frame| match ClientMessage::decode(frame).unwrap() {
+            ClientMessage::Push { docs, .. } => Some(docs),
+            _ => None,
+        })
+        .expect("the waiting edit is pushed after the acknowledgement");
+    assert_eq!(docs[0].changes.len(), 1);
+    assert!(crate::record::Record::change_time(&docs[0].changes[0]).is_some());
+    for frame in &next {
+        for reply in session.on_frame(frame, &mut server).frames {
+            client.on_frame(&reply, &mut spec.store).unwrap();
+        }
+    }
+    assert_eq!(spec.store.waiting(), 0);
+    assert_eq!(server.feed_len(), 2);
+
+    cw.sync(&mut server);
+    assert_eq!(cw.text(&id, "situation"), "午後、初回の面会。");
+}
+
+#[test]
+fn a_big_push_merged_on_several_threads_keeps_every_outcome_in_order() {
+    let mut server = MemoryServerStore::default();
+    server.assign("spec", "p1");
+    let mut spec = Device::new("spec", Role::SupportSpecialist, "tab-spec");
+    let mut ids = Vec::new();
+    for minute in 0..40 {
+        ids.push(interview(&mut spec, "p1", minute));
+    }
+    // One record of another person: forbidden, whichever thread merges it.
+    let forbidden = interview(&mut spec, "p2", 45);
+    let mut client = ClientSession::new();
+    let mut session = ServerSession::new(spec.caller.clone()).with_workers(3);
+    for frame in client.on_connect(&mut spec.store).unwrap().frames {
+        for reply in session.on_frame(&frame, &mut server).frames {
+            if let ServerMessage::Accepted { results, .. } = ServerMessage::decode(&reply).unwrap()
+            {
+                let mut expected: Vec<&String> = ids.iter().chain([&forbidden]).collect();
+                expected.sort();
+                let got: Vec<&String> = results
+                    .iter()
+                    .map(|r| match r {
+                        crate::protocol::DocOutcome::Stored { id }
+                        | crate::protocol::DocOutcome::Rejected { id, .. } => id,
+                    })
+                    .collect();
+                assert_eq!(got, expected, "one outcome per record, in push order");
+                let rejected: Vec<_> = results
+                    .iter()
+                    .filter(|r| matches!(r, crate::protocol::DocOutcome::Rejected { .. }))
+                    .collect();
+                assert_eq!(
+                    rejected,
+                    [&crate::protocol::DocOutcome::Rejected {
+                        id: forbidden.clone(),
+                        reason: Rejection::Forbidden
+                    }]
+                );
+            }
+            client.on_frame(&reply, &mut spec.store).unwrap();
+        }
+    }
+    assert_eq!(server.feed_len(), 40);
+    for id in &ids {
+        assert!(server.snapshot(id).is_some());
+    }
+    assert_eq!(
+        spec.store.waiting_records(),
+        1,
+        "only the forbidden note waits"
+    );
+}
