@@ -35,7 +35,11 @@ fn main() -> std::process::ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("TSUNAGU_LOG")
-                .unwrap_or_else(|_| "info,tsunagu_server=info".into()),
+                // automerge marks its load functions `#[instrument]`, at
+                // info: recording those spans (formatting their arguments)
+                // on every document load cost several percent of the
+                // server's CPU under load and told an operator nothing.
+                .unwrap_or_else(|_| "info,automerge=warn".into()),
         )
         .init();
     let cli = Cli::parse();
