@@ -56,7 +56,7 @@ impl ServerStore for SqliteServerStore<'_> {
     }
 
     fn load_record(&mut self, id: &str) -> Result<Option<Vec<u8>>, rusqlite::Error> {
-        let conn = self.store.conn();
+        let conn = self.store.reader()?;
         conn.prepare_cached("SELECT snapshot FROM records WHERE id = ?1")?
             .query_row([id], |r| r.get(0))
             .optional()
@@ -68,7 +68,7 @@ impl ServerStore for SqliteServerStore<'_> {
         person_id: &str,
         date: NaiveDate,
     ) -> Result<bool, rusqlite::Error> {
-        let conn = self.store.conn();
+        let conn = self.store.reader()?;
         let grace_start = today(self.now) - chrono::Days::new(policy::LATE_SYNC_GRACE_DAYS as u64);
         conn.prepare_cached(
                 "SELECT EXISTS(SELECT 1 FROM assignments
@@ -117,7 +117,7 @@ impl ServerStore for SqliteServerStore<'_> {
     fn feed_end(&mut self) -> Result<u64, rusqlite::Error> {
         let end: i64 = self
             .store
-            .conn()
+            .reader()?
             .prepare_cached("SELECT coalesce(max(seq), 0) FROM feed")?
             .query_row([], |r| r.get(0))?;
         Ok(end.max(0) as u64)
@@ -129,7 +129,7 @@ impl ServerStore for SqliteServerStore<'_> {
         query: &FeedQuery<'_>,
         max_bytes: usize,
     ) -> Result<FeedPage, rusqlite::Error> {
-        let conn = self.store.conn();
+        let conn = self.store.reader()?;
         let readable = readable_kinds(caller);
         let mut page = FeedPage {
             docs: Vec::new(),
@@ -187,7 +187,7 @@ impl ServerStore for SqliteServerStore<'_> {
         after_id: &str,
         max_bytes: usize,
     ) -> Result<SnapshotPage, rusqlite::Error> {
-        let conn = self.store.conn();
+        let conn = self.store.reader()?;
         let mut page = SnapshotPage {
             docs: Vec::new(),
             last_id: after_id.to_owned(),
@@ -228,7 +228,7 @@ impl ServerStore for SqliteServerStore<'_> {
     }
 
     fn caseload(&mut self, caller: &Caller) -> Result<Vec<String>, rusqlite::Error> {
-        let conn = self.store.conn();
+        let conn = self.store.reader()?;
         let sql = format!("SELECT DISTINCT person_id FROM ({ACTIVE_CASELOAD}) ORDER BY person_id");
         let mut statement = conn.prepare_cached(&sql)?;
         let rows = statement.query_map(
@@ -239,7 +239,7 @@ impl ServerStore for SqliteServerStore<'_> {
     }
 
     fn held(&mut self, caller: &Caller) -> Result<Vec<(String, bool)>, rusqlite::Error> {
-        let conn = self.store.conn();
+        let conn = self.store.reader()?;
         let mut statement = conn.prepare_cached(
             "SELECT person_id, confirmed FROM device_persons WHERE device_id = ?1 ORDER BY person_id",
         )?;

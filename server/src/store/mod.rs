@@ -1,7 +1,9 @@
 //! The server's SQLite store: opening it safely and applying migrations.
 //!
-//! One connection behind a mutex for now; every statement is short, and
-//! SQLite serialises writers anyway. `synchronous=FULL` in WAL mode means a
+//! One writing connection behind a mutex (SQLite serialises writers
+//! anyway), and a small pool of read-only connections for the sync path's
+//! reads, so a read never waits behind a commit's fsync (WAL lets readers
+//! run beside the writer, each seeing only committed transactions). `synchronous=FULL` in WAL mode means a
 //! committed transaction survives power loss, which is what an
 //! acknowledgement to a device will promise.
 
@@ -64,6 +66,35 @@ pub enum StoreError {
 pub struct Store {
     path: PathBuf,
     conn: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+/// Read-only connections kept open for reuse; more may be open at once
+/// under load, and those beyond this are closed when returned.
+const POOLED_READERS: usize = 8;
+
+/// A read-only connection from the pool, returned to it when dropped.
+pub struct Reader<'a> {
+    store: &'a Store,
+    conn: Option<Connection>,
+}
+
+impl std::ops::Deref for Reader<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn.as_ref().expect("present until dropped")
+    }
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let mut pool = self.store.pool();
+            if pool.len() < POOLED_READERS {
+                pool.push(conn);
+            }
+        }
+    }
 }
 
 impl Store {
@@ -91,7 +122,36 @@ impl Store {
         Ok(Store {
             path,
             conn: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
         })
+    }
+
+    /// A read-only connection, for reads that need no transaction with
+    /// a write: it sees every transaction committed before it is used.
+    pub fn reader(&self) -> Result<Reader<'_>, rusqlite::Error> {
+        let pooled = self.pool().pop();
+        let conn = match pooled {
+            Some(conn) => conn,
+            None => {
+                let conn = Connection::open_with_flags(
+                    &self.path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                conn.busy_timeout(std::time::Duration::from_secs(5))?;
+                conn
+            }
+        };
+        Ok(Reader {
+            store: self,
+            conn: Some(conn),
+        })
+    }
+
+    fn pool(&self) -> MutexGuard<'_, Vec<Connection>> {
+        self.readers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The database file.
@@ -150,6 +210,33 @@ mod tests {
             Store::open(dir.path()).unwrap().schema_version().unwrap(),
             migrations::LATEST
         );
+    }
+
+    #[test]
+    fn readers_see_what_was_committed_and_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let count = |reader: &Reader<'_>| -> i64 {
+            reader
+                .query_row("SELECT count(*) FROM persons", [], |r| r.get(0))
+                .unwrap()
+        };
+        let first = store.reader().unwrap();
+        assert_eq!(count(&first), 0);
+        drop(first);
+        store
+            .conn()
+            .execute(
+                "INSERT INTO persons (id, display_name, created_at) VALUES ('p-r', '試験', '2026-01-01')",
+                [],
+            )
+            .unwrap();
+        // The pooled connection is reused and sees the commit.
+        let reader = store.reader().unwrap();
+        assert_eq!(count(&reader), 1);
+        let refused = reader.execute("DELETE FROM persons", []);
+        assert!(refused.is_err(), "a reader must not write");
+        assert_eq!(count(&reader), 1);
     }
 
     #[test]
