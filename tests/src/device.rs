@@ -51,11 +51,14 @@ impl NativeDevice {
 
     /// How many notes the device holds: its records other than person
     /// profiles and cards (which devices assigned to a person receive too).
-    pub fn note_count(&self) -> usize {
-        self.store
-            .ids()
-            .filter_map(|id| self.store.record(id))
-            .filter(|r| !r.meta().kind.is_profile())
+    pub fn note_count(&mut self) -> usize {
+        let ids: Vec<String> = self.store.ids().cloned().collect();
+        ids.iter()
+            .filter(|id| {
+                self.store
+                    .record_mut(id)
+                    .is_some_and(|r| !r.meta().kind.is_profile())
+            })
             .count()
     }
 

@@ -331,16 +331,16 @@ impl World {
     /// holds and may write (text spliced at a random place, or a scalar).
     fn local_edit(&mut self, d: usize) -> Result<()> {
         let role = self.devices[d].role;
-        let writable: Vec<String> = self.devices[d]
-            .device
-            .store
-            .ids()
+        let store = &mut self.devices[d].device.store;
+        let ids: Vec<String> = store.ids().cloned().collect();
+        let writable: Vec<String> = ids
+            .into_iter()
             .filter(|id| {
-                let record = self.devices[d].device.store.record(id).expect("listed");
+                // Received documents load here, when first read.
+                let record = store.record_mut(id).expect("listed");
                 // A real device does not know about a handover until it syncs.
                 policy::access(role, record.meta().kind).write
             })
-            .cloned()
             .collect();
         let kinds: Vec<RecordKind> = NOTE_KINDS
             .into_iter()
@@ -512,7 +512,7 @@ impl World {
                 .collect();
             let held: Vec<String> = device.device.store.ids().cloned().collect();
             for id in &held {
-                let record = device.device.store.record(id).expect("listed");
+                let record = device.device.store.record_mut(id).expect("listed");
                 let may = policy::may_read(
                     device.role,
                     record.meta().kind,

@@ -308,6 +308,12 @@ impl Record {
         Ok(Record { doc, meta })
     }
 
+    /// Is this item (of a push or a feed page) a whole saved document
+    /// rather than one change? Reads the chunk header only.
+    pub fn is_document(item: &[u8]) -> bool {
+        is_document(item)
+    }
+
     /// The record's metadata.
     pub fn meta(&self) -> &Meta {
         &self.meta

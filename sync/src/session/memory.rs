@@ -246,10 +246,13 @@ pub struct DeviceRecord {
 
 /// A record held as its saved document until something needs it whole:
 /// loading an automerge document costs about a millisecond, so a device
-/// with thousands of records unlocks by reading bytes, not documents.
+/// with thousands of records unlocks, and takes in its first download, by
+/// storing bytes, not documents.
 #[derive(Debug, Clone)]
 struct Dormant {
-    person_id: String,
+    /// Known when read back from the device's own storage; a document
+    /// just received from the server has not been read yet.
+    person_id: Option<String>,
     document: Vec<u8>,
 }
 
@@ -413,7 +416,7 @@ impl MemoryClientStore {
         self.dormant.insert(
             id.to_owned(),
             Dormant {
-                person_id: person_id.to_owned(),
+                person_id: Some(person_id.to_owned()),
                 document: stored.document.clone(),
             },
         );
@@ -479,6 +482,18 @@ impl ClientStore for MemoryClientStore {
             self.unshared.remove(&doc.id);
             match self.wake(&doc.id)? {
                 Some(record) => record.apply_changes(&doc.changes)?,
+                // A record new to this device, sent whole by the server
+                // (which validated it when it was pushed): kept as bytes
+                // and loaded, and checked, when first read.
+                None if matches!(doc.changes.as_slice(), [one] if Record::is_document(one)) => {
+                    self.dormant.insert(
+                        doc.id.clone(),
+                        Dormant {
+                            person_id: None,
+                            document: doc.changes[0].clone(),
+                        },
+                    );
+                }
                 None => {
                     let record = Record::from_changes(&doc.changes, &self.actor)?;
                     self.records.insert(doc.id.clone(), record);
@@ -525,17 +540,30 @@ impl ClientStore for MemoryClientStore {
     }
 
     fn purge_persons(&mut self, persons: &[String]) -> Result<Vec<String>, RecordError> {
+        if persons.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.read_dormant_persons();
         let mut kept = BTreeSet::new();
         let mut doomed = Vec::new();
         let loaded = self
             .records
             .iter()
             .map(|(id, record)| (id, &record.meta().person_id));
-        let dormant = self.dormant.iter().map(|(id, d)| (id, &d.person_id));
-        for (id, person) in loaded.chain(dormant) {
-            if !persons.contains(person) {
+        let dormant = self
+            .dormant
+            .iter()
+            .map(|(id, d)| (id, d.person_id.as_ref()));
+        for (id, person) in loaded.map(|(id, p)| (id, Some(p))).chain(dormant) {
+            // A stored document that does not load (its person unknown)
+            // cannot be shown; it has no unsent changes, so it goes too.
+            if person.is_some_and(|p| !persons.contains(p)) {
                 continue;
             }
+            let Some(person) = person else {
+                doomed.push(id.clone());
+                continue;
+            };
             if self.pending.contains_key(id) {
                 kept.insert(person.clone());
             } else {
@@ -553,6 +581,20 @@ impl ClientStore for MemoryClientStore {
             .filter(|p| !kept.contains(*p))
             .cloned()
             .collect())
+    }
+}
+
+impl MemoryClientStore {
+    /// Reads the person of every received document not read yet (a purge
+    /// needs them; loading is what it costs, once).
+    fn read_dormant_persons(&mut self) {
+        for (id, dormant) in self.dormant.iter_mut() {
+            if dormant.person_id.is_none() {
+                dormant.person_id = load_checked(id, &dormant.document, &self.actor)
+                    .ok()
+                    .map(|record| record.meta().person_id.clone());
+            }
+        }
     }
 }
 

@@ -209,8 +209,16 @@ async fn main() -> Result<()> {
     let row = run(&server, &url, "3 B pull", "B", &mut b).await?;
     rows.push(row);
     for (id, body) in &ids {
-        let left = a.store.record(id).context("A lost a note")?.text(body)?;
-        let right = b.store.record(id).context("B lacks a note")?.text(body)?;
+        let left = a
+            .store
+            .record_mut(id)
+            .context("A lost a note")?
+            .text(body)?;
+        let right = b
+            .store
+            .record_mut(id)
+            .context("B lacks a note")?
+            .text(body)?;
         anyhow::ensure!(left == right, "note {id} differs between A and B");
     }
 
