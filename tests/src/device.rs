@@ -189,10 +189,10 @@ impl LiveDevice {
     pub async fn receive_until(
         &mut self,
         timeout: Duration,
-        done: impl Fn(&MemoryClientStore) -> bool,
+        mut done: impl FnMut(&mut MemoryClientStore) -> bool,
     ) -> Result<()> {
         let deadline = tokio::time::Instant::now() + timeout;
-        while !done(&self.device.store) {
+        while !done(&mut self.device.store) {
             let message = tokio::time::timeout_at(deadline, self.ws.next())
                 .await
                 .context("the awaited news did not come")?

@@ -98,6 +98,7 @@ async fn every_role_receives_and_writes_exactly_what_the_table_allows() -> Resul
         let device_name = format!("{role}-tab");
         let mut device = NativeDevice::new(token, &device_name);
         device.sync(&url).await?;
+        device.store.load_all()?;
 
         // Reading: exactly the kinds the table gives, only for the assigned person.
         let held: BTreeSet<(RecordKind, String)> = device

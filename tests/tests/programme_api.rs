@@ -281,7 +281,8 @@ async fn an_assignment_reaches_a_connected_tablet_at_once_and_is_audited() -> Re
         LiveDevice::open(NativeDevice::new(&token, "tablet"), &server.base_url).await?;
     let holds = |person: &str| {
         let person = person.to_owned();
-        move |store: &tsunagu_sync::session::memory::MemoryClientStore| {
+        move |store: &mut tsunagu_sync::session::memory::MemoryClientStore| {
+            store.load_all().expect("received records load");
             store
                 .ids()
                 .filter_map(|id| store.record(id))
@@ -289,7 +290,7 @@ async fn an_assignment_reaches_a_connected_tablet_at_once_and_is_audited() -> Re
         }
     };
     assert!(
-        !holds(&person)(&tablet.device.store),
+        !holds(&person)(&mut tablet.device.store),
         "not on the caseload yet"
     );
 

@@ -107,7 +107,7 @@ async fn notes_reach_exactly_the_devices_entitled_to_them() -> anyhow::Result<()
     cw.sync(&url).await?;
     assert_eq!(
         cw.store
-            .record(&interview)
+            .record_mut(&interview)
             .expect("caseworker receives it")
             .text("situation")?,
         "病棟の面会室で話した。"
@@ -115,6 +115,7 @@ async fn notes_reach_exactly_the_devices_entitled_to_them() -> anyhow::Result<()
     peer.sync(&url).await?;
     other.sync(&url).await?;
     assert_eq!(peer.note_count(), 0, "peers never receive interviews");
+    other.store.load_all()?;
     let about_person = other
         .store
         .ids()
@@ -139,8 +140,8 @@ async fn notes_reach_exactly_the_devices_entitled_to_them() -> anyhow::Result<()
     assert_eq!(peer.store.waiting(), 0);
     spec.sync(&url).await?;
     cw.sync(&url).await?;
-    assert!(spec.store.record(&outing).is_some());
-    assert!(cw.store.record(&outing).is_none());
+    assert!(spec.store.record_mut(&outing).is_some());
+    assert!(cw.store.record_mut(&outing).is_none());
 
     // Concurrent offline edits of the same narrative merge everywhere.
     spec.store.edit(&interview, |r| {
@@ -148,7 +149,7 @@ async fn notes_reach_exactly_the_devices_entitled_to_them() -> anyhow::Result<()
     })?;
     let end = cw
         .store
-        .record(&interview)
+        .record_mut(&interview)
         .unwrap()
         .text("situation")?
         .chars()
@@ -167,11 +168,14 @@ async fn notes_reach_exactly_the_devices_entitled_to_them() -> anyhow::Result<()
     spec.sync(&url).await?;
     let merged = "午後、病棟の面会室で話した。住まいの希望を聞いた。";
     assert_eq!(
-        spec.store.record(&interview).unwrap().text("situation")?,
+        spec.store
+            .record_mut(&interview)
+            .unwrap()
+            .text("situation")?,
         merged
     );
     assert_eq!(
-        cw.store.record(&interview).unwrap().text("situation")?,
+        cw.store.record_mut(&interview).unwrap().text("situation")?,
         merged
     );
 
@@ -219,7 +223,7 @@ async fn acknowledged_notes_survive_a_killed_server() -> anyhow::Result<()> {
     for (n, id) in ids.iter().enumerate() {
         let record = cw
             .store
-            .record(id)
+            .record_mut(id)
             .expect("every acknowledged note is there");
         assert_eq!(record.text("plan_next")?, format!("次回は{n}日後に面会。"));
     }
@@ -306,7 +310,7 @@ async fn a_handover_moves_the_whole_history_and_purges_the_old_device() -> anyho
     other.sync(&url).await?;
     for id in &ids {
         assert!(
-            other.store.record(id).is_some(),
+            other.store.record_mut(id).is_some(),
             "the new worker receives the whole history"
         );
     }
@@ -319,7 +323,7 @@ async fn a_handover_moves_the_whole_history_and_purges_the_old_device() -> anyho
     assert!(cw.store.rejected().is_empty(), "{:?}", cw.store.rejected());
     other.sync(&url).await?;
     assert!(
-        other.store.record(&late).is_some(),
+        other.store.record_mut(&late).is_some(),
         "the note written before the handover arrived"
     );
 
@@ -337,8 +341,8 @@ async fn a_handover_moves_the_whole_history_and_purges_the_old_device() -> anyho
     spec.sync(&url).await?;
     other.sync(&url).await?;
     cw.sync(&url).await?;
-    assert!(other.store.record(&later).is_some());
-    assert!(cw.store.record(&later).is_none());
+    assert!(other.store.record_mut(&later).is_some());
+    assert!(cw.store.record_mut(&later).is_none());
     Ok(())
 }
 
@@ -412,10 +416,11 @@ async fn a_handover_moves_the_caseload_in_one_step_and_enters_the_timeline() -> 
     other.sync(&url).await?;
     for id in &ids {
         assert!(
-            other.store.record(id).is_some(),
+            other.store.record_mut(id).is_some(),
             "the new worker has the history"
         );
     }
+    other.store.load_all()?;
     let handover = other
         .store
         .ids()

@@ -353,6 +353,16 @@ impl MemoryClientStore {
         Ok(self.records.get_mut(id))
     }
 
+    /// Loads every dormant record (for callers about to read them all,
+    /// such as checks); the first that does not load is the error.
+    pub fn load_all(&mut self) -> Result<(), RecordError> {
+        let dormant: Vec<String> = self.dormant.keys().cloned().collect();
+        for id in dormant {
+            self.wake(&id)?;
+        }
+        Ok(())
+    }
+
     /// Whether the record is loaded (not dormant).
     pub fn is_loaded(&self, id: &str) -> bool {
         self.records.contains_key(id)
