@@ -87,28 +87,30 @@ impl ServerStore for SqliteServerStore<'_> {
     }
 
     fn commit(&mut self, origin: &Caller, writes: &[RecordWrite]) -> Result<(), rusqlite::Error> {
-        let conn = self.store.conn();
-        let tx = conn.unchecked_transaction()?;
         let received = self.now.to_rfc3339();
-        for write in writes {
-            tx.prepare_cached(
-                "INSERT INTO records (id, kind, person_id, snapshot) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot",
-            )?
-            .execute(params![
-                write.id,
-                write.kind.as_str(),
-                write.person_id,
-                write.snapshot
-            ])?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO feed (record_id, change, origin_device, received_at) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for change in &write.new_changes {
-                insert.execute(params![write.id, change, origin.device_id, received])?;
+        let device = origin.device_id.clone();
+        let rows: Vec<RecordWrite> = writes.to_vec();
+        self.store.write_grouped(Box::new(move |conn| {
+            for write in &rows {
+                conn.prepare_cached(
+                    "INSERT INTO records (id, kind, person_id, snapshot) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot",
+                )?
+                .execute(params![
+                    write.id,
+                    write.kind.as_str(),
+                    write.person_id,
+                    write.snapshot
+                ])?;
+                let mut insert = conn.prepare_cached(
+                    "INSERT INTO feed (record_id, change, origin_device, received_at) VALUES (?1, ?2, ?3, ?4)",
+                )?;
+                for change in &write.new_changes {
+                    insert.execute(params![write.id, change, device, received])?;
+                }
             }
-        }
-        tx.commit()?;
+            Ok(())
+        }))?;
         self.committed_persons
             .extend(writes.iter().map(|w| w.person_id.clone()));
         Ok(())

@@ -7,11 +7,14 @@
 //! committed transaction survives power loss, which is what an
 //! acknowledgement to a device will promise.
 
+mod group_commit;
 mod migrations;
+
+pub use group_commit::Write;
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use thiserror::Error;
 
 /// The database file's name inside the data directory.
@@ -57,6 +60,14 @@ pub enum StoreError {
         /// The newest version this build knows.
         supported: i64,
     },
+    /// The writer thread could not be started.
+    #[error("cannot start the database writer for {path}: {source}")]
+    Writer {
+        /// The database file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
     /// A statement failed.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -65,8 +76,9 @@ pub enum StoreError {
 /// The opened store.
 pub struct Store {
     path: PathBuf,
-    conn: Mutex<Connection>,
+    conn: Arc<Mutex<Connection>>,
     readers: Mutex<Vec<Connection>>,
+    writer: std::sync::mpsc::Sender<group_commit::Job>,
 }
 
 /// Read-only connections kept open for reuse; more may be open at once
@@ -119,11 +131,25 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(open_err)?;
         migrations::apply(&mut conn, &path)?;
+        let conn = Arc::new(Mutex::new(conn));
+        let writer = group_commit::start(conn.clone()).map_err(|source| StoreError::Writer {
+            path: path.clone(),
+            source,
+        })?;
         Ok(Store {
             path,
-            conn: Mutex::new(conn),
+            conn,
             readers: Mutex::new(Vec::new()),
+            writer,
         })
+    }
+
+    /// Runs `write` in a transaction shared with whatever other writes are
+    /// waiting (group commit: one fsync for all), and returns once that
+    /// transaction is durable. A failing write changes nothing and fails
+    /// alone.
+    pub fn write_grouped(&self, write: Write) -> rusqlite::Result<()> {
+        group_commit::submit(&self.writer, write)
     }
 
     /// A read-only connection, for reads that need no transaction with
