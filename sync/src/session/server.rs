@@ -507,7 +507,14 @@ fn merge(
                 Ok(times) => times,
                 Err(error) => return Ok(Err(rejection(error))),
             };
-            let snapshot = record.save();
+            // Pushed as one saved document (a note written offline): the
+            // bytes just loaded and validated are stored as they came.
+            let snapshot = match doc.changes.as_slice() {
+                [one] if Record::is_document(one) => {
+                    doc.changes.into_iter().next().unwrap_or_default()
+                }
+                _ => record.save(),
+            };
             (vec![snapshot.clone()], times, snapshot)
         }
     };
