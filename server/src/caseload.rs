@@ -48,7 +48,9 @@ pub fn add_person(
     now: DateTime<Utc>,
 ) -> Result<String, CaseloadError> {
     let mut conn = store.conn();
-    let tx = conn.transaction().map_err(StoreError::Sqlite)?;
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(StoreError::Sqlite)?;
     let id = insert_person(&tx, display_name, now)?;
     tx.commit().map_err(StoreError::Sqlite)?;
     Ok(id)
@@ -184,7 +186,9 @@ pub fn insert_document(
 /// any device's caseload list. Safe to run at every start.
 pub fn ensure_person_documents(store: &Store, now: DateTime<Utc>) -> Result<usize, CaseloadError> {
     let mut conn = store.conn();
-    let tx = conn.transaction().map_err(StoreError::Sqlite)?;
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(StoreError::Sqlite)?;
     let persons: Vec<(String, String, bool, bool)> = tx
         .prepare(
             "SELECT p.id, p.display_name,
@@ -226,7 +230,9 @@ pub fn handover(
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, CaseloadError> {
     let mut conn = store.conn();
-    let tx = conn.transaction().map_err(StoreError::Sqlite)?;
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(StoreError::Sqlite)?;
     let user = |name: &str| -> Result<(i64, String), CaseloadError> {
         tx.query_row(
             "SELECT id, display_name FROM users WHERE username = ?1 AND disabled_at IS NULL",
@@ -308,7 +314,9 @@ pub fn assign(
         return Err(CaseloadError::BadPeriod { from, until });
     }
     let mut conn = store.conn();
-    let tx = conn.transaction().map_err(StoreError::Sqlite)?;
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(StoreError::Sqlite)?;
     let user: i64 = crate::accounts::user_id(&tx, username, true)?
         .ok_or_else(|| CaseloadError::UnknownUser(username.to_owned()))?;
     let known: bool = tx.query_row(
@@ -346,7 +354,9 @@ pub fn end_assignment(
     now: DateTime<Utc>,
 ) -> Result<usize, CaseloadError> {
     let mut conn = store.conn();
-    let tx = conn.transaction().map_err(StoreError::Sqlite)?;
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(StoreError::Sqlite)?;
     let user: i64 = crate::accounts::user_id(&tx, username, false)?
         .ok_or_else(|| CaseloadError::UnknownUser(username.to_owned()))?;
     let ended = end_assignment_in(&tx, user, person_id, on)?;

@@ -85,7 +85,7 @@ pub fn seed(store: &Store, now: DateTime<Utc>) -> Result<Seeded, anyhow::Error> 
         nurse: user(Role::VisitingNurse),
     };
     let mut conn = store.conn();
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let (past, records) = crate::demo_history::seed(&tx, team, now)?;
     tx.commit()?;
     Ok(Seeded::Created {
@@ -101,7 +101,7 @@ fn seed_persons(
     now: DateTime<Utc>,
 ) -> Result<usize, anyhow::Error> {
     let mut conn = store.conn();
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let start = today(now) - chrono::Days::new(180);
     let field_staff: Vec<i64> = staff
         .iter()

@@ -61,7 +61,7 @@ pub fn add_device(
     now: DateTime<Utc>,
 ) -> Result<NewDevice, DeviceError> {
     let mut conn = store.conn();
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let user_id: i64 = crate::accounts::user_id(&tx, username, true)?
         .ok_or_else(|| DeviceError::UnknownUser(username.to_owned()))?;
     let mut bytes = [0u8; 32];
@@ -91,7 +91,7 @@ pub fn revoke_device(
     now: DateTime<Utc>,
 ) -> Result<bool, DeviceError> {
     let mut conn = store.conn();
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let changed = tx.execute(
         "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
         params![device_id, now.to_rfc3339()],

@@ -251,7 +251,8 @@ impl ServerStore for SqliteServerStore<'_> {
 
     fn mark_sent(&mut self, caller: &Caller, persons: &[String]) -> Result<(), rusqlite::Error> {
         let conn = self.store.conn();
-        let tx = conn.unchecked_transaction()?;
+        let tx =
+            rusqlite::Transaction::new_unchecked(&conn, rusqlite::TransactionBehavior::Immediate)?;
         for person in persons {
             tx.execute(
                 "INSERT OR IGNORE INTO device_persons (device_id, person_id, confirmed) VALUES (?1, ?2, 0)",
@@ -268,7 +269,8 @@ impl ServerStore for SqliteServerStore<'_> {
         removed: &[String],
     ) -> Result<(), rusqlite::Error> {
         let conn = self.store.conn();
-        let tx = conn.unchecked_transaction()?;
+        let tx =
+            rusqlite::Transaction::new_unchecked(&conn, rusqlite::TransactionBehavior::Immediate)?;
         for person in added {
             tx.execute(
                 "INSERT INTO device_persons (device_id, person_id, confirmed) VALUES (?1, ?2, 1)

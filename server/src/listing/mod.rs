@@ -132,7 +132,7 @@ pub fn commit(
     now: DateTime<Utc>,
 ) -> Result<(Preview, Committed), ListingError> {
     let mut conn = store.conn();
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let preview = plan(&tx, file, date)?;
     if !preview.errors.is_empty() {
         return Err(ListingError::RowErrors(preview.errors.len()));

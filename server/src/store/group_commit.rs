@@ -85,7 +85,7 @@ fn commit_group(
     conn: &mut Connection,
     writes: impl Iterator<Item = Write>,
 ) -> rusqlite::Result<Vec<rusqlite::Result<()>>> {
-    let mut tx = conn.transaction()?;
+    let mut tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut outcomes = Vec::new();
     for write in writes {
         let savepoint = tx.savepoint()?;
