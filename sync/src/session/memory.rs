@@ -468,21 +468,25 @@ impl ClientStore for MemoryClientStore {
             } else {
                 None
             };
+            let sent_whole = as_document.is_some();
             let items = match as_document {
-                Some(document) => {
-                    self.covered.insert(id.clone(), changes.len());
-                    vec![document]
-                }
+                Some(document) => vec![document],
                 None => changes.clone(),
             };
-            bytes += items.iter().map(Vec::len).sum::<usize>() + id.len();
+            // The same rule as the session's `first_batch`: nothing built
+            // here is cut from the push there.
+            let size = items.iter().map(Vec::len).sum::<usize>() + id.len();
+            if !docs.is_empty() && bytes + size > max_bytes {
+                break;
+            }
+            bytes += size;
+            if sent_whole {
+                self.covered.insert(id.clone(), changes.len());
+            }
             docs.push(DocChanges {
                 id: id.clone(),
                 changes: items,
             });
-            if bytes >= max_bytes {
-                break;
-            }
         }
         Ok(docs)
     }
