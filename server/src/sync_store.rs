@@ -86,12 +86,12 @@ impl ServerStore for SqliteServerStore<'_> {
         )
     }
 
-    fn commit(&mut self, origin: &Caller, writes: &[RecordWrite]) -> Result<(), rusqlite::Error> {
+    fn commit(&mut self, origin: &Caller, writes: Vec<RecordWrite>) -> Result<(), rusqlite::Error> {
         let received = self.now.to_rfc3339();
         let device = origin.device_id.clone();
-        let rows: Vec<RecordWrite> = writes.to_vec();
+        let persons: Vec<String> = writes.iter().map(|w| w.person_id.clone()).collect();
         self.store.write_grouped(Box::new(move |conn| {
-            for write in &rows {
+            for write in &writes {
                 conn.prepare_cached(
                     "INSERT INTO records (id, kind, person_id, snapshot) VALUES (?1, ?2, ?3, ?4)
                      ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot",
@@ -111,8 +111,7 @@ impl ServerStore for SqliteServerStore<'_> {
             }
             Ok(())
         }))?;
-        self.committed_persons
-            .extend(writes.iter().map(|w| w.person_id.clone()));
+        self.committed_persons.extend(persons);
         Ok(())
     }
 

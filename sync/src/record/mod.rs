@@ -311,7 +311,7 @@ impl Record {
     /// Is this item (of a push or a feed page) a whole saved document
     /// rather than one change? Reads the chunk header only.
     pub fn is_document(item: &[u8]) -> bool {
-        is_document(item)
+        item.get(CHUNK_TYPE_AT) == Some(&DOCUMENT_CHUNK)
     }
 
     /// The record's metadata.
@@ -566,7 +566,10 @@ impl Record {
         let before = self.heads();
         let mut seen = std::collections::HashSet::new();
         let mut new = NewHistory::default();
-        for (change, bytes) in parsed.iter().zip(items.iter().filter(|b| !is_document(b))) {
+        for (change, bytes) in parsed
+            .iter()
+            .zip(items.iter().filter(|b| !Record::is_document(b)))
+        {
             let hash = change.hash();
             if seen.insert(hash) && self.doc.get_change_meta_by_hash(&hash).is_none() {
                 new.changes.push(bytes.clone());
@@ -758,18 +761,13 @@ fn change_time_of(millis: i64) -> Result<DateTime<Utc>, RecordError> {
         .ok_or_else(|| RecordError::Malformed(format!("change time {millis} out of range")))
 }
 
-/// Is this item a whole saved document (rather than one change)?
-fn is_document(bytes: &[u8]) -> bool {
-    bytes.get(CHUNK_TYPE_AT) == Some(&DOCUMENT_CHUNK)
-}
-
 /// Splits items into whole documents and strictly parsed changes (the
 /// changes in the order the items came).
 fn parse_chunks(chunks: &[Vec<u8>]) -> Result<(Vec<&[u8]>, Vec<Change>), RecordError> {
     let mut documents = Vec::new();
     let mut changes = Vec::with_capacity(chunks.len());
     for bytes in chunks {
-        if is_document(bytes) {
+        if Record::is_document(bytes) {
             documents.push(bytes.as_slice());
         } else {
             changes.push(

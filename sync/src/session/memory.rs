@@ -84,25 +84,25 @@ impl ServerStore for MemoryServerStore {
             .contains(&(user_id.to_owned(), person_id.to_owned())))
     }
 
-    fn commit(&mut self, origin: &Caller, writes: &[RecordWrite]) -> Result<(), Infallible> {
+    fn commit(&mut self, origin: &Caller, writes: Vec<RecordWrite>) -> Result<(), Infallible> {
         for write in writes {
-            self.records.insert(
-                write.id.clone(),
-                StoredRecord {
-                    kind: write.kind,
-                    person_id: write.person_id.clone(),
-                    snapshot: write.snapshot.clone(),
-                },
-            );
-            for change in &write.new_changes {
+            for change in write.new_changes {
                 let seq = self.feed.len() as u64 + 1;
                 self.feed.push(FeedEntry {
                     seq,
                     record_id: write.id.clone(),
-                    change: change.clone(),
+                    change,
                     origin_device: origin.device_id.clone(),
                 });
             }
+            self.records.insert(
+                write.id,
+                StoredRecord {
+                    kind: write.kind,
+                    person_id: write.person_id,
+                    snapshot: write.snapshot,
+                },
+            );
         }
         Ok(())
     }

@@ -84,7 +84,7 @@ pub trait ServerStore {
     ) -> Result<bool, Self::Error>;
     /// Stores all writes and appends their new changes to the feed, tagged
     /// with the origin device, in one durable transaction.
-    fn commit(&mut self, origin: &Caller, writes: &[RecordWrite]) -> Result<(), Self::Error>;
+    fn commit(&mut self, origin: &Caller, writes: Vec<RecordWrite>) -> Result<(), Self::Error>;
     /// The sequence number of the newest feed entry (0 when empty).
     fn feed_end(&mut self) -> Result<u64, Self::Error>;
     /// Feed entries in `query`'s range for records of its persons whose
@@ -425,7 +425,7 @@ impl ServerSession {
         }
         if !writes.is_empty() {
             store
-                .commit(&self.caller, &writes)
+                .commit(&self.caller, writes)
                 .map_err(|e| e.to_string())?;
         }
         Ok(results)
