@@ -173,8 +173,16 @@ pub fn insert_document(
     )?;
     for change in record.changes_since(&[]) {
         conn.execute(
-            "INSERT INTO feed (record_id, change, origin_device, received_at) VALUES (?1, ?2, ?3, ?4)",
-            params![record_id, change, SERVER_ORIGIN, now.to_rfc3339()],
+            "INSERT INTO feed (record_id, person_id, kind, change, origin_device, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                record_id,
+                person_id,
+                kind.as_str(),
+                change,
+                SERVER_ORIGIN,
+                now.to_rfc3339()
+            ],
         )?;
     }
     Ok(())

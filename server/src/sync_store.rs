@@ -103,10 +103,18 @@ impl ServerStore for SqliteServerStore<'_> {
                     write.snapshot
                 ])?;
                 let mut insert = conn.prepare_cached(
-                    "INSERT INTO feed (record_id, change, origin_device, received_at) VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO feed (record_id, person_id, kind, change, origin_device, received_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?;
                 for change in &write.new_changes {
-                    insert.execute(params![write.id, change, device, received])?;
+                    insert.execute(params![
+                        write.id,
+                        write.person_id,
+                        write.kind.as_str(),
+                        change,
+                        device,
+                        received
+                    ])?;
                 }
             }
             Ok(())
@@ -124,6 +132,11 @@ impl ServerStore for SqliteServerStore<'_> {
         Ok(end.max(0) as u64)
     }
 
+    /// Reads each person's entries in order through `feed_by_person` (an
+    /// index range per person, no sort in SQL), merges them by sequence
+    /// number here, and only then reads the changes that fit the page. The
+    /// cost follows what the device may read, not everything written since
+    /// its cursor.
     fn feed_page(
         &mut self,
         caller: &Caller,
@@ -140,33 +153,51 @@ impl ServerStore for SqliteServerStore<'_> {
         if readable.is_empty() || query.persons.is_empty() {
             return Ok(page);
         }
-        let mut statement = conn.prepare_cached(
-            "SELECT f.seq, f.record_id, f.change FROM feed f JOIN records r ON r.id = f.record_id
-              WHERE f.seq > :after AND f.seq <= :until
-                AND f.origin_device <> :device
-                AND r.kind IN (SELECT value FROM json_each(:kinds))
-                AND r.person_id IN (SELECT value FROM json_each(:persons))
-              ORDER BY f.seq",
+        let until = seq_param(query.until);
+        // Everything up to `horizon` is in `entries`: a person with more
+        // than a page of entries lowers it to the last one read.
+        let mut horizon = until;
+        let mut entries: Vec<(i64, String, usize)> = Vec::new();
+        let mut by_person = conn.prepare_cached(
+            "SELECT seq, record_id, kind, length(change) FROM feed INDEXED BY feed_by_person
+              WHERE person_id = ?1 AND seq > ?2 AND seq <= ?3 AND origin_device <> ?4
+              ORDER BY seq
+              LIMIT ?5",
         )?;
-        let mut rows = statement.query(rusqlite::named_params! {
-            ":after": seq_param(query.after),
-            ":until": seq_param(query.until),
-            ":device": query.skip_device,
-            ":kinds": json_list(&readable),
-            ":persons": json_list(query.persons),
-        })?;
+        for person in query.persons {
+            let mut rows = by_person.query(params![
+                person,
+                seq_param(query.after),
+                until,
+                query.skip_device,
+                FEED_PAGE_ROWS
+            ])?;
+            let (mut read, mut last) = (0, 0);
+            while let Some(row) = rows.next()? {
+                let (seq, kind): (i64, String) = (row.get(0)?, row.get(2)?);
+                (read, last) = (read + 1, seq);
+                if readable.contains(&kind.as_str()) {
+                    entries.push((seq, row.get(1)?, row.get::<_, i64>(3)?.max(0) as usize));
+                }
+            }
+            if read == FEED_PAGE_ROWS {
+                horizon = horizon.min(last);
+            }
+        }
+        entries.retain(|(seq, _, _)| *seq <= horizon);
+        entries.sort_unstable_by_key(|(seq, _, _)| *seq);
+        let mut change_at = conn.prepare_cached("SELECT change FROM feed WHERE seq = ?1")?;
         let mut bytes = 0;
         let mut index: HashMap<String, usize> = HashMap::new();
-        while let Some(row) = rows.next()? {
+        let mut full = false;
+        for (seq, id, len) in entries {
             if bytes >= max_bytes {
-                page.done = false;
+                full = true;
                 break;
             }
-            let seq = row.get::<_, i64>(0)?.max(0) as u64;
-            let id: String = row.get(1)?;
-            let change: Vec<u8> = row.get(2)?;
-            bytes += change.len();
-            page.last_seq = seq;
+            let change: Vec<u8> = change_at.query_row([seq], |row| row.get(0))?;
+            bytes += len;
+            page.last_seq = seq.max(0) as u64;
             match index.get(&id) {
                 Some(&at) => page.docs[at].changes.push(change),
                 None => {
@@ -178,6 +209,11 @@ impl ServerStore for SqliteServerStore<'_> {
                 }
             }
         }
+        if !full && horizon < until {
+            // Everything up to the horizon was looked at; the rest next page.
+            page.last_seq = horizon.max(0) as u64;
+        }
+        page.done = !full && horizon == until;
         Ok(page)
     }
 
@@ -301,6 +337,10 @@ fn readable_kinds(caller: &Caller) -> Vec<&'static str> {
         .map(|kind| kind.as_str())
         .collect()
 }
+
+/// The most feed entries one page looks at: a long backlog is read in
+/// pages of entries as well as of bytes.
+const FEED_PAGE_ROWS: i64 = 2048;
 
 /// A JSON array of strings, for `IN (SELECT value FROM json_each(?))`.
 fn json_list<T: AsRef<str>>(items: &[T]) -> String {

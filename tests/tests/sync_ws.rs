@@ -230,6 +230,41 @@ async fn acknowledged_notes_survive_a_killed_server() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A device that was caught up and then missed a long stretch of work
+/// (more entries than one feed page looks at) gets all of it, in pages,
+/// in one sync; the next sync brings nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backlog_longer_than_a_page_arrives_whole() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let t = team(dir.path())?;
+    let server = ServerProcess::start(dir.path(), &[])?;
+    let url = server.base_url.clone();
+    let mut spec = NativeDevice::new(&t.spec.1, "spec-tab");
+    let mut cw = NativeDevice::new(&t.cw.1, "cw-tab");
+    cw.sync(&url).await?;
+    assert_eq!(cw.note_count(), 0);
+
+    let notes = 2_100;
+    for n in 0..notes {
+        spec.store.create(
+            new_note(RecordKind::WardInterview, &t.person, "spec-tab", n),
+            &edit("spec", n % 60),
+        )?;
+    }
+    spec.sync(&url).await?;
+    assert_eq!(spec.store.waiting(), 0);
+
+    let stats = cw.sync(&url).await?;
+    assert_eq!(cw.note_count(), notes as usize, "{stats:?}");
+    assert!(
+        stats.frames_down >= 2,
+        "a backlog this long takes more than one page: {stats:?}"
+    );
+    let again = cw.sync(&url).await?;
+    assert!(again.bytes_down < 60, "nothing is sent twice: {again:?}");
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_tokens_revoked_devices_and_bad_frames_are_refused() -> anyhow::Result<()> {
     use futures_util::{SinkExt, StreamExt};

@@ -106,6 +106,16 @@ const MIGRATIONS: &[&str] = &[
         action        TEXT NOT NULL,
         detail        TEXT NOT NULL
     ) STRICT;",
+    // 5: the feed names each change's person and kind (a record's never
+    // change), so a device's page is read through its persons' entries
+    // instead of scanning every change since its cursor or every record
+    // of its caseload: the cost of telling a device about an edit no
+    // longer grows with how much the programme wrote or holds.
+    "ALTER TABLE feed ADD COLUMN person_id TEXT;
+    ALTER TABLE feed ADD COLUMN kind TEXT;
+    UPDATE feed SET (person_id, kind) =
+        (SELECT r.person_id, r.kind FROM records r WHERE r.id = feed.record_id);
+    CREATE INDEX feed_by_person ON feed(person_id, seq);",
 ];
 
 /// The newest schema version this build knows.
@@ -141,4 +151,51 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
         tracing::info!(version, "applied schema migration");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database from before the feed named persons: the upgrade fills
+    /// the column in from the records, so existing devices keep getting
+    /// their pages.
+    #[test]
+    fn the_feed_learns_each_change_s_person_and_kind_on_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite3");
+        let mut conn = Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..4] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO records (id, kind, person_id, snapshot) VALUES
+                 ('r-1', 'ward_interview', 'p-1', x'00'), ('r-2', 'outing', 'p-2', x'00');
+             INSERT INTO feed (record_id, change, origin_device, received_at) VALUES
+                 ('r-1', x'01', 'd', '2026-01-01'), ('r-2', x'02', 'd', '2026-01-01'),
+                 ('r-1', x'03', 'd', '2026-01-02');",
+        )
+        .unwrap();
+        apply(&mut conn, &path).unwrap();
+        let rows: Vec<(i64, String)> = conn
+            .prepare("SELECT seq, person_id || ' ' || kind FROM feed ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                (1, "p-1 ward_interview".into()),
+                (2, "p-2 outing".into()),
+                (3, "p-1 ward_interview".into())
+            ]
+        );
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, LATEST);
+    }
 }
