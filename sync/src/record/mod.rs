@@ -24,7 +24,7 @@ pub use automerge::ChangeHash;
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{
     ActorId, AutoCommit, Change, LoadOptions, ObjId, ObjType, OnPartialLoad, ROOT, ReadDoc,
-    ScalarValue, TextEncoding, Value,
+    ScalarValue, TextEncoding, Value, ValueRef,
 };
 use chrono::{DateTime, Utc};
 use schema::{FieldType, KindSpec, RecordKind};
@@ -835,26 +835,48 @@ fn get_ts(doc: &AutoCommit, obj: &ObjId, key: &str) -> Option<DateTime<Utc>> {
 }
 
 /// Checks a whole document against its kind's schema and reads its metadata.
+///
+/// Each map is read in one pass (`map_range`): a `get` per key seeks from
+/// the start each time, and this runs on every load and every merge.
 fn validate(doc: &AutoCommit) -> Result<Meta, RecordError> {
-    let meta_obj = match doc.get(ROOT, "meta")? {
-        Some((Value::Object(ObjType::Map), id)) => id,
-        _ => {
-            return Err(RecordError::BadMeta {
-                field: "meta",
-                expected: "a map",
-            });
+    let (mut meta_obj, mut fields_obj) = (None, None);
+    for item in doc.map_range(ROOT, ..) {
+        match (item.key.as_ref(), &item.value) {
+            ("meta", ValueRef::Object(ObjType::Map)) => meta_obj = Some(item.id()),
+            ("fields", ValueRef::Object(ObjType::Map)) => fields_obj = Some(item.id()),
+            _ => {}
         }
+    }
+    let meta_obj = meta_obj.ok_or(RecordError::BadMeta {
+        field: "meta",
+        expected: "a map",
+    })?;
+    let meta_values: Vec<(String, ScalarValue)> = doc
+        .map_range(&meta_obj, ..)
+        .filter_map(|item| match item.value {
+            ValueRef::Scalar(value) => Some((item.key.into_owned(), ScalarValue::from(value))),
+            ValueRef::Object(_) => None,
+        })
+        .collect();
+    let scalar = |field: &str| {
+        meta_values
+            .iter()
+            .find(|(key, _)| key == field)
+            .map(|(_, value)| value)
     };
-    let text = |field: &'static str| {
-        get_str(doc, &meta_obj, field)
-            .filter(|s| !s.is_empty())
-            .ok_or(RecordError::BadMeta {
-                field,
-                expected: "a non-empty string",
-            })
+    let text = |field: &'static str| match scalar(field) {
+        Some(ScalarValue::Str(s)) if !s.is_empty() => Ok(s.to_string()),
+        _ => Err(RecordError::BadMeta {
+            field,
+            expected: "a non-empty string",
+        }),
     };
     let time = |field: &'static str| {
-        get_ts(doc, &meta_obj, field).ok_or(RecordError::BadMeta {
+        match scalar(field) {
+            Some(ScalarValue::Timestamp(ms)) => DateTime::from_timestamp_millis(*ms),
+            _ => None,
+        }
+        .ok_or(RecordError::BadMeta {
             field,
             expected: "a timestamp",
         })
@@ -879,46 +901,46 @@ fn validate(doc: &AutoCommit) -> Result<Meta, RecordError> {
         updated_at: time("updated_at")?,
         status,
     };
-    let fields = match doc.get(ROOT, "fields")? {
-        Some((Value::Object(ObjType::Map), id)) => id,
-        _ => {
-            return Err(RecordError::BadMeta {
-                field: "fields",
-                expected: "a map",
-            });
-        }
-    };
+    let fields = fields_obj.ok_or(RecordError::BadMeta {
+        field: "fields",
+        expected: "a map",
+    })?;
     let spec = kind.spec();
-    for key in doc.keys(&fields) {
-        let field = field_spec(spec, &key)?;
-        let ok = match (doc.get(&fields, key.as_str())?, field.ty) {
-            (Some((Value::Object(ObjType::Text), id)), FieldType::Narrative) => {
-                doc.length(&id) <= value::MAX_NARRATIVE_CHARS
+    let mut present = Vec::new();
+    for item in doc.map_range(&fields, ..) {
+        let key = item.key.as_ref();
+        let field = field_spec(spec, key)?;
+        let ok = match (&item.value, field.ty) {
+            (ValueRef::Object(ObjType::Text), FieldType::Narrative) => {
+                doc.length(item.id()) <= value::MAX_NARRATIVE_CHARS
             }
-            (Some((Value::Object(ObjType::List), id)), FieldType::Actions) => {
-                actions::read(doc, &id).is_some()
+            (ValueRef::Object(ObjType::List), FieldType::Actions) => {
+                actions::read(doc, &item.id()).is_some()
             }
-            (Some((Value::Scalar(s), _)), ty)
+            (ValueRef::Scalar(s), ty)
                 if !matches!(ty, FieldType::Narrative | FieldType::Actions) =>
             {
-                FieldValue::from_scalar(&ty, &s).is_some()
+                FieldValue::from_scalar(&ty, &ScalarValue::from(s.clone())).is_some()
             }
             _ => false,
         };
         if !ok {
             return Err(invalid(
-                &key,
+                key,
                 format!("does not hold a valid {}", field.ty.describe()),
             ));
         }
+        present.push(field.name);
     }
-    for field in spec.fields.iter().filter(|f| f.required) {
-        if doc.get(&fields, field.name)?.is_none() {
-            return Err(RecordError::MissingField {
-                kind,
-                field: field.name,
-            });
-        }
+    if let Some(missing) = spec
+        .fields
+        .iter()
+        .find(|f| f.required && !present.contains(&f.name))
+    {
+        return Err(RecordError::MissingField {
+            kind,
+            field: missing.name,
+        });
     }
     Ok(meta)
 }

@@ -277,6 +277,95 @@ fn invalid_incoming_changes_are_rejected_whole() {
     assert_eq!(good.heads(), heads);
 }
 
+/// One raw change made by a peer that ignores the schema, and what
+/// applying it does to a valid interview.
+fn apply_raw(
+    edit_doc: impl FnOnce(&mut AutoCommit, &ObjId, &ObjId),
+) -> (Result<(), RecordError>, bool) {
+    let mut good = interview();
+    let heads = good.heads();
+    let mut raw = AutoCommit::load(&good.save())
+        .unwrap()
+        .with_actor(ActorId::from(b"raw".as_slice()));
+    let object = |raw: &AutoCommit, name: &str| match raw.get(ROOT, name).unwrap() {
+        Some((Value::Object(ObjType::Map), id)) => id,
+        _ => unreachable!(),
+    };
+    let (meta, fields) = (object(&raw, "meta"), object(&raw, "fields"));
+    edit_doc(&mut raw, &meta, &fields);
+    raw.commit();
+    let changes: Vec<Vec<u8>> = raw
+        .get_changes(&heads)
+        .into_iter()
+        .map(|mut c| c.bytes().into_owned())
+        .collect();
+    let outcome = good.apply_changes(&changes);
+    let unchanged = good.heads() == heads;
+    (outcome, unchanged)
+}
+
+#[test]
+fn a_change_that_breaks_the_schema_is_refused_whatever_it_breaks() {
+    let (outcome, unchanged) = apply_raw(|raw, _, fields| raw.delete(fields, "place").unwrap());
+    assert_eq!(
+        outcome,
+        Err(RecordError::MissingField {
+            kind: RecordKind::WardInterview,
+            field: "place"
+        })
+    );
+    assert!(unchanged);
+
+    let (outcome, unchanged) = apply_raw(|raw, meta, _| {
+        raw.put(meta, "created_at", "yesterday").unwrap();
+    });
+    assert_eq!(
+        outcome,
+        Err(RecordError::BadMeta {
+            field: "created_at",
+            expected: "a timestamp"
+        })
+    );
+    assert!(unchanged);
+
+    let (outcome, unchanged) = apply_raw(|raw, meta, _| {
+        raw.put(meta, "author", "").unwrap();
+    });
+    assert_eq!(
+        outcome,
+        Err(RecordError::BadMeta {
+            field: "author",
+            expected: "a non-empty string"
+        })
+    );
+    assert!(unchanged);
+
+    let (outcome, unchanged) = apply_raw(|raw, _, fields| {
+        raw.put(fields, "occurred_on", 20260401).unwrap();
+    });
+    assert!(
+        matches!(&outcome, Err(RecordError::InvalidValue { field, .. }) if field == "occurred_on"),
+        "{outcome:?}"
+    );
+    assert!(unchanged);
+
+    let (outcome, unchanged) = apply_raw(|raw, _, _| {
+        raw.put_object(ROOT, "meta", ObjType::List).unwrap();
+    });
+    assert!(
+        matches!(&outcome, Err(RecordError::BadMeta { field: "meta", .. })),
+        "{outcome:?}"
+    );
+    assert!(unchanged);
+
+    // A valid change of the same shape goes through.
+    let (outcome, unchanged) = apply_raw(|raw, _, fields| {
+        raw.put(fields, "place", "home").unwrap();
+    });
+    assert_eq!(outcome, Ok(()));
+    assert!(!unchanged);
+}
+
 #[test]
 fn a_saved_document_stands_in_for_its_changes() {
     let mut original = interview();
