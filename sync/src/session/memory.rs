@@ -7,7 +7,7 @@ use super::server::{FeedPage, FeedQuery, RecordWrite, ServerStore, SnapshotPage}
 use crate::policy;
 use crate::protocol::{DocChanges, DocOutcome, Rejection};
 use crate::record::schema::RecordKind;
-use crate::record::{Edit, NewRecord, Record, RecordError};
+use crate::record::{ChangeHash, Edit, NewRecord, Record, RecordError};
 use std::collections::{BTreeMap, BTreeSet};
 use std::convert::Infallible;
 use std::ops::Bound;
@@ -272,6 +272,11 @@ pub struct MemoryClientStore {
     /// For the push being built: records sent as a document, and how many
     /// of their pending changes (the oldest) that document covers.
     covered: BTreeMap<String, usize>,
+    /// The last saved document of each unshared record, with the heads it
+    /// was saved at: a note is saved when it is persisted, and its first
+    /// push sends those same bytes instead of saving it again. Used only
+    /// while the record's heads still match, whatever changed it.
+    saved: BTreeMap<String, (Vec<ChangeHash>, Vec<u8>)>,
 }
 
 impl MemoryClientStore {
@@ -286,6 +291,7 @@ impl MemoryClientStore {
             cursor: 0,
             unshared: BTreeSet::new(),
             covered: BTreeMap::new(),
+            saved: BTreeMap::new(),
         }
     }
 
@@ -400,7 +406,7 @@ impl MemoryClientStore {
     pub fn export(&mut self, id: &str) -> Option<DeviceRecord> {
         let document = match self.dormant.get(id) {
             Some(dormant) => dormant.document.clone(),
-            None => self.records.get_mut(id)?.save(),
+            None => saved_document(&mut self.records, &mut self.saved, &self.unshared, id)?,
         };
         Some(DeviceRecord {
             document,
@@ -464,7 +470,7 @@ impl ClientStore for MemoryClientStore {
                 continue;
             }
             let as_document = if self.unshared.contains(id) {
-                self.records.get_mut(id).map(Record::save)
+                saved_document(&mut self.records, &mut self.saved, &self.unshared, id)
             } else {
                 None
             };
@@ -494,6 +500,7 @@ impl ClientStore for MemoryClientStore {
     fn apply_page(&mut self, docs: &[DocChanges], cursor: u64) -> Result<(), RecordError> {
         for doc in docs {
             self.unshared.remove(&doc.id);
+            self.saved.remove(&doc.id);
             match self.wake(&doc.id)? {
                 Some(record) => record.apply_changes(&doc.changes)?,
                 // A record new to this device, sent whole by the server
@@ -532,6 +539,7 @@ impl ClientStore for MemoryClientStore {
                         continue;
                     };
                     self.unshared.remove(id);
+                    self.saved.remove(id);
                     let covered = self.covered.remove(id);
                     if let Some(pending) = self.pending.get_mut(id) {
                         match covered {
@@ -586,6 +594,7 @@ impl ClientStore for MemoryClientStore {
         }
         for id in doomed {
             self.unshared.remove(&id);
+            self.saved.remove(&id);
             self.records.remove(&id);
             self.dormant.remove(&id);
             self.rejected.remove(&id);
@@ -610,6 +619,26 @@ impl MemoryClientStore {
             }
         }
     }
+}
+
+/// The saved document of a loaded record: the cached bytes if its heads
+/// have not moved since, else a fresh save (cached for unshared records).
+fn saved_document(
+    records: &mut BTreeMap<String, Record>,
+    saved: &mut BTreeMap<String, (Vec<ChangeHash>, Vec<u8>)>,
+    unshared: &BTreeSet<String>,
+    id: &str,
+) -> Option<Vec<u8>> {
+    let record = records.get_mut(id)?;
+    let heads = record.heads();
+    if let Some((_, bytes)) = saved.get(id).filter(|(at, _)| *at == heads) {
+        return Some(bytes.clone());
+    }
+    let bytes = record.save();
+    if unshared.contains(id) {
+        saved.insert(id.to_owned(), (heads, bytes.clone()));
+    }
+    Some(bytes)
 }
 
 /// Loads a stored document and checks it is the record stored under `id`.

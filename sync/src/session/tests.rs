@@ -607,3 +607,45 @@ fn a_big_push_merged_on_several_threads_keeps_every_outcome_in_order() {
         "only the forbidden note waits"
     );
 }
+
+#[test]
+fn a_persisted_note_goes_up_as_the_bytes_persisted_and_a_later_edit_is_never_left_out() {
+    let (mut server, mut spec, mut cw, _, _) = setup();
+    let first = interview(&mut spec, "p1", 0);
+    let second = interview(&mut spec, "p1", 1);
+    // The app persists every note it saves.
+    let persisted_first = spec.store.export(&first).unwrap().document;
+    let persisted_second = spec.store.export(&second).unwrap().document;
+    // The second note is edited after it was persisted.
+    let e = edit_by(&spec, 2);
+    spec.store
+        .edit(&second, |r| {
+            r.replace_text("situation", "退院後の住まい。", &e)
+        })
+        .unwrap();
+
+    let mut client = ClientSession::new();
+    let flight = client.on_connect(&mut spec.store).unwrap().frames;
+    let ClientMessage::Push { docs, .. } = ClientMessage::decode(&flight[1]).unwrap() else {
+        panic!("hello then push expected");
+    };
+    let sent = |id: &str| {
+        let doc = docs.iter().find(|d| d.id == id).unwrap();
+        assert_eq!(doc.changes.len(), 1, "one document each");
+        doc.changes[0].clone()
+    };
+    assert_eq!(sent(&first), persisted_first);
+    assert_ne!(sent(&second), persisted_second, "its heads moved");
+    let pushed = crate::record::Record::load(&sent(&second), b"check").unwrap();
+    assert_eq!(pushed.text("situation").unwrap(), "退院後の住まい。");
+
+    let mut session = ServerSession::new(spec.caller.clone());
+    for frame in &flight {
+        for reply in session.on_frame(frame, &mut server).frames {
+            client.on_frame(&reply, &mut spec.store).unwrap();
+        }
+    }
+    assert_eq!(spec.store.waiting(), 0);
+    cw.sync(&mut server);
+    assert_eq!(cw.text(&second, "situation"), "退院後の住まい。");
+}

@@ -170,6 +170,9 @@ async fn main() -> Result<()> {
         let id = a.store.create(note.record, &edit)?;
         a.store
             .edit(&id, |r| r.replace_text(note.body_field, &note.body, &edit))?;
+        // A tablet persists each note as it is saved (the app's vault
+        // stores this export), before any sync.
+        a.store.export(&id).context("the note just made")?;
         let body = note.body_field;
         ids.push((id, body));
     }
