@@ -121,15 +121,26 @@ pub async fn run(config: LoadConfig) -> Result<LoadReport> {
                     ("occurred_on".into(), FieldValue::Date(at.date_naive())),
                 ],
             };
-            let Ok(id) = device.device.store.create(new, &edit) else {
-                return device;
-            };
+            let mut new = Some(new);
+            let mut note: Option<String> = None;
             let mut next = tokio::time::Instant::now() + offset;
             while started.elapsed() < run_for {
                 tokio::time::sleep_until(next).await;
                 next += period;
+                // Each device makes its note at its first turn, so notes
+                // are created at the set rate too, not all at the start.
+                if let Some(new) = new.take() {
+                    match device.device.store.create(new, &edit) {
+                        Ok(id) => note = Some(id),
+                        Err(_) => {
+                            *failures.lock().expect("lock") += 1;
+                            break;
+                        }
+                    }
+                }
+                let Some(id) = note.as_deref() else { break };
                 let text = japanese_text(&mut rng, 20);
-                let edited = device.device.store.edit(&id, |r| {
+                let edited = device.device.store.edit(id, |r| {
                     let end = r.text("notes")?.chars().count();
                     r.splice_text("notes", end, 0, &text, &edit)
                 });
