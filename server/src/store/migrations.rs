@@ -106,11 +106,11 @@ const MIGRATIONS: &[&str] = &[
         action        TEXT NOT NULL,
         detail        TEXT NOT NULL
     ) STRICT;",
-    // 5: the feed names each change's person and kind (a record's never
-    // change), so a device's page is read through its persons' entries
-    // instead of scanning every change since its cursor or every record
-    // of its caseload: the cost of telling a device about an edit no
-    // longer grows with how much the programme wrote or holds.
+    // 5: the feed names each change's person and kind (a record's person
+    // and kind never change), so a device's page is read through its
+    // persons' entries instead of scanning every change since its cursor
+    // or every record of its caseload: the cost of telling a device about
+    // an edit no longer grows with how much the programme wrote or holds.
     "ALTER TABLE feed ADD COLUMN person_id TEXT;
     ALTER TABLE feed ADD COLUMN kind TEXT;
     UPDATE feed SET (person_id, kind) =
