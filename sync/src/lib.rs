@@ -5,6 +5,7 @@
 //! the server and in a deterministic simulator.
 
 pub mod frame;
+pub mod japan_time;
 pub mod policy;
 pub mod protocol;
 pub mod record;

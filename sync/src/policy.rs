@@ -9,18 +9,17 @@
 
 use crate::record::schema::RecordKind;
 use crate::role::Role;
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// How long after an assignment ends the server still accepts changes made
 /// while it was active: a note written offline on the last day of a
 /// caseload reaches the server even if the tablet syncs weeks later.
 pub const LATE_SYNC_GRACE_DAYS: i64 = 30;
 
-/// The calendar date in Japan (UTC+9, no daylight saving), which is what
-/// assignment periods are counted in.
+/// The calendar date in Japan, which is what assignment periods are
+/// counted in ([`japan_time::date`](crate::japan_time::date)).
 pub fn japan_date(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&FixedOffset::east_opt(9 * 3600).expect("valid offset"))
-        .date_naive()
+    crate::japan_time::date(at)
 }
 
 /// What a role may do with a record kind (before the caseload check).

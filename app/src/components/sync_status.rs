@@ -6,6 +6,7 @@ use crate::local::state::{
     ClientState, Connection, DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_CHOICES, Phase, Refusal,
 };
 use leptos::prelude::*;
+use tsunagu_sync::japan_time;
 
 /// "未送信 N件 · 同期済み · 最終同期 12:34".
 #[component]
@@ -32,11 +33,7 @@ pub fn SyncStatus() -> impl IntoView {
         match state.status.with(|s| s.last_sync_ms) {
             Some(ms) => {
                 let time = chrono::DateTime::from_timestamp_millis(ms as i64)
-                    .map(|t| {
-                        (t + chrono::Duration::hours(9))
-                            .format("%m/%d %H:%M")
-                            .to_string()
-                    })
+                    .map(|t| japan_time::local(t).format("%m/%d %H:%M").to_string())
                     .unwrap_or_default();
                 format!("{} {time}", texts.last_sync)
             }

@@ -7,8 +7,8 @@ use crate::local::state::{ClientState, Screen};
 use crate::pages::programme::problem_text;
 use crate::pages::programme::texts::texts;
 use crate::programme::{AuditEntry, ProgrammeError, audit_trail};
-use chrono::FixedOffset;
 use leptos::prelude::*;
+use tsunagu_sync::japan_time;
 
 /// An action's name in `lang`; the identifier itself when unknown.
 fn action_label(lang: Lang, action: &str) -> String {
@@ -37,7 +37,6 @@ pub fn AuditTrailPage() -> impl IntoView {
         })
     };
     load();
-    let japan = FixedOffset::east_opt(9 * 3600).expect("valid offset");
     view! {
         <button class="button secondary back" on:click=move |_| state.open(Screen::Caseload)>
             {move || lang.get().texts().back}
@@ -66,7 +65,7 @@ pub fn AuditTrailPage() -> impl IntoView {
                                 <tbody>
                                     {list.into_iter().map(|entry| view! {
                                         <tr data-testid="audit-entry" data-action=entry.action.clone()>
-                                            <td>{entry.at.with_timezone(&japan).format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                                            <td>{japan_time::local(entry.at).format("%Y-%m-%d %H:%M:%S").to_string()}</td>
                                             <td data-testid="audit-actor">{entry.actor.clone().unwrap_or_else(|| t.command_line.to_owned())}</td>
                                             <td>{action_label(lang.get(), &entry.action)}</td>
                                             <td class="detail"><code>{entry.detail}</code></td>

@@ -6,8 +6,8 @@ use crate::i18n::use_lang;
 use crate::labels::field_label;
 use crate::local::state::ClientState;
 use crate::local::with_device;
-use chrono::FixedOffset;
 use leptos::prelude::*;
+use tsunagu_sync::japan_time;
 use tsunagu_sync::record::history::Version;
 
 /// The author's name as the change recorded it, or their id.
@@ -54,13 +54,12 @@ pub fn VersionHistory(
             .flatten()
             .unwrap_or_default()
     };
-    let japan = FixedOffset::east_opt(9 * 3600).expect("valid offset");
     view! {
         <details class="versions" data-testid="versions">
             <summary>{move || lang.get().texts().versions}</summary>
             <ol>
                 {move || versions().into_iter().map(|version| {
-                    let at = version.at.with_timezone(&japan).format("%Y-%m-%d %H:%M").to_string();
+                    let at = japan_time::local(version.at).format("%Y-%m-%d %H:%M").to_string();
                     view! {
                         <li data-testid="version">
                             <span class="date">{at}</span> " "
