@@ -1,6 +1,6 @@
-//! The few browser APIs the app touches directly, in one place.
+//! The few browser APIs the app touches directly, in one place. Nothing
+//! here knows what the app stores in them: callers give the meaning.
 
-use crate::i18n::{LANG_COOKIE, Lang};
 use wasm_bindgen::JsCast;
 
 fn html_document() -> Option<web_sys::HtmlDocument> {
@@ -15,15 +15,12 @@ pub fn document_cookie() -> Option<String> {
     html_document()?.cookie().ok()
 }
 
-/// Stores the language choice for a year so the server renders in it too.
-pub fn remember_lang(lang: Lang) {
+/// Sets one cookie, written as `document.cookie` takes it
+/// (`name=value; Path=...`). A refused cookie (e.g. blocked by the user)
+/// only costs persistence, so a refusal is ignored.
+pub fn set_cookie(cookie: &str) {
     if let Some(document) = html_document() {
-        let cookie = format!(
-            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-            lang.code()
-        );
-        // A refused cookie (e.g. blocked by the user) only costs persistence.
-        let _ = document.set_cookie(&cookie);
+        let _ = document.set_cookie(cookie);
     }
 }
 
@@ -34,17 +31,12 @@ pub fn is_online() -> bool {
         .unwrap_or(true)
 }
 
-/// The language of the rendered page (`<html lang>`).
-pub fn document_lang() -> Lang {
-    let lang = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-        .and_then(|e| e.get_attribute("lang"));
-    if lang.as_deref() == Some("en") {
-        Lang::En
-    } else {
-        Lang::Ja
-    }
+/// The rendered page's `<html lang>` attribute, if it has one.
+pub fn document_lang_attr() -> Option<String> {
+    web_sys::window()?
+        .document()?
+        .document_element()?
+        .get_attribute("lang")
 }
 
 /// A device setting kept in `localStorage` (never personal data).

@@ -43,14 +43,17 @@ impl Lang {
             .split(';')
             .filter_map(|pair| pair.trim().split_once('='))
             .find(|(name, _)| *name == LANG_COOKIE)
-            .map(|(_, value)| {
-                if value.trim() == "en" {
-                    Lang::En
-                } else {
-                    Lang::Ja
-                }
-            })
+            .map(|(_, value)| Lang::from_code(value.trim()))
             .unwrap_or_default()
+    }
+
+    /// The language a [`Lang::code`] names; Japanese for any other code.
+    fn from_code(code: &str) -> Lang {
+        if code == Lang::En.code() {
+            Lang::En
+        } else {
+            Lang::Ja
+        }
     }
 
     /// This language's text table.
@@ -469,9 +472,11 @@ fn initial_lang() -> Lang {
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     {
-        // Hydrate in the language the page was rendered in; the app then
-        // switches to the cookie's choice (see `cookie_lang`).
-        crate::browser::document_lang()
+        // Hydrate in the language the page was rendered in (`<html lang>`);
+        // the app then switches to the cookie's choice (see `cookie_lang`).
+        crate::browser::document_lang_attr()
+            .map(|code| Lang::from_code(&code))
+            .unwrap_or_default()
     }
     #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
     {
@@ -485,6 +490,16 @@ pub fn cookie_lang() -> Lang {
     crate::browser::document_cookie()
         .map(|cookie| Lang::from_cookie_header(&cookie))
         .unwrap_or_default()
+}
+
+/// Stores the language choice for a year so the server renders in it too
+/// (browser only).
+#[cfg(feature = "hydrate")]
+pub fn remember_lang(lang: Lang) {
+    crate::browser::set_cookie(&format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    ));
 }
 
 /// Puts the UI language into context; call once at the root.

@@ -12,7 +12,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         let next = lang.get_untracked().other();
         lang.set(next);
         #[cfg(feature = "hydrate")]
-        crate::browser::remember_lang(next);
+        crate::i18n::remember_lang(next);
     };
     view! {
         <button
