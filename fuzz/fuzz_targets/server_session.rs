@@ -8,7 +8,7 @@ use tsunagu_sync::protocol::{ClientMessage, DocChanges};
 use tsunagu_sync::record::Record;
 use tsunagu_sync::role::Role;
 use tsunagu_sync::session::Caller;
-use tsunagu_sync::session::memory::MemoryServerStore;
+use tsunagu_sync::session::memory_server::MemoryServerStore;
 use tsunagu_sync::session::server::{ServerSession, ServerStore};
 
 fuzz_target!(|data: &[u8]| {

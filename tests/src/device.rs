@@ -1,5 +1,5 @@
 //! A native device: the same sans-IO client session the browser runs,
-//! over a real WebSocket, with an in-memory store.
+//! over a real WebSocket, with the app's device store, kept in memory.
 
 use anyhow::{Context, Result, bail};
 use futures_util::{SinkExt, StreamExt};
@@ -8,7 +8,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tsunagu_sync::protocol::ClientMessage;
 use tsunagu_sync::session::client::ClientSession;
-use tsunagu_sync::session::memory::MemoryClientStore;
+use tsunagu_sync::session::device_store::DeviceStore;
 
 /// What one sync exchanged, counted at the device.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +29,7 @@ pub struct SyncStats {
 /// A device with a sync token and its local store.
 pub struct NativeDevice {
     /// The device's records and pending changes.
-    pub store: MemoryClientStore,
+    pub store: DeviceStore,
     session: ClientSession,
     token: String,
 }
@@ -43,7 +43,7 @@ impl NativeDevice {
     /// A device presenting `token`, writing with automerge actor `actor`.
     pub fn new(token: &str, actor: &str) -> Self {
         NativeDevice {
-            store: MemoryClientStore::new(actor.as_bytes()),
+            store: DeviceStore::new(actor.as_bytes()),
             session: ClientSession::new(),
             token: token.to_owned(),
         }
@@ -189,7 +189,7 @@ impl LiveDevice {
     pub async fn receive_until(
         &mut self,
         timeout: Duration,
-        mut done: impl FnMut(&mut MemoryClientStore) -> bool,
+        mut done: impl FnMut(&mut DeviceStore) -> bool,
     ) -> Result<()> {
         let deadline = tokio::time::Instant::now() + timeout;
         while !done(&mut self.device.store) {

@@ -281,7 +281,7 @@ async fn an_assignment_reaches_a_connected_tablet_at_once_and_is_audited() -> Re
         LiveDevice::open(NativeDevice::new(&token, "tablet"), &server.base_url).await?;
     let holds = |person: &str| {
         let person = person.to_owned();
-        move |store: &mut tsunagu_sync::session::memory::MemoryClientStore| {
+        move |store: &mut tsunagu_sync::session::device_store::DeviceStore| {
             store.load_all().expect("received records load");
             store
                 .ids()

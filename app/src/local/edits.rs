@@ -9,7 +9,7 @@ use tsunagu_sync::record::schema::{FieldType, RecordKind};
 use tsunagu_sync::record::{
     Amendment, ChangeHash, Edit, FieldValue, NewRecord, Record, RecordError, Status, new_record_id,
 };
-use tsunagu_sync::session::memory::MemoryClientStore;
+use tsunagu_sync::session::device_store::DeviceStore;
 
 /// What a record form submits.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -28,7 +28,7 @@ pub struct FormInput {
 
 /// Creates a record of `kind` for `person`; returns its id.
 pub fn create_record(
-    store: &mut MemoryClientStore,
+    store: &mut DeviceStore,
     kind: RecordKind,
     person: &str,
     device: &str,
@@ -78,7 +78,7 @@ pub fn create_record(
 /// edits are made against `base` and merged, so neither side's typing is
 /// lost. Returns whether anything changed.
 pub fn update_record(
-    store: &mut MemoryClientStore,
+    store: &mut DeviceStore,
     id: &str,
     base: Option<&[ChangeHash]>,
     edit: &Edit,
@@ -245,7 +245,7 @@ mod tests {
         }
     }
 
-    fn new_interview(store: &mut MemoryClientStore, edit: &Edit, words: &str) -> String {
+    fn new_interview(store: &mut DeviceStore, edit: &Edit, words: &str) -> String {
         let input = interview_input(words);
         create_record(
             store,
@@ -271,7 +271,7 @@ mod tests {
 
     #[test]
     fn draft_edits_change_only_what_differs_and_finalised_ones_need_a_reason() {
-        let mut store = MemoryClientStore::new(b"test-actor");
+        let mut store = DeviceStore::new(b"test-actor");
         let edit = edit_by(&tester(), Utc::now());
         let id = new_interview(&mut store, &edit, "退院したい");
         assert_eq!(
@@ -314,7 +314,7 @@ mod tests {
 
     #[test]
     fn a_form_opened_before_a_merge_keeps_the_merged_text() {
-        let mut store = MemoryClientStore::new(b"tablet-a");
+        let mut store = DeviceStore::new(b"tablet-a");
         let edit = edit_by(&tester(), Utc::now());
         let id = new_interview(&mut store, &edit, "家に帰りたい。");
         // The form opens here...

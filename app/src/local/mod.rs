@@ -25,13 +25,13 @@ pub mod vault;
 
 use read::Summary;
 use std::collections::BTreeMap;
-use tsunagu_sync::session::memory::MemoryClientStore;
+use tsunagu_sync::session::device_store::DeviceStore;
 
 /// Runs `read` over the unlocked device's records and their summaries;
 /// `None` when locked (or on the server). Lists should use the summaries:
 /// a record itself may be dormant and is loaded by `record_mut`.
 pub fn with_device<R>(
-    read: impl FnOnce(&mut MemoryClientStore, &BTreeMap<String, Summary>) -> R,
+    read: impl FnOnce(&mut DeviceStore, &BTreeMap<String, Summary>) -> R,
 ) -> Option<R> {
     #[cfg(feature = "hydrate")]
     {

@@ -3,7 +3,7 @@
 
 use super::edits::{self, FormInput};
 use super::idb::Database;
-use super::js::{describe, mark, measure, now_millis, random_unit, sleep};
+use super::js::{JsError, describe, mark, measure, now_millis, random_unit, sleep};
 use super::state::{
     ClientState, Connection, DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_CHOICES, IDLE_LOCK_SETTING,
     Phase, Refusal, SyncStatus,
@@ -19,7 +19,7 @@ use std::rc::Rc;
 use tsunagu_sync::record::RecordError;
 use tsunagu_sync::record::schema::RecordKind;
 use tsunagu_sync::session::client::ClientSession;
-use tsunagu_sync::session::memory::MemoryClientStore;
+use tsunagu_sync::session::device_store::DeviceStore;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
@@ -66,21 +66,18 @@ fn runtime() -> Option<Rc<Runtime>> {
     RUNTIME.with(|r| r.borrow().clone())
 }
 
-async fn database() -> Result<Database, String> {
+async fn database() -> Result<Database, JsError> {
     if let Some(db) = DATABASE.with(|d| d.borrow().clone()) {
         return Ok(db);
     }
-    let db = Database::open().await.map_err(|e| e.to_string())?;
+    let db = Database::open().await?;
     DATABASE.with(|d| *d.borrow_mut() = Some(db.clone()));
     Ok(db)
 }
 
 /// Reads the working copy's records and summaries, if unlocked.
 pub fn with_device<R>(
-    read: impl FnOnce(
-        &mut MemoryClientStore,
-        &std::collections::BTreeMap<String, super::read::Summary>,
-    ) -> R,
+    read: impl FnOnce(&mut DeviceStore, &std::collections::BTreeMap<String, super::read::Summary>) -> R,
 ) -> Option<R> {
     let runtime = runtime()?;
     let mut guard = runtime.vault.store.borrow_mut();
@@ -99,7 +96,7 @@ pub fn boot(state: ClientState) {
     spawn_local(async move {
         let keyring = match database().await {
             Ok(db) => super::vault::keyring(&db).await.map_err(|e| e.to_string()),
-            Err(e) => Err(e),
+            Err(e) => Err(e.to_string()),
         };
         // From navigation to here: how long until the user can type.
         mark("tsunagu-interactive");
@@ -127,7 +124,9 @@ pub async fn first_sign_in(
     use crate::account::AccountError;
     sign_in(username.clone(), password.clone()).await?;
     let grant = register_device(device_label()).await?;
-    let db = database().await.map_err(AccountError::Unavailable)?;
+    let db = database()
+        .await
+        .map_err(|e| AccountError::Unavailable(e.to_string()))?;
     let claim = super::device_lock::claim()
         .await
         .map_err(|e| AccountError::Unavailable(e.to_string()))?
@@ -159,12 +158,10 @@ fn device_label() -> String {
 
 /// Unlocks the device with the password (works offline).
 pub async fn unlock(state: ClientState, password: String) -> Result<(), VaultError> {
-    let db = database()
-        .await
-        .map_err(|e| VaultError::Corrupt(e.to_string()))?;
+    let db = database().await?;
     let keyring: Keyring = super::vault::keyring(&db)
         .await?
-        .ok_or_else(|| VaultError::Corrupt("no device in this browser".into()))?;
+        .ok_or(VaultError::NoDevice)?;
     let claim = super::device_lock::claim()
         .await?
         .ok_or(VaultError::InOtherTab)?;
@@ -230,7 +227,7 @@ pub fn lock(state: ClientState) {
 /// trace of the device. The caller has warned about unsent changes.
 pub async fn sign_out_and_wipe(state: ClientState) -> Result<(), String> {
     lock(state);
-    let db = database().await?;
+    let db = database().await.map_err(|e| e.to_string())?;
     Vault::wipe(&db).await.map_err(|e| e.to_string())?;
     let _ = sign_out().await;
     state.owner.set(None);

@@ -17,7 +17,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use tsunagu_sync::protocol::{DocChanges, DocOutcome};
 use tsunagu_sync::session::client::ClientStore;
-use tsunagu_sync::session::memory::{DeviceRecord, MemoryClientStore};
+use tsunagu_sync::session::device_store::{DeviceRecord, DeviceStore};
 use web_sys::CryptoKey;
 
 const KEYRING_KEY: &str = "keyring";
@@ -88,9 +88,24 @@ pub enum VaultError {
     /// Another tab of this browser has the device unlocked.
     #[error("the app is open in another tab")]
     InOtherTab,
-    /// Stored bytes could not be read back.
-    #[error("corrupt local data: {0}")]
-    Corrupt(String),
+    /// This browser holds no device to unlock.
+    #[error("no device in this browser")]
+    NoDevice,
+    /// Something the device always stores is not there.
+    #[error("corrupt local data: {0} missing")]
+    Missing(&'static str),
+    /// Stored bytes did not decode as what they should hold.
+    #[error("corrupt local data: {what}: {source}")]
+    Decode {
+        /// What was being read back.
+        what: &'static str,
+        /// Why postcard could not decode it.
+        source: postcard::Error,
+    },
+    /// A record entry is not in this version's layout (`ENTRY_FORMAT`):
+    /// another version of the app wrote it.
+    #[error("a record was stored by another version of the app; sign out and in again")]
+    OtherVersion,
 }
 
 /// The layout of a stored record entry; bumped whenever [`StoredEntry`] or
@@ -105,10 +120,8 @@ fn encode_entry(entry: &StoredEntry) -> Vec<u8> {
 
 fn decode_entry(bytes: &[u8]) -> Result<StoredEntry, VaultError> {
     match bytes.split_first() {
-        Some((&ENTRY_FORMAT, rest)) => decode(rest),
-        _ => Err(VaultError::Corrupt(
-            "a record was stored by another version of the app; sign out and in again".into(),
-        )),
+        Some((&ENTRY_FORMAT, rest)) => decode(rest, "record"),
+        _ => Err(VaultError::OtherVersion),
     }
 }
 
@@ -116,8 +129,8 @@ fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     postcard::to_allocvec(value).unwrap_or_default()
 }
 
-fn decode<T: for<'a> Deserialize<'a>>(bytes: &[u8]) -> Result<T, VaultError> {
-    postcard::from_bytes(bytes).map_err(|e| VaultError::Corrupt(e.to_string()))
+fn decode<T: for<'a> Deserialize<'a>>(bytes: &[u8], what: &'static str) -> Result<T, VaultError> {
+    postcard::from_bytes(bytes).map_err(|source| VaultError::Decode { what, source })
 }
 
 /// The in-memory working copy, a [`ClientStore`] that remembers what it
@@ -125,7 +138,7 @@ fn decode<T: for<'a> Deserialize<'a>>(bytes: &[u8]) -> Result<T, VaultError> {
 #[derive(Debug)]
 pub struct LocalStore {
     /// The records (those not touched since unlocking stay dormant).
-    pub records: MemoryClientStore,
+    pub records: DeviceStore,
     /// Every record's summary, kept current by [`Vault::persist`].
     pub summaries: BTreeMap<String, Summary>,
     cursor: u64,
@@ -224,7 +237,7 @@ pub struct Vault {
 pub async fn keyring(db: &Database) -> Result<Option<Keyring>, VaultError> {
     db.get(META, KEYRING_KEY)
         .await?
-        .map(|bytes| decode(&bytes))
+        .map(|bytes| decode(&bytes, "keyring"))
         .transpose()
 }
 
@@ -280,7 +293,7 @@ impl Vault {
             key,
             identity,
             store: RefCell::new(LocalStore {
-                records: MemoryClientStore::new(&session_actor()?),
+                records: DeviceStore::new(&session_actor()?),
                 summaries: BTreeMap::new(),
                 cursor: 0,
                 dirty: BTreeSet::new(),
@@ -306,16 +319,17 @@ impl Vault {
             .map_err(|_| VaultError::WrongPassword)?;
         let key = crypto::import_data_key(&raw).await?;
         raw.fill(0);
-        let open = |bytes: Option<Vec<u8>>, what: &str| {
-            bytes.ok_or_else(|| VaultError::Corrupt(format!("{what} missing")))
-        };
+        let open =
+            |bytes: Option<Vec<u8>>, what: &'static str| bytes.ok_or(VaultError::Missing(what));
         let identity: DeviceIdentity = decode(
             &crypto::decrypt(&key, &open(db.get(META, DEVICE_KEY).await?, "device")?).await?,
+            "device",
         )?;
         let meta: SyncMeta = decode(
             &crypto::decrypt(&key, &open(db.get(META, SYNC_KEY).await?, "sync state")?).await?,
+            "sync state",
         )?;
-        let mut records = MemoryClientStore::new(&session_actor()?);
+        let mut records = DeviceStore::new(&session_actor()?);
         records.restore_cursor(meta.cursor);
         let mut summaries = BTreeMap::new();
         let stored = db.get_all(RECORDS).await?;

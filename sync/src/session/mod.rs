@@ -2,11 +2,12 @@
 //!
 //! No sockets, clocks or randomness: a driver (the server's WebSocket
 //! handler, the browser's, a test) feeds in what arrived and sends what
-//! comes out. Storage is a trait so the server's SQLite, the browser's
-//! IndexedDB and the in-memory test stores run the same logic.
+//! comes out. Storage is a trait so the server's SQLite, the device's
+//! working store and the in-memory test server run the same logic.
 
 pub mod client;
-pub mod memory;
+pub mod device_store;
+pub mod memory_server;
 pub mod server;
 
 use crate::role::Role;

@@ -1,7 +1,8 @@
 //! The sessions end to end over an in-memory "network".
 
 use super::client::ClientSession;
-use super::memory::{MemoryClientStore, MemoryServerStore};
+use super::device_store::DeviceStore;
+use super::memory_server::MemoryServerStore;
 use super::server::ServerSession;
 use super::{Caller, Output};
 use crate::protocol::{ClientMessage, ErrorCode, Rejection, ServerMessage};
@@ -12,7 +13,7 @@ use chrono::{DateTime, TimeZone, Utc};
 
 struct Device {
     caller: Caller,
-    store: MemoryClientStore,
+    store: DeviceStore,
     client: ClientSession,
     server: Option<ServerSession>,
 }
@@ -25,7 +26,7 @@ impl Device {
                 role,
                 device_id: device.into(),
             },
-            store: MemoryClientStore::new(device.as_bytes()),
+            store: DeviceStore::new(device.as_bytes()),
             client: ClientSession::new(),
             server: None,
         }

@@ -1,0 +1,176 @@
+//! [`ClientStore`] for the device store: what the sync session reads
+//! (the cursor, the pending push) and writes (pages, acknowledgements,
+//! purges).
+
+use super::{DeviceStore, Dormant, load_checked, saved_document};
+use crate::protocol::{DocChanges, DocOutcome};
+use crate::record::{Record, RecordError};
+use crate::session::client::ClientStore;
+use std::collections::BTreeSet;
+
+impl ClientStore for DeviceStore {
+    type Error = RecordError;
+
+    fn cursor(&mut self) -> Result<u64, RecordError> {
+        Ok(self.cursor)
+    }
+
+    fn pending(&mut self, max_bytes: usize) -> Result<Vec<DocChanges>, RecordError> {
+        self.covered.clear();
+        let mut docs = Vec::new();
+        let mut bytes = 0;
+        for (id, changes) in &self.pending {
+            if changes.is_empty() || self.rejected.contains_key(id) {
+                continue;
+            }
+            let as_document = if self.unshared.contains(id) {
+                saved_document(&mut self.records, &mut self.saved, &self.unshared, id)
+            } else {
+                None
+            };
+            let sent_whole = as_document.is_some();
+            let items = match as_document {
+                Some(document) => vec![document],
+                None => changes.clone(),
+            };
+            // The same rule as the session's `first_batch`: nothing built
+            // here is cut from the push there.
+            let size = items.iter().map(Vec::len).sum::<usize>() + id.len();
+            if !docs.is_empty() && bytes + size > max_bytes {
+                break;
+            }
+            bytes += size;
+            if sent_whole {
+                self.covered.insert(id.clone(), changes.len());
+            }
+            docs.push(DocChanges {
+                id: id.clone(),
+                changes: items,
+            });
+        }
+        Ok(docs)
+    }
+
+    fn apply_page(&mut self, docs: &[DocChanges], cursor: u64) -> Result<(), RecordError> {
+        for doc in docs {
+            self.unshared.remove(&doc.id);
+            self.saved.remove(&doc.id);
+            match self.wake(&doc.id)? {
+                Some(record) => record.apply_changes(&doc.changes)?,
+                // A record new to this device, sent whole by the server
+                // (which validated it when it was pushed): kept as bytes
+                // and loaded, and checked, when first read.
+                None if matches!(doc.changes.as_slice(), [one] if Record::is_document(one)) => {
+                    self.dormant.insert(
+                        doc.id.clone(),
+                        Dormant {
+                            person_id: None,
+                            document: doc.changes[0].clone(),
+                        },
+                    );
+                }
+                None => {
+                    let record = Record::from_changes(&doc.changes, &self.actor)?;
+                    self.records.insert(doc.id.clone(), record);
+                }
+            }
+        }
+        self.cursor = cursor;
+        Ok(())
+    }
+
+    fn acknowledge(
+        &mut self,
+        sent: &[DocChanges],
+        results: &[DocOutcome],
+    ) -> Result<(), RecordError> {
+        let sent: std::collections::HashMap<&String, &DocChanges> =
+            sent.iter().map(|doc| (&doc.id, doc)).collect();
+        for result in results {
+            match result {
+                DocOutcome::Stored { id } => {
+                    let Some(doc) = sent.get(id) else {
+                        continue;
+                    };
+                    self.unshared.remove(id);
+                    self.saved.remove(id);
+                    let covered = self.covered.remove(id);
+                    if let Some(pending) = self.pending.get_mut(id) {
+                        match covered {
+                            // Sent as a document: it held the oldest
+                            // `count`; later edits stay pending.
+                            Some(count) => drop(pending.drain(..count.min(pending.len()))),
+                            None => pending.retain(|change| !doc.changes.contains(change)),
+                        }
+                        if pending.is_empty() {
+                            self.pending.remove(id);
+                        }
+                    }
+                }
+                DocOutcome::Rejected { id, reason } => {
+                    self.rejected.insert(id.clone(), reason.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn purge_persons(&mut self, persons: &[String]) -> Result<Vec<String>, RecordError> {
+        if persons.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.read_dormant_persons();
+        let mut kept = BTreeSet::new();
+        let mut doomed = Vec::new();
+        let loaded = self
+            .records
+            .iter()
+            .map(|(id, record)| (id, &record.meta().person_id));
+        let dormant = self
+            .dormant
+            .iter()
+            .map(|(id, d)| (id, d.person_id.as_ref()));
+        for (id, person) in loaded.map(|(id, p)| (id, Some(p))).chain(dormant) {
+            // A stored document that does not load (its person unknown)
+            // cannot be shown; it has no unsent changes, so it goes too.
+            if person.is_some_and(|p| !persons.contains(p)) {
+                continue;
+            }
+            let Some(person) = person else {
+                doomed.push(id.clone());
+                continue;
+            };
+            if self.pending.contains_key(id) {
+                kept.insert(person.clone());
+            } else {
+                doomed.push(id.clone());
+            }
+        }
+        for id in doomed {
+            self.unshared.remove(&id);
+            self.saved.remove(&id);
+            self.records.remove(&id);
+            self.dormant.remove(&id);
+            self.rejected.remove(&id);
+        }
+        Ok(persons
+            .iter()
+            .filter(|p| !kept.contains(*p))
+            .cloned()
+            .collect())
+    }
+}
+
+impl DeviceStore {
+    /// Reads the person of every received document not read yet (a purge
+    /// needs them; loading is what it costs, once).
+    fn read_dormant_persons(&mut self) {
+        for (id, dormant) in self.dormant.iter_mut() {
+            if dormant.person_id.is_none() {
+                dormant.person_id = load_checked(id, &dormant.document, &self.actor)
+                    .ok()
+                    .map(|record| record.meta().person_id.clone());
+            }
+        }
+    }
+}
