@@ -2,7 +2,9 @@
 
 use super::{Caller, Output};
 use crate::policy;
-use crate::protocol::{ClientMessage, DocChanges, DocOutcome, ErrorCode, Rejection, ServerMessage};
+use crate::protocol::{
+    ClientMessage, DocChanges, DocOutcome, ErrorCode, ProtocolError, Rejection, ServerMessage,
+};
 use crate::record::schema::RecordKind;
 use crate::record::{Record, RecordError};
 use std::collections::HashMap;
@@ -63,10 +65,30 @@ pub struct SnapshotPage {
     pub done: bool,
 }
 
+/// Why the server session could not handle a frame: the connection gets
+/// an `Internal` error frame and is closed, and nothing was acknowledged.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError<E: std::error::Error + 'static> {
+    /// The store failed.
+    #[error("storage failed: {0}")]
+    Store(#[source] E),
+    /// A record the server holds does not load.
+    #[error("stored record {id} is unreadable: {source}")]
+    StoredRecord {
+        /// The record.
+        id: String,
+        /// Why it does not load.
+        source: RecordError,
+    },
+    /// A reply could not be encoded.
+    #[error("cannot encode a reply: {0}")]
+    Encode(#[from] ProtocolError),
+}
+
 /// What the server session needs from storage.
 pub trait ServerStore {
     /// A storage failure.
-    type Error: std::fmt::Display;
+    type Error: std::error::Error + 'static;
     /// Holds these records for this session until the store is dropped,
     /// so no other connection merges into them meanwhile (a store used by
     /// one session at a time may do nothing).
@@ -194,7 +216,7 @@ impl ServerSession {
                     }
                     out
                 }
-                Err(message) => fail(ErrorCode::Internal, message),
+                Err(error) => fail(ErrorCode::Internal, error.to_string()),
             },
             (ClientMessage::CaseloadApplied { added, removed }, Some(_)) => {
                 // Only persons still on the caseload count as delivered.
@@ -239,7 +261,7 @@ impl ServerSession {
                 frames,
                 close: false,
             },
-            Err(message) => fail(ErrorCode::Internal, message),
+            Err(error) => fail(ErrorCode::Internal, error.to_string()),
         }
     }
 
@@ -247,15 +269,15 @@ impl ServerSession {
         &mut self,
         store: &mut S,
         check_caseload: bool,
-    ) -> Result<Vec<Vec<u8>>, String> {
+    ) -> Result<Vec<Vec<u8>>, SessionError<S::Error>> {
         let cursor = self.cursor.unwrap_or(0);
-        let end = store.feed_end().map_err(|e| e.to_string())?;
+        let end = store.feed_end().map_err(SessionError::Store)?;
         let mut frames = Vec::new();
         let mut added = Vec::new();
         let mut removed = Vec::new();
         if check_caseload {
-            let caseload = store.caseload(&self.caller).map_err(|e| e.to_string())?;
-            let held = store.held(&self.caller).map_err(|e| e.to_string())?;
+            let caseload = store.caseload(&self.caller).map_err(SessionError::Store)?;
+            let held = store.held(&self.caller).map_err(SessionError::Store)?;
             let confirmed = |p: &String| {
                 held.binary_search_by(|(q, _)| q.cmp(p))
                     .is_ok_and(|at| held[at].1)
@@ -276,7 +298,7 @@ impl ServerSession {
             if !added.is_empty() {
                 store
                     .mark_sent(&self.caller, &added)
-                    .map_err(|e| e.to_string())?;
+                    .map_err(SessionError::Store)?;
             }
             self.caseload = caseload;
         }
@@ -317,12 +339,12 @@ impl ServerSession {
         persons: &[String],
         cursor: u64,
         frames: &mut Vec<Vec<u8>>,
-    ) -> Result<(), String> {
+    ) -> Result<(), SessionError<S::Error>> {
         let mut after = String::new();
         while !persons.is_empty() {
             let page = store
                 .snapshot_page(&self.caller, persons, &after, PAGE_BYTES)
-                .map_err(|e| e.to_string())?;
+                .map_err(SessionError::Store)?;
             if !page.docs.is_empty() {
                 frames.push(encode(&ServerMessage::Changes {
                     cursor,
@@ -347,7 +369,7 @@ impl ServerSession {
         cursor: u64,
         finish: bool,
         frames: &mut Vec<Vec<u8>>,
-    ) -> Result<(), String> {
+    ) -> Result<(), SessionError<S::Error>> {
         let mut query = *query;
         loop {
             let page = if query.persons.is_empty() || query.after >= query.until {
@@ -358,7 +380,7 @@ impl ServerSession {
             } else {
                 store
                     .feed_page(&self.caller, &query, PAGE_BYTES)
-                    .map_err(|e| e.to_string())?
+                    .map_err(SessionError::Store)?
             };
             let done = page.done || page.last_seq <= query.after;
             if !page.docs.is_empty() || (done && finish) {
@@ -385,7 +407,7 @@ impl ServerSession {
         &self,
         docs: Vec<DocChanges>,
         store: &mut S,
-    ) -> Result<Vec<DocOutcome>, String> {
+    ) -> Result<Vec<DocOutcome>, SessionError<S::Error>> {
         // A record named twice in one push is merged once.
         let mut unique: Vec<DocChanges> = Vec::with_capacity(docs.len());
         let mut index: HashMap<String, usize> = HashMap::with_capacity(docs.len());
@@ -399,10 +421,10 @@ impl ServerSession {
             }
         }
         let ids: Vec<String> = unique.iter().map(|doc| doc.id.clone()).collect();
-        store.lock_records(&ids).map_err(|e| e.to_string())?;
+        store.lock_records(&ids).map_err(SessionError::Store)?;
         let mut jobs = Vec::with_capacity(unique.len());
         for doc in unique {
-            let stored = store.load_record(&doc.id).map_err(|e| e.to_string())?;
+            let stored = store.load_record(&doc.id).map_err(SessionError::Store)?;
             jobs.push((doc, stored));
         }
         let merged = run_parallel(jobs, self.workers, |(doc, stored)| merge(doc, stored));
@@ -410,7 +432,9 @@ impl ServerSession {
         let mut results = Vec::with_capacity(ids.len());
         let mut assigned: HashMap<(String, chrono::NaiveDate), bool> = HashMap::new();
         for (id, outcome) in ids.into_iter().zip(merged) {
-            let outcome = match outcome? {
+            let outcome = match outcome
+                .map_err(|Unreadable { id, source }| SessionError::StoredRecord { id, source })?
+            {
                 Ok(Some(merged)) => self.authorise(merged, store, &mut assigned)?,
                 Ok(None) => Ok(None),
                 Err(reason) => Err(reason),
@@ -426,7 +450,7 @@ impl ServerSession {
         if !writes.is_empty() {
             store
                 .commit(&self.caller, writes)
-                .map_err(|e| e.to_string())?;
+                .map_err(SessionError::Store)?;
         }
         Ok(results)
     }
@@ -441,7 +465,7 @@ impl ServerSession {
         merged: Merged,
         store: &mut S,
         assigned: &mut HashMap<(String, chrono::NaiveDate), bool>,
-    ) -> Result<Result<Option<RecordWrite>, Rejection>, String> {
+    ) -> Result<Result<Option<RecordWrite>, Rejection>, SessionError<S::Error>> {
         let person = &merged.write.person_id;
         for date in &merged.dates {
             let key = (person.clone(), *date);
@@ -450,7 +474,7 @@ impl ServerSession {
                 None => {
                     let held = store
                         .assigned_on(&self.caller.user_id, person, *date)
-                        .map_err(|e| e.to_string())?;
+                        .map_err(SessionError::Store)?;
                     assigned.insert(key, held);
                     held
                 }
@@ -461,6 +485,12 @@ impl ServerSession {
         }
         Ok(Ok(Some(merged.write)))
     }
+}
+
+/// A record the server holds that does not load.
+struct Unreadable {
+    id: String,
+    source: RecordError,
 }
 
 /// A merged record ready to authorise.
@@ -477,11 +507,13 @@ struct Merged {
 fn merge(
     doc: DocChanges,
     stored: Option<Vec<u8>>,
-) -> Result<Result<Option<Merged>, Rejection>, String> {
+) -> Result<Result<Option<Merged>, Rejection>, Unreadable> {
     let (mut record, new) = match stored {
         Some(bytes) => {
-            let mut record = Record::load(&bytes, SERVER_ACTOR)
-                .map_err(|e| format!("stored record unreadable: {e}"))?;
+            let mut record = Record::load(&bytes, SERVER_ACTOR).map_err(|source| Unreadable {
+                id: doc.id.clone(),
+                source,
+            })?;
             match record.apply_new_changes(&doc.changes) {
                 Ok(new) => (record, Some(new)),
                 Err(error) => return Ok(Err(rejection(error))),
@@ -579,8 +611,8 @@ fn rejection(error: RecordError) -> Rejection {
     }
 }
 
-fn encode(message: &ServerMessage) -> Result<Vec<u8>, String> {
-    message.encode().map_err(|e| e.to_string())
+fn encode(message: &ServerMessage) -> Result<Vec<u8>, ProtocolError> {
+    message.encode()
 }
 
 fn send(message: &ServerMessage) -> Output {
