@@ -1,17 +1,17 @@
 //! User accounts, password hashing and browser sessions.
 //!
 //! Passwords are hashed with argon2id (OWASP's recommended parameters, the
-//! `argon2` crate's defaults). Session tokens are 256 random bits; only
-//! their SHA-256 is stored, so a copy of the database opens no session.
+//! `argon2` crate's defaults). Session tokens are [`crate::secrets`]:
+//! only their hash is stored, so a copy of the database opens no session.
 
-use crate::store::{Store, StoreError};
+use crate::secrets::{new_token, token_hash};
+use crate::store::users::NewUserRow;
+use crate::store::{Store, StoreError, sessions, users};
 use crate::throttle::Throttle;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rand::RngCore;
-use rusqlite::{OptionalExtension, params};
-use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use thiserror::Error;
@@ -83,24 +83,16 @@ pub fn add_user(
         return Err(NewUserError::WeakPassword);
     }
     let hash = hash_password(user.password)?;
-    let conn = store.conn();
-    let inserted = conn
-        .execute(
-            "INSERT INTO users (username, display_name, role, password_hash, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (username) DO NOTHING",
-            params![
-                user.username,
-                user.display_name.trim(),
-                user.role.as_str(),
-                hash,
-                now.to_rfc3339()
-            ],
-        )
-        .map_err(StoreError::from)?;
-    if inserted == 0 {
-        return Err(NewUserError::Duplicate(user.username.to_owned()));
-    }
-    Ok(conn.last_insert_rowid())
+    let row = NewUserRow {
+        username: user.username,
+        display_name: user.display_name.trim(),
+        role: user.role,
+        password_hash: &hash,
+        created_at: now,
+    };
+    store
+        .write(|tx| users::insert(tx, &row))?
+        .ok_or_else(|| NewUserError::Duplicate(user.username.to_owned()))
 }
 
 fn hash_password(password: &str) -> Result<String, NewUserError> {
@@ -111,10 +103,6 @@ fn hash_password(password: &str) -> Result<String, NewUserError> {
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(|e| NewUserError::Hash(e.to_string()))
-}
-
-fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
 }
 
 /// A hash of a password nobody has, verified when the user name is unknown
@@ -155,15 +143,9 @@ impl Accounts {
     }
 
     fn check_password(&self, username: &str, password: &str) -> Result<Option<i64>, AccountError> {
-        let row: Option<(i64, String)> = self
+        let row = self
             .store
-            .conn()
-            .query_row(
-                "SELECT id, password_hash FROM users WHERE username = ?1 AND disabled_at IS NULL",
-                [username],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()
+            .read(|tx| users::credentials(tx, username))
             .map_err(unavailable)?;
         let stored = row
             .as_ref()
@@ -180,16 +162,10 @@ impl Accounts {
     }
 
     fn open_session(&self, user_id: i64, now: DateTime<Utc>) -> Result<NewSession, AccountError> {
-        let mut bytes = [0u8; 32];
-        rand::rng().fill_bytes(&mut bytes);
-        let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let token = new_token();
         let expires = now + chrono::Duration::from_std(SESSION_TTL).unwrap_or_default();
         self.store
-            .conn()
-            .execute(
-                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-                params![token_hash(&token), user_id, now.to_rfc3339(), expires.to_rfc3339()],
-            )
+            .write(|tx| sessions::insert(tx, &token_hash(&token), user_id, now, expires))
             .map_err(unavailable)?;
         Ok(NewSession {
             token,
@@ -203,41 +179,18 @@ impl Accounts {
         token: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<SignedInUser>, AccountError> {
-        let conn = self.store.conn();
-        let row: Option<(i64, String, String, String, u32)> = conn
-            .query_row(
-                "SELECT u.id, u.username, u.display_name, u.role,
-                        (SELECT count(DISTINCT a.person_id) FROM assignments a
-                          WHERE a.user_id = u.id AND a.starts_on <= ?2
-                            AND (a.ends_on IS NULL OR a.ends_on > ?2))
-                   FROM sessions s JOIN users u ON u.id = s.user_id
-                  WHERE s.token_hash = ?1 AND s.expires_at > ?3 AND u.disabled_at IS NULL",
-                params![token_hash(token), today(now).to_string(), now.to_rfc3339()],
-                |row| {
-                    Ok((
-                        row.get(0)?,
-                        row.get(1)?,
-                        row.get(2)?,
-                        row.get(3)?,
-                        row.get(4)?,
-                    ))
-                },
-            )
-            .optional()
+        let today = tsunagu_sync::policy::japan_date(now);
+        let user = self
+            .store
+            .read(|tx| sessions::user(tx, &token_hash(token), today, now))
             .map_err(unavailable)?;
-        row.map(|(user_id, username, display_name, role, caseload_size)| {
-            let role = role
-                .parse::<Role>()
-                .map_err(|e| AccountError::Unavailable(e.to_string()))?;
-            Ok(SignedInUser {
-                user_id: user_id.to_string(),
-                username,
-                display_name,
-                role,
-                caseload_size,
-            })
-        })
-        .transpose()
+        Ok(user.map(|user| SignedInUser {
+            user_id: user.user_id.to_string(),
+            username: user.username,
+            display_name: user.display_name,
+            role: user.role,
+            caseload_size: user.caseload_size,
+        }))
     }
 }
 
@@ -275,7 +228,7 @@ impl AccountBackend for Accounts {
             .user_for_session(session, now)?
             .ok_or(AccountError::Rejected)?;
         let label = if label.is_empty() { "browser" } else { label };
-        let actor = crate::audit::Actor::User(
+        let actor = crate::store::audit::Actor::User(
             user.user_id
                 .parse()
                 .map_err(|_| AccountError::Unavailable("malformed user id".into()))?,
@@ -292,34 +245,9 @@ impl AccountBackend for Accounts {
 
     fn sign_out(&self, token: &str) -> Result<(), AccountError> {
         self.store
-            .conn()
-            .execute(
-                "DELETE FROM sessions WHERE token_hash = ?1",
-                [token_hash(token)],
-            )
-            .map_err(unavailable)?;
-        Ok(())
+            .write(|tx| sessions::delete(tx, &token_hash(token)))
+            .map_err(unavailable)
     }
-}
-
-/// The id of the user named `username`; with `active_only`, only if the
-/// account is not disabled.
-pub fn user_id(
-    conn: &rusqlite::Connection,
-    username: &str,
-    active_only: bool,
-) -> rusqlite::Result<Option<i64>> {
-    conn.query_row(
-        "SELECT id FROM users WHERE username = ?1 AND (?2 = 0 OR disabled_at IS NULL)",
-        params![username, active_only],
-        |r| r.get(0),
-    )
-    .optional()
-}
-
-/// The calendar date used for assignment start/end (Japan is UTC+9 and has no DST).
-pub fn today(now: DateTime<Utc>) -> NaiveDate {
-    tsunagu_sync::policy::japan_date(now)
 }
 
 fn lock(throttle: &Mutex<Throttle>) -> std::sync::MutexGuard<'_, Throttle> {
@@ -328,7 +256,7 @@ fn lock(throttle: &Mutex<Throttle>) -> std::sync::MutexGuard<'_, Throttle> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn unavailable(error: rusqlite::Error) -> AccountError {
+fn unavailable(error: StoreError) -> AccountError {
     tracing::error!(%error, "account query failed");
     AccountError::Unavailable("database error".into())
 }
@@ -392,12 +320,16 @@ mod tests {
             accounts.user_for_session(&session.token, later).unwrap(),
             None
         );
-        let stored: Vec<u8> = store
-            .conn()
-            .query_row("SELECT token_hash FROM sessions", [], |r| r.get(0))
-            .unwrap();
-        assert_ne!(stored, session.token.as_bytes());
-        assert_eq!(stored.len(), 32);
+        // The session is found by the token's hash, never by the token.
+        let now = Utc::now();
+        let today = tsunagu_sync::policy::japan_date(now);
+        let by = |key: &[u8]| {
+            store
+                .read(|tx| sessions::user(tx, key, today, now))
+                .unwrap()
+        };
+        assert!(by(&token_hash(&session.token)).is_some());
+        assert_eq!(by(session.token.as_bytes()), None);
     }
 
     #[test]
@@ -440,10 +372,6 @@ mod tests {
             add_user(&store, &specialist("another long password"), now),
             Err(NewUserError::Duplicate(_))
         ));
-        let users: i64 = store
-            .conn()
-            .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(users, 1);
+        assert_eq!(store.read(users::count).unwrap(), 1);
     }
 }

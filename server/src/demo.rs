@@ -1,11 +1,10 @@
 //! A small synthetic programme for trying Tsunagu out: invented staff and
 //! invented persons only. Never run it against a real programme's data.
 
-use crate::accounts::{NewUser, add_user, today};
-use crate::caseload::insert_person;
-use crate::store::Store;
+use crate::accounts::{NewUser, add_user};
+use crate::persons::insert_person;
+use crate::store::{Store, WriteTx, assignments, users};
 use chrono::{DateTime, Utc};
-use rusqlite::params;
 use tsunagu_sync::role::Role;
 
 /// The password every demo account shares. Public by design: demo only.
@@ -56,10 +55,7 @@ pub enum Seeded {
 
 /// Seeds the demo programme into an empty database; leaves any other alone.
 pub fn seed(store: &Store, now: DateTime<Utc>) -> Result<Seeded, anyhow::Error> {
-    let users: i64 = store
-        .conn()
-        .query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
-    if users > 0 {
+    if store.read(users::count)? > 0 {
         return Ok(Seeded::AlreadyPopulated);
     }
     let mut ids = Vec::new();
@@ -72,7 +68,7 @@ pub fn seed(store: &Store, now: DateTime<Utc>) -> Result<Seeded, anyhow::Error> 
         };
         ids.push((add_user(store, &user, now)?, *role));
     }
-    let current = seed_persons(store, &ids, now)?;
+    let current = store.write(|tx| seed_persons(tx, &ids, now))?;
     let user = |role: Role| {
         ids.iter()
             .find(|(_, r)| *r == role)
@@ -84,10 +80,7 @@ pub fn seed(store: &Store, now: DateTime<Utc>) -> Result<Seeded, anyhow::Error> 
         caseworker: user(Role::Caseworker),
         nurse: user(Role::VisitingNurse),
     };
-    let mut conn = store.conn();
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let (past, records) = crate::demo_history::seed(&tx, team, now)?;
-    tx.commit()?;
+    let (past, records) = store.write(|tx| crate::demo_history::seed(tx, team, now))?;
     Ok(Seeded::Created {
         users: ids.len(),
         persons: current + past,
@@ -96,13 +89,11 @@ pub fn seed(store: &Store, now: DateTime<Utc>) -> Result<Seeded, anyhow::Error> 
 }
 
 fn seed_persons(
-    store: &Store,
+    tx: &WriteTx<'_>,
     staff: &[(i64, Role)],
     now: DateTime<Utc>,
-) -> Result<usize, anyhow::Error> {
-    let mut conn = store.conn();
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let start = today(now) - chrono::Days::new(180);
+) -> Result<usize, crate::persons::PersonError> {
+    let start = tsunagu_sync::policy::japan_date(now) - chrono::Days::new(180);
     let field_staff: Vec<i64> = staff
         .iter()
         .filter(|(_, role)| !matches!(role, Role::Coordinator | Role::Auditor))
@@ -116,7 +107,7 @@ fn seed_persons(
     let count = FAMILY.len();
     for i in 0..count {
         let name = format!("{} {}", FAMILY[i], GIVEN[(i * 3) % GIVEN.len()]);
-        let id = insert_person(&tx, &name, now)?;
+        let id = insert_person(tx, &name, None, Vec::new(), now)?;
         // Each person has one specialist; everyone else in the field team
         // is assigned to every other person, so each role sees some cases.
         let specialist = specialists[i % specialists.len()];
@@ -126,13 +117,9 @@ fn seed_persons(
             .filter(|user| !specialists.contains(user) || *user == specialist)
             .filter(|user| specialists.contains(user) || i % 2 == 0);
         for user in team {
-            tx.execute(
-                "INSERT INTO assignments (user_id, person_id, starts_on, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![user, id, start.to_string(), now.to_rfc3339()],
-            )?;
+            assignments::insert(tx, user, &id, start, None, now)?;
         }
     }
-    tx.commit()?;
     Ok(count)
 }
 
@@ -157,22 +144,27 @@ mod tests {
         assert_eq!(persons, FAMILY.len() + crate::demo_history::PAST_PERSONS);
         assert!(records > 300, "{records} records of past cases");
         assert_eq!(seed(&store, now).unwrap(), Seeded::AlreadyPopulated);
-        let caseload: i64 = store
-            .conn()
-            .query_row(
-                "SELECT count(*) FROM assignments a JOIN users u ON u.id = a.user_id WHERE u.username = ?1",
-                [DEMO_LOGIN],
-                |r| r.get(0),
-            )
+        let today = tsunagu_sync::policy::japan_date(now);
+        let caseload = store
+            .read(|tx| {
+                let user = users::active_id(tx, DEMO_LOGIN)?.expect("the demo login exists");
+                assignments::active_persons(tx, &user.to_string(), today)
+            })
             .unwrap();
-        assert_eq!(caseload, 4, "the demo specialist has half the persons");
+        assert_eq!(
+            caseload.len(),
+            4,
+            "the demo specialist has half the persons"
+        );
     }
 }
 
 #[cfg(test)]
 mod history_tests {
     use super::*;
+    use crate::store::{listings, records};
     use tsunagu_sync::record::Record;
+    use tsunagu_sync::record::schema::RecordKind;
     use tsunagu_sync::stage::{EndReason, Stage, event_of, stage_of};
 
     /// The past looks like the programme: most persons discharged, every
@@ -183,19 +175,15 @@ mod history_tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         seed(&store, Utc::now()).unwrap();
-        let conn = store.conn();
-        let mut statement = conn
-            .prepare("SELECT person_id, snapshot FROM records WHERE kind NOT IN ('person', 'person_card')")
-            .unwrap();
+        let stored: Vec<_> = RecordKind::ALL
+            .into_iter()
+            .filter(|kind| !matches!(kind, RecordKind::Person | RecordKind::PersonCard))
+            .flat_map(|kind| store.read(|tx| records::of_kind(tx, kind)).unwrap())
+            .collect();
         let mut events: std::collections::BTreeMap<String, Vec<_>> = Default::default();
         let mut destinations = std::collections::BTreeSet::new();
-        for row in statement
-            .query_map([], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
-            })
-            .unwrap()
-        {
-            let (person, bytes) = row.unwrap();
+        for row in stored {
+            let (person, bytes) = (row.person_id, row.snapshot);
             let record = Record::load(&bytes, b"test").unwrap();
             if let Ok(Some(tsunagu_sync::record::FieldValue::Str(d))) = record.get("destination") {
                 destinations.insert(d);
@@ -233,13 +221,12 @@ mod history_tests {
             destinations.len(),
             tsunagu_sync::record::schema::DISCHARGE_DESTINATIONS.len()
         );
-        let listed: i64 = conn
-            .query_row(
-                "SELECT count(DISTINCT fiscal_year) FROM listings",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(listed, 10, "FY2015 to FY2024");
+        let years: std::collections::BTreeSet<i32> = store
+            .read(listings::years_by_person)
+            .unwrap()
+            .into_iter()
+            .map(|(_, year)| year)
+            .collect();
+        assert_eq!(years.len(), 10, "FY2015 to FY2024");
     }
 }

@@ -5,9 +5,10 @@
 //! and deaths, closures), so the caseload, stages and timelines look like
 //! a programme that has run for years. Deterministic; invented names only.
 
-use crate::caseload::{CaseloadError, insert_document, insert_person_with};
+use crate::persons::{PersonError, insert_document, insert_person};
+use crate::store::listings::{self, ListingEntry};
+use crate::store::{WriteTx, assignments};
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
-use rusqlite::{Connection, params};
 use tsunagu_sync::record::schema::{DISCHARGE_DESTINATIONS, RecordKind};
 use tsunagu_sync::record::{FieldValue, new_record_id};
 
@@ -82,21 +83,21 @@ fn at(day: NaiveDate) -> DateTime<Utc> {
     Utc.from_utc_datetime(&day.and_hms_opt(1, 0, 0).expect("valid time"))
 }
 
-struct Case<'c> {
-    conn: &'c Connection,
+struct Case<'t, 'c> {
+    tx: &'t WriteTx<'c>,
     person: String,
     dice: Dice,
     now: DateTime<Utc>,
     made: usize,
 }
 
-impl Case<'_> {
+impl Case<'_, '_> {
     fn record(
         &mut self,
         kind: RecordKind,
         day: NaiveDate,
         fields: Vec<(&str, FieldValue)>,
-    ) -> Result<(), CaseloadError> {
+    ) -> Result<(), PersonError> {
         let narrative = match kind {
             RecordKind::WardInterview => Some("persons_words"),
             RecordKind::Outing => Some("observations"),
@@ -113,7 +114,7 @@ impl Case<'_> {
         random[..8].copy_from_slice(&self.dice.next().to_be_bytes());
         let id = new_record_id(at(day), random);
         let fields = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-        insert_document(self.conn, &id, &self.person, kind, fields, &texts, self.now)?;
+        insert_document(self.tx, &id, &self.person, kind, fields, &texts, self.now)?;
         self.made += 1;
         Ok(())
     }
@@ -124,10 +125,10 @@ impl Case<'_> {
 /// nurse those still supported in the community). Returns (persons,
 /// records).
 pub fn seed(
-    conn: &Connection,
+    tx: &WriteTx<'_>,
     team: Team,
     now: DateTime<Utc>,
-) -> Result<(usize, usize), CaseloadError> {
+) -> Result<(usize, usize), PersonError> {
     let mut dice = Dice(0x7453_756e_6167_7521);
     let mut records = 0;
     for i in 0..PAST_PERSONS {
@@ -146,8 +147,8 @@ pub fn seed(
         } else {
             "架空川病院"
         };
-        let person = insert_person_with(
-            conn,
+        let person = insert_person(
+            tx,
             &name,
             Some(&recipient),
             vec![
@@ -158,22 +159,22 @@ pub fn seed(
             now,
         )?;
         let stay_days = (listed_on - admitted_on).num_days();
-        conn.execute(
-            "INSERT INTO listings (fiscal_year, person_id, listed_on, admitted_on, stay_days,
-                                   short_stay, hospital, ward, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, '', ?7)",
-            params![
-                year,
-                person,
-                listed_on.to_string(),
-                admitted_on.to_string(),
+        listings::insert(
+            tx,
+            &ListingEntry {
+                fiscal_year: year,
+                person_id: &person,
+                listed_on,
+                admitted_on,
                 stay_days,
+                short_stay: false,
                 hospital,
-                now.to_rfc3339()
-            ],
+                ward: "",
+                imported_at: now,
+            },
         )?;
         let mut case = Case {
-            conn,
+            tx,
             person: person.clone(),
             dice: Dice(dice.next()),
             now,
@@ -207,7 +208,7 @@ pub fn seed(
         let outcome = i % 13;
         if outcome == 12 {
             records += case.made;
-            assign(conn, team.coordinator, &person, listed_on, now)?;
+            assign(tx, team.coordinator, &person, listed_on, now)?;
             continue;
         }
         day = day + Days::new(30);
@@ -239,7 +240,7 @@ pub fn seed(
                 ],
             )?;
             records += case.made;
-            assign(conn, team.coordinator, &person, listed_on, now)?;
+            assign(tx, team.coordinator, &person, listed_on, now)?;
             continue;
         }
         day = day + Days::new(60 + case.dice.below(120));
@@ -324,25 +325,21 @@ pub fn seed(
             _ => discharged_on + Days::new(3 * 365) > now.date_naive(),
         };
         records += case.made;
-        assign(conn, team.coordinator, &person, listed_on, now)?;
+        assign(tx, team.coordinator, &person, listed_on, now)?;
         if still_supported {
-            assign(conn, team.caseworker, &person, listed_on, now)?;
-            assign(conn, team.nurse, &person, discharged_on, now)?;
+            assign(tx, team.caseworker, &person, listed_on, now)?;
+            assign(tx, team.nurse, &person, discharged_on, now)?;
         }
     }
     Ok((PAST_PERSONS, records))
 }
 
 fn assign(
-    conn: &Connection,
+    tx: &WriteTx<'_>,
     user: i64,
     person: &str,
     from: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<(), CaseloadError> {
-    conn.execute(
-        "INSERT INTO assignments (user_id, person_id, starts_on, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![user, person, from.to_string(), now.to_rfc3339()],
-    )?;
-    Ok(())
+) -> Result<(), PersonError> {
+    Ok(assignments::insert(tx, user, person, from, None, now)?)
 }

@@ -4,14 +4,14 @@
 //! nudge to the open sync connections so caseload changes reach connected
 //! tablets at once instead of at their next periodic check.
 
-use crate::accounts::{Accounts, today};
-use crate::audit::Actor;
+use crate::accounts::Accounts;
 use crate::caseload::{self, CaseloadError};
 use crate::feed_hub::FeedHub;
 use crate::listing::{self, ListingDate, ListingError, Plan};
-use crate::store::Store;
+use crate::persons::PersonError;
+use crate::store::audit::{self, Actor};
+use crate::store::{Store, StoreError, assignments, listings, persons, users};
 use chrono::{NaiveDate, Utc};
-use rusqlite::params;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use tsunagu_app::programme::{
@@ -66,13 +66,11 @@ impl Programme {
     /// their caseload up again. A failed lookup only delays them to their
     /// periodic check.
     fn wake(&self, usernames: &[&str]) {
-        let conn = self.store.conn();
         let ids: Vec<String> = usernames
             .iter()
-            .filter_map(|name| crate::accounts::user_id(&conn, name, false).ok().flatten())
+            .filter_map(|name| self.store.read(|tx| users::any_id(tx, name)).ok().flatten())
             .map(|id| id.to_string())
             .collect();
-        drop(conn);
         self.feed.caseloads_changed(&ids);
     }
 
@@ -88,114 +86,70 @@ impl Programme {
     }
 }
 
-fn sqlite(e: rusqlite::Error) -> ProgrammeError {
+fn store_error(e: StoreError) -> ProgrammeError {
     ProgrammeError::Unavailable(e.to_string())
+}
+
+fn person_error(e: PersonError) -> ProgrammeError {
+    match e {
+        PersonError::Store(e) => store_error(e),
+        other => ProgrammeError::Invalid(other.to_string()),
+    }
 }
 
 fn caseload_error(e: CaseloadError) -> ProgrammeError {
     match e {
-        CaseloadError::Store(e) => ProgrammeError::Unavailable(e.to_string()),
+        CaseloadError::Store(e) => store_error(e),
+        CaseloadError::Person(e) => person_error(e),
         other => ProgrammeError::Invalid(other.to_string()),
     }
 }
 
 fn listing_error(e: ListingError) -> ProgrammeError {
     match e {
-        ListingError::Store(e) => ProgrammeError::Unavailable(e.to_string()),
-        ListingError::Caseload(e) => caseload_error(e),
+        ListingError::Store(e) => store_error(e),
+        ListingError::Person(e) => person_error(e),
         other => ProgrammeError::Invalid(other.to_string()),
     }
 }
 
-impl ProgrammeBackend for Programme {
-    fn overview(&self, session: &str) -> Result<Overview, ProgrammeError> {
-        self.coordinator(session)?;
-        let today = today(Utc::now());
-        let conn = self.store.conn();
-        let mut staff = Vec::new();
-        for row in conn
-            .prepare(
-                "SELECT username, display_name, role FROM users
-                  WHERE disabled_at IS NULL AND role != 'auditor'
-                  ORDER BY role, username",
-            )
-            .map_err(sqlite)?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?)))
-            .map_err(sqlite)?
-        {
-            let (username, display_name, role) = row.map_err(sqlite)?;
-            // A role this build does not know cannot hold a caseload here.
-            if let Ok(role) = role.parse() {
-                staff.push(StaffMember {
-                    username,
-                    display_name,
-                    role,
-                });
-            }
-        }
-        let mut persons: BTreeMap<String, ProgrammePerson> = BTreeMap::new();
-        for row in conn
-            .prepare("SELECT id, display_name FROM persons")
-            .map_err(sqlite)?
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-            .map_err(sqlite)?
-        {
-            let (id, display_name) = row.map_err(sqlite)?;
-            persons.insert(
-                id.clone(),
-                ProgrammePerson {
-                    id,
+/// Everything the coordinator's overview lists, read in one snapshot.
+fn overview_of(store: &Store, today: NaiveDate) -> Result<Overview, StoreError> {
+    store.read_snapshot(|tx| {
+        let staff = users::staff(tx)?
+            .into_iter()
+            .map(|s| StaffMember {
+                username: s.username,
+                display_name: s.display_name,
+                role: s.role,
+            })
+            .collect();
+        let mut persons: BTreeMap<String, ProgrammePerson> = persons::all(tx)?
+            .into_iter()
+            .map(|(id, display_name)| {
+                let person = ProgrammePerson {
+                    id: id.clone(),
                     display_name,
                     listed_years: Vec::new(),
                     assignees: Vec::new(),
-                },
-            );
-        }
-        for row in conn
-            .prepare("SELECT person_id, fiscal_year FROM listings ORDER BY fiscal_year")
-            .map_err(sqlite)?
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i32>(1)?)))
-            .map_err(sqlite)?
-        {
-            let (person, year) = row.map_err(sqlite)?;
+                };
+                (id, person)
+            })
+            .collect();
+        for (person, year) in listings::years_by_person(tx)? {
             if let Some(p) = persons.get_mut(&person) {
                 p.listed_years.push(year);
             }
         }
-        for row in conn
-            .prepare(
-                "SELECT a.person_id, u.username, u.display_name, u.role, min(a.starts_on)
-                   FROM assignments a JOIN users u ON u.id = a.user_id
-                  WHERE a.starts_on <= ?1 AND (a.ends_on IS NULL OR a.ends_on > ?1)
-                  GROUP BY a.person_id, u.id
-                  ORDER BY u.role, u.username",
-            )
-            .map_err(sqlite)?
-            .query_map([today.to_string()], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            })
-            .map_err(sqlite)?
-        {
-            let (person, username, display_name, role, starts_on) = row.map_err(sqlite)?;
-            let (Some(p), Ok(role), Ok(starts_on)) = (
-                persons.get_mut(&person),
-                role.parse(),
-                starts_on.parse::<NaiveDate>(),
-            ) else {
-                continue;
-            };
-            p.assignees.push(Assignee {
-                username,
-                display_name,
-                role,
-                starts_on,
-            });
+        for active in assignments::active_on(tx, today)? {
+            if let Some(p) = persons.get_mut(&active.person_id) {
+                p.assignees.push(Assignee {
+                    username: active.username,
+                    display_name: active.display_name,
+                    role: active.role,
+                    starts_on: active.starts_on,
+                });
+            }
         }
         // Newest listing first (years are read oldest first), never-listed
         // persons last; by name within.
@@ -211,6 +165,13 @@ impl ProgrammeBackend for Programme {
             persons,
             today,
         })
+    })
+}
+
+impl ProgrammeBackend for Programme {
+    fn overview(&self, session: &str) -> Result<Overview, ProgrammeError> {
+        self.coordinator(session)?;
+        overview_of(&self.store, tsunagu_sync::policy::japan_date(Utc::now())).map_err(store_error)
     }
 
     fn preview_listing(
@@ -290,17 +251,10 @@ impl ProgrammeBackend for Programme {
         from: NaiveDate,
     ) -> Result<(), ProgrammeError> {
         let actor = self.coordinator(session)?;
-        let already: bool = self
+        let already = self
             .store
-            .conn()
-            .query_row(
-                "SELECT EXISTS(SELECT 1 FROM assignments a JOIN users u ON u.id = a.user_id
-                  WHERE u.username = ?1 AND a.person_id = ?2
-                    AND (a.ends_on IS NULL OR a.ends_on > ?3))",
-                params![username, person_id, from.to_string()],
-                |r| r.get(0),
-            )
-            .map_err(sqlite)?;
+            .read(|tx| assignments::holds_after(tx, username, person_id, from))
+            .map_err(store_error)?;
         if already {
             return Err(ProgrammeError::Invalid(format!(
                 "{username} already holds this person on {from}"
@@ -342,38 +296,19 @@ impl ProgrammeBackend for Programme {
 
     fn audit_trail(&self, session: &str) -> Result<Vec<AuditEntry>, ProgrammeError> {
         self.user_in_role(session, Role::Auditor)?;
-        let conn = self.store.conn();
-        let mut statement = conn
-            .prepare(
-                "SELECT a.at, u.display_name, a.action, a.detail
-                   FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
-                  ORDER BY a.id DESC LIMIT ?1",
-            )
-            .map_err(sqlite)?;
-        let rows = statement
-            .query_map([AUDIT_PAGE as i64], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
+        let entries = self
+            .store
+            .read(|tx| audit::newest(tx, AUDIT_PAGE))
+            .map_err(store_error)?;
+        Ok(entries
+            .into_iter()
+            .map(|e| AuditEntry {
+                at: e.at,
+                actor: e.actor,
+                action: e.action,
+                detail: e.detail,
             })
-            .map_err(sqlite)?;
-        let mut entries = Vec::new();
-        for row in rows {
-            let (at, actor, action, detail) = row.map_err(sqlite)?;
-            let at = chrono::DateTime::parse_from_rfc3339(&at)
-                .map_err(|e| ProgrammeError::Unavailable(e.to_string()))?
-                .with_timezone(&Utc);
-            entries.push(AuditEntry {
-                at,
-                actor,
-                action,
-                detail,
-            });
-        }
-        Ok(entries)
+            .collect())
     }
 
     fn hand_over(

@@ -4,8 +4,8 @@
 //! handled on a blocking thread because SQLite and automerge are synchronous.
 
 use crate::devices::{self, DeviceError};
+use crate::state::AppState;
 use crate::sync_store::SqliteServerStore;
-use crate::web::AppState;
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};

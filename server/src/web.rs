@@ -3,13 +3,12 @@
 
 use crate::accounts::Accounts;
 use crate::programme::Programme;
-use crate::store::Store;
+use crate::state::AppState;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::sync::Arc;
@@ -18,26 +17,6 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tsunagu_app::account::AccountBackend;
 use tsunagu_app::programme::ProgrammeBackend;
 use tsunagu_app::{App, shell};
-
-/// Everything a request handler may need.
-#[derive(Clone)]
-pub struct AppState {
-    /// Where the bundle is and how to name it.
-    pub leptos: LeptosOptions,
-    /// The database.
-    pub store: Arc<Store>,
-    /// Wakes the open sync connections whose caseload a commit touched,
-    /// so they send their devices the news.
-    pub feed: Arc<crate::feed_hub::FeedHub>,
-    /// The records sync connections are merging into right now.
-    pub record_locks: Arc<crate::record_locks::RecordLocks>,
-}
-
-impl axum::extract::FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos.clone()
-    }
-}
 
 /// The whole router.
 pub fn router(state: AppState) -> Router {

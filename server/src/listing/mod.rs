@@ -10,12 +10,12 @@
 pub mod decode;
 pub mod rows;
 
-use crate::audit::{self, Actor};
-use crate::caseload::{CaseloadError, insert_person_with, split_name};
-use crate::store::{Store, StoreError};
+use crate::persons::{PersonError, insert_person, split_name};
+use crate::store::audit::{self, Actor};
+use crate::store::listings::{self, ListingEntry};
+use crate::store::{ReadTx, Store, StoreError, assignments, persons, users};
 use chrono::{DateTime, NaiveDate, Utc};
 use rows::{ListingRow, RowError};
-use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 use tsunagu_sync::record::FieldValue;
 
@@ -105,21 +105,15 @@ pub enum ListingError {
     RowErrors(usize),
     /// Creating a person failed.
     #[error(transparent)]
-    Caseload(#[from] CaseloadError),
+    Person(#[from] PersonError),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-impl From<rusqlite::Error> for ListingError {
-    fn from(e: rusqlite::Error) -> Self {
-        ListingError::Store(StoreError::Sqlite(e))
-    }
-}
-
 /// Reads and checks `file` against the database; writes nothing.
 pub fn preview(store: &Store, file: &[u8], date: ListingDate) -> Result<Preview, ListingError> {
-    plan(&store.conn(), file, date)
+    store.read_snapshot(|tx| plan(tx, file, date))
 }
 
 /// Imports `file`: the preview's plan, in one transaction, only if no row
@@ -131,83 +125,73 @@ pub fn commit(
     actor: Actor,
     now: DateTime<Utc>,
 ) -> Result<(Preview, Committed), ListingError> {
-    let mut conn = store.conn();
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let preview = plan(&tx, file, date)?;
-    if !preview.errors.is_empty() {
-        return Err(ListingError::RowErrors(preview.errors.len()));
-    }
-    let mut done = Committed::default();
-    for planned in &preview.rows {
-        let person_id = match &planned.plan {
-            Plan::AlreadyListed { .. } => {
-                done.already_listed += 1;
-                continue;
-            }
-            Plan::KnownPerson { person_id } => person_id.clone(),
-            Plan::NewPerson => {
-                done.new_persons += 1;
-                let row = &planned.row;
-                insert_person_with(
-                    &tx,
-                    &row.name,
-                    Some(&row.recipient_number),
-                    profile_fields(row),
-                    now,
-                )?
-            }
-        };
-        let row = &planned.row;
-        tx.execute(
-            "INSERT INTO listings (fiscal_year, person_id, listed_on, admitted_on, stay_days,
-                                   short_stay, hospital, ward, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                date.fiscal_year,
-                person_id,
-                date.listed_on.to_string(),
-                row.admitted_on.to_string(),
-                planned.stay_days,
-                planned.short_stay,
-                row.hospital,
-                row.ward,
-                now.to_rfc3339(),
-            ],
+    store.write(|tx| {
+        let preview = plan(tx, file, date)?;
+        if !preview.errors.is_empty() {
+            return Err(ListingError::RowErrors(preview.errors.len()));
+        }
+        let mut done = Committed::default();
+        for planned in &preview.rows {
+            let row = &planned.row;
+            let person_id = match &planned.plan {
+                Plan::AlreadyListed { .. } => {
+                    done.already_listed += 1;
+                    continue;
+                }
+                Plan::KnownPerson { person_id } => person_id.clone(),
+                Plan::NewPerson => {
+                    done.new_persons += 1;
+                    insert_person(
+                        tx,
+                        &row.name,
+                        Some(&row.recipient_number),
+                        profile_fields(row),
+                        now,
+                    )?
+                }
+            };
+            listings::insert(
+                tx,
+                &ListingEntry {
+                    fiscal_year: date.fiscal_year,
+                    person_id: &person_id,
+                    listed_on: date.listed_on,
+                    admitted_on: row.admitted_on,
+                    stay_days: planned.stay_days,
+                    short_stay: planned.short_stay,
+                    hospital: &row.hospital,
+                    ward: &row.ward,
+                    imported_at: now,
+                },
+            )?;
+            // The caseworker named in the listing gets the person on their
+            // caseload, unless they already have them.
+            assignments::insert_unless_open(
+                tx,
+                &planned.caseworker,
+                &person_id,
+                date.listed_on,
+                now,
+            )?;
+            done.listed += 1;
+            done.flagged += usize::from(planned.short_stay);
+        }
+        audit::append(
+            tx,
+            actor,
+            "listing_import",
+            &serde_json::json!({
+                "fiscal_year": date.fiscal_year,
+                "listed_on": date.listed_on,
+                "new_persons": done.new_persons,
+                "listed": done.listed,
+                "already_listed": done.already_listed,
+                "flagged": done.flagged,
+            }),
+            now,
         )?;
-        // The caseworker named in the listing gets the person on their
-        // caseload, unless they already have them.
-        tx.execute(
-            "INSERT INTO assignments (user_id, person_id, starts_on, created_at)
-             SELECT u.id, ?2, ?3, ?4 FROM users u
-              WHERE u.username = ?1
-                AND NOT EXISTS (SELECT 1 FROM assignments a
-                                 WHERE a.user_id = u.id AND a.person_id = ?2 AND a.ends_on IS NULL)",
-            params![
-                planned.caseworker,
-                person_id,
-                date.listed_on.to_string(),
-                now.to_rfc3339()
-            ],
-        )?;
-        done.listed += 1;
-        done.flagged += usize::from(planned.short_stay);
-    }
-    audit::record(
-        &tx,
-        actor,
-        "listing_import",
-        &serde_json::json!({
-            "fiscal_year": date.fiscal_year,
-            "listed_on": date.listed_on,
-            "new_persons": done.new_persons,
-            "listed": done.listed,
-            "already_listed": done.already_listed,
-            "flagged": done.flagged,
-        }),
-        now,
-    )?;
-    tx.commit()?;
-    Ok((preview, done))
+        Ok((preview, done))
+    })
 }
 
 fn profile_fields(row: &ListingRow) -> Vec<(String, FieldValue)> {
@@ -240,14 +224,8 @@ fn profile_fields(row: &ListingRow) -> Vec<(String, FieldValue)> {
 
 /// The caseworker named `who` (login or display name), if exactly one
 /// active caseworker answers to it.
-fn caseworker(conn: &Connection, who: &str) -> Result<Result<String, String>, rusqlite::Error> {
-    let mut statement = conn.prepare_cached(
-        "SELECT username FROM users
-          WHERE (username = ?1 OR display_name = ?1) AND role = 'caseworker' AND disabled_at IS NULL",
-    )?;
-    let found: Vec<String> = statement
-        .query_map([who], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+fn caseworker(tx: &ReadTx<'_>, who: &str) -> Result<Result<String, String>, StoreError> {
+    let found = users::caseworkers_named(tx, who)?;
     Ok(match found.as_slice() {
         [one] => Ok(one.clone()),
         [] => Err(format!(
@@ -259,7 +237,9 @@ fn caseworker(conn: &Connection, who: &str) -> Result<Result<String, String>, ru
     })
 }
 
-fn plan(conn: &Connection, file: &[u8], date: ListingDate) -> Result<Preview, ListingError> {
+/// The listing plan: every row of `file` checked and matched against the
+/// persons and listings the database holds.
+fn plan(tx: &ReadTx<'_>, file: &[u8], date: ListingDate) -> Result<Preview, ListingError> {
     let text = decode::text(file).map_err(ListingError::File)?;
     let (rows, mut errors) = rows::parse(&text).map_err(ListingError::File)?;
     let mut seen: HashMap<String, u64> = HashMap::new();
@@ -283,26 +263,17 @@ fn plan(conn: &Connection, file: &[u8], date: ListingDate) -> Result<Preview, Li
             )));
             continue;
         }
-        let caseworker = match caseworker(conn, &row.caseworker)? {
+        let caseworker = match caseworker(tx, &row.caseworker)? {
             Ok(username) => username,
             Err(reason) => {
                 errors.push(refuse(reason));
                 continue;
             }
         };
-        let known: Option<String> = conn
-            .prepare_cached("SELECT id FROM persons WHERE recipient_number = ?1")?
-            .query_row([&row.recipient_number], |r| r.get(0))
-            .optional()?;
-        let plan = match known {
+        let plan = match persons::by_recipient_number(tx, &row.recipient_number)? {
             None => Plan::NewPerson,
             Some(person_id) => {
-                let listed: bool = conn
-                    .prepare_cached(
-                        "SELECT EXISTS(SELECT 1 FROM listings WHERE fiscal_year = ?1 AND person_id = ?2)",
-                    )?
-                    .query_row(params![date.fiscal_year, person_id], |r| r.get(0))?;
-                if listed {
+                if listings::is_listed(tx, date.fiscal_year, &person_id)? {
                     Plan::AlreadyListed { person_id }
                 } else {
                     Plan::KnownPerson { person_id }

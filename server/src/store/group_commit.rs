@@ -8,17 +8,18 @@
 //! back and reported to its caller alone; the others still commit. A
 //! caller hears "done" only after the shared commit is durable.
 
+use super::{StoreError, WriteTx};
 use rusqlite::Connection;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
-/// One unit of work for the writer: SQL to run inside the transaction.
-pub type Write = Box<dyn FnOnce(&Connection) -> rusqlite::Result<()> + Send>;
+/// One unit of work for the writer: store calls to run inside the transaction.
+pub(super) type Write = Box<dyn FnOnce(&WriteTx<'_>) -> Result<(), StoreError> + Send>;
 
 /// A queued write and where to send its outcome.
 pub(super) struct Job {
     write: Write,
-    done: SyncSender<rusqlite::Result<()>>,
+    done: SyncSender<Result<(), StoreError>>,
 }
 
 /// The most writes committed together.
@@ -35,14 +36,14 @@ pub(super) fn start(conn: Arc<Mutex<Connection>>) -> std::io::Result<Sender<Job>
 }
 
 /// Queues `write` and waits until it is durably committed (or failed).
-pub(super) fn submit(queue: &Sender<Job>, write: Write) -> rusqlite::Result<()> {
+pub(super) fn submit(queue: &Sender<Job>, write: Write) -> Result<(), StoreError> {
     let (done, outcome) = sync_channel(1);
     queue
         .send(Job { write, done })
-        .map_err(|_| stopped("the writer thread has stopped"))?;
+        .map_err(|_| StoreError::WriterStopped { mid_write: false })?;
     outcome
         .recv()
-        .unwrap_or_else(|_| Err(stopped("the writer thread stopped mid-write")))
+        .unwrap_or(Err(StoreError::WriterStopped { mid_write: true }))
 }
 
 fn run(conn: &Mutex<Connection>, queue: &Receiver<Job>) {
@@ -71,7 +72,9 @@ fn run(conn: &Mutex<Connection>, queue: &Receiver<Job>) {
             Err(error) => {
                 let message = error.to_string();
                 for job in group {
-                    let _ = job.done.send(Err(failed_commit(&error, &message)));
+                    let _ = job
+                        .done
+                        .send(Err(StoreError::Sqlite(failed_commit(&error, &message))));
                 }
             }
         }
@@ -84,12 +87,12 @@ fn run(conn: &Mutex<Connection>, queue: &Receiver<Job>) {
 fn commit_group(
     conn: &mut Connection,
     writes: impl Iterator<Item = Write>,
-) -> rusqlite::Result<Vec<rusqlite::Result<()>>> {
+) -> rusqlite::Result<Vec<Result<(), StoreError>>> {
     let mut tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut outcomes = Vec::new();
     for write in writes {
         let savepoint = tx.savepoint()?;
-        let outcome = write(&savepoint);
+        let outcome = write(&WriteTx::over(&savepoint));
         if outcome.is_ok() {
             savepoint.commit()?;
         }
@@ -98,13 +101,6 @@ fn commit_group(
     }
     tx.commit()?;
     Ok(outcomes)
-}
-
-fn stopped(message: &str) -> rusqlite::Error {
-    rusqlite::Error::SqliteFailure(
-        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ABORT),
-        Some(message.to_owned()),
-    )
 }
 
 /// The shared commit's failure, as each caller's own error.
@@ -121,21 +117,23 @@ fn failed_commit(error: &rusqlite::Error, message: &str) -> rusqlite::Error {
 
 #[cfg(test)]
 mod tests {
-    use crate::store::Store;
+    use crate::store::persons::{self, PersonRow};
+    use crate::store::{Store, StoreError, WriteTx};
+
+    fn person(id: &str) -> PersonRow<'_> {
+        PersonRow {
+            id,
+            display_name: "試験",
+            recipient_number: None,
+            created_at: chrono::DateTime::UNIX_EPOCH,
+        }
+    }
 
     #[test]
     fn concurrent_writes_all_commit_and_a_failing_one_fails_alone() {
         let dir = tempfile::tempdir().unwrap();
         let store = std::sync::Arc::new(Store::open(dir.path()).unwrap());
-        let insert = |id: String| -> super::Write {
-            Box::new(move |conn| {
-                conn.execute(
-                    "INSERT INTO persons (id, display_name, created_at) VALUES (?1, '試験', '2026-01-01')",
-                    [id],
-                )
-                .map(|_| ())
-            })
-        };
+        let insert = |id: String| move |tx: &WriteTx<'_>| persons::insert(tx, &person(&id));
         let threads: Vec<_> = (0..8)
             .map(|t| {
                 let store = store.clone();
@@ -148,34 +146,26 @@ mod tests {
             .collect();
         // A duplicate key: refused, and only this write is undone.
         store.write_grouped(insert("p-dup".into())).unwrap();
-        let twice = store.write_grouped(Box::new(|conn| {
-            conn.execute(
-                "INSERT INTO persons (id, display_name, created_at) VALUES ('p-half', '試験', '2026-01-01')",
-                [],
-            )?;
-            conn.execute(
-                "INSERT INTO persons (id, display_name, created_at) VALUES ('p-dup', '試験', '2026-01-01')",
-                [],
-            )?;
-            Ok(())
-        }));
-        assert!(twice.is_err(), "the duplicate must be refused");
+        let twice = store.write_grouped(|tx| {
+            persons::insert(tx, &person("p-half"))?;
+            persons::insert(tx, &person("p-dup"))
+        });
+        assert!(
+            matches!(twice, Err(StoreError::Sqlite(_))),
+            "the duplicate must be refused"
+        );
         for thread in threads {
             thread.join().unwrap();
         }
-        let count: i64 = store
-            .reader()
-            .unwrap()
-            .query_row("SELECT count(*) FROM persons", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(count, 8 * 25 + 1, "every write but the failed one, whole");
+        let count = |store: &Store| store.read(persons::all).unwrap().len();
+        assert_eq!(
+            count(&store),
+            8 * 25 + 1,
+            "every write but the failed one, whole"
+        );
         drop(store);
         // Durable: a fresh open sees the same rows.
         let reopened = Store::open(dir.path()).unwrap();
-        let count: i64 = reopened
-            .conn()
-            .query_row("SELECT count(*) FROM persons", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(count, 8 * 25 + 1);
+        assert_eq!(count(&reopened), 8 * 25 + 1);
     }
 }

@@ -1,112 +1,111 @@
-//! The server's SQLite store: opening it safely and applying migrations.
+//! The server's store: the only code that knows the database exists.
 //!
-//! One writing connection behind a mutex (SQLite serialises writers
-//! anyway), and a small pool of read-only connections for the sync path's
-//! reads, so a read never waits behind a commit's fsync (WAL lets readers
-//! run beside the writer, each seeing only committed transactions). `synchronous=FULL` in WAL mode means a
-//! committed transaction survives power loss, which is what an
-//! acknowledgement to a device will promise.
+//! Every table belongs to one module here, one per aggregate ([`records`]
+//! and [`feed`], [`persons`], [`assignments`], [`users`] and [`sessions`],
+//! [`devices`] and [`deliveries`], [`audit`], [`listings`]). Each exposes
+//! typed functions over a [`ReadTx`] or a [`WriteTx`]; nothing outside
+//! this module sees SQL, a connection or `rusqlite`. Domain code opens a
+//! transaction with [`Store::write`] (or reads with [`Store::read`] /
+//! [`Store::read_snapshot`]) and calls those functions inside it.
+//!
+//! The SQLite backend: one writing connection behind a mutex (SQLite
+//! serialises writers anyway), a pool of read-only connections so a read
+//! never waits behind a commit's fsync (WAL lets readers run beside the
+//! writer, each seeing only committed transactions), and group commit for
+//! the sync path ([`Store::write_grouped`]). `synchronous=FULL` in WAL mode
+//! means a committed transaction survives power loss, which is what an
+//! acknowledgement to a device promises. `docs/ARCHITECTURE.md` says what
+//! a second backend (PostgreSQL) would have to provide.
 
+/// The SQL condition "assignment `$a` is active on day `$day`" (the day
+/// it starts counts, the day it ends does not), as a `&'static str`, so
+/// the rule is written once and every statement stays a literal.
+macro_rules! active_on {
+    ($a:literal, $day:literal) => {
+        concat!(
+            $a,
+            ".starts_on <= ",
+            $day,
+            " AND (",
+            $a,
+            ".ends_on IS NULL OR ",
+            $a,
+            ".ends_on > ",
+            $day,
+            ")"
+        )
+    };
+}
+
+pub mod assignments;
+pub mod audit;
+pub mod deliveries;
+pub mod devices;
+mod error;
+pub mod feed;
 mod group_commit;
+pub mod listings;
 mod migrations;
+pub mod persons;
+mod pool;
+pub mod records;
+pub mod sessions;
+pub mod users;
 
-pub use group_commit::Write;
+pub use error::StoreError;
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
-use thiserror::Error;
 
 /// The database file's name inside the data directory.
 pub const DATABASE_FILE: &str = "tsunagu.sqlite3";
 
-/// Why the store could not be opened or used.
-#[derive(Debug, Error)]
-pub enum StoreError {
-    /// The data directory does not exist and cannot be created.
-    #[error("cannot create the data directory {path}: {source}")]
-    CreateDataDir {
-        /// The directory.
-        path: PathBuf,
-        /// What the OS said.
-        source: std::io::Error,
-    },
-    /// The data directory exists but files cannot be written in it.
-    #[error("the data directory {path} is not writable: {source}")]
-    DataDirNotWritable {
-        /// The directory.
-        path: PathBuf,
-        /// What the OS said.
-        source: std::io::Error,
-    },
-    /// SQLite could not open or read the database file.
-    #[error("cannot open the database {path}: {source}")]
-    Open {
-        /// The database file.
-        path: PathBuf,
-        /// What SQLite said.
-        source: rusqlite::Error,
-    },
-    /// The database was written by a newer Tsunagu; touching it could corrupt it.
-    #[error(
-        "the database {path} has schema version {found}, newer than this build's {supported}; \
-         run a newer tsunagu (nothing was changed)"
-    )]
-    NewerSchema {
-        /// The database file.
-        path: PathBuf,
-        /// The version found in the file.
-        found: i64,
-        /// The newest version this build knows.
-        supported: i64,
-    },
-    /// The writer thread could not be started.
-    #[error("cannot start the database writer for {path}: {source}")]
-    Writer {
-        /// The database file.
-        path: PathBuf,
-        /// What the OS said.
-        source: std::io::Error,
-    },
-    /// A statement failed.
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+/// The newest schema version this build knows.
+pub const SCHEMA_VERSION: i64 = migrations::LATEST;
+
+/// A transaction (or, for [`Store::read`], a connection) to read through.
+/// Every read function of the store takes one.
+pub struct ReadTx<'c> {
+    conn: &'c Connection,
+}
+
+impl<'c> ReadTx<'c> {
+    /// The connection, for the store's own modules only.
+    pub(in crate::store) fn sql(&self) -> &'c Connection {
+        self.conn
+    }
+}
+
+/// A write transaction: every write function takes one, and it reads
+/// too (it dereferences to [`ReadTx`]). It commits when the closure given
+/// to [`Store::write`] returns `Ok`, and rolls back otherwise.
+pub struct WriteTx<'c> {
+    read: ReadTx<'c>,
+}
+
+impl<'c> std::ops::Deref for WriteTx<'c> {
+    type Target = ReadTx<'c>;
+    fn deref(&self) -> &ReadTx<'c> {
+        &self.read
+    }
+}
+
+impl<'c> WriteTx<'c> {
+    /// Wraps a connection that is inside a write transaction.
+    fn over(conn: &'c Connection) -> Self {
+        WriteTx {
+            read: ReadTx { conn },
+        }
+    }
 }
 
 /// The opened store.
 pub struct Store {
     path: PathBuf,
     conn: Arc<Mutex<Connection>>,
-    readers: Mutex<Vec<Connection>>,
+    readers: pool::Readers,
     writer: std::sync::mpsc::Sender<group_commit::Job>,
-}
-
-/// Read-only connections kept open for reuse; more may be open at once
-/// under load, and those beyond this are closed when returned.
-const POOLED_READERS: usize = 8;
-
-/// A read-only connection from the pool, returned to it when dropped.
-pub struct Reader<'a> {
-    store: &'a Store,
-    conn: Option<Connection>,
-}
-
-impl std::ops::Deref for Reader<'_> {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
-        self.conn.as_ref().expect("present until dropped")
-    }
-}
-
-impl Drop for Reader<'_> {
-    fn drop(&mut self) {
-        if let Some(conn) = self.conn.take() {
-            let mut pool = self.store.pool();
-            if pool.len() < POOLED_READERS {
-                pool.push(conn);
-            }
-        }
-    }
 }
 
 impl Store {
@@ -130,7 +129,7 @@ impl Store {
             .map_err(open_err)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(open_err)?;
-        fixed_plans(&conn).map_err(open_err)?;
+        pool::fixed_plans(&conn).map_err(open_err)?;
         migrations::apply(&mut conn, &path)?;
         let conn = Arc::new(Mutex::new(conn));
         let writer = group_commit::start(conn.clone()).map_err(|source| StoreError::Writer {
@@ -138,48 +137,65 @@ impl Store {
             source,
         })?;
         Ok(Store {
+            readers: pool::Readers::new(path.clone()),
             path,
             conn,
-            readers: Mutex::new(Vec::new()),
             writer,
         })
     }
 
-    /// Runs `write` in a transaction shared with whatever other writes are
-    /// waiting (group commit: one fsync for all), and returns once that
-    /// transaction is durable. A failing write changes nothing and fails
-    /// alone.
-    pub fn write_grouped(&self, write: Write) -> rusqlite::Result<()> {
-        group_commit::submit(&self.writer, write)
+    /// Runs `work` in one write transaction (begun IMMEDIATE, so a busy
+    /// database is waited for rather than failing mid-way): committed when
+    /// it returns `Ok`, rolled back when it returns `Err`.
+    pub fn write<T, E: From<StoreError>>(
+        &self,
+        work: impl FnOnce(&WriteTx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.writer();
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let out = work(&WriteTx::over(&tx))?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(out)
     }
 
-    /// A read-only connection, for reads that need no transaction with
-    /// a write: it sees every transaction committed before it is used.
-    pub fn reader(&self) -> Result<Reader<'_>, rusqlite::Error> {
-        let pooled = self.pool().pop();
-        let conn = match pooled {
-            Some(conn) => conn,
-            None => {
-                let conn = Connection::open_with_flags(
-                    &self.path,
-                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )?;
-                conn.busy_timeout(std::time::Duration::from_secs(5))?;
-                fixed_plans(&conn)?;
-                conn
-            }
-        };
-        Ok(Reader {
-            store: self,
-            conn: Some(conn),
-        })
+    /// Runs `work` in a transaction shared with whatever other grouped
+    /// writes are waiting (group commit: one fsync for all), and returns
+    /// once that transaction is durable. A failing write changes nothing
+    /// and fails alone.
+    pub fn write_grouped(
+        &self,
+        work: impl FnOnce(&WriteTx<'_>) -> Result<(), StoreError> + Send + 'static,
+    ) -> Result<(), StoreError> {
+        group_commit::submit(&self.writer, Box::new(work))
     }
 
-    fn pool(&self) -> MutexGuard<'_, Vec<Connection>> {
-        self.readers
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// Runs `work` on a read-only connection from the pool, each statement
+    /// seeing every transaction committed before it runs. For the sync
+    /// path's single-statement reads, which must never wait behind a commit.
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        work: impl FnOnce(&ReadTx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let reader = self.readers.take()?;
+        work(&ReadTx { conn: &reader })
+    }
+
+    /// Runs `work` in one read transaction on a pooled read-only
+    /// connection: every statement sees the same committed state, however
+    /// many commits happen meanwhile.
+    pub fn read_snapshot<T, E: From<StoreError>>(
+        &self,
+        work: impl FnOnce(&ReadTx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let reader = self.readers.take()?;
+        let tx =
+            rusqlite::Transaction::new_unchecked(&reader, rusqlite::TransactionBehavior::Deferred)
+                .map_err(StoreError::from)?;
+        let out = work(&ReadTx { conn: &tx })?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(out)
     }
 
     /// The database file.
@@ -187,35 +203,20 @@ impl Store {
         &self.path
     }
 
-    /// The connection, for one short unit of work. A poisoned lock (a panic
-    /// mid-statement) is recovered: SQLite rolled the transaction back.
-    pub fn conn(&self) -> MutexGuard<'_, Connection> {
+    /// The schema version the database is at.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .writer()
+            .pragma_query_value(None, "user_version", |row| row.get(0))?)
+    }
+
+    /// The writing connection. A poisoned lock (a panic mid-statement) is
+    /// recovered: SQLite rolled the transaction back.
+    fn writer(&self) -> MutexGuard<'_, Connection> {
         self.conn
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
-
-    /// The schema version the database is at.
-    pub fn schema_version(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .conn()
-            .pragma_query_value(None, "user_version", |row| row.get(0))?)
-    }
-}
-
-/// Plans each statement once, whatever values are bound (SQLite's query
-/// planner stability guarantee). Without it, a parameter the planner
-/// looked at (a bound LIMIT, an equality the index does not cover) marks
-/// the statement, and rusqlite's statement cache clears the bindings of
-/// every statement it takes back, which expires a marked statement: each
-/// use re-parsed and re-planned it. That was 9 % of the server's CPU under
-/// load, all in the feed query. Our statements are written for one plan.
-fn fixed_plans(conn: &Connection) -> rusqlite::Result<()> {
-    conn.set_db_config(
-        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
-        true,
-    )?;
-    Ok(())
 }
 
 /// Creates the directory and proves a file can be written there, so a
@@ -235,111 +236,4 @@ fn prepare_data_dir(dir: &Path) -> Result<(), StoreError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn opens_in_wal_mode_at_the_newest_schema_and_reopens() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.schema_version().unwrap(), migrations::LATEST);
-        let mode: String = store
-            .conn()
-            .pragma_query_value(None, "journal_mode", |r| r.get(0))
-            .unwrap();
-        assert_eq!(mode, "wal");
-        drop(store);
-        assert_eq!(
-            Store::open(dir.path()).unwrap().schema_version().unwrap(),
-            migrations::LATEST
-        );
-    }
-
-    #[test]
-    fn readers_see_what_was_committed_and_cannot_write() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let count = |reader: &Reader<'_>| -> i64 {
-            reader
-                .query_row("SELECT count(*) FROM persons", [], |r| r.get(0))
-                .unwrap()
-        };
-        let first = store.reader().unwrap();
-        assert_eq!(count(&first), 0);
-        drop(first);
-        store
-            .conn()
-            .execute(
-                "INSERT INTO persons (id, display_name, created_at) VALUES ('p-r', '試験', '2026-01-01')",
-                [],
-            )
-            .unwrap();
-        // The pooled connection is reused and sees the commit.
-        let reader = store.reader().unwrap();
-        assert_eq!(count(&reader), 1);
-        let refused = reader.execute("DELETE FROM persons", []);
-        assert!(refused.is_err(), "a reader must not write");
-        assert_eq!(count(&reader), 1);
-    }
-
-    /// A cached statement whose plan could depend on a bound value (here
-    /// a bound LIMIT) is reused as it was planned, not re-parsed each time
-    /// the cache hands it out, on the writing and the reading connections.
-    #[test]
-    fn cached_statements_keep_their_plan_across_uses() {
-        use rusqlite::StatementStatus;
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let sql = "SELECT id FROM persons WHERE id > ?1 ORDER BY id LIMIT ?2";
-        let use_twice = |conn: &Connection| {
-            for limit in [5, 7] {
-                let mut statement = conn.prepare_cached(sql).unwrap();
-                let rows: Vec<String> = statement
-                    .query_map(rusqlite::params!["", limit], |r| r.get(0))
-                    .unwrap()
-                    .collect::<Result<_, _>>()
-                    .unwrap();
-                assert!(rows.is_empty());
-            }
-            conn.prepare_cached(sql)
-                .unwrap()
-                .get_status(StatementStatus::RePrepare)
-        };
-        assert_eq!(use_twice(&store.conn()), 0, "writing connection");
-        assert_eq!(use_twice(&store.reader().unwrap()), 0, "reader");
-    }
-
-    #[test]
-    fn refuses_a_database_from_a_newer_build_and_leaves_it_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(DATABASE_FILE);
-        {
-            let conn = Connection::open(&path).unwrap();
-            conn.pragma_update(None, "user_version", migrations::LATEST + 1)
-                .unwrap();
-        }
-        let err = Store::open(dir.path()).err().expect("must refuse");
-        assert!(
-            matches!(err, StoreError::NewerSchema { found, .. } if found == migrations::LATEST + 1)
-        );
-        let conn = Connection::open(&path).unwrap();
-        let tables: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(tables, 0, "no migration may run on a newer database");
-    }
-
-    #[test]
-    fn a_data_dir_that_cannot_be_created_is_a_clear_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("not-a-dir");
-        std::fs::write(&file, b"x").unwrap();
-        let err = Store::open(&file.join("data")).err().expect("must fail");
-        assert!(matches!(err, StoreError::CreateDataDir { .. }), "{err}");
-        assert!(err.to_string().contains("not-a-dir"), "{err}");
-    }
-}
+mod tests;

@@ -1,0 +1,206 @@
+//! The administration subcommands: each reads its arguments, calls the
+//! domain function and prints what happened. `serve` is in [`crate::serve`].
+
+use crate::accounts::{self, NewUser};
+use crate::caseload;
+use crate::devices;
+use crate::listing;
+use crate::persons;
+use crate::store::Store;
+use crate::store::audit::Actor;
+use anyhow::Context;
+use chrono::{NaiveDate, Utc};
+use std::io::Write;
+use std::path::Path;
+use tsunagu_sync::policy::japan_date;
+use tsunagu_sync::role::Role;
+
+/// Opens the store in `data_dir`, saying which directory failed.
+pub fn open_store(data_dir: &Path) -> anyhow::Result<Store> {
+    Store::open(data_dir)
+        .with_context(|| format!("opening the data directory {}", data_dir.display()))
+}
+
+/// `tsunagu user add`: the password comes from the first line of standard input.
+pub fn add_user(
+    store: &Store,
+    username: &str,
+    display_name: &str,
+    role: Role,
+) -> anyhow::Result<()> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    let user = NewUser {
+        username,
+        display_name,
+        role,
+        password,
+    };
+    let id = accounts::add_user(store, &user, Utc::now())?;
+    println!("added user {username} (id {id}, role {role})");
+    Ok(())
+}
+
+/// `tsunagu handover`.
+pub fn handover(
+    store: &Store,
+    from: &str,
+    to: &str,
+    persons: &[String],
+    on: Option<NaiveDate>,
+) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let on = on.unwrap_or_else(|| japan_date(now));
+    let moved = caseload::handover(store, from, to, persons, on, Actor::CommandLine, now)?;
+    for person in &moved {
+        println!("handed over {person}");
+    }
+    println!(
+        "{} person(s) handed over from {from} to {to} on {on}",
+        moved.len()
+    );
+    Ok(())
+}
+
+/// `tsunagu device add`: prints the device id and its token (shown once).
+pub fn add_device(store: &Store, username: &str, label: &str) -> anyhow::Result<()> {
+    let device = devices::add_device(store, username, label, Actor::CommandLine, Utc::now())?;
+    println!("device {}", device.id);
+    println!("token {}", device.token);
+    Ok(())
+}
+
+/// `tsunagu device revoke`.
+pub fn revoke_device(store: &Store, id: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        devices::revoke_device(store, id, Actor::CommandLine, Utc::now())?,
+        "no active device {id}"
+    );
+    println!("revoked device {id}");
+    Ok(())
+}
+
+/// `tsunagu person add`.
+pub fn add_person(store: &Store, display_name: &str) -> anyhow::Result<()> {
+    let id = persons::add_person(store, display_name, Utc::now())?;
+    println!("person {id}");
+    Ok(())
+}
+
+/// `tsunagu assign`.
+pub fn assign(
+    store: &Store,
+    username: &str,
+    person_id: &str,
+    from: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let from = from.unwrap_or_else(|| japan_date(now));
+    caseload::assign(
+        store,
+        username,
+        person_id,
+        from,
+        until,
+        Actor::CommandLine,
+        now,
+    )?;
+    println!("assigned {person_id} to {username} from {from}");
+    Ok(())
+}
+
+/// `tsunagu unassign`.
+pub fn unassign(
+    store: &Store,
+    username: &str,
+    person_id: &str,
+    on: Option<NaiveDate>,
+) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let on = on.unwrap_or_else(|| japan_date(now));
+    let ended = caseload::end_assignment(store, username, person_id, on, Actor::CommandLine, now)?;
+    anyhow::ensure!(
+        ended > 0,
+        "{username} has no assignment to {person_id} after {on}"
+    );
+    println!("ended {ended} assignment(s) of {username} to {person_id} on {on}");
+    Ok(())
+}
+
+/// `tsunagu import listing`: prints the preview (row by row, then the
+/// refused rows) and, with `commit`, writes it.
+pub fn import_listing(
+    store: &Store,
+    file: &Path,
+    year: i32,
+    listed_on: Option<NaiveDate>,
+    commit: bool,
+) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let date = listing::ListingDate::new(year, listed_on)
+        .with_context(|| format!("{year} is not a usable fiscal year"))?;
+    let preview = listing::preview(store, &bytes, date)?;
+    let mut out = std::io::stdout().lock();
+    for planned in &preview.rows {
+        let what = match &planned.plan {
+            listing::Plan::NewPerson => "new person",
+            listing::Plan::KnownPerson { .. } => "known person",
+            listing::Plan::AlreadyListed { .. } => "already listed",
+        };
+        let flag = if planned.short_stay {
+            "  FLAG: stay under 365 days"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "row {}: {what}: {} ({}), stay {} days, caseworker {}{flag}",
+            planned.row.line,
+            planned.row.name,
+            planned.row.recipient_number,
+            planned.stay_days,
+            planned.caseworker
+        )?;
+    }
+    for error in &preview.errors {
+        writeln!(out, "row {}: ERROR: {}", error.line, error.reason)?;
+    }
+    let flagged = preview.rows.iter().filter(|r| r.short_stay).count();
+    writeln!(
+        out,
+        "listing {year} (listed on {}): {} row(s) accepted, {} refused, {flagged} flagged",
+        date.listed_on,
+        preview.rows.len(),
+        preview.errors.len()
+    )?;
+    if !preview.errors.is_empty() {
+        anyhow::bail!(
+            "{} row(s) have errors; nothing was written",
+            preview.errors.len()
+        );
+    }
+    if !commit {
+        writeln!(
+            out,
+            "preview only: nothing was written (add --commit to import)"
+        )?;
+        return Ok(());
+    }
+    let (_, done) = listing::commit(store, &bytes, date, Actor::CommandLine, Utc::now())?;
+    writeln!(
+        out,
+        "imported: {} new person(s), {} listed, {} already listed, {} flagged",
+        done.new_persons, done.listed, done.already_listed, done.flagged
+    )?;
+    tracing::info!(
+        year,
+        new_persons = done.new_persons,
+        listed = done.listed,
+        "listing imported"
+    );
+    Ok(())
+}

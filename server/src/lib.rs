@@ -1,0 +1,37 @@
+//! Tsunagu's central server: serves the app, authenticates users and
+//! devices, runs the sync WebSocket and the coordinator's functions, and
+//! keeps everything in the [`store`].
+//!
+//! Layers, each calling only the ones below it:
+//! - the edges: [`cli`] and [`commands`] (the command line), [`serve`],
+//!   [`web`] and [`sync_ws`] (HTTP and WebSocket), and the server-function
+//!   backends [`accounts`] and [`programme`];
+//! - domain rules as plain functions over store calls: [`persons`],
+//!   [`caseload`], [`listing`], [`devices`], [`demo`], and the sync
+//!   session's storage [`sync_store`];
+//! - [`store`]: the only module that knows the database (every table, all
+//!   SQL).
+// Leptos view types of the coordinator screens nest deeper than the default limit.
+#![recursion_limit = "256"]
+
+pub mod accounts;
+pub mod caseload;
+pub mod cli;
+pub mod commands;
+pub mod demo;
+mod demo_history;
+pub mod devices;
+pub mod feed_hub;
+pub mod listing;
+pub mod persons;
+pub mod programme;
+pub mod record_locks;
+pub mod secrets;
+pub mod serve;
+pub mod site;
+pub mod state;
+pub mod store;
+pub mod sync_store;
+pub mod sync_ws;
+pub mod throttle;
+pub mod web;

@@ -1,0 +1,104 @@
+//! `tsunagu serve`: prepares the store, seeds the demo if asked, and
+//! serves HTTP and the sync WebSocket until SIGINT or SIGTERM.
+
+use crate::cli::ServeArgs;
+use crate::state::AppState;
+use crate::store::Store;
+use crate::{demo, feed_hub, persons, record_locks, site, web};
+use anyhow::Context;
+use axum::serve::ListenerExt;
+use std::io::Write;
+use std::sync::Arc;
+
+/// Runs the server on `store` until a shutdown signal.
+pub fn run(store: Store, args: ServeArgs) -> anyhow::Result<()> {
+    let site_root = site::locate(args.site_root.as_deref());
+    let bundle = site::bundle_name(&site_root)?;
+    let store = Arc::new(store);
+    let profiles = persons::ensure_person_documents(&store, chrono::Utc::now())
+        .context("creating missing person profile documents")?;
+    if profiles > 0 {
+        tracing::info!(profiles, "created profile documents for existing persons");
+    }
+    if args.demo {
+        match demo::seed(&store, chrono::Utc::now()).context("seeding the demo programme")? {
+            demo::Seeded::Created {
+                users,
+                persons,
+                records,
+            } => tracing::info!(users, persons, records, "seeded the demo programme"),
+            demo::Seeded::AlreadyPopulated => {
+                tracing::info!("database already has users; demo seed skipped")
+            }
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("listening on {}", args.listen))?;
+        let addr = listener.local_addr()?;
+        let state = AppState {
+            leptos: site::leptos_options(&site_root, &bundle),
+            store,
+            feed: Arc::new(feed_hub::FeedHub::default()),
+            record_locks: Arc::new(record_locks::RecordLocks::default()),
+        };
+        let app = web::router(state);
+        // The first stdout line is the contract tests and scripts read.
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "Tsunagu is listening on http://{addr}/")?;
+        if args.demo {
+            writeln!(
+                out,
+                "Demo login: user {} / password {}",
+                demo::DEMO_LOGIN,
+                demo::DEMO_PASSWORD
+            )?;
+            writeln!(
+                out,
+                "(synthetic demo data only; every demo.* account uses the same password)"
+            )?;
+        }
+        out.flush()?;
+        drop(out);
+        // Sync frames are small request/answer pairs: without TCP_NODELAY,
+        // Nagle and delayed ACKs add ~40 ms to every acknowledgement.
+        let listener = listener.tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::debug!(%error, "could not set TCP_NODELAY");
+            }
+        });
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing open requests");
+}

@@ -1,0 +1,27 @@
+//! What every request handler shares.
+
+use crate::feed_hub::FeedHub;
+use crate::record_locks::RecordLocks;
+use crate::store::Store;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+/// Everything a request handler may need.
+#[derive(Clone)]
+pub struct AppState {
+    /// Where the bundle is and how to name it.
+    pub leptos: LeptosOptions,
+    /// The database.
+    pub store: Arc<Store>,
+    /// Wakes the open sync connections whose caseload a commit touched,
+    /// so they send their devices the news.
+    pub feed: Arc<FeedHub>,
+    /// The records sync connections are merging into right now.
+    pub record_locks: Arc<RecordLocks>,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}

@@ -1,0 +1,232 @@
+//! `assignments`: who holds whom on their caseload, from a start day
+//! until an end day (exclusive). An assignment is active on day `d` when
+//! `starts_on <= d < ends_on` (or it has no end); every query here uses
+//! that one rule ([`active_on!`]).
+
+use super::{ReadTx, StoreError, WriteTx};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{named_params, params};
+use tsunagu_sync::role::Role;
+
+/// A worker holding a person on a given day, for the coordinator's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActiveAssignment {
+    /// The person.
+    pub person_id: String,
+    /// The worker's login name.
+    pub username: String,
+    /// Their display name.
+    pub display_name: String,
+    /// Their role.
+    pub role: Role,
+    /// The earliest start of their active assignments to the person.
+    pub starts_on: NaiveDate,
+}
+
+/// Puts `person_id` on user `user_id`'s caseload from `starts_on` until
+/// `ends_on` (exclusive; `None`: open-ended).
+pub fn insert(
+    tx: &WriteTx<'_>,
+    user_id: i64,
+    person_id: &str,
+    starts_on: NaiveDate,
+    ends_on: Option<NaiveDate>,
+    created_at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached(
+            "INSERT INTO assignments (user_id, person_id, starts_on, ends_on, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![
+            user_id,
+            person_id,
+            starts_on.to_string(),
+            ends_on.map(|d| d.to_string()),
+            created_at.to_rfc3339()
+        ])?;
+    Ok(())
+}
+
+/// [`insert`]s an open-ended assignment from `on`, unless the user already
+/// holds the person on `on`.
+pub fn insert_unless_active(
+    tx: &WriteTx<'_>,
+    user_id: i64,
+    person_id: &str,
+    on: NaiveDate,
+    created_at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached(concat!(
+            "INSERT INTO assignments (user_id, person_id, starts_on, created_at)
+             SELECT :user, :person, :on, :created WHERE NOT EXISTS (
+                SELECT 1 FROM assignments a WHERE a.user_id = :user AND a.person_id = :person
+                  AND ",
+            active_on!("a", ":on"),
+            ")"
+        ))?
+        .execute(named_params! {
+            ":user": user_id,
+            ":person": person_id,
+            ":on": on.to_string(),
+            ":created": created_at.to_rfc3339(),
+        })?;
+    Ok(())
+}
+
+/// [`insert`]s an open-ended assignment from `starts_on` for the user
+/// named `username`, unless they hold an open-ended one to the person
+/// already. Nothing when no such user exists.
+pub fn insert_unless_open(
+    tx: &WriteTx<'_>,
+    username: &str,
+    person_id: &str,
+    starts_on: NaiveDate,
+    created_at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached(
+            "INSERT INTO assignments (user_id, person_id, starts_on, created_at)
+             SELECT u.id, ?2, ?3, ?4 FROM users u
+              WHERE u.username = ?1
+                AND NOT EXISTS (SELECT 1 FROM assignments a
+                                 WHERE a.user_id = u.id AND a.person_id = ?2 AND a.ends_on IS NULL)",
+        )?
+        .execute(params![
+            username,
+            person_id,
+            starts_on.to_string(),
+            created_at.to_rfc3339()
+        ])?;
+    Ok(())
+}
+
+/// Ends user `user_id`'s assignments to `person_id` on `on` (the first day
+/// without them): one that would only start on or after `on` is dropped
+/// entirely, one that started earlier ends on `on`. Returns how many.
+pub fn end(
+    tx: &WriteTx<'_>,
+    user_id: i64,
+    person_id: &str,
+    on: NaiveDate,
+) -> Result<usize, StoreError> {
+    let on = on.to_string();
+    let dropped = tx
+        .sql()
+        .prepare_cached(
+            "DELETE FROM assignments WHERE user_id = ?1 AND person_id = ?2 AND starts_on >= ?3",
+        )?
+        .execute(params![user_id, person_id, on])?;
+    let ended = tx
+        .sql()
+        .prepare_cached(
+            "UPDATE assignments SET ends_on = ?3
+              WHERE user_id = ?1 AND person_id = ?2 AND (ends_on IS NULL OR ends_on > ?3)",
+        )?
+        .execute(params![user_id, person_id, on])?;
+    Ok(dropped + ended)
+}
+
+/// The persons user `user_id` holds on `day`, sorted, each once.
+pub fn active_persons(
+    tx: &ReadTx<'_>,
+    user_id: &str,
+    day: NaiveDate,
+) -> Result<Vec<String>, StoreError> {
+    let mut statement = tx.sql().prepare_cached(concat!(
+        "SELECT DISTINCT a.person_id FROM assignments a WHERE a.user_id = :user AND ",
+        active_on!("a", ":day"),
+        " ORDER BY a.person_id"
+    ))?;
+    let rows = statement.query_map(
+        named_params! { ":user": user_id, ":day": day.to_string() },
+        |r| r.get(0),
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Whether user `user_id` held `person_id` on `date` by an assignment
+/// that is still active or ended after `grace_start` (so offline notes
+/// written before an assignment ended still arrive for a while).
+pub fn held_on(
+    tx: &ReadTx<'_>,
+    user_id: &str,
+    person_id: &str,
+    date: NaiveDate,
+    grace_start: NaiveDate,
+) -> Result<bool, StoreError> {
+    Ok(tx
+        .sql()
+        .prepare_cached(concat!(
+            "SELECT EXISTS(SELECT 1 FROM assignments a
+              WHERE a.user_id = :user AND a.person_id = :person AND ",
+            active_on!("a", ":date"),
+            " AND (a.ends_on IS NULL OR a.ends_on > :grace))"
+        ))?
+        .query_row(
+            named_params! {
+                ":user": user_id,
+                ":person": person_id,
+                ":date": date.to_string(),
+                ":grace": grace_start.to_string(),
+            },
+            |r| r.get(0),
+        )?)
+}
+
+/// Whether the user named `username` holds `person_id` by an assignment
+/// that has not ended by `day` (whenever it starts).
+pub fn holds_after(
+    tx: &ReadTx<'_>,
+    username: &str,
+    person_id: &str,
+    day: NaiveDate,
+) -> Result<bool, StoreError> {
+    Ok(tx
+        .sql()
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM assignments a JOIN users u ON u.id = a.user_id
+              WHERE u.username = ?1 AND a.person_id = ?2
+                AND (a.ends_on IS NULL OR a.ends_on > ?3))",
+        )?
+        .query_row(params![username, person_id, day.to_string()], |r| r.get(0))?)
+}
+
+/// Every worker holding a person on `day`, one row per (person, worker),
+/// by role then login name. Rows whose role or date this build cannot
+/// read are left out.
+pub fn active_on(tx: &ReadTx<'_>, day: NaiveDate) -> Result<Vec<ActiveAssignment>, StoreError> {
+    let mut statement = tx.sql().prepare_cached(concat!(
+        "SELECT a.person_id, u.username, u.display_name, u.role, min(a.starts_on)
+           FROM assignments a JOIN users u ON u.id = a.user_id
+          WHERE ",
+        active_on!("a", "?1"),
+        " GROUP BY a.person_id, u.id
+          ORDER BY u.role, u.username"
+    ))?;
+    let rows = statement.query_map([day.to_string()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut active = Vec::new();
+    for row in rows {
+        let (person_id, username, display_name, role, starts_on) = row?;
+        let (Ok(role), Ok(starts_on)) = (role.parse(), starts_on.parse::<NaiveDate>()) else {
+            continue;
+        };
+        active.push(ActiveAssignment {
+            person_id,
+            username,
+            display_name,
+            role,
+            starts_on,
+        });
+    }
+    Ok(active)
+}

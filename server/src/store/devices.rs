@@ -1,0 +1,93 @@
+//! `devices`: each tablet (or test client) registered to a user, with the
+//! SHA-256 of its sync token, when it was last in contact and whether it
+//! was revoked.
+
+use super::{ReadTx, StoreError, WriteTx, users};
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+use tsunagu_sync::role::Role;
+
+/// A device's row as it is registered.
+#[derive(Debug, Clone)]
+pub struct NewDeviceRow<'a> {
+    /// The device id (UUIDv7).
+    pub id: &'a str,
+    /// Its user.
+    pub user_id: i64,
+    /// SHA-256 of its token.
+    pub token_hash: &'a [u8],
+    /// A label to recognise it by.
+    pub label: &'a str,
+    /// When it was registered.
+    pub created_at: DateTime<Utc>,
+}
+
+/// The device a token belongs to, with its active user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenHolder {
+    /// The device id.
+    pub device_id: String,
+    /// Its user's id.
+    pub user_id: i64,
+    /// Its user's role.
+    pub role: Role,
+    /// The device was revoked.
+    pub revoked: bool,
+}
+
+/// Registers a device.
+pub fn insert(tx: &WriteTx<'_>, device: &NewDeviceRow<'_>) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached(
+            "INSERT INTO devices (id, user_id, token_hash, label, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![
+            device.id,
+            device.user_id,
+            device.token_hash,
+            device.label,
+            device.created_at.to_rfc3339()
+        ])?;
+    Ok(())
+}
+
+/// Revokes a device that is not revoked yet; whether one was.
+pub fn revoke(tx: &WriteTx<'_>, device_id: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
+    let changed = tx
+        .sql()
+        .prepare_cached("UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")?
+        .execute(params![device_id, at.to_rfc3339()])?;
+    Ok(changed > 0)
+}
+
+/// The device holding the token with this hash, if its user is active.
+pub fn by_token(tx: &ReadTx<'_>, token_hash: &[u8]) -> Result<Option<TokenHolder>, StoreError> {
+    let row: Option<(String, i64, String, Option<String>)> = tx
+        .sql()
+        .prepare_cached(
+            "SELECT d.id, u.id, u.role, d.revoked_at FROM devices d JOIN users u ON u.id = d.user_id
+              WHERE d.token_hash = ?1 AND u.disabled_at IS NULL",
+        )?
+        .query_row([token_hash], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    row.map(|(device_id, user_id, role, revoked)| {
+        Ok(TokenHolder {
+            device_id,
+            user_id,
+            role: users::parse_role(&role)?,
+            revoked: revoked.is_some(),
+        })
+    })
+    .transpose()
+}
+
+/// Records that the device was in contact at `at`.
+pub fn touch(tx: &WriteTx<'_>, device_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached("UPDATE devices SET last_seen_at = ?2 WHERE id = ?1")?
+        .execute(params![device_id, at.to_rfc3339()])?;
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! What can go wrong in the store.
+
+use std::path::PathBuf;
+use thiserror::Error;
+
+/// Why the store could not be opened or used.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The data directory does not exist and cannot be created.
+    #[error("cannot create the data directory {path}: {source}")]
+    CreateDataDir {
+        /// The directory.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The data directory exists but files cannot be written in it.
+    #[error("the data directory {path} is not writable: {source}")]
+    DataDirNotWritable {
+        /// The directory.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// SQLite could not open or read the database file.
+    #[error("cannot open the database {path}: {source}")]
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// The database was written by a newer Tsunagu; touching it could corrupt it.
+    #[error(
+        "the database {path} has schema version {found}, newer than this build's {supported}; \
+         run a newer tsunagu (nothing was changed)"
+    )]
+    NewerSchema {
+        /// The database file.
+        path: PathBuf,
+        /// The version found in the file.
+        found: i64,
+        /// The newest version this build knows.
+        supported: i64,
+    },
+    /// The writer thread could not be started.
+    #[error("cannot start the database writer for {path}: {source}")]
+    Writer {
+        /// The database file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The writer thread is gone (the server is shutting down or it panicked).
+    #[error("the database writer has stopped{}", if *.mid_write { " mid-write" } else { "" })]
+    WriterStopped {
+        /// It stopped after taking this write.
+        mid_write: bool,
+    },
+    /// A stored value is not one this build can read (a role it does not
+    /// know, a malformed date).
+    #[error("unreadable {column} in the database: {value:?}")]
+    BadValue {
+        /// Table and column.
+        column: &'static str,
+        /// What was stored.
+        value: String,
+    },
+    /// A statement failed.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    /// A stored value this build cannot read.
+    pub(in crate::store) fn bad_value(column: &'static str, value: impl Into<String>) -> Self {
+        StoreError::BadValue {
+            column,
+            value: value.into(),
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! `listings`: who was listed in which fiscal year's annual listing, when,
+//! and the continuous stay at the listing date.
+
+use super::{ReadTx, StoreError, WriteTx};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::params;
+
+/// One person's entry in one fiscal year's listing.
+#[derive(Debug, Clone)]
+pub struct ListingEntry<'a> {
+    /// The fiscal year (April to March).
+    pub fiscal_year: i32,
+    /// The person listed.
+    pub person_id: &'a str,
+    /// The listing date stays are measured at.
+    pub listed_on: NaiveDate,
+    /// Admission date of the current stay.
+    pub admitted_on: NaiveDate,
+    /// Continuous stay at the listing date, in days.
+    pub stay_days: i64,
+    /// The stay was under 365 days (listed, flagged for review).
+    pub short_stay: bool,
+    /// Hospital.
+    pub hospital: &'a str,
+    /// Ward (may be empty).
+    pub ward: &'a str,
+    /// When the import ran.
+    pub imported_at: DateTime<Utc>,
+}
+
+/// Writes a listing entry; fails if the person is already listed that year.
+pub fn insert(tx: &WriteTx<'_>, entry: &ListingEntry<'_>) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached(
+            "INSERT INTO listings (fiscal_year, person_id, listed_on, admitted_on, stay_days,
+                                   short_stay, hospital, ward, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(params![
+            entry.fiscal_year,
+            entry.person_id,
+            entry.listed_on.to_string(),
+            entry.admitted_on.to_string(),
+            entry.stay_days,
+            entry.short_stay,
+            entry.hospital,
+            entry.ward,
+            entry.imported_at.to_rfc3339(),
+        ])?;
+    Ok(())
+}
+
+/// Whether the person is on that fiscal year's listing.
+pub fn is_listed(tx: &ReadTx<'_>, fiscal_year: i32, person_id: &str) -> Result<bool, StoreError> {
+    Ok(tx
+        .sql()
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM listings WHERE fiscal_year = ?1 AND person_id = ?2)",
+        )?
+        .query_row(params![fiscal_year, person_id], |r| r.get(0))?)
+}
+
+/// Every (person, fiscal year) listed, oldest year first.
+pub fn years_by_person(tx: &ReadTx<'_>) -> Result<Vec<(String, i32)>, StoreError> {
+    let mut statement = tx.sql().prepare_cached(
+        "SELECT person_id, fiscal_year FROM listings ORDER BY fiscal_year, person_id",
+    )?;
+    let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,147 @@
+//! `records` and the write side of `feed`: each record's compacted
+//! automerge document, and the changes that made it, in the order the
+//! server received them. [`commit`] is the only way in, for sync pushes
+//! and server-made documents alike.
+
+use super::{ReadTx, StoreError, WriteTx};
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+use tsunagu_sync::protocol::DocChanges;
+use tsunagu_sync::record::schema::RecordKind;
+use tsunagu_sync::session::server::{RecordWrite, SnapshotPage};
+
+/// A stored record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRecord {
+    /// Record id.
+    pub id: String,
+    /// Its kind, by name.
+    pub kind: String,
+    /// Its person.
+    pub person_id: String,
+    /// Its compacted document.
+    pub snapshot: Vec<u8>,
+}
+
+/// Stores each write's document (new or replacing the old) and appends its
+/// new changes to the feed, tagged with the device they came from
+/// (`origin_device`) and the time the server received them.
+pub fn commit(
+    tx: &WriteTx<'_>,
+    origin_device: &str,
+    received_at: DateTime<Utc>,
+    writes: &[RecordWrite],
+) -> Result<(), StoreError> {
+    let received = received_at.to_rfc3339();
+    let mut upsert = tx.sql().prepare_cached(
+        "INSERT INTO records (id, kind, person_id, snapshot) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot",
+    )?;
+    let mut append = tx.sql().prepare_cached(
+        "INSERT INTO feed (record_id, person_id, kind, change, origin_device, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for write in writes {
+        let kind = write.kind.as_str();
+        upsert.execute(params![write.id, kind, write.person_id, write.snapshot])?;
+        for change in &write.new_changes {
+            append.execute(params![
+                write.id,
+                write.person_id,
+                kind,
+                change,
+                origin_device,
+                received
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// The saved document of a record, if the server has it.
+pub fn snapshot(tx: &ReadTx<'_>, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    Ok(tx
+        .sql()
+        .prepare_cached("SELECT snapshot FROM records WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
+}
+
+/// Every record of the given kind, by id.
+pub fn of_kind(tx: &ReadTx<'_>, kind: RecordKind) -> Result<Vec<StoredRecord>, StoreError> {
+    let mut statement = tx.sql().prepare_cached(
+        "SELECT id, kind, person_id, snapshot FROM records WHERE kind = ?1 ORDER BY id",
+    )?;
+    let rows = statement.query_map([kind.as_str()], |r| {
+        Ok(StoredRecord {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            person_id: r.get(2)?,
+            snapshot: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// How many feed entries a record has.
+pub fn feed_entries_of(tx: &ReadTx<'_>, record_id: &str) -> Result<u64, StoreError> {
+    let count: i64 = tx
+        .sql()
+        .prepare_cached("SELECT count(*) FROM feed WHERE record_id = ?1")?
+        .query_row([record_id], |r| r.get(0))?;
+    Ok(count.max(0) as u64)
+}
+
+/// The saved documents of records of `persons` whose kind is in `kinds`,
+/// with ids after `after_id` in id order, about `max_bytes` at most (at
+/// least one record).
+pub fn snapshot_page(
+    tx: &ReadTx<'_>,
+    kinds: &[&str],
+    persons: &[String],
+    after_id: &str,
+    max_bytes: usize,
+) -> Result<SnapshotPage, StoreError> {
+    let mut page = SnapshotPage {
+        docs: Vec::new(),
+        last_id: after_id.to_owned(),
+        done: true,
+    };
+    if kinds.is_empty() || persons.is_empty() {
+        return Ok(page);
+    }
+    let mut statement = tx.sql().prepare_cached(
+        "SELECT id, snapshot FROM records
+          WHERE id > :after
+            AND kind IN (SELECT value FROM json_each(:kinds))
+            AND person_id IN (SELECT value FROM json_each(:persons))
+          ORDER BY id",
+    )?;
+    let mut rows = statement.query(rusqlite::named_params! {
+        ":after": after_id,
+        ":kinds": json_list(kinds),
+        ":persons": json_list(persons),
+    })?;
+    let mut bytes = 0;
+    while let Some(row) = rows.next()? {
+        if bytes >= max_bytes {
+            page.done = false;
+            break;
+        }
+        let id: String = row.get(0)?;
+        let snapshot: Vec<u8> = row.get(1)?;
+        bytes += snapshot.len();
+        page.last_id = id.clone();
+        page.docs.push(DocChanges {
+            id,
+            changes: vec![snapshot],
+        });
+    }
+    Ok(page)
+}
+
+/// A JSON array of strings, for `IN (SELECT value FROM json_each(?))`.
+fn json_list<T: AsRef<str>>(items: &[T]) -> String {
+    let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    serde_json::to_string(&items).expect("a list of strings serialises")
+}

@@ -1,0 +1,92 @@
+//! `sessions`: browser sign-in sessions, stored as the SHA-256 of their
+//! token with an expiry.
+
+use super::{ReadTx, StoreError, WriteTx, users};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, params};
+use tsunagu_sync::role::Role;
+
+/// The user behind a live session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionUser {
+    /// User id.
+    pub user_id: i64,
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Persons on their caseload on the day asked about.
+    pub caseload_size: u32,
+}
+
+/// Opens a session for `user_id` until `expires_at`.
+pub fn insert(
+    tx: &WriteTx<'_>,
+    token_hash: &[u8],
+    user_id: i64,
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![
+            token_hash,
+            user_id,
+            created_at.to_rfc3339(),
+            expires_at.to_rfc3339()
+        ])?;
+    Ok(())
+}
+
+/// The active user whose session has this token hash and has not expired
+/// at `now`, with their caseload size on `today`.
+pub fn user(
+    tx: &ReadTx<'_>,
+    token_hash: &[u8],
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<SessionUser>, StoreError> {
+    let row: Option<(i64, String, String, String, u32)> = tx
+        .sql()
+        .prepare_cached(concat!(
+            "SELECT u.id, u.username, u.display_name, u.role,
+                    (SELECT count(DISTINCT a.person_id) FROM assignments a
+                      WHERE a.user_id = u.id AND ",
+            active_on!("a", ":today"),
+            ")
+               FROM sessions s JOIN users u ON u.id = s.user_id
+              WHERE s.token_hash = :hash AND s.expires_at > :now AND u.disabled_at IS NULL"
+        ))?
+        .query_row(
+            rusqlite::named_params! {
+                ":hash": token_hash,
+                ":today": today.to_string(),
+                ":now": now.to_rfc3339(),
+            },
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    row.map(|(user_id, username, display_name, role, caseload_size)| {
+        Ok(SessionUser {
+            user_id,
+            username,
+            display_name,
+            role: users::parse_role(&role)?,
+            caseload_size,
+        })
+    })
+    .transpose()
+}
+
+/// Ends the session with this token hash (nothing if there is none).
+pub fn delete(tx: &WriteTx<'_>, token_hash: &[u8]) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?
+        .execute([token_hash])?;
+    Ok(())
+}
