@@ -88,8 +88,11 @@ impl ServerStore for SqliteServerStore<'_> {
         max_bytes: usize,
     ) -> Result<FeedPage, StoreError> {
         let readable = readable_kinds(caller);
+        // No read transaction needed: the feed only grows, a page reads
+        // only up to `query.until` (an end read before), and an entry
+        // never changes once written.
         self.store
-            .read_snapshot(|tx| feed::page(tx, &readable, query, max_bytes))
+            .read(|tx| feed::page(tx, &readable, query, max_bytes))
     }
 
     fn snapshot_page(
