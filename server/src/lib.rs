@@ -4,7 +4,7 @@
 //!
 //! Layers, each calling only the ones below it:
 //! - the edges: [`cli`] and [`commands`] (the command line), [`serve`],
-//!   [`web`] and [`sync_ws`] (HTTP and WebSocket), and the server-function
+//!   [`web`], [`http_guard`] and [`sync_ws`] (HTTP and WebSocket), and the server-function
 //!   backends [`accounts`] and [`programme`];
 //! - domain rules as plain functions over store calls: [`persons`],
 //!   [`caseload`], [`listing`], [`devices`], [`demo`], and the sync
@@ -22,6 +22,7 @@ pub mod demo;
 mod demo_history;
 pub mod devices;
 pub mod feed_hub;
+pub mod http_guard;
 pub mod listing;
 pub mod persons;
 pub mod programme;

@@ -91,6 +91,24 @@ pub fn post_json(url: &str, body: &str, cookie: Option<&str>) -> Result<Reply> {
     reply(request.send(body)?)
 }
 
+/// `POST url` with `body` and the given headers (name, value), as a page
+/// on another site could send it.
+pub fn post_with(
+    url: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> Result<Reply> {
+    let mut request = agent().post(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    if let Some(cookie) = cookie {
+        request = request.header("Cookie", cookie);
+    }
+    reply(request.send(body)?)
+}
+
 /// The `name=value` of a session cookie a reply sets (not one it clears).
 pub fn session_cookie(reply: &Reply) -> Option<String> {
     reply

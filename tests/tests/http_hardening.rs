@@ -1,0 +1,118 @@
+//! The HTTP side refuses what a hostile page could make a signed-in
+//! browser send: a cross-site call of a server function (here a
+//! coordinator's cookie ending an assignment through a `text/plain` form
+//! post, and a login CSRF) is refused with 403 and changes nothing, and
+//! no server function's answer may be cached. Real server binary, real
+//! HTTP. Both attacks went through before the guard.
+
+use anyhow::{Context, Result};
+use serde_json::{Value, json};
+use tsunagu_tests::http::{Reply, post_json, post_with, session_cookie, sign_in};
+use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
+
+/// The coordinator's overview: (person id, their assignees' login names).
+fn assignees(server: &ServerProcess, cookie: &str) -> Result<Vec<(String, Vec<String>)>> {
+    let reply = post_json(&server.url("/api/programme/overview"), "{}", Some(cookie))?;
+    anyhow::ensure!(reply.status == 200, "overview: {}", reply.body);
+    let overview: Value = serde_json::from_str(&reply.body)?;
+    let persons = overview["persons"].as_array().context("persons")?;
+    Ok(persons
+        .iter()
+        .map(|p| {
+            let names = p["assignees"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|a| a["username"].as_str().map(str::to_owned))
+                .collect();
+            (p["id"].as_str().unwrap_or_default().to_owned(), names)
+        })
+        .collect())
+}
+
+fn refused(reply: &Reply, what: &str) {
+    assert_eq!(reply.status, 403, "{what}: {} {}", reply.status, reply.body);
+    assert_eq!(reply.header("cache-control"), Some("no-store"), "{what}");
+}
+
+#[test]
+fn cross_site_server_function_calls_are_refused_and_change_nothing() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    let coordinator = sign_in(&server.base_url, "demo.coordinator", DEMO_PASSWORD)?;
+    let before = assignees(&server, &coordinator)?;
+    let (person, _) = before
+        .iter()
+        .find(|(_, names)| names.iter().any(|n| n == "demo.specialist"))
+        .context("a person the demo specialist holds")?;
+    let end =
+        json!({"username": "demo.specialist", "person_id": person, "on": "2026-04-01"}).to_string();
+    let url = server.url("/api/programme/end_assignment");
+
+    // What a form on another site sends: text/plain, its own Origin.
+    let from_elsewhere = post_with(
+        &url,
+        &end,
+        &[
+            ("Content-Type", "text/plain"),
+            ("Origin", "http://evil.example"),
+        ],
+        Some(&coordinator),
+    )?;
+    refused(&from_elsewhere, "a foreign Origin");
+    // A browser that says so itself.
+    let cross_site = post_with(
+        &url,
+        &end,
+        &[
+            ("Content-Type", "application/json"),
+            ("Sec-Fetch-Site", "cross-site"),
+        ],
+        Some(&coordinator),
+    )?;
+    refused(&cross_site, "Sec-Fetch-Site: cross-site");
+    let null_origin = post_with(
+        &url,
+        &end,
+        &[("Content-Type", "text/plain"), ("Origin", "null")],
+        Some(&coordinator),
+    )?;
+    refused(&null_origin, "Origin: null (a sandboxed frame)");
+    assert_eq!(
+        assignees(&server, &coordinator)?,
+        before,
+        "no assignment ended"
+    );
+
+    // Login CSRF: signing the victim's browser in as someone else.
+    let login = post_with(
+        &server.url("/api/account/sign_in"),
+        &format!("username=demo.specialist&password={DEMO_PASSWORD}"),
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", "http://evil.example"),
+        ],
+        None,
+    )?;
+    refused(&login, "a cross-site sign-in");
+    assert_eq!(session_cookie(&login), None, "no session handed out");
+
+    // The app itself (same origin) still works, and its answers are not cached.
+    let host = server.base_url.clone();
+    let same = post_with(
+        &server.url("/api/programme/overview"),
+        "{}",
+        &[
+            ("Content-Type", "application/json"),
+            ("Accept", "application/json"),
+            ("Origin", &host),
+            ("Sec-Fetch-Site", "same-origin"),
+        ],
+        Some(&coordinator),
+    )?;
+    assert_eq!(same.status, 200, "{}", same.body);
+    assert_eq!(same.header("cache-control"), Some("no-store"));
+    let device = tsunagu_tests::http::get(&server.url("/sync/device"), None)?;
+    assert_eq!(device.header("cache-control"), Some("no-store"));
+    Ok(())
+}
