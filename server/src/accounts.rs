@@ -4,6 +4,7 @@
 //! `argon2` crate's defaults). Session tokens are [`crate::secrets`]:
 //! only their hash is stored, so a copy of the database opens no session.
 
+use crate::permits::Permits;
 use crate::secrets::{new_token, token_hash};
 use crate::store::users::NewUserRow;
 use crate::store::{Store, StoreError, sessions, users};
@@ -117,6 +118,8 @@ pub struct Accounts {
     store: Arc<Store>,
     by_name: Mutex<Throttle>,
     by_address: Mutex<Throttle>,
+    /// Password verifications running at once: one per core.
+    hashing: Permits,
 }
 
 impl Accounts {
@@ -128,18 +131,44 @@ impl Accounts {
             store,
             by_name: Mutex::new(Throttle::new(5, window)),
             by_address: Mutex::new(Throttle::new(20, window)),
+            hashing: Permits::per_core(),
         }
     }
 
-    fn throttled(&self, username: &str, client: &str, now: Instant) -> Result<(), AccountError> {
-        let name_wait = lock(&self.by_name).check(username, now).err();
-        let address_wait = lock(&self.by_address).check(client, now).err();
-        match name_wait.max(address_wait) {
-            Some(wait) => Err(AccountError::Throttled {
-                retry_after_secs: wait.as_secs().max(1),
-            }),
-            None => Ok(()),
+    /// Counts this attempt against the user name and the address before
+    /// the password is verified (both or neither), or says how long to
+    /// wait. The name's lock is always taken first.
+    fn reserve(&self, username: &str, client: &str, now: Instant) -> Result<(), AccountError> {
+        let mut by_name = lock(&self.by_name);
+        let mut by_address = lock(&self.by_address);
+        let name = by_name.reserve(username, now);
+        let address = by_address.reserve(client, now);
+        if name.is_ok() && address.is_ok() {
+            return Ok(());
         }
+        if name.is_ok() {
+            by_name.release(username, now);
+        }
+        if address.is_ok() {
+            by_address.release(client, now);
+        }
+        let wait = name.err().max(address.err()).unwrap_or_default();
+        Err(AccountError::Throttled {
+            retry_after_secs: wait.as_secs().max(1),
+        })
+    }
+
+    /// Gives back an attempt reserved at `at` that did not fail; after a
+    /// success the name's earlier failures are forgotten too.
+    fn release(&self, username: &str, client: &str, at: Instant, succeeded: bool) {
+        let mut by_name = lock(&self.by_name);
+        if succeeded {
+            by_name.clear(username);
+        } else {
+            by_name.release(username, at);
+        }
+        drop(by_name);
+        lock(&self.by_address).release(client, at);
     }
 
     fn check_password(&self, username: &str, password: &str) -> Result<Option<i64>, AccountError> {
@@ -151,13 +180,15 @@ impl Accounts {
             .as_ref()
             .map(|(_, hash)| hash.as_str())
             .unwrap_or(decoy_hash());
-        let matches = PasswordHash::new(stored)
-            .map(|hash| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &hash)
-                    .is_ok()
-            })
-            .unwrap_or(false);
+        let matches = self.hashing.run(|| {
+            PasswordHash::new(stored)
+                .map(|hash| {
+                    Argon2::default()
+                        .verify_password(password.as_bytes(), &hash)
+                        .is_ok()
+                })
+                .unwrap_or(false)
+        });
         Ok(row.filter(|_| matches).map(|(id, _)| id))
     }
 
@@ -202,18 +233,22 @@ impl AccountBackend for Accounts {
         client: &str,
     ) -> Result<NewSession, AccountError> {
         let now = Instant::now();
-        self.throttled(username, client, now)?;
-        match self.check_password(username, password)? {
-            Some(user_id) => {
-                lock(&self.by_name).clear(username);
+        self.reserve(username, client, now)?;
+        let checked = self.check_password(username, password);
+        match checked {
+            Ok(Some(user_id)) => {
+                self.release(username, client, now, true);
                 tracing::info!(user_id, "signed in");
                 self.open_session(user_id, Utc::now())
             }
-            None => {
-                lock(&self.by_name).fail(username, now);
-                lock(&self.by_address).fail(client, now);
+            Ok(None) => {
+                // The reserved attempt stands as the failure.
                 tracing::info!("sign-in rejected");
                 Err(AccountError::Rejected)
+            }
+            Err(error) => {
+                self.release(username, client, now, false);
+                Err(error)
             }
         }
     }

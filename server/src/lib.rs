@@ -24,6 +24,7 @@ pub mod devices;
 pub mod feed_hub;
 pub mod http_guard;
 pub mod listing;
+pub mod permits;
 pub mod persons;
 pub mod programme;
 pub mod record_locks;

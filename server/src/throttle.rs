@@ -45,6 +45,28 @@ impl Throttle {
         Ok(())
     }
 
+    /// Checks the key and, if it may try, counts this attempt at once as
+    /// a failure, before the caller verifies anything: parallel attempts
+    /// cannot all pass the check before any failure is recorded. A
+    /// success gives it back with [`Throttle::release`] or [`Throttle::clear`].
+    pub fn reserve(&mut self, key: &str, now: Instant) -> Result<(), Duration> {
+        self.check(key, now)?;
+        self.fail(key, now);
+        Ok(())
+    }
+
+    /// Gives back one attempt reserved at `at` (it did not fail).
+    pub fn release(&mut self, key: &str, at: Instant) {
+        if let Some(times) = self.failures.get_mut(key) {
+            if let Some(index) = times.iter().rposition(|t| *t == at) {
+                times.remove(index);
+            }
+            if times.is_empty() {
+                self.failures.remove(key);
+            }
+        }
+    }
+
     /// Records a failed attempt.
     pub fn fail(&mut self, key: &str, now: Instant) {
         self.failures
@@ -80,6 +102,26 @@ mod tests {
             "keys are independent"
         );
         assert!(throttle.check("u", start + Duration::from_secs(60)).is_ok());
+    }
+
+    #[test]
+    fn reserving_counts_the_attempt_before_it_is_verified() {
+        let now = Instant::now();
+        let mut throttle = Throttle::new(2, Duration::from_secs(60));
+        assert!(throttle.reserve("u", now).is_ok());
+        assert!(throttle.reserve("u", now).is_ok());
+        assert!(
+            throttle.reserve("u", now).is_err(),
+            "two in flight fill the limit"
+        );
+        throttle.release("u", now);
+        assert!(
+            throttle.reserve("u", now).is_ok(),
+            "a success gives one back"
+        );
+        throttle.release("u", now);
+        throttle.release("u", now);
+        assert!(throttle.check("u", now).is_ok());
     }
 
     #[test]

@@ -116,3 +116,52 @@ fn cross_site_server_function_calls_are_refused_and_change_nothing() -> Result<(
     assert_eq!(device.header("cache-control"), Some("no-store"));
     Ok(())
 }
+
+/// Thirty wrong passwords for one user at once: every attempt is counted
+/// before its password is checked, so exactly the limit (5 per user name)
+/// are verified and the rest are told to wait, and the right password
+/// sent after them opens nothing. Before, all thirty were verified and
+/// answered `Rejected`, so parallel guessing outran the throttle.
+#[test]
+fn parallel_guesses_cannot_outrun_the_sign_in_throttle() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    let url = server.url("/api/account/sign_in");
+    let attempts: Vec<_> = (0..30)
+        .map(|i| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let password = format!("wrong guess number {i}");
+                tsunagu_tests::http::post_form(
+                    &url,
+                    &[("username", "demo.specialist"), ("password", &password)],
+                    None,
+                )
+            })
+        })
+        .collect();
+    let (mut rejected, mut throttled) = (0, 0);
+    for attempt in attempts {
+        let reply = attempt.join().expect("the request thread")?;
+        assert_ne!(reply.status, 200, "{}", reply.body);
+        if reply.body.contains("Throttled") {
+            throttled += 1;
+        } else {
+            assert!(reply.body.contains("Rejected"), "{}", reply.body);
+            rejected += 1;
+        }
+    }
+    assert_eq!(
+        (rejected, throttled),
+        (5, 25),
+        "passwords checked, refused unchecked"
+    );
+    let right = tsunagu_tests::http::post_form(
+        &url,
+        &[("username", "demo.specialist"), ("password", DEMO_PASSWORD)],
+        None,
+    )?;
+    assert!(right.body.contains("Throttled"), "{}", right.body);
+    assert_eq!(session_cookie(&right), None, "no session while throttled");
+    Ok(())
+}
