@@ -18,6 +18,7 @@ pub mod accounts;
 pub mod caseload;
 pub mod cli;
 pub mod commands;
+pub mod connections;
 pub mod demo;
 mod demo_history;
 pub mod devices;

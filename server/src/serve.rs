@@ -4,7 +4,7 @@
 use crate::cli::ServeArgs;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::{demo, feed_hub, persons, record_locks, site, web};
+use crate::{connections, demo, feed_hub, persons, record_locks, site, web};
 use anyhow::Context;
 use axum::serve::ListenerExt;
 use std::io::Write;
@@ -45,7 +45,12 @@ pub fn run(store: Store, args: ServeArgs) -> anyhow::Result<()> {
             store,
             feed: Arc::new(feed_hub::FeedHub::default()),
             record_locks: Arc::new(record_locks::RecordLocks::default()),
+            connections: Arc::new(connections::Connections::default()),
         };
+        tokio::spawn(connections::watch(
+            state.store.clone(),
+            state.connections.clone(),
+        ));
         let app = web::router(state);
         // The first stdout line is the contract tests and scripts read.
         let mut out = std::io::stdout().lock();

@@ -1,5 +1,6 @@
 //! What every request handler shares.
 
+use crate::connections::Connections;
 use crate::feed_hub::FeedHub;
 use crate::record_locks::RecordLocks;
 use crate::store::Store;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub feed: Arc<FeedHub>,
     /// The records sync connections are merging into right now.
     pub record_locks: Arc<RecordLocks>,
+    /// The open sync connections by device, closed when it is revoked.
+    pub connections: Arc<Connections>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -5,6 +5,7 @@
 
 use crate::devices::{self, DeviceError};
 use crate::state::AppState;
+use crate::store::devices as device_rows;
 use crate::sync_store::SqliteServerStore;
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -112,6 +113,18 @@ enum Input {
     Tick,
 }
 
+/// The frames that end a connection whose device may no longer sync.
+fn revoked() -> Output {
+    let error = ServerMessage::Error {
+        code: ErrorCode::Unauthorized,
+        message: "this device has been revoked".into(),
+    };
+    Output {
+        frames: error.encode().into_iter().collect(),
+        close: true,
+    }
+}
+
 /// Runs one frame (or a feed notification) through the session on a
 /// blocking thread; returns the session, what to send, and the persons
 /// whose records it committed.
@@ -124,7 +137,26 @@ async fn step(
     tokio::task::spawn_blocking(move || {
         let mut sqlite = SqliteServerStore::new(&store, &locks, chrono::Utc::now());
         let out = match input {
-            Input::Frame(bytes) => session.on_frame(&bytes, &mut sqlite),
+            // Each frame is checked against the device's standing first: a
+            // push that arrives after a revocation is refused, not merged.
+            Input::Frame(bytes) => {
+                let device = [session.caller().device_id.clone()];
+                match store.read(|tx| device_rows::no_longer_active(tx, &device)) {
+                    Ok(gone) if gone.is_empty() => session.on_frame(&bytes, &mut sqlite),
+                    Ok(_) => revoked(),
+                    Err(error) => {
+                        tracing::error!(%error, "could not check the device");
+                        let error = ServerMessage::Error {
+                            code: ErrorCode::Internal,
+                            message: "try again later".into(),
+                        };
+                        Output {
+                            frames: error.encode().into_iter().collect(),
+                            close: true,
+                        }
+                    }
+                }
+            }
             Input::FeedGrew => session.on_feed_grew(&mut sqlite),
             Input::Tick => session.on_tick(&mut sqlite),
         };
@@ -135,9 +167,18 @@ async fn step(
     .ok()
 }
 
+/// The device id of the connection's session, for logs.
+fn caller_device(session: &Option<ServerSession>) -> String {
+    session
+        .as_ref()
+        .map(|s| s.caller().device_id.clone())
+        .unwrap_or_default()
+}
+
 async fn connection(mut socket: WebSocket, caller: Caller, state: AppState) {
     tracing::info!(device = %caller.device_id, "sync connected");
     let subscription = state.feed.subscribe(&caller.user_id);
+    let registration = state.connections.register(&caller.device_id);
     let mut recheck = tokio::time::interval_at(
         tokio::time::Instant::now() + CASELOAD_RECHECK,
         CASELOAD_RECHECK,
@@ -161,6 +202,13 @@ async fn connection(mut socket: WebSocket, caller: Caller, state: AppState) {
             () = subscription.notify.notified() => Input::FeedGrew,
             _ = recheck.tick() => Input::Tick,
             () = subscription.caseload_changed.notified() => Input::Tick,
+            () = registration.revoked.notified() => {
+                tracing::info!(device = %caller_device(&session), "device revoked; closing its connection");
+                for frame in revoked().frames {
+                    let _ = socket.send(Message::Binary(frame.into())).await;
+                }
+                break;
+            }
         };
         let Some(current) = session.take() else { break };
         let Some((next, out, persons)) = step(&state, current, input).await else {

@@ -91,3 +91,20 @@ pub fn touch(tx: &WriteTx<'_>, device_id: &str, at: DateTime<Utc>) -> Result<(),
         .execute(params![device_id, at.to_rfc3339()])?;
     Ok(())
 }
+
+/// Of `device_ids`, those that may no longer sync: unknown, revoked, or
+/// whose user is disabled. One primary-key look-up each.
+pub fn no_longer_active(tx: &ReadTx<'_>, device_ids: &[String]) -> Result<Vec<String>, StoreError> {
+    if device_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = serde_json::to_string(device_ids).expect("a list of strings serialises");
+    let mut statement = tx.sql().prepare_cached(
+        "SELECT j.value FROM json_each(?1) j
+           LEFT JOIN devices d ON d.id = j.value
+           LEFT JOIN users u ON u.id = d.user_id
+          WHERE d.id IS NULL OR d.revoked_at IS NOT NULL OR u.disabled_at IS NOT NULL",
+    )?;
+    let rows = statement.query_map([ids], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
