@@ -67,6 +67,10 @@ impl ServerStore for SqliteServerStore<'_> {
             .read(|tx| assignments::held_on(tx, user_id, person_id, date, grace_start))
     }
 
+    fn received_at(&self) -> DateTime<Utc> {
+        self.now
+    }
+
     fn commit(&mut self, origin: &Caller, writes: Vec<RecordWrite>) -> Result<(), StoreError> {
         let received = self.now;
         let device = origin.device_id.clone();

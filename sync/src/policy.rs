@@ -16,6 +16,19 @@ use chrono::{DateTime, NaiveDate, Utc};
 /// caseload reaches the server even if the tablet syncs weeks later.
 pub const LATE_SYNC_GRACE_DAYS: i64 = 30;
 
+/// How far ahead of the server's clock a change's own time may be: a
+/// tablet's clock may run a few minutes fast, but a note cannot have been
+/// written after the server received it. Further ahead is refused.
+pub const MAX_CLOCK_AHEAD_MINUTES: i64 = 15;
+
+/// Whether a change dated `at` is dated after `received` (the server's
+/// clock when the push arrived) by more than [`MAX_CLOCK_AHEAD_MINUTES`].
+pub fn dated_in_the_future(at: DateTime<Utc>, received: DateTime<Utc>) -> bool {
+    received
+        .checked_add_signed(chrono::Duration::minutes(MAX_CLOCK_AHEAD_MINUTES))
+        .is_some_and(|limit| at > limit)
+}
+
 /// The calendar date in Japan, which is what assignment periods are
 /// counted in ([`japan_time::date`](crate::japan_time::date)).
 pub fn japan_date(at: DateTime<Utc>) -> NaiveDate {
@@ -90,6 +103,25 @@ pub fn may_write(role: Role, kind: RecordKind, assigned: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_may_be_a_little_but_not_far_ahead_of_the_server() {
+        let received = DateTime::<Utc>::from_timestamp(1_780_000_000, 0).unwrap();
+        let minutes = |m| received + chrono::Duration::minutes(m);
+        assert!(!dated_in_the_future(minutes(-60), received));
+        assert!(!dated_in_the_future(
+            minutes(MAX_CLOCK_AHEAD_MINUTES),
+            received
+        ));
+        assert!(dated_in_the_future(
+            minutes(MAX_CLOCK_AHEAD_MINUTES + 1),
+            received
+        ));
+        assert!(
+            !dated_in_the_future(minutes(60), DateTime::<Utc>::MAX_UTC),
+            "no limit past the end of time"
+        );
+    }
 
     /// Every cell of the table in `docs/ROLES.md` is what [`access`] says.
     #[test]

@@ -34,6 +34,9 @@ pub struct MemoryServerStore {
     assignments: BTreeSet<(String, String)>,
     /// (device, person) pairs sent to the device → confirmed by it.
     delivered: BTreeMap<(String, String), bool>,
+    /// The server's clock for [`ServerStore::received_at`]; `None` (the
+    /// default): no change is too far ahead.
+    pub clock: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl MemoryServerStore {
@@ -81,6 +84,11 @@ impl ServerStore for MemoryServerStore {
         Ok(self
             .assignments
             .contains(&(user_id.to_owned(), person_id.to_owned())))
+    }
+
+    fn received_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC)
     }
 
     fn commit(&mut self, origin: &Caller, writes: Vec<RecordWrite>) -> Result<(), Infallible> {

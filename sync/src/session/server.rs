@@ -104,6 +104,9 @@ pub trait ServerStore {
         person_id: &str,
         date: chrono::NaiveDate,
     ) -> Result<bool, Self::Error>;
+    /// The server's clock when the frame being handled arrived; changes
+    /// dated well after it are refused ([`policy::dated_in_the_future`]).
+    fn received_at(&self) -> chrono::DateTime<chrono::Utc>;
     /// Stores all writes and appends their new changes to the feed, tagged
     /// with the origin device, in one durable transaction.
     fn commit(&mut self, origin: &Caller, writes: Vec<RecordWrite>) -> Result<(), Self::Error>;
@@ -466,6 +469,16 @@ impl ServerSession {
         store: &mut S,
         assigned: &mut HashMap<(String, chrono::NaiveDate), bool>,
     ) -> Result<Result<Option<RecordWrite>, Rejection>, SessionError<S::Error>> {
+        if merged
+            .latest
+            .is_some_and(|at| policy::dated_in_the_future(at, store.received_at()))
+        {
+            return Ok(Err(Rejection::Invalid(format!(
+                "a change is dated after the server's time by more than {} minutes; \
+                 check the tablet's clock",
+                policy::MAX_CLOCK_AHEAD_MINUTES
+            ))));
+        }
         let person = &merged.write.person_id;
         for date in &merged.dates {
             let key = (person.clone(), *date);
@@ -498,6 +511,8 @@ struct Merged {
     write: RecordWrite,
     /// The dates (Japan) its new changes were made on, sorted, distinct.
     dates: Vec<chrono::NaiveDate>,
+    /// The latest time its new changes claim.
+    latest: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Merges a push for one record into its stored document (if any): the
@@ -550,6 +565,7 @@ fn merge(
             (vec![snapshot.clone()], times, snapshot)
         }
     };
+    let latest = times.iter().max().copied();
     let mut dates: Vec<chrono::NaiveDate> = times.into_iter().map(policy::japan_date).collect();
     dates.sort_unstable();
     dates.dedup();
@@ -562,6 +578,7 @@ fn merge(
             new_changes,
         },
         dates,
+        latest,
     })))
 }
 
