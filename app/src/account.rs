@@ -42,6 +42,17 @@ pub enum AccountError {
     Unavailable(String),
 }
 
+impl AccountError {
+    /// The HTTP status the server answers this refusal with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            AccountError::Rejected => 401,
+            AccountError::Throttled { .. } => 429,
+            AccountError::Unavailable(_) => 503,
+        }
+    }
+}
+
 impl FromServerFnError for AccountError {
     type Encoder = JsonEncoding;
 
@@ -104,14 +115,29 @@ mod server_side {
             .ok_or_else(|| AccountError::Unavailable("no account backend".into()))
     }
 
-    /// Runs a blocking backend call off the async executor.
+    /// Runs a blocking backend call off the async executor; a refusal
+    /// sets its own HTTP status ([`AccountError::http_status`]).
     pub async fn blocking<T: Send + 'static>(
         work: impl FnOnce(Arc<dyn AccountBackend>) -> Result<T, AccountError> + Send + 'static,
     ) -> Result<T, AccountError> {
-        let backend = backend()?;
-        tokio::task::spawn_blocking(move || work(backend))
-            .await
-            .map_err(|e| AccountError::Unavailable(e.to_string()))?
+        let run = async move {
+            let backend = backend()?;
+            tokio::task::spawn_blocking(move || work(backend))
+                .await
+                .map_err(|e| AccountError::Unavailable(e.to_string()))?
+        };
+        with_status(run.await)
+    }
+
+    /// Sets the response's status from a refusal (the server function's
+    /// answer is otherwise 500 for every error).
+    pub fn with_status<T>(result: Result<T, AccountError>) -> Result<T, AccountError> {
+        if let Err(error) = &result
+            && let Ok(status) = http::StatusCode::from_u16(error.http_status())
+        {
+            expect_context::<leptos_axum::ResponseOptions>().set_status(status);
+        }
+        result
     }
 
     pub async fn request_headers() -> Result<http::HeaderMap, AccountError> {
@@ -197,7 +223,7 @@ pub async fn sign_out() -> Result<(), AccountError> {
 pub async fn register_device(label: String) -> Result<DeviceGrant, AccountError> {
     use server_side::*;
     let headers = request_headers().await?;
-    let token = session_token(&headers).ok_or(AccountError::Rejected)?;
+    let token = with_status(session_token(&headers).ok_or(AccountError::Rejected))?;
     let label: String = label.trim().chars().take(80).collect();
     blocking(move |backend| backend.register_device(&token, &label)).await
 }

@@ -35,6 +35,18 @@ pub enum ProgrammeError {
     Unavailable(String),
 }
 
+impl ProgrammeError {
+    /// The HTTP status the server answers this refusal with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            ProgrammeError::NotSignedIn => 401,
+            ProgrammeError::Forbidden => 403,
+            ProgrammeError::Invalid(_) => 422,
+            ProgrammeError::Unreachable | ProgrammeError::Unavailable(_) => 503,
+        }
+    }
+}
+
 impl FromServerFnError for ProgrammeError {
     type Encoder = JsonEncoding;
 
@@ -247,15 +259,26 @@ mod server_side {
         + Send
         + 'static,
     ) -> Result<T, ProgrammeError> {
-        let backend = use_context::<Arc<dyn ProgrammeBackend>>()
-            .ok_or_else(|| ProgrammeError::Unavailable("no programme backend".into()))?;
-        let headers = leptos_axum::extract::<http::HeaderMap>()
-            .await
-            .map_err(|e| ProgrammeError::Unavailable(e.to_string()))?;
-        let token = crate::account::session_token(&headers).ok_or(ProgrammeError::NotSignedIn)?;
-        tokio::task::spawn_blocking(move || work(backend, token))
-            .await
-            .map_err(|e| ProgrammeError::Unavailable(e.to_string()))?
+        let run = async move {
+            let backend = use_context::<Arc<dyn ProgrammeBackend>>()
+                .ok_or_else(|| ProgrammeError::Unavailable("no programme backend".into()))?;
+            let headers = leptos_axum::extract::<http::HeaderMap>()
+                .await
+                .map_err(|e| ProgrammeError::Unavailable(e.to_string()))?;
+            let token =
+                crate::account::session_token(&headers).ok_or(ProgrammeError::NotSignedIn)?;
+            tokio::task::spawn_blocking(move || work(backend, token))
+                .await
+                .map_err(|e| ProgrammeError::Unavailable(e.to_string()))?
+        };
+        let result = run.await;
+        // A refusal answers with its own status, not the default 500.
+        if let Err(error) = &result
+            && let Ok(status) = http::StatusCode::from_u16(error.http_status())
+        {
+            expect_context::<leptos_axum::ResponseOptions>().set_status(status);
+        }
+        result
     }
 }
 

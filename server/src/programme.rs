@@ -86,8 +86,11 @@ impl Programme {
     }
 }
 
-fn store_error(e: StoreError) -> ProgrammeError {
-    ProgrammeError::Unavailable(e.to_string())
+/// A database failure: logged here, and only "database error" goes to
+/// the browser (never SQL or file paths).
+fn store_error(error: StoreError) -> ProgrammeError {
+    tracing::error!(%error, "programme request failed");
+    ProgrammeError::Unavailable("database error".into())
 }
 
 fn person_error(e: PersonError) -> ProgrammeError {

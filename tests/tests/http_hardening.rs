@@ -145,6 +145,7 @@ fn parallel_guesses_cannot_outrun_the_sign_in_throttle() -> Result<()> {
         let reply = attempt.join().expect("the request thread")?;
         assert_ne!(reply.status, 200, "{}", reply.body);
         if reply.body.contains("Throttled") {
+            assert_eq!(reply.status, 429, "{}", reply.body);
             throttled += 1;
         } else {
             assert!(reply.body.contains("Rejected"), "{}", reply.body);
@@ -163,5 +164,45 @@ fn parallel_guesses_cannot_outrun_the_sign_in_throttle() -> Result<()> {
     )?;
     assert!(right.body.contains("Throttled"), "{}", right.body);
     assert_eq!(session_cookie(&right), None, "no session while throttled");
+    Ok(())
+}
+
+/// A refusal answers with a status that says what it is (401 not signed
+/// in or wrong password, 403 not allowed, 422 not possible as asked), not
+/// the 500 every server function error used to be, and a database
+/// failure's text never reaches the browser.
+#[test]
+fn refusals_answer_with_their_own_status() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    let wrong = tsunagu_tests::http::post_form(
+        &server.url("/api/account/sign_in"),
+        &[
+            ("username", "demo.specialist"),
+            ("password", "not the password"),
+        ],
+        None,
+    )?;
+    assert_eq!(
+        (wrong.status, wrong.body.contains("Rejected")),
+        (401, true),
+        "{}",
+        wrong.body
+    );
+    let overview = server.url("/api/programme/overview");
+    let anonymous = post_json(&overview, "{}", None)?;
+    assert_eq!(anonymous.status, 401, "{}", anonymous.body);
+    let specialist = sign_in(&server.base_url, "demo.specialist", DEMO_PASSWORD)?;
+    let forbidden = post_json(&overview, "{}", Some(&specialist))?;
+    assert_eq!(forbidden.status, 403, "{}", forbidden.body);
+    let coordinator = sign_in(&server.base_url, "demo.coordinator", DEMO_PASSWORD)?;
+    let impossible = post_json(
+        &server.url("/api/programme/end_assignment"),
+        &json!({"username": "nobody.here", "person_id": "no-such-person", "on": "2026-04-01"})
+            .to_string(),
+        Some(&coordinator),
+    )?;
+    assert_eq!(impossible.status, 422, "{}", impossible.body);
+    assert!(impossible.body.contains("Invalid"), "{}", impossible.body);
     Ok(())
 }
