@@ -10,6 +10,17 @@ use tsunagu_sync::role::Role;
 /// The name of the HttpOnly cookie that carries the browser session.
 pub const SESSION_COOKIE: &str = "tsunagu_session";
 
+/// The session cookie's name when the app is served over HTTPS: the
+/// `__Host-` prefix makes the browser refuse it unless it is `Secure`,
+/// for the whole host (`Path=/`) and set by this host alone.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-tsunagu_session";
+
+/// Whether the app is served over HTTPS (`tsunagu serve --public-url
+/// https://...`): the server puts it into the server functions' context,
+/// and the session cookie is then `Secure` and `__Host-` prefixed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SecureTransport(pub bool);
+
 /// What the pages know about the signed-in user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedInUser {
@@ -154,7 +165,7 @@ mod server_side {
             .filter_map(|value| value.to_str().ok())
             .flat_map(|header| header.split(';'))
             .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == SESSION_COOKIE)
+            .find(|(name, _)| *name == SECURE_SESSION_COOKIE || *name == SESSION_COOKIE)
             .map(|(_, value)| value.to_owned())
     }
 
@@ -169,8 +180,14 @@ mod server_side {
     }
 
     pub fn set_session_cookie(value: &str, max_age_secs: u64) {
+        let secure = use_context::<SecureTransport>().unwrap_or_default().0;
+        let (name, secure) = if secure {
+            (SECURE_SESSION_COOKIE, "; Secure")
+        } else {
+            (SESSION_COOKIE, "")
+        };
         let cookie = format!(
-            "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}"
+            "{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
         );
         if let Ok(header) = http::HeaderValue::from_str(&cookie) {
             expect_context::<leptos_axum::ResponseOptions>()

@@ -128,6 +128,11 @@ pub struct ServeArgs {
     /// Seed a synthetic demo programme into an empty database and print a demo login.
     #[arg(long)]
     pub demo: bool,
+    /// The address users reach the app at, e.g. https://tsunagu.example.jp
+    /// behind a TLS reverse proxy. An https address turns on HSTS and the
+    /// `Secure`, `__Host-` session cookie.
+    #[arg(long, env = "TSUNAGU_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
 }
 
 /// `user` subcommands.
@@ -166,4 +171,19 @@ pub enum ImportCommand {
         #[arg(long)]
         commit: bool,
     },
+}
+
+/// An http(s) address without a path beyond `/`.
+fn parse_public_url(value: &str) -> Result<String, String> {
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or("the public URL must start with https:// (or http://)")?;
+    let host = rest.trim_end_matches('/');
+    if host.is_empty() || host.contains('/') {
+        return Err(
+            "the public URL is the site's address only, e.g. https://tsunagu.example.jp".into(),
+        );
+    }
+    Ok(value.trim_end_matches('/').to_owned())
 }

@@ -46,6 +46,10 @@ pub fn run(store: Store, args: ServeArgs) -> anyhow::Result<()> {
             feed: Arc::new(feed_hub::FeedHub::default()),
             record_locks: Arc::new(record_locks::RecordLocks::default()),
             connections: Arc::new(connections::Connections::default()),
+            secure_transport: args
+                .public_url
+                .as_deref()
+                .is_some_and(|url| url.starts_with("https://")),
         };
         tokio::spawn(connections::watch(
             state.store.clone(),

@@ -21,6 +21,9 @@ pub struct AppState {
     pub record_locks: Arc<RecordLocks>,
     /// The open sync connections by device, closed when it is revoked.
     pub connections: Arc<Connections>,
+    /// The app is served over HTTPS (`--public-url https://...`): HSTS on,
+    /// session cookies `Secure`.
+    pub secure_transport: bool,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -14,7 +14,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::sync::Arc;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tsunagu_app::account::AccountBackend;
+use tsunagu_app::account::{AccountBackend, SecureTransport};
 use tsunagu_app::programme::ProgrammeBackend;
 use tsunagu_app::{App, shell};
 
@@ -28,6 +28,7 @@ pub fn router(state: AppState) -> Router {
     ));
     let backend: Arc<dyn AccountBackend> = accounts;
     let routes = generate_route_list(App);
+    let secure = state.secure_transport;
     let pkg_dir = std::path::Path::new(&*state.leptos.site_root).join("pkg");
     let leptos = state.leptos.clone();
     let pkg = Router::new()
@@ -52,11 +53,20 @@ pub fn router(state: AppState) -> Router {
             move || {
                 provide_context(backend.clone());
                 provide_context(programme.clone());
+                provide_context(SecureTransport(secure));
             },
             move || shell(leptos.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(crate::http_guard::guard))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &axum::http::Response<_>| {
+                // Only when users reach the app over HTTPS: on plain http
+                // (a loopback demo) the header would be meaningless.
+                secure.then(|| HeaderValue::from_static("max-age=31536000"))
+            },
+        ))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "no-referrer"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))

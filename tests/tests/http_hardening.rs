@@ -206,3 +206,48 @@ fn refusals_answer_with_their_own_status() -> Result<()> {
     assert!(impossible.body.contains("Invalid"), "{}", impossible.body);
     Ok(())
 }
+
+/// Behind a TLS proxy (`--public-url https://...`) every answer carries
+/// HSTS and the session cookie is `Secure` with the `__Host-` prefix (and
+/// still opens the session); on plain http neither is claimed.
+#[test]
+fn an_https_public_url_turns_on_hsts_and_secure_cookies() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let plain = ServerProcess::start(dir.path(), &["--demo"])?;
+    let page = tsunagu_tests::http::get(&plain.url("/"), None)?;
+    assert_eq!(page.header("strict-transport-security"), None);
+    drop(plain);
+
+    let server = ServerProcess::start(dir.path(), &["--public-url", "https://tsunagu.example"])?;
+    let page = tsunagu_tests::http::get(&server.url("/"), None)?;
+    assert_eq!(
+        page.header("strict-transport-security"),
+        Some("max-age=31536000")
+    );
+    let signed_in = tsunagu_tests::http::post_form(
+        &server.url("/api/account/sign_in"),
+        &[("username", "demo.specialist"), ("password", DEMO_PASSWORD)],
+        None,
+    )?;
+    assert_eq!(signed_in.status, 200, "{}", signed_in.body);
+    let set_cookie = signed_in.headers_named("set-cookie").join("\n");
+    assert!(
+        set_cookie.starts_with("__Host-tsunagu_session=")
+            && set_cookie.contains("; Secure")
+            && set_cookie.contains("Path=/")
+            && !set_cookie.contains("Domain"),
+        "{set_cookie}"
+    );
+    let cookie = set_cookie.split(';').next().unwrap_or_default();
+    let me = tsunagu_tests::http::post_form(
+        &server.url("/api/account/current_user"),
+        &[],
+        Some(cookie),
+    )?;
+    let me: Value = serde_json::from_str(&me.body)?;
+    assert_eq!(
+        me["username"], "demo.specialist",
+        "the __Host- cookie opens the session"
+    );
+    Ok(())
+}
