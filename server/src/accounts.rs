@@ -123,13 +123,21 @@ pub struct Accounts {
 }
 
 impl Accounts {
-    /// Accounts over `store`, allowing 5 failures per user name and 20 per
-    /// address in 15 minutes.
+    /// Accounts over `store`: per user name, 5 failures in 15 minutes
+    /// cost nothing, then each attempt waits 1 s after the latest failure,
+    /// doubling to at most a minute (an attacker makes an account slow to
+    /// guess, never locked for long); per address, at most 20 failures in
+    /// 15 minutes.
     pub fn new(store: Arc<Store>) -> Self {
         let window = Duration::from_secs(15 * 60);
+        let backoff = crate::throttle::Backoff {
+            free: 5,
+            first: Duration::from_secs(1),
+            ceiling: Duration::from_secs(60),
+        };
         Accounts {
             store,
-            by_name: Mutex::new(Throttle::new(5, window)),
+            by_name: Mutex::new(Throttle::progressive(backoff, window)),
             by_address: Mutex::new(Throttle::new(20, window)),
             hashing: Permits::per_core(),
         }

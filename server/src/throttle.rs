@@ -1,6 +1,9 @@
-//! Sign-in rate limiting: too many failures for one user name or from one
-//! address within a window blocks further attempts until the oldest failure
-//! ages out. The clock is passed in, so tests need no sleeping.
+//! Sign-in rate limiting. Per address: too many failures within a window
+//! block further attempts until the oldest failure ages out (a cap). Per
+//! user name: a progressive delay, so whoever guesses gets ever slower,
+//! while the real user, whom an attacker cannot lock out for long, waits
+//! at most the delay's ceiling. The clock is passed in, so tests need no
+//! sleeping.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
@@ -10,7 +13,19 @@ use std::time::{Duration, Instant};
 pub struct Throttle {
     window: Duration,
     max_failures: usize,
+    backoff: Option<Backoff>,
     failures: HashMap<String, VecDeque<Instant>>,
+}
+
+/// A delay after each failure beyond the first few, doubling up to a ceiling.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    /// Failures in the window that cost no wait.
+    pub free: usize,
+    /// The wait after the first failure beyond them.
+    pub first: Duration,
+    /// The longest wait.
+    pub ceiling: Duration,
 }
 
 impl Throttle {
@@ -19,6 +34,19 @@ impl Throttle {
         Throttle {
             window,
             max_failures,
+            backoff: None,
+            failures: HashMap::new(),
+        }
+    }
+
+    /// No cap, but after `backoff.free` failures within `window` each
+    /// attempt waits `first`, doubling with each further failure up to
+    /// `ceiling`, counted from the latest failure.
+    pub fn progressive(backoff: Backoff, window: Duration) -> Self {
+        Throttle {
+            window,
+            max_failures: usize::MAX,
+            backoff: Some(backoff),
             failures: HashMap::new(),
         }
     }
@@ -41,6 +69,20 @@ impl Throttle {
         if times.len() >= self.max_failures {
             let oldest = times[0];
             return Err(self.window.saturating_sub(now.duration_since(oldest)));
+        }
+        if let (Some(backoff), Some(latest)) = (self.backoff, times.back())
+            && times.len() >= backoff.free
+        {
+            let doublings = u32::try_from(times.len() - backoff.free).unwrap_or(u32::MAX);
+            let delay = backoff
+                .first
+                .checked_mul(2u32.saturating_pow(doublings.min(31)))
+                .unwrap_or(backoff.ceiling)
+                .min(backoff.ceiling);
+            let waited = now.saturating_duration_since(*latest);
+            if waited < delay {
+                return Err(delay - waited);
+            }
         }
         Ok(())
     }
@@ -122,6 +164,30 @@ mod tests {
         throttle.release("u", now);
         throttle.release("u", now);
         assert!(throttle.check("u", now).is_ok());
+    }
+
+    #[test]
+    fn a_progressive_delay_doubles_to_its_ceiling_and_never_locks_for_long() {
+        let start = Instant::now();
+        let backoff = Backoff {
+            free: 2,
+            first: Duration::from_secs(1),
+            ceiling: Duration::from_secs(8),
+        };
+        let mut throttle = Throttle::progressive(backoff, Duration::from_secs(900));
+        let mut at = start;
+        let mut waits = Vec::new();
+        for _ in 0..8 {
+            let wait = throttle.check("u", at).err().unwrap_or_default();
+            waits.push(wait.as_secs());
+            at += wait;
+            assert!(
+                throttle.reserve("u", at).is_ok(),
+                "after the wait it may try"
+            );
+        }
+        assert_eq!(waits, [0, 0, 1, 2, 4, 8, 8, 8]);
+        assert!(throttle.check("other", at).is_ok(), "keys are independent");
     }
 
     #[test]
