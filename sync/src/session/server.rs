@@ -469,16 +469,6 @@ impl ServerSession {
         store: &mut S,
         assigned: &mut HashMap<(String, chrono::NaiveDate), bool>,
     ) -> Result<Result<Option<RecordWrite>, Rejection>, SessionError<S::Error>> {
-        if merged
-            .latest
-            .is_some_and(|at| policy::dated_in_the_future(at, store.received_at()))
-        {
-            return Ok(Err(Rejection::Invalid(format!(
-                "a change is dated after the server's time by more than {} minutes; \
-                 check the tablet's clock",
-                policy::MAX_CLOCK_AHEAD_MINUTES
-            ))));
-        }
         let person = &merged.write.person_id;
         for date in &merged.dates {
             let key = (person.clone(), *date);
@@ -495,6 +485,18 @@ impl ServerSession {
             if !policy::may_write(self.caller.role, merged.write.kind, held) {
                 return Ok(Err(Rejection::Forbidden));
             }
+        }
+        // After the caseload check: a note the user may not write at all
+        // is refused as Forbidden, whatever its date.
+        if merged
+            .latest
+            .is_some_and(|at| policy::dated_in_the_future(at, store.received_at()))
+        {
+            return Ok(Err(Rejection::Invalid(format!(
+                "a change is dated after the server's time by more than {} minutes; \
+                 check the tablet's clock",
+                policy::MAX_CLOCK_AHEAD_MINUTES
+            ))));
         }
         Ok(Ok(Some(merged.write)))
     }
