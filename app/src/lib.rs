@@ -12,6 +12,7 @@ mod browser;
 pub mod components;
 pub mod i18n;
 pub mod labels;
+pub mod listing_refusal;
 pub mod local;
 pub mod pages;
 pub mod programme;

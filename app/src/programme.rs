@@ -154,8 +154,8 @@ pub struct PreviewRow {
 pub struct RefusedRow {
     /// Line in the file.
     pub line: u64,
-    /// Why.
-    pub reason: String,
+    /// What is wrong with it (at least one).
+    pub problems: Vec<crate::listing_refusal::RowProblem>,
 }
 
 /// The preview of an import; nothing is written.

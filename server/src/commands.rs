@@ -167,7 +167,7 @@ pub fn import_listing(
         )?;
     }
     for error in &preview.errors {
-        writeln!(out, "row {}: ERROR: {}", error.line, error.reason)?;
+        writeln!(out, "row {}: ERROR: {}", error.line, error.reason())?;
     }
     let flagged = preview.rows.iter().filter(|r| r.short_stay).count();
     writeln!(

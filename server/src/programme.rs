@@ -213,7 +213,7 @@ impl ProgrammeBackend for Programme {
             .into_iter()
             .map(|e| RefusedRow {
                 line: e.line,
-                reason: e.reason,
+                problems: e.problems,
             })
             .collect();
         Ok(ListingPreview { rows, refused })

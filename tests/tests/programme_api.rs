@@ -185,12 +185,10 @@ fn an_import_from_the_app_is_all_or_nothing_once_and_audited() -> Result<()> {
     assert_eq!(preview["rows"].as_array().map(Vec::len), Some(1));
     let refused = &preview["refused"][0];
     assert_eq!(refused["line"], json!(3));
-    assert!(
-        refused["reason"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("no.such.worker"),
-        "{refused}"
+    assert_eq!(
+        refused["problems"][0]["NotACaseworker"]["who"],
+        json!("no.such.worker"),
+        "a typed reason the screen words in its language: {refused}"
     );
     let (status, answer) = call(
         &server,

@@ -114,6 +114,10 @@ async fn a_coordinator_imports_a_listing_assigns_and_hands_over_in_the_app() -> 
         .wait_css("[data-testid='refused-row']", WAIT)
         .await?;
     assert!(refused.contains("no.such.worker"), "{refused}");
+    assert!(
+        refused.contains("有効なケースワーカーではありません"),
+        "the Japanese screen says why in Japanese: {refused}"
+    );
     let import = coordinator
         .client
         .find(Locator::Css("[data-testid='listing-import']"))

@@ -15,7 +15,7 @@ use crate::store::audit::{self, Actor};
 use crate::store::listings::{self, ListingEntry};
 use crate::store::{ReadTx, Store, StoreError, assignments, persons, users};
 use chrono::{DateTime, NaiveDate, Utc};
-use rows::{ListingRow, RowError};
+use rows::{ListingRow, RowError, RowProblem};
 use std::collections::HashMap;
 use tsunagu_sync::record::FieldValue;
 
@@ -224,16 +224,16 @@ fn profile_fields(row: &ListingRow) -> Vec<(String, FieldValue)> {
 
 /// The caseworker named `who` (login or display name), if exactly one
 /// active caseworker answers to it.
-fn caseworker(tx: &ReadTx<'_>, who: &str) -> Result<Result<String, String>, StoreError> {
+fn caseworker(tx: &ReadTx<'_>, who: &str) -> Result<Result<String, RowProblem>, StoreError> {
     let found = users::caseworkers_named(tx, who)?;
     Ok(match found.as_slice() {
         [one] => Ok(one.clone()),
-        [] => Err(format!(
-            "担当ケースワーカー {who:?} is not an active caseworker"
-        )),
-        _ => Err(format!(
-            "担当ケースワーカー {who:?} names several caseworkers; use the login name"
-        )),
+        [] => Err(RowProblem::NotACaseworker {
+            who: who.to_owned(),
+        }),
+        _ => Err(RowProblem::SeveralCaseworkers {
+            who: who.to_owned(),
+        }),
     })
 }
 
@@ -245,28 +245,28 @@ fn plan(tx: &ReadTx<'_>, file: &[u8], date: ListingDate) -> Result<Preview, List
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut planned = Vec::new();
     for row in rows {
-        let refuse = |reason: String| RowError {
+        let refuse = |problem: RowProblem| RowError {
             line: row.line,
-            reason,
+            problems: vec![problem],
         };
         if let Some(first) = seen.insert(row.recipient_number.clone(), row.line) {
-            errors.push(refuse(format!(
-                "duplicate person: 受給者番号 {} is also on row {first}",
-                row.recipient_number
-            )));
+            errors.push(refuse(RowProblem::Duplicate {
+                recipient_number: row.recipient_number.clone(),
+                first_row: first,
+            }));
             continue;
         }
         if row.admitted_on > date.listed_on {
-            errors.push(refuse(format!(
-                "入院日 {} is after the listing date {}",
-                row.admitted_on, date.listed_on
-            )));
+            errors.push(refuse(RowProblem::AdmittedAfterListing {
+                admitted_on: row.admitted_on,
+                listed_on: date.listed_on,
+            }));
             continue;
         }
         let caseworker = match caseworker(tx, &row.caseworker)? {
             Ok(username) => username,
-            Err(reason) => {
-                errors.push(refuse(reason));
+            Err(problem) => {
+                errors.push(refuse(problem));
                 continue;
             }
         };

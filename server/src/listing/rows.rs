@@ -5,28 +5,7 @@
 use super::decode;
 use chrono::NaiveDate;
 
-/// A column of the listing file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Column {
-    /// 受給者番号: the public-assistance recipient number.
-    RecipientNumber,
-    /// 氏名: "family given".
-    Name,
-    /// 氏名カナ: the name in kana.
-    NameKana,
-    /// 生年月日.
-    DateOfBirth,
-    /// 性別.
-    Sex,
-    /// 医療機関 / 病院.
-    Hospital,
-    /// 病棟.
-    Ward,
-    /// 入院日: first day of the continuous stay.
-    AdmittedOn,
-    /// 担当ケースワーカー: a caseworker's login or display name.
-    Caseworker,
-}
+pub use tsunagu_app::listing_refusal::{ListingColumn as Column, RowProblem};
 
 /// Accepted headers per column; the first is what README documents.
 pub const HEADERS: &[(Column, &[&str])] = &[
@@ -80,8 +59,16 @@ pub struct ListingRow {
 pub struct RowError {
     /// Its row number in the file (the header is row 1).
     pub line: u64,
-    /// What is wrong, naming the column.
-    pub reason: String,
+    /// What is wrong (at least one), each naming its column.
+    pub problems: Vec<RowProblem>,
+}
+
+impl RowError {
+    /// The problems in English, for the command line.
+    pub fn reason(&self) -> String {
+        let texts: Vec<String> = self.problems.iter().map(ToString::to_string).collect();
+        texts.join("; ")
+    }
 }
 
 fn sex(raw: &str) -> Option<&'static str> {
@@ -125,7 +112,9 @@ pub fn parse(text: &str) -> Result<(Vec<ListingRow>, Vec<RowError>), String> {
                 let line = e.position().map_or(0, |p| p.line());
                 errors.push(RowError {
                     line,
-                    reason: format!("unreadable row: {e}"),
+                    problems: vec![RowProblem::Unreadable {
+                        detail: e.to_string(),
+                    }],
                 });
                 continue;
             }
@@ -141,30 +130,38 @@ pub fn parse(text: &str) -> Result<(Vec<ListingRow>, Vec<RowError>), String> {
                 .to_owned()
         };
         let mut problems = Vec::new();
-        let mut required = |column: Column, header: &str| {
+        let mut required = |column: Column| {
             let value = field(column);
             if value.is_empty() {
-                problems.push(format!("{header} is empty"));
+                problems.push(RowProblem::Empty(column));
             }
             value
         };
-        let recipient_number = required(Column::RecipientNumber, "受給者番号");
-        let name = required(Column::Name, "氏名");
-        let hospital = required(Column::Hospital, "医療機関");
-        let caseworker = required(Column::Caseworker, "担当ケースワーカー");
-        let admitted_raw = required(Column::AdmittedOn, "入院日");
+        let recipient_number = required(Column::RecipientNumber);
+        let name = required(Column::Name);
+        let hospital = required(Column::Hospital);
+        let caseworker = required(Column::Caseworker);
+        let admitted_raw = required(Column::AdmittedOn);
         let admitted_on = decode::date(&admitted_raw);
         if admitted_on.is_none() && !admitted_raw.is_empty() {
-            problems.push(format!("入院日 {admitted_raw:?} is not a date"));
+            problems.push(RowProblem::NotADate {
+                column: Column::AdmittedOn,
+                value: admitted_raw.clone(),
+            });
         }
         let birth_raw = field(Column::DateOfBirth);
         let date_of_birth = decode::date(&birth_raw);
         if date_of_birth.is_none() && !birth_raw.is_empty() {
-            problems.push(format!("生年月日 {birth_raw:?} is not a date"));
+            problems.push(RowProblem::NotADate {
+                column: Column::DateOfBirth,
+                value: birth_raw.clone(),
+            });
         }
         let sex_raw = field(Column::Sex);
         let sex = sex(&sex_raw).unwrap_or_else(|| {
-            problems.push(format!("性別 {sex_raw:?} is not 男/女/その他"));
+            problems.push(RowProblem::UnknownSex {
+                value: sex_raw.clone(),
+            });
             "unrecorded"
         });
         match (problems.is_empty(), admitted_on) {
@@ -180,10 +177,7 @@ pub fn parse(text: &str) -> Result<(Vec<ListingRow>, Vec<RowError>), String> {
                 admitted_on,
                 caseworker,
             }),
-            _ => errors.push(RowError {
-                line,
-                reason: problems.join("; "),
-            }),
+            _ => errors.push(RowError { line, problems }),
         }
     }
     Ok((rows, errors))

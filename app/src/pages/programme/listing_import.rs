@@ -200,7 +200,7 @@ fn PreviewTable(
                     </tr></thead>
                     <tbody>
                         {refused.into_iter().map(|row| view! {
-                            <tr data-testid="refused-row"><td>{row.line}</td><td>{row.reason}</td></tr>
+                            <tr data-testid="refused-row"><td>{row.line}</td><td>{move || crate::listing_refusal::row_problems_text(&row.problems, lang.get())}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>
