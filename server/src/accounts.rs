@@ -6,14 +6,14 @@
 
 use crate::permits::Permits;
 use crate::secrets::{new_token, token_hash};
+use crate::sign_in_limits::SignInLimits;
 use crate::store::users::NewUserRow;
 use crate::store::{Store, StoreError, sessions, users};
-use crate::throttle::Throttle;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Utc};
 use rand::RngCore;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use thiserror::Error;
 use tsunagu_app::account::{AccountBackend, AccountError, DeviceGrant, NewSession, SignedInUser};
@@ -116,67 +116,21 @@ fn decoy_hash() -> &'static str {
 /// The [`AccountBackend`] the app's server functions use.
 pub struct Accounts {
     store: Arc<Store>,
-    by_name: Mutex<Throttle>,
-    by_address: Mutex<Throttle>,
+    /// Failures counted per user name and per address.
+    limits: SignInLimits,
     /// Password verifications running at once: one per core.
     hashing: Permits,
 }
 
 impl Accounts {
-    /// Accounts over `store`: per user name, 5 failures in 15 minutes
-    /// cost nothing, then each attempt waits 1 s after the latest failure,
-    /// doubling to at most a minute (an attacker makes an account slow to
-    /// guess, never locked for long); per address, at most 20 failures in
-    /// 15 minutes.
+    /// Accounts over `store`, with Tsunagu's sign-in limits
+    /// ([`crate::sign_in_limits`]).
     pub fn new(store: Arc<Store>) -> Self {
-        let window = Duration::from_secs(15 * 60);
-        let backoff = crate::throttle::Backoff {
-            free: 5,
-            first: Duration::from_secs(1),
-            ceiling: Duration::from_secs(60),
-        };
         Accounts {
             store,
-            by_name: Mutex::new(Throttle::progressive(backoff, window)),
-            by_address: Mutex::new(Throttle::new(20, window)),
+            limits: SignInLimits::default(),
             hashing: Permits::per_core(),
         }
-    }
-
-    /// Counts this attempt against the user name and the address before
-    /// the password is verified (both or neither), or says how long to
-    /// wait. The name's lock is always taken first.
-    fn reserve(&self, username: &str, client: &str, now: Instant) -> Result<(), AccountError> {
-        let mut by_name = lock(&self.by_name);
-        let mut by_address = lock(&self.by_address);
-        let name = by_name.reserve(username, now);
-        let address = by_address.reserve(client, now);
-        if name.is_ok() && address.is_ok() {
-            return Ok(());
-        }
-        if name.is_ok() {
-            by_name.release(username, now);
-        }
-        if address.is_ok() {
-            by_address.release(client, now);
-        }
-        let wait = name.err().max(address.err()).unwrap_or_default();
-        Err(AccountError::Throttled {
-            retry_after_secs: wait.as_secs().max(1),
-        })
-    }
-
-    /// Gives back an attempt reserved at `at` that did not fail; after a
-    /// success the name's earlier failures are forgotten too.
-    fn release(&self, username: &str, client: &str, at: Instant, succeeded: bool) {
-        let mut by_name = lock(&self.by_name);
-        if succeeded {
-            by_name.clear(username);
-        } else {
-            by_name.release(username, at);
-        }
-        drop(by_name);
-        lock(&self.by_address).release(client, at);
     }
 
     fn check_password(&self, username: &str, password: &str) -> Result<Option<i64>, AccountError> {
@@ -241,11 +195,15 @@ impl AccountBackend for Accounts {
         client: &str,
     ) -> Result<NewSession, AccountError> {
         let now = Instant::now();
-        self.reserve(username, client, now)?;
+        self.limits
+            .reserve(username, client, now)
+            .map_err(|wait| AccountError::Throttled {
+                retry_after_secs: wait.as_secs().max(1),
+            })?;
         let checked = self.check_password(username, password);
         match checked {
             Ok(Some(user_id)) => {
-                self.release(username, client, now, true);
+                self.limits.release(username, client, now, true);
                 tracing::info!(user_id, "signed in");
                 self.open_session(user_id, Utc::now())
             }
@@ -255,7 +213,7 @@ impl AccountBackend for Accounts {
                 Err(AccountError::Rejected)
             }
             Err(error) => {
-                self.release(username, client, now, false);
+                self.limits.release(username, client, now, false);
                 Err(error)
             }
         }
@@ -291,12 +249,6 @@ impl AccountBackend for Accounts {
             .write(|tx| sessions::delete(tx, &token_hash(token)))
             .map_err(unavailable)
     }
-}
-
-fn lock(throttle: &Mutex<Throttle>) -> std::sync::MutexGuard<'_, Throttle> {
-    throttle
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn unavailable(error: StoreError) -> AccountError {

@@ -31,6 +31,7 @@ pub mod programme;
 pub mod record_locks;
 pub mod secrets;
 pub mod serve;
+pub mod sign_in_limits;
 pub mod site;
 pub mod state;
 pub mod store;
