@@ -6,6 +6,7 @@ pub mod admin;
 pub mod app_page;
 pub mod browser;
 pub mod device;
+pub mod fixtures;
 pub mod flaky_link;
 pub mod http;
 pub mod load;

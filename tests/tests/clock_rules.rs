@@ -6,45 +6,15 @@
 
 use anyhow::Result;
 use chrono::{Duration, TimeZone, Utc};
-use std::path::Path;
-use tsunagu_sync::policy::japan_date;
 use tsunagu_sync::protocol::Rejection;
-use tsunagu_sync::record::schema::RecordKind;
-use tsunagu_sync::record::{Edit, FieldValue, NewRecord, new_record_id};
+use tsunagu_sync::record::{Edit, NewRecord};
 use tsunagu_tests::admin::{add_device, add_person, add_user, assign};
 use tsunagu_tests::device::{LiveDevice, NativeDevice};
+use tsunagu_tests::fixtures::{record_stored as stored, ward_interview};
 use tsunagu_tests::server::ServerProcess;
 
 fn note(person: &str, at: chrono::DateTime<Utc>, n: u8) -> (NewRecord, Edit) {
-    let new = NewRecord {
-        id: new_record_id(at, [n; 10]),
-        kind: RecordKind::WardInterview,
-        person_id: person.into(),
-        device: "clock-tablet".into(),
-        fields: vec![
-            (
-                "occurred_on".into(),
-                FieldValue::Date(japan_date(Utc::now())),
-            ),
-            ("place".into(), FieldValue::Str("ward".into())),
-            ("interview_type".into(), FieldValue::Str("continued".into())),
-        ],
-    };
-    let edit = Edit {
-        by: "spec".into(),
-        name: None,
-        at,
-    };
-    (new, edit)
-}
-
-fn stored(dir: &Path, record: &str) -> Result<bool> {
-    let conn = rusqlite::Connection::open(dir.join("tsunagu.sqlite3"))?;
-    Ok(conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM records WHERE id = ?1)",
-        [record],
-        |r| r.get(0),
-    )?)
+    ward_interview(person, "clock-tablet", "spec", at, [n; 10])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,45 +8,17 @@
 
 use anyhow::{Context, Result};
 use chrono::Utc;
-use std::path::Path;
 use std::time::{Duration, Instant};
-use tsunagu_sync::policy::japan_date;
-use tsunagu_sync::record::schema::RecordKind;
-use tsunagu_sync::record::{Edit, FieldValue, NewRecord, new_record_id};
+use tsunagu_sync::record::{Edit, NewRecord};
 use tsunagu_tests::admin::{add_device, add_person, add_user, assign, cli};
 use tsunagu_tests::device::{LiveDevice, NativeDevice};
+use tsunagu_tests::fixtures::{record_stored as stored, ward_interview};
 use tsunagu_tests::server::ServerProcess;
 
 fn note(person: &str, device: &str, n: u8) -> (NewRecord, Edit) {
-    let at = Utc::now();
     let mut random = [n; 10];
     random[..6].copy_from_slice(&device.as_bytes()[..6]);
-    let new = NewRecord {
-        id: new_record_id(at, random),
-        kind: RecordKind::WardInterview,
-        person_id: person.into(),
-        device: device.into(),
-        fields: vec![
-            ("occurred_on".into(), FieldValue::Date(japan_date(at))),
-            ("place".into(), FieldValue::Str("ward".into())),
-            ("interview_type".into(), FieldValue::Str("continued".into())),
-        ],
-    };
-    let edit = Edit {
-        by: "spec".into(),
-        name: None,
-        at,
-    };
-    (new, edit)
-}
-
-fn stored(dir: &Path, record: &str) -> Result<bool> {
-    let conn = rusqlite::Connection::open(dir.join("tsunagu.sqlite3"))?;
-    Ok(conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM records WHERE id = ?1)",
-        [record],
-        |r| r.get(0),
-    )?)
+    ward_interview(person, device, "spec", Utc::now(), random)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

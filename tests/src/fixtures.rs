@@ -1,0 +1,51 @@
+//! Small record fixtures for the integration tests: a ward interview as
+//! a device would write it, and whether the server's database holds a
+//! record.
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use std::path::Path;
+use tsunagu_sync::policy::japan_date;
+use tsunagu_sync::record::schema::RecordKind;
+use tsunagu_sync::record::{Edit, FieldValue, NewRecord, new_record_id};
+
+/// A continued ward interview of `person`, made on `device` by `by`, dated
+/// `at` (its id from `at` and `random`), held today (Japan time).
+pub fn ward_interview(
+    person: &str,
+    device: &str,
+    by: &str,
+    at: DateTime<Utc>,
+    random: [u8; 10],
+) -> (NewRecord, Edit) {
+    let new = NewRecord {
+        id: new_record_id(at, random),
+        kind: RecordKind::WardInterview,
+        person_id: person.into(),
+        device: device.into(),
+        fields: vec![
+            (
+                "occurred_on".into(),
+                FieldValue::Date(japan_date(Utc::now())),
+            ),
+            ("place".into(), FieldValue::Str("ward".into())),
+            ("interview_type".into(), FieldValue::Str("continued".into())),
+        ],
+    };
+    let edit = Edit {
+        by: by.into(),
+        name: None,
+        at,
+    };
+    (new, edit)
+}
+
+/// Whether the server's database in `dir` holds the record `id`.
+pub fn record_stored(dir: &Path, id: &str) -> Result<bool> {
+    let conn = rusqlite::Connection::open(dir.join("tsunagu.sqlite3"))?;
+    Ok(conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM records WHERE id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?)
+}
