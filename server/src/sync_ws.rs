@@ -113,16 +113,21 @@ enum Input {
     Tick,
 }
 
-/// The frames that end a connection whose device may no longer sync.
-fn revoked() -> Output {
+/// An `Error` frame, then close.
+fn closing(code: ErrorCode, message: &str) -> Output {
     let error = ServerMessage::Error {
-        code: ErrorCode::Unauthorized,
-        message: "this device has been revoked".into(),
+        code,
+        message: message.into(),
     };
     Output {
         frames: error.encode().into_iter().collect(),
         close: true,
     }
+}
+
+/// What ends a connection whose device may no longer sync.
+fn revoked() -> Output {
+    closing(ErrorCode::Unauthorized, "this device has been revoked")
 }
 
 /// Runs one frame (or a feed notification) through the session on a
@@ -146,14 +151,7 @@ async fn step(
                     Ok(_) => revoked(),
                     Err(error) => {
                         tracing::error!(%error, "could not check the device");
-                        let error = ServerMessage::Error {
-                            code: ErrorCode::Internal,
-                            message: "try again later".into(),
-                        };
-                        Output {
-                            frames: error.encode().into_iter().collect(),
-                            close: true,
-                        }
+                        closing(ErrorCode::Internal, "try again later")
                     }
                 }
             }
@@ -167,18 +165,11 @@ async fn step(
     .ok()
 }
 
-/// The device id of the connection's session, for logs.
-fn caller_device(session: &Option<ServerSession>) -> String {
-    session
-        .as_ref()
-        .map(|s| s.caller().device_id.clone())
-        .unwrap_or_default()
-}
-
 async fn connection(mut socket: WebSocket, caller: Caller, state: AppState) {
     tracing::info!(device = %caller.device_id, "sync connected");
     let subscription = state.feed.subscribe(&caller.user_id);
     let registration = state.connections.register(&caller.device_id);
+    let device_id = caller.device_id.clone();
     let mut recheck = tokio::time::interval_at(
         tokio::time::Instant::now() + CASELOAD_RECHECK,
         CASELOAD_RECHECK,
@@ -190,8 +181,8 @@ async fn connection(mut socket: WebSocket, caller: Caller, state: AppState) {
             message = socket.recv() => match message {
                 Some(Ok(Message::Binary(bytes))) => Input::Frame(bytes.to_vec()),
                 Some(Ok(Message::Text(_))) => {
-                    let error = ServerMessage::Error { code: ErrorCode::Malformed, message: "text frames are not part of the protocol".into() };
-                    if let Ok(frame) = error.encode() {
+                    let refusal = closing(ErrorCode::Malformed, "text frames are not part of the protocol");
+                    for frame in refusal.frames {
                         let _ = socket.send(Message::Binary(frame.into())).await;
                     }
                     break;
@@ -203,7 +194,7 @@ async fn connection(mut socket: WebSocket, caller: Caller, state: AppState) {
             _ = recheck.tick() => Input::Tick,
             () = subscription.caseload_changed.notified() => Input::Tick,
             () = registration.revoked.notified() => {
-                tracing::info!(device = %caller_device(&session), "device revoked; closing its connection");
+                tracing::info!(device = %device_id, "device revoked; closing its connection");
                 for frame in revoked().frames {
                     let _ = socket.send(Message::Binary(frame.into())).await;
                 }
