@@ -143,12 +143,18 @@ mod server_side {
     /// Sets the response's status from a refusal (the server function's
     /// answer is otherwise 500 for every error).
     pub fn with_status<T>(result: Result<T, AccountError>) -> Result<T, AccountError> {
-        if let Err(error) = &result
-            && let Ok(status) = http::StatusCode::from_u16(error.http_status())
-        {
-            expect_context::<leptos_axum::ResponseOptions>().set_status(status);
+        if let Err(error) = &result {
+            answer_with_status(error.http_status());
         }
         result
+    }
+
+    /// Makes the current server function answer with `status` (the
+    /// programme functions use it too).
+    pub fn answer_with_status(status: u16) {
+        if let Ok(status) = http::StatusCode::from_u16(status) {
+            expect_context::<leptos_axum::ResponseOptions>().set_status(status);
+        }
     }
 
     pub async fn request_headers() -> Result<http::HeaderMap, AccountError> {
@@ -197,7 +203,7 @@ mod server_side {
 }
 
 #[cfg(feature = "ssr")]
-pub use server_side::session_token;
+pub use server_side::{answer_with_status, session_token};
 
 /// The signed-in user, or `None` when the browser has no valid session.
 #[server(endpoint = "account/current_user")]

@@ -273,10 +273,8 @@ mod server_side {
         };
         let result = run.await;
         // A refusal answers with its own status, not the default 500.
-        if let Err(error) = &result
-            && let Ok(status) = http::StatusCode::from_u16(error.http_status())
-        {
-            expect_context::<leptos_axum::ResponseOptions>().set_status(status);
+        if let Err(error) = &result {
+            crate::account::answer_with_status(error.http_status());
         }
         result
     }
