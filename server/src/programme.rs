@@ -66,12 +66,14 @@ impl Programme {
     /// their caseload up again. A failed lookup only delays them to their
     /// periodic check.
     fn wake(&self, usernames: &[&str]) {
-        let ids: Vec<String> = usernames
-            .iter()
-            .filter_map(|name| self.store.read(|tx| users::any_id(tx, name)).ok().flatten())
-            .map(|id| id.to_string())
-            .collect();
-        self.feed.caseloads_changed(&ids);
+        let ids = self.store.read(|tx| {
+            let mut ids = Vec::new();
+            for name in usernames {
+                ids.extend(users::any_id(tx, name)?.map(|id| id.to_string()));
+            }
+            Ok::<_, StoreError>(ids)
+        });
+        self.feed.caseloads_changed(&ids.unwrap_or_default());
     }
 
     fn listing_date(request: &ListingRequest) -> Result<ListingDate, ProgrammeError> {
