@@ -13,6 +13,10 @@ TOOLS_DIR="${TSUNAGU_TOOLS_DIR:-$HOME/.cache/tsunagu-tools}"
 BINARYEN_VERSION="132.0.0"
 export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 
+# A CI run builds once from clean: incremental caches would only double the
+# disk the build needs (they did fill a CI machine's disk once).
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
+
 SCRIPT_START=$(date +%s)
 STEP_LOG=()
 
@@ -31,6 +35,7 @@ summary() {
   printf '\nStep times:\n'
   printf '  %s\n' "${STEP_LOG[@]}"
   printf '  total %ss\n' $(( $(date +%s) - SCRIPT_START ))
+  printf '  target dir %s\n' "$(du -sh "$TARGET_DIR" 2>/dev/null | cut -f1)"
 }
 
 as_root() {
