@@ -14,7 +14,12 @@ use tsunagu_sync::session::server::{ServerSession, ServerStore};
 fuzz_target!(|data: &[u8]| {
     let mut store = MemoryServerStore::default();
     store.assign("u1", "p1");
-    let caller = Caller { user_id: "u1".into(), role: Role::SupportSpecialist, device_id: "d1".into() };
+    let caller = Caller {
+        user_id: "u1".into(),
+        display_name: "u1 name".into(),
+        role: Role::SupportSpecialist,
+        device_id: "d1".into(),
+    };
     let mut session = ServerSession::new(caller);
     let hello = ClientMessage::Hello { cursor: 0 }.encode().expect("encodes");
     session.on_frame(&hello, &mut store);
@@ -31,7 +36,8 @@ fuzz_target!(|data: &[u8]| {
         docs: vec![DocChanges { id: "r1".into(), changes: vec![as_change.to_vec()] }],
     };
     session.on_frame(&push.encode().expect("encodes"), &mut store);
-    if let Ok(Some(snapshot)) = store.load_record("r1") {
-        Record::load(&snapshot, b"check").expect("whatever the server stored is a valid record");
+    if let Ok(Some(stored)) = store.load_record("r1") {
+        Record::load(&stored.snapshot, b"check")
+            .expect("whatever the server stored is a valid record");
     }
 });

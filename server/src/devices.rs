@@ -103,6 +103,7 @@ pub fn authenticate(store: &Store, token: &str, now: DateTime<Utc>) -> Result<Ca
         device_rows::touch(tx, &holder.device_id, now)?;
         Ok(Caller {
             user_id: holder.user_id.to_string(),
+            display_name: holder.display_name,
             role: holder.role,
             device_id: holder.device_id,
         })

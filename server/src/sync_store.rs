@@ -9,7 +9,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tsunagu_sync::policy;
 use tsunagu_sync::record::schema::RecordKind;
 use tsunagu_sync::session::Caller;
-use tsunagu_sync::session::server::{FeedPage, FeedQuery, RecordWrite, ServerStore, SnapshotPage};
+use tsunagu_sync::session::server::{
+    FeedPage, FeedQuery, RecordWrite, ServerStore, SnapshotPage, StoredDoc,
+};
 
 /// [`ServerStore`] over the server's store. Each call holds a connection
 /// for its statements only; merging (pure CPU) runs outside the database.
@@ -52,8 +54,13 @@ impl ServerStore for SqliteServerStore<'_> {
         Ok(())
     }
 
-    fn load_record(&mut self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        self.store.read(|tx| records::snapshot(tx, id))
+    fn load_record(&mut self, id: &str) -> Result<Option<StoredDoc>, StoreError> {
+        self.store.read(|tx| records::stored(tx, id))
+    }
+
+    fn purged_from(&mut self, caller: &Caller, person_id: &str) -> Result<bool, StoreError> {
+        self.store
+            .read(|tx| deliveries::purged(tx, &caller.device_id, person_id))
     }
 
     fn assigned_on(
@@ -133,8 +140,9 @@ impl ServerStore for SqliteServerStore<'_> {
         added: &[String],
         removed: &[String],
     ) -> Result<(), StoreError> {
+        let now = self.now;
         self.store
-            .write(|tx| deliveries::set_delivered(tx, &caller.device_id, added, removed))
+            .write(|tx| deliveries::set_delivered(tx, &caller.device_id, added, removed, now))
     }
 }
 

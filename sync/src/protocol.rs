@@ -63,6 +63,14 @@ pub enum Rejection {
     Invalid(String),
     /// The changes depend on history the server does not have.
     MissingHistory,
+    /// A change names someone other than the signed-in user as its editor
+    /// (or a new record another creator or device).
+    Authorship,
+    /// The record is finalised: it changes only through an amendment with
+    /// a reason, by the user making the change, and never back to draft.
+    Finalised,
+    /// The changes are larger than a record can legitimately be.
+    TooLarge(String),
 }
 
 /// The fate of one record in a push.

@@ -38,9 +38,10 @@ pub fn value_after<'a>(output: &'a str, key: &str) -> Result<&'a str> {
 /// The password [`add_user`] gives every user.
 pub const TEST_PASSWORD: &str = "a long test password";
 
-/// Adds a user with the password [`TEST_PASSWORD`].
-pub fn add_user(dir: &Path, username: &str, role: &str) -> Result<()> {
-    cli(
+/// Adds a user with the password [`TEST_PASSWORD`], named after their
+/// username; returns their id (what their changes must be signed with).
+pub fn add_user(dir: &Path, username: &str, role: &str) -> Result<String> {
+    let out = cli(
         dir,
         &[
             "user",
@@ -54,7 +55,8 @@ pub fn add_user(dir: &Path, username: &str, role: &str) -> Result<()> {
         ],
         Some(TEST_PASSWORD),
     )?;
-    Ok(())
+    let id = value_after(&out, &format!("added user {username} (id "))?;
+    Ok(id.split(',').next().unwrap_or_default().to_owned())
 }
 
 /// Adds a person; returns their id.

@@ -1,6 +1,5 @@
 //! Small record fixtures for the integration tests: a ward interview as
-//! a device would write it, and whether the server's database holds a
-//! record.
+//! a device would write it, and what the server's database holds.
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -48,4 +47,21 @@ pub fn record_stored(dir: &Path, id: &str) -> Result<bool> {
         [id],
         |r| r.get(0),
     )?)
+}
+
+/// The saved document the server's database in `dir` holds for `id`.
+pub fn stored_snapshot(dir: &Path, id: &str) -> Result<Option<Vec<u8>>> {
+    let conn = rusqlite::Connection::open(dir.join("tsunagu.sqlite3"))?;
+    let mut statement = conn.prepare("SELECT snapshot FROM records WHERE id = ?1")?;
+    let mut rows = statement.query([id])?;
+    Ok(match rows.next()? {
+        Some(row) => Some(row.get(0)?),
+        None => None,
+    })
+}
+
+/// How many changes the server's change feed in `dir` holds.
+pub fn feed_entries(dir: &Path) -> Result<i64> {
+    let conn = rusqlite::Connection::open(dir.join("tsunagu.sqlite3"))?;
+    Ok(conn.query_row("SELECT count(*) FROM feed", [], |r| r.get(0))?)
 }

@@ -8,6 +8,7 @@ pub mod browser;
 pub mod device;
 pub mod fixtures;
 pub mod flaky_link;
+pub mod hostile;
 pub mod http;
 pub mod load;
 pub mod rng;

@@ -62,16 +62,20 @@ pub async fn run(config: LoadConfig) -> Result<LoadReport> {
     let dir = tempfile::tempdir()?;
     let users = config.devices.div_ceil(DEVICES_PER_USER);
     let mut persons = Vec::with_capacity(users);
+    let mut user_ids = Vec::with_capacity(users);
     for u in 0..users {
         let user = format!("load{u}");
-        add_user(dir.path(), &user, "support_specialist")?;
+        user_ids.push(add_user(dir.path(), &user, "support_specialist")?);
         let person = add_person(dir.path(), &format!("負荷 {u}"))?;
         assign(dir.path(), &user, &person)?;
         persons.push(person);
     }
     let mut tokens = Vec::with_capacity(config.devices);
+    let mut device_ids = Vec::with_capacity(config.devices);
     for d in 0..config.devices {
-        tokens.push(add_device(dir.path(), &format!("load{}", d % users))?.1);
+        let (device_id, token) = add_device(dir.path(), &format!("load{}", d % users))?;
+        tokens.push(token);
+        device_ids.push(device_id);
     }
     let server = ServerProcess::start(dir.path(), &[])?;
     let url = server.base_url.clone();
@@ -96,6 +100,8 @@ pub async fn run(config: LoadConfig) -> Result<LoadReport> {
     let mut tasks = Vec::with_capacity(config.devices);
     for (d, mut device) in live.into_iter().enumerate() {
         let person = persons[d % users].clone();
+        let user_id = user_ids[d % users].clone();
+        let device_id = device_ids[d].clone();
         let (latencies, failures) = (latencies.clone(), failures.clone());
         let offset = period.mul_f64(d as f64 / config.devices as f64);
         tasks.push(tokio::spawn(async move {
@@ -105,7 +111,7 @@ pub async fn run(config: LoadConfig) -> Result<LoadReport> {
                 .single()
                 .expect("valid date");
             let edit = Edit {
-                by: format!("load-device-{d}"),
+                by: user_id,
                 name: None,
                 at,
             };
@@ -115,7 +121,7 @@ pub async fn run(config: LoadConfig) -> Result<LoadReport> {
                 id: new_record_id(at, random),
                 kind: RecordKind::HomeVisit,
                 person_id: person,
-                device: format!("load-device-{d}"),
+                device: device_id,
                 fields: vec![
                     ("visit_kind".into(), FieldValue::Str("nursing".into())),
                     ("occurred_on".into(), FieldValue::Date(at.date_naive())),

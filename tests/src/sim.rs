@@ -117,6 +117,9 @@ const NOTE_KINDS: [RecordKind; 3] = [
 
 struct SimDevice {
     username: String,
+    /// The user's id and the device's, which its changes are signed with.
+    user_id: String,
+    device_id: String,
     role: Role,
     device: NativeDevice,
     online: bool,
@@ -186,7 +189,7 @@ pub async fn run(config: SimConfig) -> Result<SimReport> {
     for d in 0..config.devices {
         let (role, role_name) = ROLES[d % ROLES.len()];
         let username = format!("sim{d}");
-        add_user(dir.path(), &username, role_name)?;
+        let user_id = add_user(dir.path(), &username, role_name)?;
         // Each worker holds about half the persons, so caseloads overlap.
         let mut mine = BTreeSet::new();
         for person in &persons {
@@ -199,10 +202,12 @@ pub async fn run(config: SimConfig) -> Result<SimReport> {
             assign(dir.path(), &username, person)?;
         }
         caseload.insert(username.clone(), mine);
-        let (_, token) = add_device(dir.path(), &username)?;
+        let (device_id, token) = add_device(dir.path(), &username)?;
         devices.push(SimDevice {
             device: NativeDevice::new(&token, &format!("sim-device-{d}")),
             username,
+            user_id,
+            device_id,
             role,
             online: true,
             unconfirmed: Vec::new(),
@@ -321,7 +326,7 @@ impl World {
 
     fn edit_at(&self, d: usize) -> Edit {
         Edit {
-            by: self.devices[d].username.clone(),
+            by: self.devices[d].user_id.clone(),
             name: None,
             at: self.clock,
         }
@@ -362,7 +367,7 @@ impl World {
                 id: new_record_id(self.clock, random),
                 kind,
                 person_id: person,
-                device: format!("sim-device-{d}"),
+                device: self.devices[d].device_id.clone(),
                 fields: required_fields(kind, self.clock),
             };
             self.devices[d].device.store.create(new, &edit)?

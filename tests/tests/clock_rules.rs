@@ -13,17 +13,27 @@ use tsunagu_tests::device::{LiveDevice, NativeDevice};
 use tsunagu_tests::fixtures::{record_stored as stored, ward_interview};
 use tsunagu_tests::server::ServerProcess;
 
-fn note(person: &str, at: chrono::DateTime<Utc>, n: u8) -> (NewRecord, Edit) {
-    ward_interview(person, "clock-tablet", "spec", at, [n; 10])
+/// The specialist's note on their tablet, dated `at`.
+struct Tablet<'a> {
+    user: &'a str,
+    device: &'a str,
+}
+
+fn note(tablet: &Tablet<'_>, person: &str, at: chrono::DateTime<Utc>, n: u8) -> (NewRecord, Edit) {
+    ward_interview(person, tablet.device, tablet.user, at, [n; 10])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changes_dated_after_the_server_s_clock_are_refused() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let person = add_person(dir.path(), "試験 四号")?;
-    add_user(dir.path(), "spec", "support_specialist")?;
+    let user = add_user(dir.path(), "spec", "support_specialist")?;
     assign(dir.path(), "spec", &person)?;
-    let (_, token) = add_device(dir.path(), "spec")?;
+    let (device, token) = add_device(dir.path(), "spec")?;
+    let ids = Tablet {
+        user: &user,
+        device: &device,
+    };
     let server = ServerProcess::start(dir.path(), &[])?;
     let mut tablet =
         LiveDevice::open(NativeDevice::new(&token, "clock-tablet"), &server.base_url).await?;
@@ -33,7 +43,7 @@ async fn changes_dated_after_the_server_s_clock_are_refused() -> Result<()> {
         Utc.with_ymd_and_hms(2099, 1, 1, 0, 0, 0).unwrap(),
     ];
     for (n, at) in far.into_iter().enumerate() {
-        let (new, edit) = note(&person, at, n as u8 + 1);
+        let (new, edit) = note(&ids, &person, at, n as u8 + 1);
         let id = tablet.device.store.create(new, &edit)?;
         assert!(tablet.push().await.is_err(), "dated {at}: must be refused");
         assert!(
@@ -45,7 +55,7 @@ async fn changes_dated_after_the_server_s_clock_are_refused() -> Result<()> {
     }
 
     // A clock running a few minutes fast is not an attack.
-    let (new, edit) = note(&person, Utc::now() + Duration::minutes(5), 9);
+    let (new, edit) = note(&ids, &person, Utc::now() + Duration::minutes(5), 9);
     let mut fresh = LiveDevice::open(
         NativeDevice::new(&token, "clock-tablet-2"),
         &server.base_url,

@@ -62,41 +62,47 @@ async fn every_role_receives_and_writes_exactly_what_the_table_allows() -> Resul
     let dir = tempfile::tempdir()?;
     let assigned = add_person(dir.path(), "試験 一号")?;
     let elsewhere = add_person(dir.path(), "試験 二号")?;
-    add_user(dir.path(), "writer", "support_specialist")?;
+    let writer_id = add_user(dir.path(), "writer", "support_specialist")?;
     assign(dir.path(), "writer", &assigned)?;
     assign(dir.path(), "writer", &elsewhere)?;
-    let (_, writer_token) = add_device(dir.path(), "writer")?;
+    let (writer_device, writer_token) = add_device(dir.path(), "writer")?;
     let mut tokens = Vec::new();
     for role in Role::ALL {
         let username = format!("user.{role}");
-        add_user(dir.path(), &username, role.as_str())?;
+        let user_id = add_user(dir.path(), &username, role.as_str())?;
         assign(dir.path(), &username, &assigned)?;
-        tokens.push((role, add_device(dir.path(), &username)?.1));
+        let (device_id, token) = add_device(dir.path(), &username)?;
+        tokens.push((role, user_id, device_id, token));
     }
     let server = ServerProcess::start(dir.path(), &[])?;
     let url = server.base_url.clone();
     let mut rng = Rng::new(7);
+    let at = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
     let edit = Edit {
-        by: "writer".into(),
+        by: writer_id,
         name: None,
-        at: Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap(),
+        at,
     };
 
     // One record of every kind about each person, by someone who may.
     let mut writer = NativeDevice::new(&writer_token, "writer-tab");
     for person in [&assigned, &elsewhere] {
         for kind in creatable() {
-            let record = new_record(&mut rng, kind, person, "writer-tab");
+            let record = new_record(&mut rng, kind, person, &writer_device);
             writer.store.create(record, &edit)?;
         }
     }
     writer.sync(&url).await?;
     assert!(writer.store.rejected().is_empty());
 
-    for (role, token) in &tokens {
+    for (role, user_id, device_id, token) in &tokens {
         let role = *role;
-        let device_name = format!("{role}-tab");
-        let mut device = NativeDevice::new(token, &device_name);
+        let mut device = NativeDevice::new(token, &format!("{role}-tab"));
+        let edit = Edit {
+            by: user_id.clone(),
+            name: None,
+            at,
+        };
         device.sync(&url).await?;
         device.store.load_all()?;
 
@@ -126,7 +132,7 @@ async fn every_role_receives_and_writes_exactly_what_the_table_allows() -> Resul
         let mut attempts = Vec::new();
         for kind in creatable() {
             for (person, is_assigned) in [(&assigned, true), (&elsewhere, false)] {
-                let record = new_record(&mut rng, kind, person, &device_name);
+                let record = new_record(&mut rng, kind, person, device_id);
                 let id = device.store.create(record, &edit)?;
                 attempts.push((id, kind, is_assigned));
             }

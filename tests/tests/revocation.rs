@@ -15,21 +15,21 @@ use tsunagu_tests::device::{LiveDevice, NativeDevice};
 use tsunagu_tests::fixtures::{record_stored as stored, ward_interview};
 use tsunagu_tests::server::ServerProcess;
 
-fn note(person: &str, device: &str, n: u8) -> (NewRecord, Edit) {
+fn note(person: &str, user: &str, device: &str, n: u8) -> (NewRecord, Edit) {
     let mut random = [n; 10];
     random[..6].copy_from_slice(&device.as_bytes()[..6]);
-    ward_interview(person, device, "spec", Utc::now(), random)
+    ward_interview(person, device, user, Utc::now(), random)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revoked_device_s_open_connection_is_closed_and_refused() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let person = add_person(dir.path(), "試験 三号")?;
-    add_user(dir.path(), "spec", "support_specialist")?;
+    let user = add_user(dir.path(), "spec", "support_specialist")?;
     assign(dir.path(), "spec", &person)?;
     let (lost_id, lost_token) = add_device(dir.path(), "spec")?;
     let (pushing_id, pushing_token) = add_device(dir.path(), "spec")?;
-    let (_, kept_token) = add_device(dir.path(), "spec")?;
+    let (kept_id, kept_token) = add_device(dir.path(), "spec")?;
     let server = ServerProcess::start(dir.path(), &[])?;
     let url = server.base_url.clone();
     let mut lost = LiveDevice::open(NativeDevice::new(&lost_token, "lost-tablet"), &url).await?;
@@ -52,7 +52,7 @@ async fn a_revoked_device_s_open_connection_is_closed_and_refused() -> Result<()
     assert!(took < Duration::from_millis(2500), "closed after {took:?}");
 
     // A push right after the revocation is refused, never stored.
-    let (new, edit) = note(&person, "push-tablet", 1);
+    let (new, edit) = note(&person, &user, &pushing_id, 1);
     let id = pushing.device.store.create(new, &edit)?;
     cli(dir.path(), &["device", "revoke", "--id", &pushing_id], None)?;
     let refused = pushing.push().await;
@@ -64,7 +64,7 @@ async fn a_revoked_device_s_open_connection_is_closed_and_refused() -> Result<()
     );
 
     // The user's other tablet syncs on.
-    let (new, edit) = note(&person, "kept-tablet", 2);
+    let (new, edit) = note(&person, &user, &kept_id, 2);
     let id = kept.device.store.create(new, &edit)?;
     kept.push().await.context("the other device still syncs")?;
     assert!(stored(dir.path(), &id)?);

@@ -12,10 +12,18 @@ use tsunagu_tests::server::ServerProcess;
 
 struct Team {
     person: String,
-    spec: (String, String),
-    cw: (String, String),
-    peer: (String, String),
-    other: (String, String),
+    spec: Member,
+    cw: Member,
+    peer: Member,
+    other: Member,
+}
+
+/// A user with one device: the ids their changes are signed with, and
+/// the device's token.
+struct Member {
+    user: String,
+    device: String,
+    token: String,
 }
 
 /// Users of each role, one person on the team's caseload, and a specialist
@@ -23,10 +31,15 @@ struct Team {
 fn team(dir: &Path) -> anyhow::Result<Team> {
     let person = add_person(dir, "試験 一号")?;
     let elsewhere = add_person(dir, "試験 二号")?;
-    let device = |user: &str, role: &str, assigned_to: &str| -> anyhow::Result<(String, String)> {
-        add_user(dir, user, role)?;
+    let device = |user: &str, role: &str, assigned_to: &str| -> anyhow::Result<Member> {
+        let user_id = add_user(dir, user, role)?;
         assign(dir, user, assigned_to)?;
-        add_device(dir, user)
+        let (device, token) = add_device(dir, user)?;
+        Ok(Member {
+            user: user_id,
+            device,
+            token,
+        })
     };
     Ok(Team {
         spec: device("spec", "support_specialist", &person)?,
@@ -80,18 +93,22 @@ async fn notes_reach_exactly_the_devices_entitled_to_them() -> anyhow::Result<()
     let t = team(dir.path())?;
     let server = ServerProcess::start(dir.path(), &[])?;
     let url = server.base_url.clone();
-    let mut spec = NativeDevice::new(&t.spec.1, "spec-tab");
-    let mut cw = NativeDevice::new(&t.cw.1, "cw-tab");
-    let mut peer = NativeDevice::new(&t.peer.1, "peer-tab");
-    let mut other = NativeDevice::new(&t.other.1, "other-tab");
+    let mut spec = NativeDevice::new(&t.spec.token, "spec-tab");
+    let mut cw = NativeDevice::new(&t.cw.token, "cw-tab");
+    let mut peer = NativeDevice::new(&t.peer.token, "peer-tab");
+    let mut other = NativeDevice::new(&t.other.token, "other-tab");
 
     // Written offline on the ward, synced later.
     let interview = spec.store.create(
-        new_note(RecordKind::WardInterview, &t.person, "spec-tab", 1),
-        &edit("spec", 1),
+        new_note(RecordKind::WardInterview, &t.person, &t.spec.device, 1),
+        &edit(&t.spec.user, 1),
     )?;
     spec.store.edit(&interview, |r| {
-        r.replace_text("situation", "病棟の面会室で話した。", &edit("spec", 2))
+        r.replace_text(
+            "situation",
+            "病棟の面会室で話した。",
+            &edit(&t.spec.user, 2),
+        )
     })?;
     assert_eq!(spec.store.waiting(), 2);
     let stats = spec.sync(&url).await?;
@@ -133,8 +150,8 @@ async fn notes_reach_exactly_the_devices_entitled_to_them() -> anyhow::Result<()
 
     // A peer's outing reaches the specialist but not the caseworker.
     let outing = peer.store.create(
-        new_note(RecordKind::Outing, &t.person, "peer-tab", 3),
-        &edit("peer", 3),
+        new_note(RecordKind::Outing, &t.person, &t.peer.device, 3),
+        &edit(&t.peer.user, 3),
     )?;
     peer.sync(&url).await?;
     assert_eq!(peer.store.waiting(), 0);
@@ -145,7 +162,7 @@ async fn notes_reach_exactly_the_devices_entitled_to_them() -> anyhow::Result<()
 
     // Concurrent offline edits of the same narrative merge everywhere.
     spec.store.edit(&interview, |r| {
-        r.splice_text("situation", 0, 0, "午後、", &edit("spec", 4))
+        r.splice_text("situation", 0, 0, "午後、", &edit(&t.spec.user, 4))
     })?;
     let end = cw
         .store
@@ -160,7 +177,7 @@ async fn notes_reach_exactly_the_devices_entitled_to_them() -> anyhow::Result<()
             end,
             0,
             "住まいの希望を聞いた。",
-            &edit("cw", 5),
+            &edit(&t.cw.user, 5),
         )
     })?;
     spec.sync(&url).await?;
@@ -192,18 +209,18 @@ async fn acknowledged_notes_survive_a_killed_server() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let t = team(dir.path())?;
     let server = ServerProcess::start(dir.path(), &[])?;
-    let mut spec = NativeDevice::new(&t.spec.1, "spec-tab");
+    let mut spec = NativeDevice::new(&t.spec.token, "spec-tab");
     let mut ids = Vec::new();
     for n in 0..20 {
         let id = spec.store.create(
-            new_note(RecordKind::WardInterview, &t.person, "spec-tab", n),
-            &edit("spec", n),
+            new_note(RecordKind::WardInterview, &t.person, &t.spec.device, n),
+            &edit(&t.spec.user, n),
         )?;
         spec.store.edit(&id, |r| {
             r.replace_text(
                 "plan_next",
                 &format!("次回は{n}日後に面会。"),
-                &edit("spec", n),
+                &edit(&t.spec.user, n),
             )
         })?;
         ids.push(id);
@@ -218,7 +235,7 @@ async fn acknowledged_notes_survive_a_killed_server() -> anyhow::Result<()> {
     drop(conn);
 
     let server = ServerProcess::start(dir.path(), &[])?;
-    let mut cw = NativeDevice::new(&t.cw.1, "cw-tab");
+    let mut cw = NativeDevice::new(&t.cw.token, "cw-tab");
     cw.sync(&server.base_url).await?;
     for (n, id) in ids.iter().enumerate() {
         let record = cw
@@ -239,16 +256,16 @@ async fn a_backlog_longer_than_a_page_arrives_whole() -> anyhow::Result<()> {
     let t = team(dir.path())?;
     let server = ServerProcess::start(dir.path(), &[])?;
     let url = server.base_url.clone();
-    let mut spec = NativeDevice::new(&t.spec.1, "spec-tab");
-    let mut cw = NativeDevice::new(&t.cw.1, "cw-tab");
+    let mut spec = NativeDevice::new(&t.spec.token, "spec-tab");
+    let mut cw = NativeDevice::new(&t.cw.token, "cw-tab");
     cw.sync(&url).await?;
     assert_eq!(cw.note_count(), 0);
 
     let notes = 2_100;
     for n in 0..notes {
         spec.store.create(
-            new_note(RecordKind::WardInterview, &t.person, "spec-tab", n),
-            &edit("spec", n % 60),
+            new_note(RecordKind::WardInterview, &t.person, &t.spec.device, n),
+            &edit(&t.spec.user, n % 60),
         )?;
     }
     spec.sync(&url).await?;
@@ -280,7 +297,7 @@ async fn bad_tokens_revoked_devices_and_bad_frames_are_refused() -> anyhow::Resu
         Some(401)
     );
 
-    let mut ws = NativeDevice::connect(&server.base_url, &t.cw.1)
+    let mut ws = NativeDevice::connect(&server.base_url, &t.cw.token)
         .await?
         .expect("valid token");
     ws.send(Message::Binary(vec![1, 1, 0xff, 0xff, 0xff].into()))
@@ -301,9 +318,13 @@ async fn bad_tokens_revoked_devices_and_bad_frames_are_refused() -> anyhow::Resu
         "then the server closes"
     );
 
-    cli(dir.path(), &["device", "revoke", "--id", &t.cw.0], None)?;
+    cli(
+        dir.path(),
+        &["device", "revoke", "--id", &t.cw.device],
+        None,
+    )?;
     assert_eq!(
-        NativeDevice::connect(&server.base_url, &t.cw.1)
+        NativeDevice::connect(&server.base_url, &t.cw.token)
             .await?
             .err(),
         Some(403)
@@ -317,14 +338,14 @@ async fn a_handover_moves_the_whole_history_and_purges_the_old_device() -> anyho
     let t = team(dir.path())?;
     let server = ServerProcess::start(dir.path(), &[])?;
     let url = server.base_url.clone();
-    let mut spec = NativeDevice::new(&t.spec.1, "spec-tab");
-    let mut cw = NativeDevice::new(&t.cw.1, "cw-tab");
-    let mut other = NativeDevice::new(&t.other.1, "other-tab");
+    let mut spec = NativeDevice::new(&t.spec.token, "spec-tab");
+    let mut cw = NativeDevice::new(&t.cw.token, "cw-tab");
+    let mut other = NativeDevice::new(&t.other.token, "other-tab");
     let mut ids = Vec::new();
     for n in 0..5 {
         ids.push(spec.store.create(
-            new_note(RecordKind::WardInterview, &t.person, "spec-tab", n),
-            &edit("spec", n),
+            new_note(RecordKind::WardInterview, &t.person, &t.spec.device, n),
+            &edit(&t.spec.user, n),
         )?);
         spec.sync(&url).await?;
         // `other` keeps syncing, so its cursor moves past the person's history.
@@ -336,8 +357,8 @@ async fn a_handover_moves_the_whole_history_and_purges_the_old_device() -> anyho
 
     // Written offline before the transfer, synced after it: still accepted.
     let late = cw.store.create(
-        new_note(RecordKind::WardInterview, &t.person, "cw-tab", 7),
-        &edit("cw", 7),
+        new_note(RecordKind::WardInterview, &t.person, &t.cw.device, 7),
+        &edit(&t.cw.user, 7),
     )?;
     // The caseworker is transferred; `other` takes the person over.
     unassign(dir.path(), "cw", &t.person)?;
@@ -370,8 +391,8 @@ async fn a_handover_moves_the_whole_history_and_purges_the_old_device() -> anyho
 
     // New notes keep flowing to the new worker and not to the old one.
     let later = spec.store.create(
-        new_note(RecordKind::WardInterview, &t.person, "spec-tab", 9),
-        &edit("spec", 9),
+        new_note(RecordKind::WardInterview, &t.person, &t.spec.device, 9),
+        &edit(&t.spec.user, 9),
     )?;
     spec.sync(&url).await?;
     other.sync(&url).await?;
@@ -387,16 +408,16 @@ async fn changes_dated_after_an_assignment_ended_are_refused_and_kept() -> anyho
     let t = team(dir.path())?;
     let server = ServerProcess::start(dir.path(), &[])?;
     let url = server.base_url.clone();
-    let mut cw = NativeDevice::new(&t.cw.1, "cw-tab");
+    let mut cw = NativeDevice::new(&t.cw.token, "cw-tab");
     unassign(dir.path(), "cw", &t.person)?;
     // A device whose user no longer holds the person writes "tomorrow".
     let tomorrow = Utc::now() + chrono::Duration::days(2);
-    let mut note = new_note(RecordKind::WardInterview, &t.person, "cw-tab", 1);
+    let mut note = new_note(RecordKind::WardInterview, &t.person, &t.cw.device, 1);
     note.id = new_record_id(tomorrow, [7; 10]);
     let id = cw.store.create(
         note,
         &Edit {
-            by: "cw".into(),
+            by: t.cw.user.clone(),
             name: None,
             at: tomorrow,
         },
@@ -423,13 +444,13 @@ async fn a_handover_moves_the_caseload_in_one_step_and_enters_the_timeline() -> 
     let t = team(dir.path())?;
     let server = ServerProcess::start(dir.path(), &[])?;
     let url = server.base_url.clone();
-    let mut spec = NativeDevice::new(&t.spec.1, "spec-tab");
-    let mut other = NativeDevice::new(&t.other.1, "other-tab");
+    let mut spec = NativeDevice::new(&t.spec.token, "spec-tab");
+    let mut other = NativeDevice::new(&t.other.token, "other-tab");
     let mut ids = Vec::new();
     for n in 0..3 {
         ids.push(spec.store.create(
-            new_note(RecordKind::WardInterview, &t.person, "spec-tab", n),
-            &edit("spec", n),
+            new_note(RecordKind::WardInterview, &t.person, &t.spec.device, n),
+            &edit(&t.spec.user, n),
         )?);
     }
     spec.sync(&url).await?;

@@ -17,23 +17,41 @@ pub fn held(tx: &ReadTx<'_>, device_id: &str) -> Result<Vec<(String, bool)>, Sto
 }
 
 /// Notes that these persons' history goes to the device, unconfirmed
-/// (a person already noted keeps what it had).
+/// (a person already noted keeps what it had); a purge it confirmed of
+/// them no longer stands.
 pub fn mark_sent(tx: &WriteTx<'_>, device_id: &str, persons: &[String]) -> Result<(), StoreError> {
     let mut insert = tx.sql().prepare_cached(
         "INSERT OR IGNORE INTO device_persons (device_id, person_id, confirmed) VALUES (?1, ?2, 0)",
     )?;
+    let mut unpurge = tx
+        .sql()
+        .prepare_cached("DELETE FROM device_purges WHERE device_id = ?1 AND person_id = ?2")?;
     for person in persons {
         insert.execute(params![device_id, person])?;
+        unpurge.execute(params![device_id, person])?;
     }
     Ok(())
 }
 
-/// What the device confirmed: it holds `added` whole, `removed` are gone.
+/// Has the device confirmed it purged this person (and not been sent
+/// them again since)?
+pub fn purged(tx: &ReadTx<'_>, device_id: &str, person_id: &str) -> Result<bool, StoreError> {
+    Ok(tx
+        .sql()
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM device_purges WHERE device_id = ?1 AND person_id = ?2)",
+        )?
+        .query_row(params![device_id, person_id], |r| r.get(0))?)
+}
+
+/// What the device confirmed at `at`: it holds `added` whole, `removed`
+/// are gone.
 pub fn set_delivered(
     tx: &WriteTx<'_>,
     device_id: &str,
     added: &[String],
     removed: &[String],
+    at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), StoreError> {
     let mut confirm = tx.sql().prepare_cached(
         "INSERT INTO device_persons (device_id, person_id, confirmed) VALUES (?1, ?2, 1)
@@ -45,8 +63,13 @@ pub fn set_delivered(
     let mut forget = tx
         .sql()
         .prepare_cached("DELETE FROM device_persons WHERE device_id = ?1 AND person_id = ?2")?;
+    let mut purged = tx.sql().prepare_cached(
+        "INSERT INTO device_purges (device_id, person_id, purged_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (device_id, person_id) DO UPDATE SET purged_at = excluded.purged_at",
+    )?;
     for person in removed {
         forget.execute(params![device_id, person])?;
+        purged.execute(params![device_id, person, at.to_rfc3339()])?;
     }
     Ok(())
 }

@@ -29,6 +29,8 @@ pub struct TokenHolder {
     pub device_id: String,
     /// Its user's id.
     pub user_id: i64,
+    /// Its user's name.
+    pub display_name: String,
     /// Its user's role.
     pub role: Role,
     /// The device was revoked.
@@ -63,20 +65,22 @@ pub fn revoke(tx: &WriteTx<'_>, device_id: &str, at: DateTime<Utc>) -> Result<bo
 
 /// The device holding the token with this hash, if its user is active.
 pub fn by_token(tx: &ReadTx<'_>, token_hash: &[u8]) -> Result<Option<TokenHolder>, StoreError> {
-    let row: Option<(String, i64, String, Option<String>)> = tx
+    let row: Option<(String, i64, String, String, Option<String>)> = tx
         .sql()
         .prepare_cached(
-            "SELECT d.id, u.id, u.role, d.revoked_at FROM devices d JOIN users u ON u.id = d.user_id
+            "SELECT d.id, u.id, u.display_name, u.role, d.revoked_at
+               FROM devices d JOIN users u ON u.id = d.user_id
               WHERE d.token_hash = ?1 AND u.disabled_at IS NULL",
         )?
         .query_row([token_hash], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })
         .optional()?;
-    row.map(|(device_id, user_id, role, revoked)| {
+    row.map(|(device_id, user_id, display_name, role, revoked)| {
         Ok(TokenHolder {
             device_id,
             user_id,
+            display_name,
             role: users::parse_role(&role)?,
             revoked: revoked.is_some(),
         })

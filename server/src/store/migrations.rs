@@ -116,6 +116,15 @@ const MIGRATIONS: &[&str] = &[
     UPDATE feed SET (person_id, kind) =
         (SELECT r.person_id, r.kind FROM records r WHERE r.id = feed.record_id);
     CREATE INDEX feed_by_person ON feed(person_id, seq);",
+    // 6: the persons each device confirmed it purged (its user no longer
+    // holds them), until it is sent them again: a device holding nothing
+    // of a person has no late note of theirs, so the server refuses one.
+    "CREATE TABLE device_purges (
+        device_id TEXT NOT NULL REFERENCES devices(id),
+        person_id TEXT NOT NULL,
+        purged_at TEXT NOT NULL,
+        PRIMARY KEY (device_id, person_id)
+    ) STRICT;",
 ];
 
 /// The newest schema version this build knows.

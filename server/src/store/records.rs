@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use tsunagu_sync::protocol::DocChanges;
 use tsunagu_sync::record::schema::RecordKind;
-use tsunagu_sync::session::server::{RecordWrite, SnapshotPage};
+use tsunagu_sync::session::server::{RecordWrite, SnapshotPage, StoredDoc};
 
 /// A stored record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,13 +58,23 @@ pub fn commit(
     Ok(())
 }
 
-/// The saved document of a record, if the server has it.
-pub fn snapshot(tx: &ReadTx<'_>, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
-    Ok(tx
+/// A record as the server holds it (kind, person, saved document), if it does.
+pub fn stored(tx: &ReadTx<'_>, id: &str) -> Result<Option<StoredDoc>, StoreError> {
+    let row: Option<(String, String, Vec<u8>)> = tx
         .sql()
-        .prepare_cached("SELECT snapshot FROM records WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?)
+        .prepare_cached("SELECT kind, person_id, snapshot FROM records WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    row.map(|(kind, person_id, snapshot)| {
+        Ok(StoredDoc {
+            kind: kind
+                .parse()
+                .map_err(|_| StoreError::bad_value("records.kind", kind))?,
+            person_id,
+            snapshot,
+        })
+    })
+    .transpose()
 }
 
 /// Every record of the given kind, by id.

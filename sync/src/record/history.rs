@@ -33,6 +33,26 @@ pub fn change_message(edit: &Edit) -> String {
     }
 }
 
+/// Who made one change and when, as the change says (the server checks
+/// it against the signed-in user before accepting a change).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    /// When, by the editing device's clock.
+    pub at: DateTime<Utc>,
+    /// The editor's user id (empty when the change names none).
+    pub by: String,
+    /// The editor's name, when the change recorded it.
+    pub name: Option<String>,
+}
+
+impl Stamp {
+    /// The stamp of a change made at `at` with this commit message.
+    pub fn new(at: DateTime<Utc>, message: Option<&str>) -> Stamp {
+        let (by, name) = parse_message(message);
+        Stamp { at, by, name }
+    }
+}
+
 /// The user id and name in a change message.
 fn parse_message(message: Option<&str>) -> (String, Option<String>) {
     let mut by = String::new();

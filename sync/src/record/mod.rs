@@ -15,8 +15,11 @@
 //! invalid result is rejected whole and the record stays as it was.
 
 pub mod actions;
+pub mod content;
 pub mod history;
+pub mod limits;
 pub mod schema;
+mod validate;
 pub mod value;
 
 /// A change's hash: the identity of one edit in a record's history.
@@ -24,13 +27,14 @@ pub use automerge::ChangeHash;
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{
     ActorId, AutoCommit, Change, LoadOptions, ObjId, ObjType, OnPartialLoad, ROOT, ReadDoc,
-    ScalarValue, TextEncoding, Value, ValueRef,
+    ScalarValue, TextEncoding, Value,
 };
 use chrono::{DateTime, Utc};
 use schema::{FieldType, KindSpec, RecordKind};
 use std::fmt;
 use std::str::FromStr;
 use thiserror::Error;
+use validate::validate;
 pub use value::FieldValue;
 
 /// The document layout version written into `meta.schema`.
@@ -144,6 +148,10 @@ pub enum RecordError {
     /// A change from another record's history.
     #[error("the changes depend on history this record does not have")]
     MissingHistory,
+    /// An entry the document layout does not have (at the top level, in
+    /// `meta` or in an amendment).
+    #[error("records have no entry {0:?}")]
+    UnknownKey(String),
 }
 
 impl From<automerge::AutomergeError> for RecordError {
@@ -169,8 +177,8 @@ pub struct Edit {
 pub struct NewHistory {
     /// The new changes, encoded (as they arrived when they came loose).
     pub changes: Vec<Vec<u8>>,
-    /// When each new change was made, by its editor's clock.
-    pub times: Vec<DateTime<Utc>>,
+    /// Who made each new change and when, as the change itself says.
+    pub stamps: Vec<history::Stamp>,
 }
 
 /// The identity and bookkeeping every record carries.
@@ -544,17 +552,22 @@ impl Record {
             .collect()
     }
 
-    /// When each change after `heads` was made (the editors' clocks), read
-    /// from the change metadata without encoding the changes. A time out
-    /// of range is an error, never skipped.
-    pub fn change_times_since(
+    /// Who made each change after `heads` and when (the editors' clocks),
+    /// read from the change metadata without encoding the changes. A time
+    /// out of range is an error, never skipped.
+    pub fn change_stamps_since(
         &mut self,
         heads: &[ChangeHash],
-    ) -> Result<Vec<DateTime<Utc>>, RecordError> {
+    ) -> Result<Vec<history::Stamp>, RecordError> {
         self.doc
             .get_changes_meta(heads)
             .iter()
-            .map(|meta| change_time_of(meta.timestamp))
+            .map(|meta| {
+                Ok(history::Stamp::new(
+                    change_time_of(meta.timestamp)?,
+                    meta.message.as_deref(),
+                ))
+            })
             .collect()
     }
 
@@ -573,7 +586,10 @@ impl Record {
             let hash = change.hash();
             if seen.insert(hash) && self.doc.get_change_meta_by_hash(&hash).is_none() {
                 new.changes.push(bytes.clone());
-                new.times.push(change_time_of(change.timestamp())?);
+                new.stamps.push(history::Stamp::new(
+                    change_time_of(change.timestamp())?,
+                    change.message(),
+                ));
             }
         }
         let had_documents = !documents.is_empty();
@@ -582,7 +598,7 @@ impl Record {
             // A document may bring changes beyond the loose ones: ask the
             // merged history (rare: devices push changes, not documents).
             new.changes = self.changes_since(&before);
-            new.times = self.change_times_since(&before)?;
+            new.stamps = self.change_stamps_since(&before)?;
         }
         Ok(new)
     }
@@ -614,6 +630,9 @@ impl Record {
             ("id", meta.id == self.meta.id),
             ("kind", meta.kind == self.meta.kind),
             ("person", meta.person_id == self.meta.person_id),
+            ("author", meta.author == self.meta.author),
+            ("device", meta.device == self.meta.device),
+            ("creation time", meta.created_at == self.meta.created_at),
         ] {
             if !same {
                 return Err(RecordError::IdentityChanged(what));
@@ -832,117 +851,6 @@ fn get_ts(doc: &AutoCommit, obj: &ObjId, key: &str) -> Option<DateTime<Utc>> {
         },
         _ => None,
     }
-}
-
-/// Checks a whole document against its kind's schema and reads its metadata.
-///
-/// Each map is read in one pass (`map_range`): a `get` per key seeks from
-/// the start each time, and this runs on every load and every merge.
-fn validate(doc: &AutoCommit) -> Result<Meta, RecordError> {
-    let (mut meta_obj, mut fields_obj) = (None, None);
-    for item in doc.map_range(ROOT, ..) {
-        match (item.key.as_ref(), &item.value) {
-            ("meta", ValueRef::Object(ObjType::Map)) => meta_obj = Some(item.id()),
-            ("fields", ValueRef::Object(ObjType::Map)) => fields_obj = Some(item.id()),
-            _ => {}
-        }
-    }
-    let meta_obj = meta_obj.ok_or(RecordError::BadMeta {
-        field: "meta",
-        expected: "a map",
-    })?;
-    let meta_values: Vec<(String, ScalarValue)> = doc
-        .map_range(&meta_obj, ..)
-        .filter_map(|item| match item.value {
-            ValueRef::Scalar(value) => Some((item.key.into_owned(), ScalarValue::from(value))),
-            ValueRef::Object(_) => None,
-        })
-        .collect();
-    let scalar = |field: &str| {
-        meta_values
-            .iter()
-            .find(|(key, _)| key == field)
-            .map(|(_, value)| value)
-    };
-    let text = |field: &'static str| match scalar(field) {
-        Some(ScalarValue::Str(s)) if !s.is_empty() => Ok(s.to_string()),
-        _ => Err(RecordError::BadMeta {
-            field,
-            expected: "a non-empty string",
-        }),
-    };
-    let time = |field: &'static str| {
-        match scalar(field) {
-            Some(ScalarValue::Timestamp(ms)) => DateTime::from_timestamp_millis(*ms),
-            _ => None,
-        }
-        .ok_or(RecordError::BadMeta {
-            field,
-            expected: "a timestamp",
-        })
-    };
-    let kind_name = text("kind")?;
-    let kind = kind_name
-        .parse::<RecordKind>()
-        .map_err(RecordError::UnknownKind)?;
-    let status = text("status")?
-        .parse::<Status>()
-        .map_err(|_| RecordError::BadMeta {
-            field: "status",
-            expected: "draft, finalised or amended",
-        })?;
-    let meta = Meta {
-        id: text("id")?,
-        kind,
-        person_id: text("person_id")?,
-        author: text("author")?,
-        device: text("device")?,
-        created_at: time("created_at")?,
-        updated_at: time("updated_at")?,
-        status,
-    };
-    let fields = fields_obj.ok_or(RecordError::BadMeta {
-        field: "fields",
-        expected: "a map",
-    })?;
-    let spec = kind.spec();
-    let mut present = Vec::new();
-    for item in doc.map_range(&fields, ..) {
-        let key = item.key.as_ref();
-        let field = field_spec(spec, key)?;
-        let ok = match (&item.value, field.ty) {
-            (ValueRef::Object(ObjType::Text), FieldType::Narrative) => {
-                doc.length(item.id()) <= value::MAX_NARRATIVE_CHARS
-            }
-            (ValueRef::Object(ObjType::List), FieldType::Actions) => {
-                actions::read(doc, &item.id()).is_some()
-            }
-            (ValueRef::Scalar(s), ty)
-                if !matches!(ty, FieldType::Narrative | FieldType::Actions) =>
-            {
-                FieldValue::from_scalar(&ty, &ScalarValue::from(s.clone())).is_some()
-            }
-            _ => false,
-        };
-        if !ok {
-            return Err(invalid(
-                key,
-                format!("does not hold a valid {}", field.ty.describe()),
-            ));
-        }
-        present.push(field.name);
-    }
-    if let Some(missing) = spec
-        .fields
-        .iter()
-        .find(|f| f.required && !present.contains(&f.name))
-    {
-        return Err(RecordError::MissingField {
-            kind,
-            field: missing.name,
-        });
-    }
-    Ok(meta)
 }
 
 #[cfg(test)]

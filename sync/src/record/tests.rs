@@ -632,7 +632,9 @@ fn applying_reports_exactly_the_new_changes_as_they_were_sent() {
         .collect();
     let new = b.apply_new_changes(&items).unwrap();
     assert_eq!(new.changes, second, "the bytes as sent, once");
-    assert_eq!(new.times, vec![at(6)]);
+    let times: Vec<_> = new.stamps.iter().map(|s| s.at).collect();
+    assert_eq!(times, vec![at(6)]);
+    assert_eq!(new.stamps[0].by, "u-spec");
     assert_eq!(b.text("situation").unwrap(), a.text("situation").unwrap());
     assert!(b.apply_new_changes(&items).unwrap().changes.is_empty());
 
@@ -640,7 +642,8 @@ fn applying_reports_exactly_the_new_changes_as_they_were_sent() {
     let mut c = Record::load(&base, b"actor-c").unwrap();
     let new = c.apply_new_changes(&[a.save()]).unwrap();
     assert_eq!(new.changes.len(), first.len() + second.len());
-    assert_eq!(new.times, vec![at(5), at(6)]);
+    let times: Vec<_> = new.stamps.iter().map(|s| s.at).collect();
+    assert_eq!(times, vec![at(5), at(6)]);
     assert_eq!(c.text("situation").unwrap(), a.text("situation").unwrap());
 
     // Changes whose history is missing change nothing.

@@ -3,7 +3,7 @@
 //! server stores records in SQLite; nothing in production uses this.
 
 use super::Caller;
-use super::server::{FeedPage, FeedQuery, RecordWrite, ServerStore, SnapshotPage};
+use super::server::{FeedPage, FeedQuery, RecordWrite, ServerStore, SnapshotPage, StoredDoc};
 use crate::policy;
 use crate::protocol::DocChanges;
 use crate::record::schema::RecordKind;
@@ -34,6 +34,8 @@ pub struct MemoryServerStore {
     assignments: BTreeSet<(String, String)>,
     /// (device, person) pairs sent to the device → confirmed by it.
     delivered: BTreeMap<(String, String), bool>,
+    /// (device, person) pairs the device confirmed it purged.
+    purged: BTreeSet<(String, String)>,
     /// The server's clock for [`ServerStore::received_at`]; `None` (the
     /// default): no change is too far ahead.
     pub clock: Option<chrono::DateTime<chrono::Utc>>,
@@ -70,8 +72,18 @@ impl ServerStore for MemoryServerStore {
         Ok(())
     }
 
-    fn load_record(&mut self, id: &str) -> Result<Option<Vec<u8>>, Infallible> {
-        Ok(self.records.get(id).map(|r| r.snapshot.clone()))
+    fn load_record(&mut self, id: &str) -> Result<Option<StoredDoc>, Infallible> {
+        Ok(self.records.get(id).map(|r| StoredDoc {
+            kind: r.kind,
+            person_id: r.person_id.clone(),
+            snapshot: r.snapshot.clone(),
+        }))
+    }
+
+    fn purged_from(&mut self, caller: &Caller, person_id: &str) -> Result<bool, Infallible> {
+        Ok(self
+            .purged
+            .contains(&(caller.device_id.clone(), person_id.to_owned())))
     }
 
     /// In memory, assignments have no dates: assigned now means assigned then.
@@ -213,9 +225,9 @@ impl ServerStore for MemoryServerStore {
 
     fn mark_sent(&mut self, caller: &Caller, persons: &[String]) -> Result<(), Infallible> {
         for person in persons {
-            self.delivered
-                .entry((caller.device_id.clone(), person.clone()))
-                .or_insert(false);
+            let key = (caller.device_id.clone(), person.clone());
+            self.purged.remove(&key);
+            self.delivered.entry(key).or_insert(false);
         }
         Ok(())
     }
@@ -231,8 +243,9 @@ impl ServerStore for MemoryServerStore {
                 .insert((caller.device_id.clone(), person.clone()), true);
         }
         for person in removed {
-            self.delivered
-                .remove(&(caller.device_id.clone(), person.clone()));
+            let key = (caller.device_id.clone(), person.clone());
+            self.delivered.remove(&key);
+            self.purged.insert(key);
         }
         Ok(())
     }

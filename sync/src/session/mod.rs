@@ -5,9 +5,11 @@
 //! comes out. Storage is a trait so the server's SQLite, the device's
 //! working store and the in-memory test server run the same logic.
 
+mod admission;
 pub mod client;
 pub mod device_store;
 pub mod memory_server;
+mod push;
 pub mod server;
 
 use crate::role::Role;
@@ -17,6 +19,9 @@ use crate::role::Role;
 pub struct Caller {
     /// The user's stable id.
     pub user_id: String,
+    /// The user's name as the server knows it: the only name a change
+    /// of theirs may carry.
+    pub display_name: String,
     /// Their role.
     pub role: Role,
     /// The device's id.

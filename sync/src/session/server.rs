@@ -1,16 +1,10 @@
 //! The server's side of a sync connection.
 
+use super::push::{self, PushError};
 use super::{Caller, Output};
-use crate::policy;
-use crate::protocol::{
-    ClientMessage, DocChanges, DocOutcome, ErrorCode, ProtocolError, Rejection, ServerMessage,
-};
+use crate::protocol::{ClientMessage, DocChanges, ErrorCode, ProtocolError, ServerMessage};
+use crate::record::RecordError;
 use crate::record::schema::RecordKind;
-use crate::record::{Record, RecordError};
-use std::collections::HashMap;
-
-/// The actor id the server uses when it loads records (it never edits them).
-const SERVER_ACTOR: &[u8] = b"tsunagu-server";
 
 /// The most feed bytes one `Changes` frame carries (well under the frame limit).
 pub const PAGE_BYTES: usize = 1024 * 1024;
@@ -28,6 +22,17 @@ pub struct RecordWrite {
     pub snapshot: Vec<u8>,
     /// The changes the server did not have, in causal order.
     pub new_changes: Vec<Vec<u8>>,
+}
+
+/// A record as the server holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDoc {
+    /// Its kind.
+    pub kind: RecordKind,
+    /// Its person.
+    pub person_id: String,
+    /// Its saved document.
+    pub snapshot: Vec<u8>,
 }
 
 /// Which part of the change feed to read.
@@ -93,11 +98,15 @@ pub trait ServerStore {
     /// so no other connection merges into them meanwhile (a store used by
     /// one session at a time may do nothing).
     fn lock_records(&mut self, ids: &[String]) -> Result<(), Self::Error>;
-    /// The saved document of a record, if the server has it.
-    fn load_record(&mut self, id: &str) -> Result<Option<Vec<u8>>, Self::Error>;
+    /// A record as the server holds it, if it does.
+    fn load_record(&mut self, id: &str) -> Result<Option<StoredDoc>, Self::Error>;
+    /// Has the caller's device confirmed it purged this person's records
+    /// (and not been sent them again since)? Then it holds nothing of
+    /// theirs, and a late change for them cannot be a note written before.
+    fn purged_from(&mut self, caller: &Caller, person_id: &str) -> Result<bool, Self::Error>;
     /// Was the user assigned to the person on `date` (Japan time), by an
     /// assignment that is still active or ended less than
-    /// [`policy::LATE_SYNC_GRACE_DAYS`] ago?
+    /// [`crate::policy::LATE_SYNC_GRACE_DAYS`] ago?
     fn assigned_on(
         &mut self,
         user_id: &str,
@@ -105,7 +114,7 @@ pub trait ServerStore {
         date: chrono::NaiveDate,
     ) -> Result<bool, Self::Error>;
     /// The server's clock when the frame being handled arrived; changes
-    /// dated well after it are refused ([`policy::dated_in_the_future`]).
+    /// dated well after it are refused ([`crate::policy::dated_in_the_future`]).
     fn received_at(&self) -> chrono::DateTime<chrono::Utc>;
     /// Stores all writes and appends their new changes to the feed, tagged
     /// with the origin device, in one durable transaction.
@@ -113,7 +122,7 @@ pub trait ServerStore {
     /// The sequence number of the newest feed entry (0 when empty).
     fn feed_end(&mut self) -> Result<u64, Self::Error>;
     /// Feed entries in `query`'s range for records of its persons whose
-    /// kind `caller`'s role may read ([`policy::access`]), about `max_bytes`
+    /// kind `caller`'s role may read ([`crate::policy::access`]), about `max_bytes`
     /// of changes at most (at least one entry).
     fn feed_page(
         &mut self,
@@ -205,22 +214,25 @@ impl ServerSession {
             (ClientMessage::Push { .. } | ClientMessage::CaseloadApplied { .. }, None) => {
                 fail(ErrorCode::UnexpectedMessage, "Hello must come first".into())
             }
-            (ClientMessage::Push { batch, docs }, Some(_)) => match self.accept(docs, store) {
-                Ok(results) => {
-                    let mut out = send(&ServerMessage::Accepted { batch, results });
-                    // Then the feed up to now, which moves the device's
-                    // cursor past its own changes: without it a device that
-                    // only ever pushes would stay at cursor 0 and be sent
-                    // everything again as if it were new.
-                    if !out.close {
-                        let feed = self.send_feed(store, false);
-                        out.close = feed.close;
-                        out.frames.extend(feed.frames);
+            (ClientMessage::Push { batch, docs }, Some(_)) => {
+                match push::accept(&self.caller, self.workers, docs, store) {
+                    Ok(results) => {
+                        let mut out = send(&ServerMessage::Accepted { batch, results });
+                        // Then the feed up to now, which moves the device's
+                        // cursor past its own changes: without it a device that
+                        // only ever pushes would stay at cursor 0 and be sent
+                        // everything again as if it were new.
+                        if !out.close {
+                            let feed = self.send_feed(store, false);
+                            out.close = feed.close;
+                            out.frames.extend(feed.frames);
+                        }
+                        out
                     }
-                    out
+                    Err(PushError::TooLarge(error)) => fail(ErrorCode::TooLarge, error.to_string()),
+                    Err(PushError::Session(error)) => fail(ErrorCode::Internal, error.to_string()),
                 }
-                Err(error) => fail(ErrorCode::Internal, error.to_string()),
-            },
+            }
             (ClientMessage::CaseloadApplied { added, removed }, Some(_)) => {
                 // Only persons still on the caseload count as delivered.
                 let added: Vec<String> = added
@@ -398,235 +410,6 @@ impl ServerSession {
             }
             query.after = page.last_seq;
         }
-    }
-
-    /// Validates, authorises and stores a push; one outcome per record.
-    ///
-    /// The records are locked, their stored documents read, then merged
-    /// (the CPU-heavy part, spread over [`ServerSession::with_workers`]
-    /// threads and touching no storage), then authorised and committed in
-    /// one transaction.
-    fn accept<S: ServerStore>(
-        &self,
-        docs: Vec<DocChanges>,
-        store: &mut S,
-    ) -> Result<Vec<DocOutcome>, SessionError<S::Error>> {
-        // A record named twice in one push is merged once.
-        let mut unique: Vec<DocChanges> = Vec::with_capacity(docs.len());
-        let mut index: HashMap<String, usize> = HashMap::with_capacity(docs.len());
-        for doc in docs {
-            match index.get(&doc.id) {
-                Some(&at) => unique[at].changes.extend(doc.changes),
-                None => {
-                    index.insert(doc.id.clone(), unique.len());
-                    unique.push(doc);
-                }
-            }
-        }
-        let ids: Vec<String> = unique.iter().map(|doc| doc.id.clone()).collect();
-        store.lock_records(&ids).map_err(SessionError::Store)?;
-        let mut jobs = Vec::with_capacity(unique.len());
-        for doc in unique {
-            let stored = store.load_record(&doc.id).map_err(SessionError::Store)?;
-            jobs.push((doc, stored));
-        }
-        let merged = run_parallel(jobs, self.workers, |(doc, stored)| merge(doc, stored));
-        let mut writes = Vec::new();
-        let mut results = Vec::with_capacity(ids.len());
-        let mut assigned: HashMap<(String, chrono::NaiveDate), bool> = HashMap::new();
-        for (id, outcome) in ids.into_iter().zip(merged) {
-            let outcome = match outcome
-                .map_err(|Unreadable { id, source }| SessionError::StoredRecord { id, source })?
-            {
-                Ok(Some(merged)) => self.authorise(merged, store, &mut assigned)?,
-                Ok(None) => Ok(None),
-                Err(reason) => Err(reason),
-            };
-            match outcome {
-                Ok(write) => {
-                    writes.extend(write);
-                    results.push(DocOutcome::Stored { id });
-                }
-                Err(reason) => results.push(DocOutcome::Rejected { id, reason }),
-            }
-        }
-        if !writes.is_empty() {
-            store
-                .commit(&self.caller, writes)
-                .map_err(SessionError::Store)?;
-        }
-        Ok(results)
-    }
-
-    /// The write for a merged record if the caller may make every one of
-    /// its new changes: each must have been made while its author held
-    /// the person, checked by the date on the change, so offline work
-    /// written before a handover still arrives.
-    #[allow(clippy::type_complexity)]
-    fn authorise<S: ServerStore>(
-        &self,
-        merged: Merged,
-        store: &mut S,
-        assigned: &mut HashMap<(String, chrono::NaiveDate), bool>,
-    ) -> Result<Result<Option<RecordWrite>, Rejection>, SessionError<S::Error>> {
-        let person = &merged.write.person_id;
-        for date in &merged.dates {
-            let key = (person.clone(), *date);
-            let held = match assigned.get(&key) {
-                Some(&held) => held,
-                None => {
-                    let held = store
-                        .assigned_on(&self.caller.user_id, person, *date)
-                        .map_err(SessionError::Store)?;
-                    assigned.insert(key, held);
-                    held
-                }
-            };
-            if !policy::may_write(self.caller.role, merged.write.kind, held) {
-                return Ok(Err(Rejection::Forbidden));
-            }
-        }
-        // After the caseload check: a note the user may not write at all
-        // is refused as Forbidden, whatever its date.
-        if merged
-            .latest
-            .is_some_and(|at| policy::dated_in_the_future(at, store.received_at()))
-        {
-            return Ok(Err(Rejection::Invalid(format!(
-                "a change is dated after the server's time by more than {} minutes; \
-                 check the tablet's clock",
-                policy::MAX_CLOCK_AHEAD_MINUTES
-            ))));
-        }
-        Ok(Ok(Some(merged.write)))
-    }
-}
-
-/// A record the server holds that does not load.
-struct Unreadable {
-    id: String,
-    source: RecordError,
-}
-
-/// A merged record ready to authorise.
-struct Merged {
-    write: RecordWrite,
-    /// The dates (Japan) its new changes were made on, sorted, distinct.
-    dates: Vec<chrono::NaiveDate>,
-    /// The latest time its new changes claim.
-    latest: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-/// Merges a push for one record into its stored document (if any): the
-/// write with what is new, `None` when nothing is, or why not. Pure CPU:
-/// no storage, so it can run on any thread.
-#[allow(clippy::type_complexity)]
-fn merge(
-    doc: DocChanges,
-    stored: Option<Vec<u8>>,
-) -> Result<Result<Option<Merged>, Rejection>, Unreadable> {
-    let (mut record, new) = match stored {
-        Some(bytes) => {
-            let mut record = Record::load(&bytes, SERVER_ACTOR).map_err(|source| Unreadable {
-                id: doc.id.clone(),
-                source,
-            })?;
-            match record.apply_new_changes(&doc.changes) {
-                Ok(new) => (record, Some(new)),
-                Err(error) => return Ok(Err(rejection(error))),
-            }
-        }
-        None => match Record::from_changes(&doc.changes, SERVER_ACTOR) {
-            Ok(record) => (record, None),
-            Err(error) => return Ok(Err(rejection(error))),
-        },
-    };
-    let meta = record.meta().clone();
-    if meta.id != doc.id {
-        return Ok(Err(Rejection::Invalid("record id does not match".into())));
-    }
-    let (new_changes, times, snapshot) = match new {
-        // Nothing new: the device re-sent what the server holds.
-        Some(new) if new.changes.is_empty() => return Ok(Ok(None)),
-        Some(new) => (new.changes, new.times, record.save()),
-        // A record new to the server enters the feed as its saved
-        // document: one item that loads faster than replaying changes.
-        None => {
-            let times = match record.change_times_since(&[]) {
-                Ok(times) => times,
-                Err(error) => return Ok(Err(rejection(error))),
-            };
-            // Pushed as one saved document (a note written offline): the
-            // bytes just loaded and validated are stored as they came.
-            let snapshot = match doc.changes.as_slice() {
-                [one] if Record::is_document(one) => {
-                    doc.changes.into_iter().next().unwrap_or_default()
-                }
-                _ => record.save(),
-            };
-            (vec![snapshot.clone()], times, snapshot)
-        }
-    };
-    let latest = times.iter().max().copied();
-    let mut dates: Vec<chrono::NaiveDate> = times.into_iter().map(policy::japan_date).collect();
-    dates.sort_unstable();
-    dates.dedup();
-    Ok(Ok(Some(Merged {
-        write: RecordWrite {
-            id: meta.id,
-            kind: meta.kind,
-            person_id: meta.person_id,
-            snapshot,
-            new_changes,
-        },
-        dates,
-        latest,
-    })))
-}
-
-/// Pushes smaller than this are merged on the calling thread: starting
-/// threads would cost more than it saves.
-const PARALLEL_FROM: usize = 16;
-
-/// `work` over `jobs` on up to `workers` threads, results in job order.
-fn run_parallel<J: Send, R: Send>(
-    jobs: Vec<J>,
-    workers: usize,
-    work: impl Fn(J) -> R + Sync,
-) -> Vec<R> {
-    if workers <= 1 || jobs.len() < PARALLEL_FROM {
-        return jobs.into_iter().map(work).collect();
-    }
-    let chunk = jobs.len().div_ceil(workers);
-    let mut chunks: Vec<Vec<J>> = Vec::with_capacity(workers);
-    let mut jobs = jobs.into_iter();
-    loop {
-        let part: Vec<J> = jobs.by_ref().take(chunk).collect();
-        if part.is_empty() {
-            break;
-        }
-        chunks.push(part);
-    }
-    let work = &work;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|part| scope.spawn(move || part.into_iter().map(work).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| match handle.join() {
-                Ok(results) => results,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
-}
-
-fn rejection(error: RecordError) -> Rejection {
-    match error {
-        RecordError::MissingHistory => Rejection::MissingHistory,
-        other => Rejection::Invalid(other.to_string()),
     }
 }
 

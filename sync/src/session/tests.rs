@@ -23,6 +23,7 @@ impl Device {
         Device {
             caller: Caller {
                 user_id: user.into(),
+                display_name: format!("{user} name"),
                 role,
                 device_id: device.into(),
             },

@@ -76,7 +76,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 async fn main() -> Result<()> {
     let (records, saves, json_out) = parse_args()?;
     let dir = tempfile::tempdir()?;
-    add_user(dir.path(), "bench.user", "support_specialist")?;
+    let user_id = add_user(dir.path(), "bench.user", "support_specialist")?;
     let persons: Vec<String> = (0..(records / 25).max(1))
         .map(|i| {
             let id = add_person(dir.path(), &format!("ベンチ {i}"))?;
@@ -84,7 +84,7 @@ async fn main() -> Result<()> {
             Ok(id)
         })
         .collect::<Result<_>>()?;
-    let (_, token) = add_device(dir.path(), "bench.user")?;
+    let (device_id, token) = add_device(dir.path(), "bench.user")?;
     let server = ServerProcess::start(dir.path(), &[])?;
 
     // Another tablet of the same user wrote the N notes and synced them.
@@ -93,12 +93,12 @@ async fn main() -> Result<()> {
     let mut rng = Rng::new(0x5453_554E_4147_5521);
     let at = Utc.with_ymd_and_hms(2026, 7, 1, 9, 0, 0).unwrap();
     let edit = Edit {
-        by: "bench.user".into(),
+        by: user_id,
         name: None,
         at,
     };
     for n in 0..records {
-        let note = workload::note(&mut rng, n, &persons[n % persons.len()], "bench-seeder", at);
+        let note = workload::note(&mut rng, n, &persons[n % persons.len()], &device_id, at);
         let id = seeder.store.create(note.record, &edit)?;
         seeder
             .store

@@ -140,7 +140,7 @@ async fn main() -> Result<()> {
     };
     let dir = tempfile::tempdir()?;
     let persons = (records / 25).max(1);
-    add_user(dir.path(), "bench.a", "support_specialist")?;
+    let user_a = add_user(dir.path(), "bench.a", "support_specialist")?;
     add_user(dir.path(), "bench.b", "support_specialist")?;
     let mut person_ids = Vec::with_capacity(persons);
     for i in 0..persons {
@@ -149,7 +149,7 @@ async fn main() -> Result<()> {
         assign(dir.path(), "bench.b", &id)?;
         person_ids.push(id);
     }
-    let (_, token_a) = add_device(dir.path(), "bench.a")?;
+    let (device_a, token_a) = add_device(dir.path(), "bench.a")?;
     let (_, token_b) = add_device(dir.path(), "bench.b")?;
     let server = ServerProcess::start(dir.path(), &[])?;
     let url = server.base_url.clone();
@@ -158,7 +158,7 @@ async fn main() -> Result<()> {
     let mut rng = Rng::new(0x5453_554E_4147_5521);
     let at = Utc.with_ymd_and_hms(2026, 7, 1, 9, 0, 0).unwrap();
     let edit = Edit {
-        by: "bench.a".into(),
+        by: user_a.clone(),
         name: None,
         at,
     };
@@ -166,7 +166,7 @@ async fn main() -> Result<()> {
     let mut ids = Vec::with_capacity(records);
     let created = Instant::now();
     for n in 0..records {
-        let note = workload::note(&mut rng, n, &person_ids[n % persons], "bench-device-a", at);
+        let note = workload::note(&mut rng, n, &person_ids[n % persons], &device_a, at);
         let id = a.store.create(note.record, &edit)?;
         a.store
             .edit(&id, |r| r.replace_text(note.body_field, &note.body, &edit))?;
@@ -196,7 +196,7 @@ async fn main() -> Result<()> {
     rows.push(row);
 
     let edit = Edit {
-        by: "bench.a".into(),
+        by: user_a.clone(),
         name: None,
         at: at + chrono::Duration::hours(1),
     };

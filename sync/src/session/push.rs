@@ -1,0 +1,406 @@
+//! A device's push, as the server takes it, in the order that keeps a
+//! hostile tablet from costing much:
+//!
+//! 1. every item's size is checked on its raw bytes ([`limits::inspect`]);
+//! 2. a record the server holds is authorised by what the server knows of
+//!    it (its kind, and its person against the device's purges), before
+//!    any merge;
+//! 3. the rest are merged (the CPU-heavy part, on worker threads, touching
+//!    no storage);
+//! 4. each merged record is checked: schema, caseload on the date of every
+//!    new change, authorship and life cycle ([`admission`]), clock;
+//! 5. what passed is committed in one transaction.
+//!
+//! One outcome per record; nothing of a refused record is stored.
+
+use super::Caller;
+use super::admission::{self, Before};
+use super::server::{RecordWrite, ServerStore, SessionError, StoredDoc};
+use crate::policy;
+use crate::protocol::{DocChanges, DocOutcome, Rejection};
+use crate::record::history::Stamp;
+use crate::record::limits::{self, LimitError};
+use crate::record::{Record, RecordError};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// The actor id the server uses when it loads records (it never edits them).
+const SERVER_ACTOR: &[u8] = b"tsunagu-server";
+
+/// Why a whole push was refused before anything was looked up.
+#[derive(Debug)]
+pub(super) enum PushError<E: std::error::Error + 'static> {
+    /// The push as a whole decodes to more than [`limits::MAX_PUSH_OPS`]
+    /// or [`limits::MAX_PUSH_DECODED_BYTES`].
+    TooLarge(LimitError),
+    /// Storage or a stored record failed.
+    Session(SessionError<E>),
+}
+
+impl<E: std::error::Error + 'static> From<SessionError<E>> for PushError<E> {
+    fn from(error: SessionError<E>) -> Self {
+        PushError::Session(error)
+    }
+}
+
+/// Takes one push from `caller`, merging on up to `workers` threads.
+pub(super) fn accept<S: ServerStore>(
+    caller: &Caller,
+    workers: usize,
+    docs: Vec<DocChanges>,
+    store: &mut S,
+) -> Result<Vec<DocOutcome>, PushError<S::Error>> {
+    let docs = unique(docs);
+    let ids: Vec<String> = docs.iter().map(|doc| doc.id.clone()).collect();
+    let sized = sizes(docs)?;
+    store.lock_records(&ids).map_err(SessionError::Store)?;
+    let mut check = Checks {
+        caller,
+        assigned: HashMap::new(),
+    };
+    let mut jobs = Vec::new();
+    let mut outcomes: Vec<Option<Result<Option<RecordWrite>, Rejection>>> = Vec::new();
+    for (doc, verdict) in sized {
+        let outcome = match verdict {
+            Err(rejection) => Some(Err(rejection)),
+            Ok(()) => match store.load_record(&doc.id).map_err(SessionError::Store)? {
+                Some(stored) => match check.held(store, &stored)? {
+                    Ok(()) => {
+                        jobs.push((doc, Some(stored.snapshot)));
+                        None
+                    }
+                    Err(rejection) => Some(Err(rejection)),
+                },
+                None => {
+                    jobs.push((doc, None));
+                    None
+                }
+            },
+        };
+        outcomes.push(outcome);
+    }
+    let mut merged = run_parallel(jobs, workers, |(doc, stored)| merge(doc, stored)).into_iter();
+    let mut writes = Vec::new();
+    let mut results = Vec::with_capacity(ids.len());
+    for (id, outcome) in ids.into_iter().zip(outcomes) {
+        let outcome =
+            match outcome {
+                Some(done) => done,
+                None => match merged.next().expect("one merge per job").map_err(
+                    |Unreadable { id, source }| SessionError::StoredRecord { id, source },
+                )? {
+                    Ok(Some(merged)) => check.merged(store, merged)?,
+                    Ok(None) => Ok(None),
+                    Err(rejection) => Err(rejection),
+                },
+            };
+        match outcome {
+            Ok(write) => {
+                writes.extend(write);
+                results.push(DocOutcome::Stored { id });
+            }
+            Err(reason) => results.push(DocOutcome::Rejected { id, reason }),
+        }
+    }
+    if !writes.is_empty() {
+        store.commit(caller, writes).map_err(SessionError::Store)?;
+    }
+    Ok(results)
+}
+
+/// A record named twice in one push is merged once.
+fn unique(docs: Vec<DocChanges>) -> Vec<DocChanges> {
+    let mut unique: Vec<DocChanges> = Vec::with_capacity(docs.len());
+    let mut index: HashMap<String, usize> = HashMap::with_capacity(docs.len());
+    for doc in docs {
+        match index.get(&doc.id) {
+            Some(&at) => unique[at].changes.extend(doc.changes),
+            None => {
+                index.insert(doc.id.clone(), unique.len());
+                unique.push(doc);
+            }
+        }
+    }
+    unique
+}
+
+/// Each record with why it is too large to look at, if it is; the whole
+/// push refused if it is over the push's limits.
+#[allow(clippy::type_complexity)]
+fn sizes<E: std::error::Error + 'static>(
+    docs: Vec<DocChanges>,
+) -> Result<Vec<(DocChanges, Result<(), Rejection>)>, PushError<E>> {
+    let (mut ops, mut bytes) = (0u64, 0usize);
+    let mut out = Vec::with_capacity(docs.len());
+    for doc in docs {
+        let mut verdict = Ok(());
+        for item in &doc.changes {
+            match limits::inspect(item) {
+                Ok(size) => {
+                    ops = ops.saturating_add(size.ops);
+                    bytes = bytes.saturating_add(size.decoded_bytes);
+                }
+                Err(error @ LimitError::Malformed(_)) => {
+                    verdict = Err(Rejection::Invalid(error.to_string()));
+                    break;
+                }
+                Err(error @ LimitError::TooLarge { .. }) => {
+                    verdict = Err(Rejection::TooLarge(error.to_string()));
+                    break;
+                }
+            }
+        }
+        if ops > limits::MAX_PUSH_OPS {
+            return Err(PushError::TooLarge(LimitError::TooLarge {
+                what: "a push's number of operations",
+                limit: limits::MAX_PUSH_OPS,
+            }));
+        }
+        if bytes > limits::MAX_PUSH_DECODED_BYTES {
+            return Err(PushError::TooLarge(LimitError::TooLarge {
+                what: "a push's decoded size in bytes",
+                limit: limits::MAX_PUSH_DECODED_BYTES as u64,
+            }));
+        }
+        out.push((doc, verdict));
+    }
+    Ok(out)
+}
+
+/// The authorisation checks, with the caseload look-ups they made.
+struct Checks<'a> {
+    caller: &'a Caller,
+    assigned: HashMap<(String, NaiveDate), bool>,
+}
+
+impl Checks<'_> {
+    /// May the caller change this record the server holds at all? Judged
+    /// on what the server knows of it (its kind and person), before any
+    /// merge; the dates of the new changes are checked after it.
+    fn held<S: ServerStore>(
+        &mut self,
+        store: &mut S,
+        stored: &StoredDoc,
+    ) -> Result<Result<(), Rejection>, SessionError<S::Error>> {
+        if !policy::access(self.caller.role, stored.kind).write {
+            return Ok(Err(Rejection::Forbidden));
+        }
+        self.caseload(store, &stored.person_id, &[])
+    }
+
+    /// Whether the caller held the person on each date, and their device
+    /// has not confirmed it purged the person's records since (a device
+    /// that no longer holds a person has no late note of theirs to send).
+    fn caseload<S: ServerStore>(
+        &mut self,
+        store: &mut S,
+        person: &str,
+        dates: &[NaiveDate],
+    ) -> Result<Result<(), Rejection>, SessionError<S::Error>> {
+        if store
+            .purged_from(self.caller, person)
+            .map_err(SessionError::Store)?
+        {
+            return Ok(Err(Rejection::Forbidden));
+        }
+        for date in dates {
+            let key = (person.to_owned(), *date);
+            let held = match self.assigned.get(&key) {
+                Some(&held) => held,
+                None => {
+                    let held = store
+                        .assigned_on(&self.caller.user_id, person, *date)
+                        .map_err(SessionError::Store)?;
+                    self.assigned.insert(key, held);
+                    held
+                }
+            };
+            if !held {
+                return Ok(Err(Rejection::Forbidden));
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// The write for a merged record if the caller may make every one of
+    /// its new changes: each made while the caller held the person (by the
+    /// date on the change, so offline work written before a handover still
+    /// arrives), by the caller, keeping the life cycle, not dated ahead of
+    /// the server's clock.
+    #[allow(clippy::type_complexity)]
+    fn merged<S: ServerStore>(
+        &mut self,
+        store: &mut S,
+        merged: Merged,
+    ) -> Result<Result<Option<RecordWrite>, Rejection>, SessionError<S::Error>> {
+        let write = &merged.write;
+        if !policy::access(self.caller.role, write.kind).write {
+            return Ok(Err(Rejection::Forbidden));
+        }
+        let mut dates: Vec<NaiveDate> = merged
+            .stamps
+            .iter()
+            .map(|stamp| policy::japan_date(stamp.at))
+            .collect();
+        dates.sort_unstable();
+        dates.dedup();
+        if let Err(rejection) = self.caseload(store, &write.person_id, &dates)? {
+            return Ok(Err(rejection));
+        }
+        let rules = admission::check_authorship(self.caller, &merged.stamps)
+            .and_then(|()| match &merged.before {
+                None => admission::check_creator(self.caller, &merged.record),
+                Some(_) => Ok(()),
+            })
+            .and_then(|()| {
+                admission::check_life_cycle(self.caller, merged.before.as_ref(), &merged.record)
+            });
+        if let Err(rejection) = rules {
+            return Ok(Err(rejection));
+        }
+        // After the caseload check: a note the user may not write at all
+        // is refused as Forbidden, whatever its date.
+        let received = store.received_at();
+        if merged
+            .stamps
+            .iter()
+            .any(|stamp| policy::dated_in_the_future(stamp.at, received))
+        {
+            return Ok(Err(Rejection::Invalid(format!(
+                "a change is dated after the server's time by more than {} minutes; \
+                 check the tablet's clock",
+                policy::MAX_CLOCK_AHEAD_MINUTES
+            ))));
+        }
+        Ok(Ok(Some(merged.write)))
+    }
+}
+
+/// A record the server holds that does not load.
+struct Unreadable {
+    id: String,
+    source: RecordError,
+}
+
+/// A merged record ready to authorise.
+struct Merged {
+    write: RecordWrite,
+    /// The merged record.
+    record: Record,
+    /// What the server held before (`None`: new to the server).
+    before: Option<Before>,
+    /// Who made each new change and when.
+    stamps: Vec<Stamp>,
+}
+
+/// Merges a push for one record into its stored document (if any): the
+/// write with what is new, `None` when nothing is, or why not. Pure CPU:
+/// no storage, so it can run on any thread.
+#[allow(clippy::type_complexity)]
+fn merge(
+    doc: DocChanges,
+    stored: Option<Vec<u8>>,
+) -> Result<Result<Option<Merged>, Rejection>, Unreadable> {
+    let unreadable = |source| Unreadable {
+        id: doc.id.clone(),
+        source,
+    };
+    let (mut record, before, new) = match stored {
+        Some(bytes) => {
+            let mut record = Record::load(&bytes, SERVER_ACTOR).map_err(unreadable)?;
+            let before = Before::of(&record).map_err(unreadable)?;
+            match record.apply_new_changes(&doc.changes) {
+                Ok(new) => (record, Some(before), Some(new)),
+                Err(error) => return Ok(Err(rejection(error))),
+            }
+        }
+        None => match Record::from_changes(&doc.changes, SERVER_ACTOR) {
+            Ok(record) => (record, None, None),
+            Err(error) => return Ok(Err(rejection(error))),
+        },
+    };
+    let meta = record.meta().clone();
+    if meta.id != doc.id {
+        return Ok(Err(Rejection::Invalid("record id does not match".into())));
+    }
+    let (new_changes, stamps, snapshot) = match new {
+        // Nothing new: the device re-sent what the server holds.
+        Some(new) if new.changes.is_empty() => return Ok(Ok(None)),
+        Some(new) => (new.changes, new.stamps, record.save()),
+        // A record new to the server enters the feed as its saved
+        // document: one item that loads faster than replaying changes.
+        None => {
+            let stamps = match record.change_stamps_since(&[]) {
+                Ok(stamps) => stamps,
+                Err(error) => return Ok(Err(rejection(error))),
+            };
+            // Pushed as one saved document (a note written offline): the
+            // bytes just loaded and validated are stored as they came.
+            let snapshot = match doc.changes.as_slice() {
+                [one] if Record::is_document(one) => {
+                    doc.changes.into_iter().next().unwrap_or_default()
+                }
+                _ => record.save(),
+            };
+            (vec![snapshot.clone()], stamps, snapshot)
+        }
+    };
+    Ok(Ok(Some(Merged {
+        write: RecordWrite {
+            id: meta.id,
+            kind: meta.kind,
+            person_id: meta.person_id,
+            snapshot,
+            new_changes,
+        },
+        record,
+        before,
+        stamps,
+    })))
+}
+
+/// Pushes smaller than this are merged on the calling thread: starting
+/// threads would cost more than it saves.
+const PARALLEL_FROM: usize = 16;
+
+/// `work` over `jobs` on up to `workers` threads, results in job order.
+fn run_parallel<J: Send, R: Send>(
+    jobs: Vec<J>,
+    workers: usize,
+    work: impl Fn(J) -> R + Sync,
+) -> Vec<R> {
+    if workers <= 1 || jobs.len() < PARALLEL_FROM {
+        return jobs.into_iter().map(work).collect();
+    }
+    let chunk = jobs.len().div_ceil(workers);
+    let mut chunks: Vec<Vec<J>> = Vec::with_capacity(workers);
+    let mut jobs = jobs.into_iter();
+    loop {
+        let part: Vec<J> = jobs.by_ref().take(chunk).collect();
+        if part.is_empty() {
+            break;
+        }
+        chunks.push(part);
+    }
+    let work = &work;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|part| scope.spawn(move || part.into_iter().map(work).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| match handle.join() {
+                Ok(results) => results,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
+fn rejection(error: RecordError) -> Rejection {
+    match error {
+        RecordError::MissingHistory => Rejection::MissingHistory,
+        other => Rejection::Invalid(other.to_string()),
+    }
+}
