@@ -79,7 +79,8 @@ pub(super) fn accept<S: ServerStore>(
         };
         outcomes.push(outcome);
     }
-    let mut merged = run_parallel(jobs, workers, |(doc, stored)| merge(doc, stored)).into_iter();
+    let mut merged =
+        run_parallel(jobs, workers, |(doc, stored)| merge(caller, doc, stored)).into_iter();
     let mut writes = Vec::new();
     let mut results = Vec::with_capacity(ids.len());
     for (id, outcome) in ids.into_iter().zip(outcomes) {
@@ -247,15 +248,7 @@ impl Checks<'_> {
         if let Err(rejection) = self.caseload(store, &write.person_id, &dates)? {
             return Ok(Err(rejection));
         }
-        let rules = admission::check_authorship(self.caller, &merged.stamps)
-            .and_then(|()| match &merged.before {
-                None => admission::check_creator(self.caller, &merged.record),
-                Some(_) => Ok(()),
-            })
-            .and_then(|()| {
-                admission::check_life_cycle(self.caller, merged.before.as_ref(), &merged.record)
-            });
-        if let Err(rejection) = rules {
+        if let Err(rejection) = merged.rules {
             return Ok(Err(rejection));
         }
         // After the caseload check: a note the user may not write at all
@@ -285,19 +278,20 @@ struct Unreadable {
 /// A merged record ready to authorise.
 struct Merged {
     write: RecordWrite,
-    /// The merged record.
-    record: Record,
-    /// What the server held before (`None`: new to the server).
-    before: Option<Before>,
     /// Who made each new change and when.
     stamps: Vec<Stamp>,
+    /// The verdict of the rules that need no storage ([`admission`]),
+    /// judged where the record was merged; reported after the caseload's.
+    rules: Result<(), Rejection>,
 }
 
-/// Merges a push for one record into its stored document (if any): the
-/// write with what is new, `None` when nothing is, or why not. Pure CPU:
-/// no storage, so it can run on any thread.
+/// Merges a push for one record into its stored document (if any) and
+/// judges the rules that need no storage: the write with what is new,
+/// `None` when nothing is, or why not. Pure CPU: no storage, so it can run
+/// on any thread.
 #[allow(clippy::type_complexity)]
 fn merge(
+    caller: &Caller,
     doc: DocChanges,
     stored: Option<Vec<u8>>,
 ) -> Result<Result<Option<Merged>, Rejection>, Unreadable> {
@@ -345,6 +339,12 @@ fn merge(
             (vec![snapshot.clone()], stamps, snapshot)
         }
     };
+    let rules = admission::check_authorship(caller, &stamps)
+        .and_then(|()| match &before {
+            None => admission::check_creator(caller, &record),
+            Some(_) => Ok(()),
+        })
+        .and_then(|()| admission::check_life_cycle(caller, before.as_ref(), &record));
     Ok(Ok(Some(Merged {
         write: RecordWrite {
             id: meta.id,
@@ -353,9 +353,8 @@ fn merge(
             snapshot,
             new_changes,
         },
-        record,
-        before,
         stamps,
+        rules,
     })))
 }
 
