@@ -9,6 +9,7 @@ mod admission;
 pub mod client;
 pub mod device_store;
 pub mod memory_server;
+mod parallel;
 mod push;
 pub mod server;
 
