@@ -58,6 +58,7 @@ pub(super) fn accept<S: ServerStore>(
     let mut check = Checks {
         caller,
         assigned: HashMap::new(),
+        purged: HashMap::new(),
     };
     let mut jobs = Vec::new();
     let mut outcomes: Vec<Option<Result<Option<RecordWrite>, Rejection>>> = Vec::new();
@@ -172,7 +173,10 @@ fn sizes<E: std::error::Error + 'static>(
 /// The authorisation checks, with the caseload look-ups they made.
 struct Checks<'a> {
     caller: &'a Caller,
+    /// (person, date) → the caller held the person that day.
     assigned: HashMap<(String, NaiveDate), bool>,
+    /// person → the caller's device confirmed it purged them.
+    purged: HashMap<String, bool>,
 }
 
 impl Checks<'_> {
@@ -184,25 +188,41 @@ impl Checks<'_> {
         store: &mut S,
         stored: &StoredDoc,
     ) -> Result<Result<(), Rejection>, SessionError<S::Error>> {
-        if !policy::access(self.caller.role, stored.kind).write {
+        if !policy::access(self.caller.role, stored.kind).write
+            || self.purged(store, &stored.person_id)?
+        {
             return Ok(Err(Rejection::Forbidden));
         }
-        self.caseload(store, &stored.person_id, &[])
+        Ok(Ok(()))
+    }
+
+    /// Has the caller's device confirmed it purged the person's records
+    /// (looked up once per person and push)? A device that no longer
+    /// holds a person has no late note of theirs to send.
+    fn purged<S: ServerStore>(
+        &mut self,
+        store: &mut S,
+        person: &str,
+    ) -> Result<bool, SessionError<S::Error>> {
+        if let Some(&purged) = self.purged.get(person) {
+            return Ok(purged);
+        }
+        let purged = store
+            .purged_from(self.caller, person)
+            .map_err(SessionError::Store)?;
+        self.purged.insert(person.to_owned(), purged);
+        Ok(purged)
     }
 
     /// Whether the caller held the person on each date, and their device
-    /// has not confirmed it purged the person's records since (a device
-    /// that no longer holds a person has no late note of theirs to send).
+    /// has not confirmed it purged the person's records since.
     fn caseload<S: ServerStore>(
         &mut self,
         store: &mut S,
         person: &str,
         dates: &[NaiveDate],
     ) -> Result<Result<(), Rejection>, SessionError<S::Error>> {
-        if store
-            .purged_from(self.caller, person)
-            .map_err(SessionError::Store)?
-        {
+        if self.purged(store, person)? {
             return Ok(Err(Rejection::Forbidden));
         }
         for date in dates {
