@@ -41,12 +41,7 @@ pub fn ward_interview(
 
 /// Whether the server's database in `dir` holds the record `id`.
 pub fn record_stored(dir: &Path, id: &str) -> Result<bool> {
-    let conn = rusqlite::Connection::open(dir.join("tsunagu.sqlite3"))?;
-    Ok(conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM records WHERE id = ?1)",
-        [id],
-        |r| r.get(0),
-    )?)
+    Ok(stored_snapshot(dir, id)?.is_some())
 }
 
 /// The saved document the server's database in `dir` holds for `id`.

@@ -11,6 +11,7 @@ use futures_util::{SinkExt, StreamExt};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 use tsunagu_sync::protocol::{ClientMessage, DocChanges, DocOutcome, ServerMessage};
+use tsunagu_sync::record::{Edit, history};
 
 /// A record's saved document opened for raw edits, as `actor`.
 pub struct RawRecord {
@@ -106,11 +107,12 @@ pub async fn push(
     }
 }
 
-/// The change message a record change carries: `by:<user id>` and, when
-/// given, `name:<name>`.
+/// The change message a record change carries, as the record layer
+/// writes it: `by:<user id>` and, when given, `name:<name>`.
 pub fn signed(by: &str, name: Option<&str>) -> String {
-    match name {
-        Some(name) => format!("by:{by}\nname:{name}"),
-        None => format!("by:{by}"),
-    }
+    history::change_message(&Edit {
+        by: by.to_owned(),
+        name: name.map(str::to_owned),
+        at: DateTime::UNIX_EPOCH,
+    })
 }
