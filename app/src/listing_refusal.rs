@@ -1,6 +1,7 @@
-//! Why a row of the annual listing was refused, as a type: the server
-//! finds the problem, the coordinator's screen says it in the user's
-//! language, and the command line prints it in English.
+//! Why a row of the annual listing was refused, and why an import file
+//! (a listing or the programme's past events) was refused as a whole, as
+//! types: the server finds the problem, the coordinator's screen says it
+//! in the user's language, and the command line prints it in English.
 
 use crate::i18n::Lang;
 use chrono::NaiveDate;
@@ -138,6 +139,72 @@ impl RowProblem {
     }
 }
 
+/// What is wrong with the listing file as a whole. `Display` is the
+/// English the command line prints; [`FileProblem::text`] says it in the
+/// screen's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum FileProblem {
+    /// No file was chosen, or it has no bytes.
+    #[error("the file is empty")]
+    Empty,
+    /// The file is larger than an import may be.
+    #[error("the file is {bytes} bytes; an import may be at most {max} bytes")]
+    TooLarge {
+        /// Its size.
+        bytes: u64,
+        /// The largest size accepted.
+        max: u64,
+    },
+    /// The file starts with a UTF-8 byte-order mark but is not UTF-8.
+    #[error("the file starts as UTF-8 but is not valid UTF-8")]
+    BrokenUtf8,
+    /// The file is in none of the accepted encodings.
+    #[error("the file is neither UTF-8 nor Shift_JIS")]
+    UnknownEncoding,
+    /// The header row cannot be read.
+    #[error("unreadable header row: {detail}")]
+    UnreadableHeader {
+        /// The reader's words.
+        detail: String,
+    },
+    /// A needed column (its documented header) is not in the header row.
+    #[error("no column {0} in the header row")]
+    MissingColumn(String),
+    /// Some rows were refused, so nothing was imported.
+    #[error("{0} row(s) have errors; nothing was written")]
+    RowsRefused(usize),
+}
+
+impl FileProblem {
+    /// The problem in `lang`, for the coordinator's screen.
+    pub fn text(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Ja => match self {
+                FileProblem::Empty => "ファイルが空です".into(),
+                FileProblem::TooLarge { bytes, max } => {
+                    format!("ファイルが大きすぎます（{bytes} バイト。{max} バイトまでです）")
+                }
+                FileProblem::BrokenUtf8 => {
+                    "ファイルは UTF-8 として始まりますが、正しい UTF-8 ではありません".into()
+                }
+                FileProblem::UnknownEncoding => {
+                    "ファイルの文字コードが UTF-8 でも Shift_JIS でもありません".into()
+                }
+                FileProblem::UnreadableHeader { detail } => {
+                    format!("見出し行を読み取れません（{detail}）")
+                }
+                FileProblem::MissingColumn(header) => {
+                    format!("見出し行に「{header}」の列がありません")
+                }
+                FileProblem::RowsRefused(count) => {
+                    format!("{count} 行に誤りがあるため、何も取り込んでいません")
+                }
+            },
+        }
+    }
+}
+
 /// Several problems of one row in `lang`, joined.
 pub fn row_problems_text(problems: &[RowProblem], lang: Lang) -> String {
     let separator = match lang {
@@ -183,6 +250,21 @@ mod tests {
                 !ja.contains(" is ") && !ja.contains("names"),
                 "Japanese: {ja}"
             );
+            assert_eq!(problem.text(Lang::En), problem.to_string());
+        }
+        let files = [
+            FileProblem::Empty,
+            FileProblem::TooLarge { bytes: 9, max: 1 },
+            FileProblem::BrokenUtf8,
+            FileProblem::UnknownEncoding,
+            FileProblem::UnreadableHeader { detail: "x".into() },
+            FileProblem::MissingColumn("入院日".into()),
+            FileProblem::RowsRefused(2),
+        ];
+        for problem in &files {
+            let ja = problem.text(Lang::Ja);
+            assert!(ja.chars().any(|c| c > '\u{3000}'), "Japanese: {ja}");
+            assert!(!ja.contains(" the "), "Japanese: {ja}");
             assert_eq!(problem.text(Lang::En), problem.to_string());
         }
         assert_eq!(

@@ -4,6 +4,7 @@
 //! caseloads every device syncs against), and the audit trail of those
 //! changes (only an auditor's). The server's [`ProgrammeBackend`] decides.
 
+use crate::listing_refusal::FileProblem;
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 use leptos::server_fn::codec::{Json, JsonEncoding};
@@ -27,6 +28,9 @@ pub enum ProgrammeError {
     /// The request cannot be carried out as asked (the reason says why).
     #[error("{0}")]
     Invalid(String),
+    /// The listing file is refused as a whole (the problem says why).
+    #[error(transparent)]
+    Listing(#[from] FileProblem),
     /// The server could not be reached (offline, or the server is down).
     #[error("the server cannot be reached")]
     Unreachable,
@@ -41,7 +45,7 @@ impl ProgrammeError {
         match self {
             ProgrammeError::NotSignedIn => 401,
             ProgrammeError::Forbidden => 403,
-            ProgrammeError::Invalid(_) => 422,
+            ProgrammeError::Invalid(_) | ProgrammeError::Listing(_) => 422,
             ProgrammeError::Unreachable | ProgrammeError::Unavailable(_) => 503,
         }
     }
@@ -354,13 +358,14 @@ pub async fn audit_trail() -> Result<Vec<AuditEntry>, ProgrammeError> {
 /// Refuses a file over [`MAX_LISTING_BYTES`] before any work.
 pub fn check_size(request: &ListingRequest) -> Result<(), ProgrammeError> {
     if request.file.len() > MAX_LISTING_BYTES {
-        return Err(ProgrammeError::Invalid(format!(
-            "the file is {} bytes; a listing may be at most {MAX_LISTING_BYTES} bytes",
-            request.file.len()
-        )));
+        return Err(FileProblem::TooLarge {
+            bytes: request.file.len() as u64,
+            max: MAX_LISTING_BYTES as u64,
+        }
+        .into());
     }
     if request.file.is_empty() {
-        return Err(ProgrammeError::Invalid("the file is empty".into()));
+        return Err(FileProblem::Empty.into());
     }
     Ok(())
 }

@@ -12,6 +12,7 @@ use anyhow::Context;
 use chrono::{NaiveDate, Utc};
 use std::io::Write;
 use std::path::Path;
+use tsunagu_app::listing_refusal::FileProblem;
 use tsunagu_sync::policy::japan_date;
 use tsunagu_sync::role::Role;
 
@@ -178,10 +179,7 @@ pub fn import_listing(
         preview.errors.len()
     )?;
     if !preview.errors.is_empty() {
-        anyhow::bail!(
-            "{} row(s) have errors; nothing was written",
-            preview.errors.len()
-        );
+        anyhow::bail!(FileProblem::RowsRefused(preview.errors.len()));
     }
     if !commit {
         writeln!(

@@ -114,7 +114,7 @@ fn listing_error(e: ListingError) -> ProgrammeError {
     match e {
         ListingError::Store(e) => store_error(e),
         ListingError::Person(e) => person_error(e),
-        other => ProgrammeError::Invalid(other.to_string()),
+        ListingError::File(problem) => ProgrammeError::Listing(problem),
     }
 }
 

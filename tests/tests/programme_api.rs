@@ -196,10 +196,11 @@ fn an_import_from_the_app_is_all_or_nothing_once_and_audited() -> Result<()> {
         &listing_request(2026, bytes(BROKEN)),
         Some(&cookie),
     )?;
-    assert_ne!(status, 200);
-    assert!(
-        invalid_reason(&answer).contains("nothing was written"),
-        "{answer}"
+    assert_eq!(status, 422);
+    assert_eq!(
+        answer["Listing"]["RowsRefused"],
+        json!(1),
+        "a typed file-level refusal: {answer}"
     );
 
     // Too big a file is refused before it is read.
@@ -210,8 +211,12 @@ fn an_import_from_the_app_is_all_or_nothing_once_and_audited() -> Result<()> {
         &listing_request(2026, huge),
         Some(&cookie),
     )?;
-    assert_ne!(status, 200);
-    assert!(invalid_reason(&answer).contains("at most"), "{answer}");
+    assert_eq!(status, 422);
+    assert_eq!(
+        answer["Listing"]["TooLarge"]["max"],
+        json!(256 * 1024),
+        "{answer}"
+    );
     assert_eq!(counts(dir.path())?, before, "nothing written");
 
     // A good file: both rows, the short stay flagged; then again: no change.

@@ -133,6 +133,19 @@ async fn a_coordinator_imports_a_listing_assigns_and_hands_over_in_the_app() -> 
         persons_before
     );
 
+    // A file without a needed column is refused whole, in Japanese.
+    let headless = dir.path().join("no-admission-column.csv");
+    std::fs::write(&headless, "受給者番号,氏名\nZ-9,東雲 ひかり\n")?;
+    choose_file(&coordinator, &headless).await?;
+    coordinator.click("[data-testid='listing-preview']").await?;
+    let problem = coordinator
+        .wait_css("[data-testid='programme-problem']", WAIT)
+        .await?;
+    assert!(
+        problem.contains("見出し行に「氏名カナ」の列がありません"),
+        "a file-level refusal in Japanese: {problem}"
+    );
+
     // 2. The Shift_JIS listing: previewed, the short stay flagged, imported.
     choose_file(&coordinator, &good).await?;
     coordinator.click("[data-testid='listing-preview']").await?;
@@ -272,6 +285,9 @@ async fn a_coordinator_imports_a_listing_assigns_and_hands_over_in_the_app() -> 
         .type_into("[data-testid='renew-password']", DEMO_PASSWORD)
         .await?;
     coordinator.click("[data-testid='renew-submit']").await?;
+    coordinator
+        .wait_css("[data-testid='programme-page'][aria-busy='false']", WAIT)
+        .await?;
     coordinator
         .wait_for("the renewal form gone", WAIT, || async {
             Ok(coordinator

@@ -4,18 +4,19 @@
 //! (令和6年4月1日, R6.4.1).
 
 use chrono::NaiveDate;
+use tsunagu_app::listing_refusal::FileProblem;
 
 /// The file as text, whichever of the accepted encodings it is in.
-pub fn text(bytes: &[u8]) -> Result<String, String> {
+pub fn text(bytes: &[u8]) -> Result<String, FileProblem> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return String::from_utf8(rest.to_vec()).map_err(|e| format!("invalid UTF-8: {e}"));
+        return String::from_utf8(rest.to_vec()).map_err(|_| FileProblem::BrokenUtf8);
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(text.to_owned());
     }
     let (text, _, had_errors) = encoding_rs::SHIFT_JIS.decode(bytes);
     if had_errors {
-        return Err("the file is neither UTF-8 nor Shift_JIS".into());
+        return Err(FileProblem::UnknownEncoding);
     }
     Ok(text.into_owned())
 }

@@ -15,7 +15,7 @@ use crate::store::audit::{self, Actor};
 use crate::store::listings::{self, ListingEntry};
 use crate::store::{ReadTx, Store, StoreError, assignments, persons, users};
 use chrono::{DateTime, NaiveDate, Utc};
-use rows::{ListingRow, RowError, RowProblem};
+use rows::{FileProblem, ListingRow, RowError, RowProblem};
 use std::collections::HashMap;
 use tsunagu_sync::record::FieldValue;
 
@@ -97,12 +97,10 @@ pub struct Committed {
 /// Why an import could not go ahead.
 #[derive(Debug, thiserror::Error)]
 pub enum ListingError {
-    /// The file as a whole is unusable (encoding, missing columns).
-    #[error("{0}")]
-    File(String),
-    /// Some rows are refused: nothing was written.
-    #[error("{0} row(s) have errors; nothing was written")]
-    RowErrors(usize),
+    /// The file as a whole is unusable (encoding, missing columns), or
+    /// some of its rows are refused: nothing was written.
+    #[error(transparent)]
+    File(#[from] FileProblem),
     /// Creating a person failed.
     #[error(transparent)]
     Person(#[from] PersonError),
@@ -128,7 +126,7 @@ pub fn commit(
     store.write(|tx| {
         let preview = plan(tx, file, date)?;
         if !preview.errors.is_empty() {
-            return Err(ListingError::RowErrors(preview.errors.len()));
+            return Err(FileProblem::RowsRefused(preview.errors.len()).into());
         }
         let mut done = Committed::default();
         for planned in &preview.rows {

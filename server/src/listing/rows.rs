@@ -5,7 +5,7 @@
 use super::decode;
 use chrono::NaiveDate;
 
-pub use tsunagu_app::listing_refusal::{ListingColumn as Column, RowProblem};
+pub use tsunagu_app::listing_refusal::{FileProblem, ListingColumn as Column, RowProblem};
 
 /// Accepted headers per column; the first is what README documents.
 pub const HEADERS: &[(Column, &[&str])] = &[
@@ -83,7 +83,7 @@ fn sex(raw: &str) -> Option<&'static str> {
 
 /// Parses the decoded file: its rows, and the rows it refused. A file
 /// without the needed columns is refused whole.
-pub fn parse(text: &str) -> Result<(Vec<ListingRow>, Vec<RowError>), String> {
+pub fn parse(text: &str) -> Result<(Vec<ListingRow>, Vec<RowError>), FileProblem> {
     // Office software ends lines with CRLF; the CSV reader then counts a
     // record's line before its line feed, so row numbers would be off by
     // one from what the user sees in their spreadsheet.
@@ -94,13 +94,15 @@ pub fn parse(text: &str) -> Result<(Vec<ListingRow>, Vec<RowError>), String> {
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| format!("unreadable header row: {e}"))?
+        .map_err(|e| FileProblem::UnreadableHeader {
+            detail: e.to_string(),
+        })?
         .clone();
     let mut index = Vec::new();
     for (column, names) in HEADERS {
         match headers.iter().position(|h| names.contains(&h)) {
             Some(at) => index.push((*column, at)),
-            None => return Err(format!("no column {:?} (header {})", column, names[0])),
+            None => return Err(FileProblem::MissingColumn(column.header().to_owned())),
         }
     }
     let at = |column: Column| index.iter().find(|(c, _)| *c == column).map(|(_, i)| *i);

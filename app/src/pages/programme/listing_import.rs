@@ -229,11 +229,11 @@ async fn read_file(
         .and_then(|files| files.get(0))
         .ok_or_else(|| ProgrammeError::Invalid(missing.into()))?;
     if file.size() > crate::programme::MAX_LISTING_BYTES as f64 {
-        return Err(ProgrammeError::Invalid(format!(
-            "{} > {} bytes",
-            file.size(),
-            crate::programme::MAX_LISTING_BYTES
-        )));
+        return Err(crate::listing_refusal::FileProblem::TooLarge {
+            bytes: file.size() as u64,
+            max: crate::programme::MAX_LISTING_BYTES as u64,
+        }
+        .into());
     }
     crate::browser::file_bytes(&file)
         .await

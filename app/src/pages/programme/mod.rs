@@ -116,7 +116,8 @@ pub fn ProgrammePage() -> impl IntoView {
         <button class="button secondary back" on:click=move |_| state.open(Screen::Caseload)>
             {move || lang.get().texts().back}
         </button>
-        <section class="card programme" data-testid="programme-page">
+        <section class="card programme" data-testid="programme-page"
+            aria-busy=move || shared.busy.get().to_string()>
             <h2>{move || texts(lang.get()).heading}</h2>
             {move || (network.get() == Network::Offline).then(|| view! {
                 <p class="notice warning" role="status" data-testid="programme-offline">
@@ -199,6 +200,7 @@ pub fn problem_text(lang: crate::i18n::Lang, problem: &ProgrammeError) -> String
         ProgrammeError::NotSignedIn => t.session_ended.to_owned(),
         ProgrammeError::Forbidden => t.forbidden.to_owned(),
         ProgrammeError::Unreachable => t.needs_server.to_owned(),
+        ProgrammeError::Listing(file) => format!("{}{}", t.failed, file.text(lang)),
         ProgrammeError::Invalid(reason) | ProgrammeError::Unavailable(reason) => {
             format!("{}{reason}", t.failed)
         }
