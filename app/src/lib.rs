@@ -10,6 +10,8 @@ pub mod account;
 #[cfg(feature = "hydrate")]
 mod browser;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod content_policy;
 pub mod i18n;
 pub mod labels;
 pub mod listing_refusal;
@@ -35,6 +37,8 @@ pub const BUNDLE_NAME: &str = "tsunagu";
 
 /// The HTML document around the app, rendered only on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_policy::send();
     let stylesheet = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     view! {
         <!DOCTYPE html>
@@ -44,7 +48,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="stylesheet" href=stylesheet/>
                 <HydrationScripts options/>
-                <script src="/pwa.js" defer></script>
+                <script src="/pwa.js" defer nonce=leptos::nonce::use_nonce()></script>
                 <MetaTags/>
             </head>
             <body>

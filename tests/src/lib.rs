@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod app_page;
 pub mod browser;
+pub mod csp_watch;
 pub mod device;
 pub mod fixtures;
 pub mod flaky_link;

@@ -264,3 +264,40 @@ fn an_https_public_url_turns_on_hsts_and_secure_cookies() -> Result<()> {
     );
     Ok(())
 }
+
+/// Every rendered page carries a Content-Security-Policy whose nonce is
+/// fresh per response and is the one on each of the page's scripts, so
+/// only the app's own scripts run (the browser side is checked in
+/// `offline_pwa`).
+#[test]
+fn pages_carry_a_content_security_policy_with_a_fresh_nonce() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    let mut nonces = Vec::new();
+    for path in ["/", "/", "/no-such-page"] {
+        let page = tsunagu_tests::http::get(&server.url(path), None)?;
+        let policy = page
+            .header("content-security-policy")
+            .with_context(|| format!("{path} has no policy"))?
+            .to_owned();
+        assert!(!policy.contains("unsafe-inline"), "{policy}");
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .with_context(|| format!("no nonce in {policy}"))?
+            .to_owned();
+        let scripts: Vec<&str> = page.body.split("<script").skip(1).collect();
+        assert!(scripts.len() >= 2, "{path}: the loader and pwa.js");
+        for script in scripts {
+            let tag = script.split('>').next().unwrap_or_default();
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: a script without the nonce: <script{tag}>"
+            );
+        }
+        nonces.push(nonce);
+    }
+    assert_ne!(nonces[0], nonces[1], "a fresh nonce per response");
+    Ok(())
+}

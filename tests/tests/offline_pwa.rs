@@ -1,7 +1,8 @@
 //! The offline app end to end in headless Chromium, against the real server
 //! binary: a note written with the server down reaches the server and a
 //! colleague by itself once it is back, concurrent offline edits of one
-//! narrative merge, IndexedDB holds nothing readable, and a user not
+//! narrative merge, IndexedDB holds nothing readable, the page's
+//! Content-Security-Policy reports no violation, and a user not
 //! assigned to the person never receives the person's records.
 
 use anyhow::{Context, Result, ensure};
@@ -14,6 +15,7 @@ use tsunagu_tests::app_page::{
     set_textarea, textarea_value, wait_in_sync,
 };
 use tsunagu_tests::browser::{Browser, screenshot_dir};
+use tsunagu_tests::csp_watch;
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
 
 /// Reconnecting after the server comes back: backoff is at most 10 s.
@@ -77,6 +79,7 @@ async fn notes_written_offline_reach_the_server_and_colleagues_by_themselves() -
         .to_owned();
     let shots = screenshot_dir().join("offline");
     let a = Browser::start(768, 1024).await?;
+    csp_watch::watch(&a).await?;
 
     // 1. Online: sign in, write a ward interview, see it acknowledged.
     first_sign_in(&a, &server.url("/"), "demo.specialist", DEMO_PASSWORD).await?;
@@ -213,6 +216,31 @@ async fn notes_written_offline_reach_the_server_and_colleagues_by_themselves() -
         "both editors in the versions: {authors:?}"
     );
     b.screenshot(&shots, "07b-versions").await?;
+
+    // The page's Content-Security-Policy let everything the app does run
+    // (hydration, the service worker, an offline start, sync) and reported
+    // nothing; a script without the nonce is refused and reported.
+    let seen = csp_watch::violations(&a).await?;
+    ensure!(seen.is_empty(), "policy violations: {seen:?}");
+    a.client
+        .execute(
+            "const s = document.createElement('script'); \
+             s.textContent = 'window.injected = true'; document.head.appendChild(s);",
+            vec![],
+        )
+        .await?;
+    let seen = a
+        .wait_for("the injected script's violation", WAIT, || async {
+            let seen = csp_watch::violations(&a).await?;
+            Ok((!seen.is_empty()).then_some(seen))
+        })
+        .await?;
+    ensure!(seen[0].starts_with("script-src-elem inline"), "{seen:?}");
+    let ran = a
+        .client
+        .execute("return window.injected === true", vec![])
+        .await?;
+    ensure!(ran == Value::Bool(false), "the injected script ran");
     b.close().await?;
     a.close().await?;
 
