@@ -267,6 +267,7 @@ const CHOICES: &[(&str, &str, &str)] = &[
     ("readmitted", "再入院", "Readmitted"),
     ("died", "死亡", "Died"),
     ("moved", "転出", "Moved away"),
+    ("assistance_ended", "保護廃止", "Public assistance ended"),
     ("support_ended", "支援終了", "Support ended"),
     ("declined", "本人の辞退", "Declined"),
 ];
@@ -301,8 +302,10 @@ pub fn stage_label(lang: Lang, stage: tsunagu_sync::stage::Stage) -> &'static st
         S::Ended(R::Readmitted) => ("終結（再入院）", "Ended (readmitted)"),
         S::Ended(R::Died) => ("終結（死亡）", "Ended (died)"),
         S::Ended(R::Moved) => ("終結（転出）", "Ended (moved)"),
+        S::Ended(R::AssistanceEnded) => ("終結（保護廃止）", "Ended (assistance ended)"),
         S::Ended(R::SupportEnded) => ("終結（支援終了）", "Ended (support ended)"),
         S::Ended(R::Declined) => ("終結（辞退）", "Ended (declined)"),
+        S::Ended(R::Other) => ("終結（その他）", "Ended (other)"),
     };
     if lang == Lang::Ja { ja } else { en }
 }

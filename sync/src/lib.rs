@@ -6,6 +6,7 @@
 
 pub mod frame;
 pub mod japan_time;
+pub mod outcome;
 pub mod policy;
 pub mod protocol;
 pub mod record;

@@ -18,10 +18,14 @@ pub enum EndReason {
     Died,
     /// Moved away.
     Moved,
+    /// Public assistance ended (保護廃止).
+    AssistanceEnded,
     /// Support ended (goals met, no longer needed).
     SupportEnded,
     /// The person declined support.
     Declined,
+    /// Any other reason.
+    Other,
 }
 
 /// The stage of a case.
@@ -133,7 +137,9 @@ pub fn event_of(record: &Record) -> Option<Dated> {
                 "readmitted" => EndReason::Readmitted,
                 "died" => EndReason::Died,
                 "moved" => EndReason::Moved,
+                "assistance_ended" => EndReason::AssistanceEnded,
                 "declined" => EndReason::Declined,
+                "other" => EndReason::Other,
                 _ => EndReason::SupportEnded,
             };
             dated(Event::Closed(reason), "closed_on")

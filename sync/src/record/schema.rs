@@ -533,7 +533,15 @@ pub static CASE_CONFERENCE: KindSpec = KindSpec {
 };
 
 /// Why support ended (the case stage "ended").
-pub const CLOSURE_REASONS: &[&str] = &["readmitted", "died", "moved", "support_ended", "declined"];
+pub const CLOSURE_REASONS: &[&str] = &[
+    "readmitted",
+    "died",
+    "moved",
+    "assistance_ended",
+    "support_ended",
+    "declined",
+    "other",
+];
 
 /// 終結.
 pub static CASE_CLOSURE: KindSpec = KindSpec {
