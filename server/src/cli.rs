@@ -55,6 +55,12 @@ pub enum Command {
     /// Import data from other systems.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// The costs the outcome report prices with, per fiscal year.
+    #[command(subcommand)]
+    Costs(CostsCommand),
+    /// Reports.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Assign a user to a person (put the person on the user's caseload).
     Assign {
         /// The user's login name.
@@ -171,6 +177,67 @@ pub enum ImportCommand {
         #[arg(long)]
         commit: bool,
     },
+    /// Import the programme's past events (CSV, encodings as the listing;
+    /// columns in README): each row becomes the record the app writes.
+    /// Shows a preview and writes nothing unless --commit is given and
+    /// every row is good; importing the same file again writes nothing.
+    Events {
+        /// The CSV file.
+        file: PathBuf,
+        /// Write the import (otherwise: preview only).
+        #[arg(long)]
+        commit: bool,
+    },
+}
+
+/// `tsunagu costs ...`.
+#[derive(Debug, Subcommand)]
+pub enum CostsCommand {
+    /// Set a fiscal year's costs (either or both; the other is kept).
+    Set {
+        /// The fiscal year (April to March).
+        #[arg(long)]
+        year: i32,
+        /// The standard monthly medical-assistance cost of a psychiatric
+        /// inpatient that year, in yen (prices the effect amount).
+        #[arg(long)]
+        inpatient_monthly: Option<u64>,
+        /// What the programme cost that year, in yen.
+        #[arg(long)]
+        programme: Option<u64>,
+    },
+}
+
+/// `tsunagu report ...`.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The programme's outcome per fiscal year and over the range
+    /// (fields in README).
+    Outcome {
+        /// The first fiscal year.
+        #[arg(long)]
+        from: i32,
+        /// The last fiscal year.
+        #[arg(long)]
+        to: i32,
+        /// Count nothing after this day (default today, Japan time).
+        #[arg(long)]
+        cut_off: Option<chrono::NaiveDate>,
+        /// How to print it.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+}
+
+/// How `report outcome` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// A table for the terminal (English).
+    Text,
+    /// CSV for Excel (UTF-8 with BOM, CRLF, Japanese headings).
+    Csv,
+    /// JSON (the fields README documents).
+    Json,
 }
 
 /// An http(s) address without a path beyond `/`.

@@ -3,6 +3,8 @@
 
 use crate::accounts::{NewUser, add_user};
 use crate::persons::insert_person;
+use crate::store::audit::Actor;
+use crate::store::listings::{self, ListingEntry};
 use crate::store::{Store, WriteTx, assignments, users};
 use chrono::{DateTime, Utc};
 use tsunagu_sync::role::Role;
@@ -81,6 +83,18 @@ pub fn seed(store: &Store, now: DateTime<Utc>) -> Result<Seeded, anyhow::Error> 
         nurse: user(Role::VisitingNurse),
     };
     let (past, records) = store.write(|tx| crate::demo_history::seed(tx, team, now))?;
+    // Costs for every year, so the outcome report prices every day: the
+    // standard monthly cost of an inpatient on public assistance (DOMAIN
+    // §5.1) and about ¥80 million over eleven years for the programme.
+    let this_year =
+        tsunagu_sync::outcome::fiscal::fiscal_year(tsunagu_sync::policy::japan_date(now));
+    for year in crate::demo_history::FIRST_YEAR..=this_year {
+        let costs = tsunagu_sync::outcome::YearCosts {
+            inpatient_monthly_yen: Some(372_250),
+            programme_yen: Some(7_300_000),
+        };
+        crate::outcome::set_costs(store, year, costs, Actor::CommandLine, now)?;
+    }
     Ok(Seeded::Created {
         users: ids.len(),
         persons: current + past,
@@ -105,9 +119,29 @@ fn seed_persons(
         .map(|(id, _)| *id)
         .collect();
     let count = FAMILY.len();
+    // The current persons are on this fiscal year's listing, in hospital.
+    let today = tsunagu_sync::policy::japan_date(now);
+    let year = tsunagu_sync::outcome::fiscal::fiscal_year(today);
+    let listed_on = tsunagu_sync::outcome::fiscal::first_day(year);
     for i in 0..count {
         let name = format!("{} {}", FAMILY[i], GIVEN[(i * 3) % GIVEN.len()]);
-        let id = insert_person(tx, &name, None, Vec::new(), now)?;
+        let recipient = format!("DEMO-{year}-C{i:02}");
+        let id = insert_person(tx, &name, Some(&recipient), Vec::new(), now)?;
+        let admitted_on = listed_on - chrono::Days::new(400 + 365 * i as u64);
+        listings::insert(
+            tx,
+            &ListingEntry {
+                fiscal_year: year,
+                person_id: &id,
+                listed_on,
+                admitted_on,
+                stay_days: (listed_on - admitted_on).num_days(),
+                short_stay: false,
+                hospital: "架空山病院",
+                ward: "",
+                imported_at: now,
+            },
+        )?;
         // Each person has one specialist; everyone else in the field team
         // is assigned to every other person, so each role sees some cases.
         let specialist = specialists[i % specialists.len()];
@@ -209,12 +243,9 @@ mod history_tests {
             4,
             "{stages:?}"
         );
-        assert!(
-            count(&|s| *s == Stage::Ended(EndReason::Died)) >= 2,
-            "{stages:?}"
-        );
-        assert!(
-            count(&|s| matches!(s, Stage::ContinuedInterviews)) >= 2,
+        assert_eq!(
+            count(&|s| *s == Stage::Ended(EndReason::Died)),
+            6,
             "{stages:?}"
         );
         assert_eq!(
@@ -227,6 +258,46 @@ mod history_tests {
             .into_iter()
             .map(|(_, year)| year)
             .collect();
-        assert_eq!(years.len(), 10, "FY2015 to FY2024");
+        assert_eq!(years.len(), 11, "FY2015 to FY2024, and this year's");
+    }
+
+    /// The demo's outcome report reproduces Izumo's eleven years.
+    #[test]
+    fn the_demo_report_reproduces_izumo_s_figures() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = Utc::now();
+        seed(&store, now).unwrap();
+        let today = tsunagu_sync::policy::japan_date(now);
+        let range = tsunagu_sync::outcome::Range {
+            from_year: crate::demo_history::FIRST_YEAR,
+            to_year: tsunagu_sync::outcome::fiscal::fiscal_year(today),
+            cut_off: today,
+        };
+        let report =
+            tsunagu_sync::outcome::report(&crate::outcome::programme_facts(&store).unwrap(), range);
+        let c = &report.cumulative;
+        assert_eq!((c.listed, c.discharged, c.readmitted_ever), (60, 52, 4));
+        let s = &c.status_at_cut_off;
+        let community: Vec<u64> = [
+            "living_alone",
+            "with_family",
+            "group_home",
+            "elderly_facility",
+            "relief_facility",
+            "transfer",
+            "other",
+        ]
+        .iter()
+        .map(|d| s.community[*d])
+        .collect();
+        assert_eq!(community, vec![29, 2, 3, 7, 1, 0, 0]);
+        assert_eq!((s.died, s.readmitted, s.left), (6, 4, 0));
+        assert!(c.effect_yen.is_some_and(|e| e > 0), "every year is priced");
+        assert_eq!(
+            report.data_quality.stale_drafts, 0,
+            "the past is signed off"
+        );
+        assert_eq!(report.data_quality.persons_without_listing, 0);
     }
 }

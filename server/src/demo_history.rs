@@ -1,16 +1,68 @@
-//! The demo programme's past: about fifty invented persons listed over the
-//! fiscal years before the current one, each with the records a real case
-//! leaves behind (joint first interview, interviews, trial stays, a plan,
-//! discharge to each kind of destination, home visits, a few readmissions
-//! and deaths, closures), so the caseload, stages and timelines look like
-//! a programme that has run for years. Deterministic; invented names only.
+//! The demo programme's past: 52 invented persons listed over the fiscal
+//! years before the current one, each with the records a real case leaves
+//! behind (joint first interview, interviews, trial stays, a plan,
+//! discharge to each kind of destination, home visits, four readmissions,
+//! six deaths, closures), signed off, so the caseload, stages, timelines
+//! and the outcome report look like a programme that has run for years
+//! (the report reproduces Izumo's figures). Deterministic; invented names.
 
-use crate::persons::{PersonError, insert_document, insert_person};
+use crate::persons::{PersonError, insert_finalised_document, insert_person};
 use crate::store::listings::{self, ListingEntry};
 use crate::store::{WriteTx, assignments};
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
-use tsunagu_sync::record::schema::{DISCHARGE_DESTINATIONS, RecordKind};
+use tsunagu_sync::record::schema::RecordKind;
 use tsunagu_sync::record::{FieldValue, new_record_id};
+
+/// Where a past person stands today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    /// Living in the community since a discharge to this destination.
+    Community(&'static str),
+    /// Discharged to this destination, then back in hospital.
+    BackInHospital(&'static str),
+    /// Discharged to this destination, and died in the community.
+    Died(&'static str),
+}
+
+impl Fate {
+    fn destination(self) -> &'static str {
+        match self {
+            Fate::Community(d) | Fate::BackInHospital(d) | Fate::Died(d) => d,
+        }
+    }
+}
+
+/// Every past person's fate: Izumo's eleven years (DOMAIN §5.4) — at the
+/// end, 29 living alone, 2 with family, 3 in a group home, 7 in an
+/// elderly-care facility, 1 in a relief facility, 6 died and 4 back in
+/// hospital, 52 in all. Those back in hospital had left for the other
+/// destinations (a transfer, elsewhere), so every destination is used.
+fn fates() -> Vec<Fate> {
+    let mut out = Vec::with_capacity(PAST_PERSONS);
+    for (destination, n) in [
+        ("living_alone", 29),
+        ("with_family", 2),
+        ("group_home", 3),
+        ("elderly_facility", 7),
+        ("relief_facility", 1),
+    ] {
+        out.extend(std::iter::repeat_n(Fate::Community(destination), n));
+    }
+    for destination in [
+        "living_alone",
+        "elderly_facility",
+        "with_family",
+        "group_home",
+        "living_alone",
+        "relief_facility",
+    ] {
+        out.push(Fate::Died(destination));
+    }
+    for destination in ["transfer", "other", "group_home", "living_alone"] {
+        out.push(Fate::BackInHospital(destination));
+    }
+    out
+}
 
 /// Whose caseloads the past persons go on (user ids).
 #[derive(Debug, Clone, Copy)]
@@ -114,7 +166,7 @@ impl Case<'_, '_> {
         random[..8].copy_from_slice(&self.dice.next().to_be_bytes());
         let id = new_record_id(at(day), random);
         let fields = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-        insert_document(self.tx, &id, &self.person, kind, fields, &texts, self.now)?;
+        insert_finalised_document(self.tx, &id, &self.person, kind, fields, &texts, self.now)?;
         self.made += 1;
         Ok(())
     }
@@ -204,13 +256,7 @@ pub fn seed(
                 ],
             )?;
         }
-        // Eight in ten reach transition support; of those, most leave hospital.
-        let outcome = i % 13;
-        if outcome == 12 {
-            records += case.made;
-            assign(tx, team.coordinator, &person, listed_on, now)?;
-            continue;
-        }
+        let fate = fates()[(i * 19) % PAST_PERSONS];
         day = day + Days::new(30);
         case.record(
             RecordKind::Outing,
@@ -228,21 +274,6 @@ pub fn seed(
                 ("created_on", FieldValue::Date(day)),
             ],
         )?;
-        let died_in_hospital = outcome == 11 && i % 2 == 0;
-        if died_in_hospital {
-            day = day + Days::new(90);
-            case.record(
-                RecordKind::Death,
-                day,
-                vec![
-                    ("died_on", FieldValue::Date(day)),
-                    ("in_hospital", FieldValue::Flag(true)),
-                ],
-            )?;
-            records += case.made;
-            assign(tx, team.coordinator, &person, listed_on, now)?;
-            continue;
-        }
         day = day + Days::new(60 + case.dice.below(120));
         let discharged_on = day;
         // The discharge-support conference two weeks before.
@@ -261,10 +292,7 @@ pub fn seed(
             day,
             vec![
                 ("discharged_on", FieldValue::Date(day)),
-                (
-                    "destination",
-                    s(DISCHARGE_DESTINATIONS[i % DISCHARGE_DESTINATIONS.len()]),
-                ),
+                ("destination", s(fate.destination())),
             ],
         )?;
         for _ in 0..(1 + case.dice.below(3)) {
@@ -283,10 +311,14 @@ pub fn seed(
                 ],
             )?;
         }
-        let still_supported = match outcome {
-            // Readmitted and not (yet) discharged again: four, as in Izumo.
-            3 | 7 if i < 26 => {
-                day = day + Days::new(200);
+        // What happens later is dated at least a month before today, so
+        // every fate is on record whenever the demo is seeded.
+        let latest = now.date_naive() - Days::new(30);
+        let later =
+            |day: NaiveDate, days: u64| (day + Days::new(days)).min(latest).max(day + Days::new(1));
+        let still_supported = match fate {
+            Fate::BackInHospital(_) => {
+                day = later(day, 200);
                 case.record(
                     RecordKind::Readmission,
                     day,
@@ -297,9 +329,8 @@ pub fn seed(
                 )?;
                 false
             }
-            // Died in the community.
-            11 => {
-                day = day + Days::new(700);
+            Fate::Died(_) => {
+                day = later(day, 700);
                 case.record(
                     RecordKind::Death,
                     day,
@@ -307,22 +338,20 @@ pub fn seed(
                 )?;
                 false
             }
-            // Moved away, or support no longer needed.
-            5 | 9 => {
-                day = day + Days::new(500);
-                let reason = if outcome == 5 {
-                    "moved"
-                } else {
-                    "support_ended"
-                };
+            // Some no longer need support, and stay in the community.
+            Fate::Community(_) if i % 4 == 1 => {
+                day = later(day, 500);
                 case.record(
                     RecordKind::CaseClosure,
                     day,
-                    vec![("closed_on", FieldValue::Date(day)), ("reason", s(reason))],
+                    vec![
+                        ("closed_on", FieldValue::Date(day)),
+                        ("reason", s("support_ended")),
+                    ],
                 )?;
                 false
             }
-            _ => discharged_on + Days::new(3 * 365) > now.date_naive(),
+            Fate::Community(_) => discharged_on + Days::new(3 * 365) > now.date_naive(),
         };
         records += case.made;
         assign(tx, team.coordinator, &person, listed_on, now)?;

@@ -3,12 +3,13 @@
 //! keeps everything in the [`store`].
 //!
 //! Layers, each calling only the ones below it:
-//! - the edges: [`cli`] and [`commands`] (the command line), [`serve`],
-//!   [`web`], [`http_guard`] and [`sync_ws`] (HTTP and WebSocket), and the server-function
-//!   backends [`accounts`] and [`programme`];
+//! - the edges: [`cli`], [`commands`] and [`report_commands`] (the command
+//!   line), [`serve`], [`web`], [`http_guard`] and [`sync_ws`] (HTTP and
+//!   WebSocket), and the server-function backends [`accounts`] and
+//!   [`programme`];
 //! - domain rules as plain functions over store calls: [`persons`],
-//!   [`caseload`], [`listing`], [`devices`], [`demo`], and the sync
-//!   session's storage [`sync_store`];
+//!   [`caseload`], [`listing`], [`event_import`], [`outcome`], [`devices`],
+//!   [`demo`], and the sync session's storage [`sync_store`];
 //! - [`store`]: the only module that knows the database (every table, all
 //!   SQL).
 // Leptos view types of the coordinator screens nest deeper than the default limit.
@@ -22,13 +23,16 @@ pub mod connections;
 pub mod demo;
 mod demo_history;
 pub mod devices;
+pub mod event_import;
 pub mod feed_hub;
 pub mod http_guard;
 pub mod listing;
+pub mod outcome;
 pub mod permits;
 pub mod persons;
 pub mod programme;
 pub mod record_locks;
+pub mod report_commands;
 pub mod secrets;
 pub mod serve;
 pub mod sign_in_limits;

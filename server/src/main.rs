@@ -2,8 +2,11 @@
 //! only sets up logging, parses the command line and dispatches.
 
 use clap::Parser;
-use tsunagu_server::cli::{Cli, Command, DeviceCommand, ImportCommand, PersonCommand, UserCommand};
-use tsunagu_server::commands;
+use tsunagu_server::cli::{
+    Cli, Command, CostsCommand, DeviceCommand, ImportCommand, PersonCommand, ReportCommand,
+    UserCommand,
+};
+use tsunagu_server::{commands, report_commands};
 
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
@@ -48,6 +51,20 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             listed_on,
             commit,
         }) => commands::import_listing(&store, &file, year, listed_on, commit),
+        Command::Import(ImportCommand::Events { file, commit }) => {
+            report_commands::import_events(&store, &file, commit)
+        }
+        Command::Costs(CostsCommand::Set {
+            year,
+            inpatient_monthly,
+            programme,
+        }) => report_commands::set_costs(&store, year, inpatient_monthly, programme),
+        Command::Report(ReportCommand::Outcome {
+            from,
+            to,
+            cut_off,
+            format,
+        }) => report_commands::outcome(&store, from, to, cut_off, format),
         Command::Device(DeviceCommand::Add { username, label }) => {
             commands::add_device(&store, &username, &label)
         }

@@ -6,6 +6,7 @@ use crate::store::persons::{self as person_rows, PersonRow};
 use crate::store::records;
 use crate::store::{Store, StoreError, WriteTx};
 use chrono::{DateTime, Utc};
+use tsunagu_sync::outcome::facts::RecordSummary;
 use tsunagu_sync::record::schema::RecordKind;
 use tsunagu_sync::record::{Edit, FieldValue, NewRecord, Record, RecordError};
 use tsunagu_sync::session::server::RecordWrite;
@@ -122,6 +123,45 @@ pub fn insert_document(
     texts: &[(&str, &str)],
     now: DateTime<Utc>,
 ) -> Result<(), PersonError> {
+    let mut record = make_document(record_id, person_id, kind, fields, texts, now)?;
+    commit_document(tx, &mut record, now)
+}
+
+/// Writes a server-made record signed off at once (the programme's past,
+/// brought in by an import or the demo): it changes only by amendment
+/// from then on.
+pub fn insert_finalised_document(
+    tx: &WriteTx<'_>,
+    record_id: &str,
+    person_id: &str,
+    kind: RecordKind,
+    fields: Vec<(String, FieldValue)>,
+    texts: &[(&str, &str)],
+    now: DateTime<Utc>,
+) -> Result<(), PersonError> {
+    let mut record = make_document(record_id, person_id, kind, fields, texts, now)?;
+    record
+        .finalise(&server_edit(now))
+        .map_err(PersonError::Document)?;
+    commit_document(tx, &mut record, now)
+}
+
+fn server_edit(now: DateTime<Utc>) -> Edit {
+    Edit {
+        by: SERVER_ORIGIN.into(),
+        name: None,
+        at: now,
+    }
+}
+
+fn make_document(
+    record_id: &str,
+    person_id: &str,
+    kind: RecordKind,
+    fields: Vec<(String, FieldValue)>,
+    texts: &[(&str, &str)],
+    now: DateTime<Utc>,
+) -> Result<Record, PersonError> {
     let new = NewRecord {
         id: record_id.to_owned(),
         kind,
@@ -129,11 +169,7 @@ pub fn insert_document(
         device: SERVER_ORIGIN.into(),
         fields,
     };
-    let edit = Edit {
-        by: SERVER_ORIGIN.into(),
-        name: None,
-        at: now,
-    };
+    let edit = server_edit(now);
     let mut record =
         Record::create(new, &edit, SERVER_ORIGIN.as_bytes()).map_err(PersonError::Document)?;
     for (field, text) in texts {
@@ -141,12 +177,22 @@ pub fn insert_document(
             .replace_text(field, text, &edit)
             .map_err(PersonError::Document)?;
     }
+    Ok(record)
+}
+
+fn commit_document(
+    tx: &WriteTx<'_>,
+    record: &mut Record,
+    now: DateTime<Utc>,
+) -> Result<(), PersonError> {
+    let meta = record.meta().clone();
     let write = RecordWrite {
-        id: record_id.to_owned(),
-        kind,
-        person_id: person_id.to_owned(),
+        id: meta.id,
+        kind: meta.kind,
+        person_id: meta.person_id,
         snapshot: record.save(),
         new_changes: record.changes_since(&[]),
+        summary: RecordSummary::of(record),
     };
     records::commit(tx, SERVER_ORIGIN, now, &[write])?;
     Ok(())

@@ -20,6 +20,14 @@ pub fn run(store: Store, args: ServeArgs) -> anyhow::Result<()> {
     if profiles > 0 {
         tracing::info!(profiles, "created profile documents for existing persons");
     }
+    let summarised = crate::outcome::summarise_records(&store)
+        .context("summarising stored records for the outcome report")?;
+    if summarised > 0 {
+        tracing::info!(
+            summarised,
+            "summarised stored records for the outcome report"
+        );
+    }
     if args.demo {
         match demo::seed(&store, chrono::Utc::now()).context("seeding the demo programme")? {
             demo::Seeded::Created {

@@ -4,6 +4,7 @@
 use super::{ReadTx, StoreError, WriteTx};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::params;
+use tsunagu_sync::outcome::ListingFact;
 
 /// One person's entry in one fiscal year's listing.
 #[derive(Debug, Clone)]
@@ -58,6 +59,31 @@ pub fn is_listed(tx: &ReadTx<'_>, fiscal_year: i32, person_id: &str) -> Result<b
             "SELECT EXISTS(SELECT 1 FROM listings WHERE fiscal_year = ?1 AND person_id = ?2)",
         )?
         .query_row(params![fiscal_year, person_id], |r| r.get(0))?)
+}
+
+/// Every listing entry as the outcome report reads it: (person, entry).
+pub fn facts(tx: &ReadTx<'_>) -> Result<Vec<(String, ListingFact)>, StoreError> {
+    let mut statement = tx
+        .sql()
+        .prepare_cached("SELECT person_id, fiscal_year, listed_on, admitted_on FROM listings")?;
+    let mut rows = statement.query([])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let date = |i: usize, column: &'static str| -> Result<NaiveDate, StoreError> {
+            let text: String = row.get(i)?;
+            text.parse()
+                .map_err(|_| StoreError::bad_value(column, text))
+        };
+        out.push((
+            row.get(0)?,
+            ListingFact {
+                fiscal_year: row.get(1)?,
+                listed_on: date(2, "listings.listed_on")?,
+                admitted_on: Some(date(3, "listings.admitted_on")?),
+            },
+        ));
+    }
+    Ok(out)
 }
 
 /// Every (person, fiscal year) listed, oldest year first.

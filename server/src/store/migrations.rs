@@ -125,6 +125,19 @@ const MIGRATIONS: &[&str] = &[
         purged_at TEXT NOT NULL,
         PRIMARY KEY (device_id, person_id)
     ) STRICT;",
+    // 7: the outcome report. Each record keeps beside its document what
+    // the report reads of it (its dated fact, draft or not, created when;
+    // JSON, NULL until the server summarises it at start), so a report
+    // over every record loads no document. The costs per fiscal year are
+    // what the coordinator entered.
+    "ALTER TABLE records ADD COLUMN summary TEXT;
+    CREATE TABLE programme_costs (
+        fiscal_year           INTEGER PRIMARY KEY,
+        inpatient_monthly_yen INTEGER CHECK (inpatient_monthly_yen >= 0),
+        programme_yen         INTEGER CHECK (programme_yen >= 0),
+        updated_at            TEXT NOT NULL,
+        updated_by            INTEGER REFERENCES users(id)
+    ) STRICT;",
 ];
 
 /// The newest schema version this build knows.

@@ -2,7 +2,7 @@
 //!
 //! Every table belongs to one module here, one per aggregate ([`records`]
 //! and [`feed`], [`persons`], [`assignments`], [`users`] and [`sessions`],
-//! [`devices`] and [`deliveries`], [`audit`], [`listings`]). Each exposes
+//! [`devices`] and [`deliveries`], [`audit`], [`listings`], [`costs`]). Each exposes
 //! typed functions over a [`ReadTx`] or a [`WriteTx`]; nothing outside
 //! this module sees SQL, a connection or `rusqlite`. Domain code opens a
 //! transaction with [`Store::write`] (or reads with [`Store::read`] /
@@ -39,6 +39,7 @@ macro_rules! active_on {
 
 pub mod assignments;
 pub mod audit;
+pub mod costs;
 pub mod deliveries;
 pub mod devices;
 mod error;

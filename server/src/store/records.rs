@@ -6,6 +6,7 @@
 use super::{ReadTx, StoreError, WriteTx};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
+use tsunagu_sync::outcome::facts::RecordSummary;
 use tsunagu_sync::protocol::DocChanges;
 use tsunagu_sync::record::schema::RecordKind;
 use tsunagu_sync::session::server::{RecordWrite, SnapshotPage, StoredDoc};
@@ -34,8 +35,8 @@ pub fn commit(
 ) -> Result<(), StoreError> {
     let received = received_at.to_rfc3339();
     let mut upsert = tx.sql().prepare_cached(
-        "INSERT INTO records (id, kind, person_id, snapshot) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot",
+        "INSERT INTO records (id, kind, person_id, snapshot, summary) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot, summary = excluded.summary",
     )?;
     let mut append = tx.sql().prepare_cached(
         "INSERT INTO feed (record_id, person_id, kind, change, origin_device, received_at)
@@ -43,7 +44,14 @@ pub fn commit(
     )?;
     for write in writes {
         let kind = write.kind.as_str();
-        upsert.execute(params![write.id, kind, write.person_id, write.snapshot])?;
+        let summary = summary_json(&write.summary);
+        upsert.execute(params![
+            write.id,
+            kind,
+            write.person_id,
+            write.snapshot,
+            summary
+        ])?;
         for change in &write.new_changes {
             append.execute(params![
                 write.id,
@@ -56,6 +64,59 @@ pub fn commit(
         }
     }
     Ok(())
+}
+
+fn summary_json(summary: &RecordSummary) -> String {
+    serde_json::to_string(summary).unwrap_or_default()
+}
+
+/// Up to `limit` records not yet summarised with ids after `after_id`,
+/// in id order: (id, saved document).
+pub fn unsummarised(
+    tx: &ReadTx<'_>,
+    after_id: &str,
+    limit: usize,
+) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    let mut statement = tx.sql().prepare_cached(
+        "SELECT id, snapshot FROM records WHERE summary IS NULL AND id > ?1 ORDER BY id LIMIT ?2",
+    )?;
+    let rows = statement.query_map(params![after_id, limit as i64], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Stores what the report reads of record `id`.
+pub fn set_summary(tx: &WriteTx<'_>, id: &str, summary: &RecordSummary) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached("UPDATE records SET summary = ?2 WHERE id = ?1")?
+        .execute(params![id, summary_json(summary)])?;
+    Ok(())
+}
+
+/// Forgets every summary, as a database from before migration 7 holds
+/// none (for tests of the summarising at start).
+#[cfg(test)]
+pub fn forget_summaries(tx: &WriteTx<'_>) -> Result<(), StoreError> {
+    tx.sql().execute("UPDATE records SET summary = NULL", [])?;
+    Ok(())
+}
+
+/// Every summarised record's (person, summary), by person.
+pub fn summaries(tx: &ReadTx<'_>) -> Result<Vec<(String, RecordSummary)>, StoreError> {
+    let mut statement = tx.sql().prepare_cached(
+        "SELECT person_id, summary FROM records WHERE summary IS NOT NULL ORDER BY person_id",
+    )?;
+    let mut rows = statement.query([])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let person: String = row.get(0)?;
+        let json: String = row.get(1)?;
+        let summary = serde_json::from_str(&json)
+            .map_err(|_| StoreError::bad_value("records.summary", json))?;
+        out.push((person, summary));
+    }
+    Ok(out)
 }
 
 /// A record as the server holds it (kind, person, saved document), if it does.

@@ -17,6 +17,7 @@ use super::Caller;
 use super::admission::{self, Before};
 use super::parallel::run_parallel;
 use super::server::{RecordWrite, ServerStore, SessionError, StoredDoc};
+use crate::outcome::facts::RecordSummary;
 use crate::policy;
 use crate::protocol::{DocChanges, DocOutcome, Rejection};
 use crate::record::history::Stamp;
@@ -373,6 +374,7 @@ fn merge(
             person_id: meta.person_id,
             snapshot,
             new_changes,
+            summary: RecordSummary::of(&record),
         },
         stamps,
         rules,

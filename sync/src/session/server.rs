@@ -22,6 +22,8 @@ pub struct RecordWrite {
     pub snapshot: Vec<u8>,
     /// The changes the server did not have, in causal order.
     pub new_changes: Vec<Vec<u8>>,
+    /// What the outcome report reads of the record after the merge.
+    pub summary: crate::outcome::facts::RecordSummary,
 }
 
 /// A record as the server holds it.
