@@ -62,3 +62,38 @@ pub async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("reading the file failed: {e:?}"))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
+
+/// Offers `text` to the user as a file named `name` of type `mime` (a
+/// download, as if from a link).
+pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let fail = |e: wasm_bindgen::JsValue| format!("download failed: {e:?}");
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let document = html_document().ok_or("no document")?;
+    let link = document
+        .create_element("a")
+        .map_err(fail)?
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .map_err(|_| "no link element".to_owned())?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    // The download reads the object later; let it go after a minute.
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(60),
+    );
+    Ok(())
+}
+
+/// Opens the browser's print dialog for the page.
+pub fn print_page() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.print();
+    }
+}

@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod labels;
 pub mod listing_refusal;
 pub mod local;
+pub mod outcome_report;
 pub mod pages;
 pub mod programme;
 

@@ -252,20 +252,29 @@ pub trait ProgrammeBackend: Send + Sync + 'static {
 }
 
 #[cfg(feature = "ssr")]
-mod server_side {
+pub(crate) mod server_side {
     use super::*;
     use std::sync::Arc;
 
-    /// Runs `work` with the backend and the caller's session token on a
-    /// blocking thread.
+    /// Runs `work` with the programme backend and the caller's session
+    /// token on a blocking thread.
     pub async fn with_session<T: Send + 'static>(
         work: impl FnOnce(Arc<dyn ProgrammeBackend>, String) -> Result<T, ProgrammeError>
         + Send
         + 'static,
     ) -> Result<T, ProgrammeError> {
+        with_backend::<dyn ProgrammeBackend, T>(work).await
+    }
+
+    /// Runs `work` with the backend of type `B` from the context and the
+    /// caller's session token on a blocking thread; a refusal answers
+    /// with its own HTTP status.
+    pub async fn with_backend<B: ?Sized + Send + Sync + 'static, T: Send + 'static>(
+        work: impl FnOnce(Arc<B>, String) -> Result<T, ProgrammeError> + Send + 'static,
+    ) -> Result<T, ProgrammeError> {
         let run = async move {
-            let backend = use_context::<Arc<dyn ProgrammeBackend>>()
-                .ok_or_else(|| ProgrammeError::Unavailable("no programme backend".into()))?;
+            let backend = use_context::<Arc<B>>()
+                .ok_or_else(|| ProgrammeError::Unavailable("no backend".into()))?;
             let headers = leptos_axum::extract::<http::HeaderMap>()
                 .await
                 .map_err(|e| ProgrammeError::Unavailable(e.to_string()))?;

@@ -5,8 +5,8 @@
 //! Layers, each calling only the ones below it:
 //! - the edges: [`cli`], [`commands`] and [`report_commands`] (the command
 //!   line), [`serve`], [`web`], [`http_guard`] and [`sync_ws`] (HTTP and
-//!   WebSocket), and the server-function backends [`accounts`] and
-//!   [`programme`];
+//!   WebSocket), and the server-function backends [`accounts`],
+//!   [`programme`] and [`outcome_screen`];
 //! - domain rules as plain functions over store calls: [`persons`],
 //!   [`caseload`], [`listing`], [`event_import`], [`outcome`], [`devices`],
 //!   [`demo`], and the sync session's storage [`sync_store`];
@@ -28,6 +28,7 @@ pub mod feed_hub;
 pub mod http_guard;
 pub mod listing;
 pub mod outcome;
+pub mod outcome_screen;
 pub mod permits;
 pub mod persons;
 pub mod programme;

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tsunagu_app::account::{AccountBackend, SecureTransport};
+use tsunagu_app::outcome_report::OutcomeBackend;
 use tsunagu_app::programme::ProgrammeBackend;
 use tsunagu_app::{App, shell};
 
@@ -25,6 +26,10 @@ pub fn router(state: AppState) -> Router {
         state.store.clone(),
         accounts.clone(),
         state.feed.clone(),
+    ));
+    let outcome: Arc<dyn OutcomeBackend> = Arc::new(crate::outcome_screen::OutcomeScreen::new(
+        state.store.clone(),
+        accounts.clone(),
     ));
     let backend: Arc<dyn AccountBackend> = accounts;
     let routes = generate_route_list(App);
@@ -53,6 +58,7 @@ pub fn router(state: AppState) -> Router {
             move || {
                 provide_context(backend.clone());
                 provide_context(programme.clone());
+                provide_context(outcome.clone());
                 provide_context(SecureTransport(secure));
             },
             move || shell(leptos.clone()),

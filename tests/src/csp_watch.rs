@@ -8,37 +8,12 @@
 //! keep what earlier documents saw.
 
 use crate::browser::Browser;
+use crate::devtools;
 use anyhow::{Context, Result};
-use fantoccini::wd::WebDriverCompatibleCommand;
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// Where the watcher keeps what it saw.
 const KEY: &str = "tsunagu-test-csp-violations";
-
-/// One DevTools command sent through chromedriver's `goog/cdp/execute`.
-#[derive(Debug)]
-struct DevTools {
-    cmd: &'static str,
-    params: Value,
-}
-
-impl WebDriverCompatibleCommand for DevTools {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (::http::Method, Option<String>) {
-        let body = json!({ "cmd": self.cmd, "params": self.params });
-        (::http::Method::POST, Some(body.to_string()))
-    }
-}
 
 /// From now on, every document this browser opens records its policy
 /// violations ("directive blocked-uri source:line").
@@ -50,14 +25,13 @@ pub async fn watch(browser: &Browser) -> Result<()> {
             sessionStorage.setItem("{KEY}", JSON.stringify(seen));
         }}, true);"#
     );
-    browser
-        .client
-        .issue_cmd(DevTools {
-            cmd: "Page.addScriptToEvaluateOnNewDocument",
-            params: json!({ "source": source }),
-        })
-        .await
-        .context("installing the policy-violation watcher over DevTools")?;
+    devtools::command(
+        browser,
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": source }),
+    )
+    .await
+    .context("installing the policy-violation watcher over DevTools")?;
     Ok(())
 }
 

@@ -89,6 +89,8 @@ pub enum Screen {
     Programme,
     /// The auditor's view of the audit trail.
     AuditTrail,
+    /// The outcome report (coordinators and auditors).
+    Outcome,
 }
 
 /// All client state, `Copy` so closures can hold it.

@@ -33,6 +33,12 @@ pub fn CaseloadPage() -> impl IntoView {
                 {move || crate::pages::programme::texts::texts(lang.get()).audit_open}
             </button>
         })}
+        {(coordinator || auditor).then(|| view! {
+            <button class="button primary programme-open" data-testid="outcome-open"
+                on:click=move |_| state.open(Screen::Outcome)>
+                {move || crate::pages::outcome::texts::texts(lang.get()).open}
+            </button>
+        })}
         <section class="card" data-testid="caseload">
             <h2>{move || lang.get().texts().caseload_heading}</h2>
             {move || {

@@ -49,6 +49,7 @@ fn OpenScreen() -> impl IntoView {
         Screen::Caseload => view! { <CaseloadPage/> }.into_any(),
         Screen::Programme => view! { <ProgrammePage/> }.into_any(),
         Screen::AuditTrail => view! { <AuditTrailPage/> }.into_any(),
+        Screen::Outcome => view! { <crate::pages::outcome::OutcomePage/> }.into_any(),
         Screen::Person(person) => view! { <PersonPage person/> }.into_any(),
         Screen::NewRecord { person, kind } => {
             view! { <RecordForm person kind record=None/> }.into_any()

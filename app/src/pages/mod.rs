@@ -5,6 +5,7 @@ pub mod audit_trail;
 pub mod caseload;
 pub mod home;
 pub mod not_found;
+pub mod outcome;
 pub mod person;
 pub mod programme;
 pub mod record_form;

@@ -1,0 +1,110 @@
+//! The coordinator's costs per fiscal year: the unit cost the effect is
+//! priced with and the programme's cost. Each row saves on its own; the
+//! report is counted again after a save.
+
+use super::texts::texts;
+use crate::i18n::use_lang;
+use crate::outcome_report::{CostsRequest, set_year_costs};
+use crate::pages::programme::problem_text;
+use crate::programme::ProgrammeError;
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+use tsunagu_sync::outcome::YearCosts;
+
+/// Yen as typed: empty is "not given", else a whole number of yen.
+fn yen(text: &str) -> Result<Option<u64>, ()> {
+    let digits: String = text
+        .chars()
+        .filter(|c| !matches!(c, ',' | '、' | ' '))
+        .collect();
+    if digits.is_empty() {
+        return Ok(None);
+    }
+    digits.parse().map(Some).map_err(|_| ())
+}
+
+/// The costs table for `years`, filled from `costs`; `saved` runs after
+/// each successful save.
+#[component]
+pub fn CostsEditor(
+    /// The fiscal years shown.
+    years: Vec<i32>,
+    /// The costs as entered so far.
+    costs: BTreeMap<i32, YearCosts>,
+    /// Called after a save.
+    saved: Callback<()>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let t = move || texts(lang.get());
+    let rows = years
+        .into_iter()
+        .map(|year| {
+            let entered = costs.get(&year).copied().unwrap_or_default();
+            let show = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
+            let inpatient = RwSignal::new(show(entered.inpatient_monthly_yen));
+            let programme = RwSignal::new(show(entered.programme_yen));
+            let status = RwSignal::new(None::<Result<(), ProgrammeError>>);
+            let save = move |event: leptos::ev::SubmitEvent| {
+                event.prevent_default();
+                let (Ok(inpatient_monthly_yen), Ok(programme_yen)) =
+                    (yen(&inpatient.get_untracked()), yen(&programme.get_untracked()))
+                else {
+                    status.set(Some(Err(ProgrammeError::Invalid(t().not_yen.into()))));
+                    return;
+                };
+                let request = CostsRequest {
+                    year,
+                    costs: YearCosts {
+                        inpatient_monthly_yen,
+                        programme_yen,
+                    },
+                };
+                leptos::task::spawn_local(async move {
+                    let result = set_year_costs(request).await.map(|_| ());
+                    let ok = result.is_ok();
+                    status.set(Some(result));
+                    if ok {
+                        saved.run(());
+                    }
+                });
+            };
+            view! {
+                <tr data-testid="cost-row" data-year=year>
+                    <th scope="row">{year}</th>
+                    <td><input inputmode="numeric" data-testid="cost-inpatient" form=format!("cost-{year}")
+                        prop:value=move || inpatient.get()
+                        on:input=move |ev| inpatient.set(event_target_value(&ev))/></td>
+                    <td><input inputmode="numeric" data-testid="cost-programme" form=format!("cost-{year}")
+                        prop:value=move || programme.get()
+                        on:input=move |ev| programme.set(event_target_value(&ev))/></td>
+                    <td>
+                        <form id=format!("cost-{year}") on:submit=save>
+                            <button type="submit" class="button secondary small" data-testid="cost-save">{move || t().save}</button>
+                        </form>
+                        {move || status.get().map(|result| match result {
+                            Ok(()) => view! { <span class="hint" role="status" data-testid="cost-saved">{t().saved}</span> }.into_any(),
+                            Err(problem) => view! { <span class="error" role="alert">{problem_text(lang.get(), &problem)}</span> }.into_any(),
+                        })}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="outcome-costs no-print" data-testid="outcome-costs">
+            <h3>{move || t().costs_heading}</h3>
+            <p class="hint">{move || t().costs_note}</p>
+            <div class="table-scroll">
+                <table>
+                    <thead><tr>
+                        <th scope="col">{move || t().col_year}</th>
+                        <th scope="col">{move || t().col_inpatient}</th>
+                        <th scope="col">{move || t().col_programme}</th>
+                        <th></th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
