@@ -3,7 +3,6 @@
 
 use crate::accounts::{NewUser, add_user};
 use crate::persons::insert_person;
-use crate::store::audit::Actor;
 use crate::store::listings::{self, ListingEntry};
 use crate::store::{Store, WriteTx, assignments, users};
 use chrono::{DateTime, Utc};
@@ -88,13 +87,14 @@ pub fn seed(store: &Store, now: DateTime<Utc>) -> Result<Seeded, anyhow::Error> 
     // §5.1) and about ¥80 million over eleven years for the programme.
     let this_year =
         tsunagu_sync::outcome::fiscal::fiscal_year(tsunagu_sync::policy::japan_date(now));
-    for year in crate::demo_history::FIRST_YEAR..=this_year {
-        let costs = tsunagu_sync::outcome::YearCosts {
-            inpatient_monthly_yen: Some(372_250),
-            programme_yen: Some(7_300_000),
-        };
-        crate::outcome::set_costs(store, year, costs, Actor::CommandLine, now)?;
-    }
+    let costs = tsunagu_sync::outcome::YearCosts {
+        inpatient_monthly_yen: Some(372_250),
+        programme_yen: Some(7_300_000),
+    };
+    store.write(|tx| {
+        (crate::demo_history::FIRST_YEAR..=this_year)
+            .try_for_each(|year| crate::store::costs::set(tx, year, costs, None, now))
+    })?;
     Ok(Seeded::Created {
         users: ids.len(),
         persons: current + past,

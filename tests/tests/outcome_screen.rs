@@ -209,6 +209,9 @@ async fn a_coordinator_reads_downloads_and_prints_the_outcome_report() -> Result
     browser
         .wait_css(&format!("{row} [data-testid='cost-saved']"), WAIT)
         .await?;
+    browser
+        .wait_css("[data-testid='outcome-page'][aria-busy='false']", WAIT)
+        .await?;
     assert_eq!(
         count(
             dir.path(),

@@ -23,14 +23,17 @@ fn yen(text: &str) -> Result<Option<u64>, ()> {
     digits.parse().map(Some).map_err(|_| ())
 }
 
-/// The costs table for `years`, filled from `costs`; `saved` runs after
-/// each successful save.
+/// The costs table for `years`, filled from `costs`. After a save,
+/// `last_saved` names the year (it outlives this table, which the report
+/// counted again replaces) and `saved` runs.
 #[component]
 pub fn CostsEditor(
     /// The fiscal years shown.
     years: Vec<i32>,
     /// The costs as entered so far.
     costs: BTreeMap<i32, YearCosts>,
+    /// The year saved last, if any.
+    last_saved: RwSignal<Option<i32>>,
     /// Called after a save.
     saved: Callback<()>,
 ) -> impl IntoView {
@@ -43,13 +46,13 @@ pub fn CostsEditor(
             let show = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
             let inpatient = RwSignal::new(show(entered.inpatient_monthly_yen));
             let programme = RwSignal::new(show(entered.programme_yen));
-            let status = RwSignal::new(None::<Result<(), ProgrammeError>>);
+            let problem = RwSignal::new(None::<ProgrammeError>);
             let save = move |event: leptos::ev::SubmitEvent| {
                 event.prevent_default();
                 let (Ok(inpatient_monthly_yen), Ok(programme_yen)) =
                     (yen(&inpatient.get_untracked()), yen(&programme.get_untracked()))
                 else {
-                    status.set(Some(Err(ProgrammeError::Invalid(t().not_yen.into()))));
+                    problem.set(Some(ProgrammeError::Invalid(t().not_yen.into())));
                     return;
                 };
                 let request = CostsRequest {
@@ -60,11 +63,13 @@ pub fn CostsEditor(
                     },
                 };
                 leptos::task::spawn_local(async move {
-                    let result = set_year_costs(request).await.map(|_| ());
-                    let ok = result.is_ok();
-                    status.set(Some(result));
-                    if ok {
-                        saved.run(());
+                    match set_year_costs(request).await {
+                        Ok(_) => {
+                            problem.set(None);
+                            last_saved.set(Some(year));
+                            saved.run(());
+                        }
+                        Err(error) => problem.set(Some(error)),
                     }
                 });
             };
@@ -81,10 +86,12 @@ pub fn CostsEditor(
                         <form id=format!("cost-{year}") on:submit=save>
                             <button type="submit" class="button secondary small" data-testid="cost-save">{move || t().save}</button>
                         </form>
-                        {move || status.get().map(|result| match result {
-                            Ok(()) => view! { <span class="hint" role="status" data-testid="cost-saved">{t().saved}</span> }.into_any(),
-                            Err(problem) => view! { <span class="error" role="alert">{problem_text(lang.get(), &problem)}</span> }.into_any(),
-                        })}
+                        {move || match problem.get() {
+                            Some(problem) => Some(view! { <span class="error" role="alert">{problem_text(lang.get(), &problem)}</span> }.into_any()),
+                            None => (last_saved.get() == Some(year)).then(|| view! {
+                                <span class="hint" role="status" data-testid="cost-saved">{t().saved}</span>
+                            }.into_any()),
+                        }}
                     </td>
                 </tr>
             }

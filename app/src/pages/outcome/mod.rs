@@ -38,6 +38,7 @@ pub fn OutcomePage() -> impl IntoView {
     let cut_off = RwSignal::new(today.to_string());
     let answer = RwSignal::new(None::<Result<OutcomeAnswer, ProgrammeError>>);
     let busy = RwSignal::new(false);
+    let last_saved = RwSignal::new(None::<i32>);
     let coordinator =
         crate::local::current_user().map(|u| u.role) == Some(tsunagu_sync::role::Role::Coordinator);
     let request = move || -> Result<OutcomeRequest, ProgrammeError> {
@@ -105,7 +106,7 @@ pub fn OutcomePage() -> impl IntoView {
                     <p class="error" role="alert" data-testid="outcome-problem">{problem_text(lang.get(), &problem)}</p>
                 }
                 .into_any(),
-                Some(Ok(answer)) => view! { <Report answer coordinator reload=Callback::new(move |()| load())/> }.into_any(),
+                Some(Ok(answer)) => view! { <Report answer coordinator last_saved reload=Callback::new(move |()| load())/> }.into_any(),
             }}
         </section>
     }
@@ -119,6 +120,8 @@ fn Report(
     answer: OutcomeAnswer,
     /// Whether the costs may be edited.
     coordinator: bool,
+    /// The year whose costs were saved last.
+    last_saved: RwSignal<Option<i32>>,
     /// Counts the report again.
     reload: Callback<()>,
 ) -> impl IntoView {
@@ -149,7 +152,7 @@ fn Report(
         </div>
         <table::ReportTables report=report.clone()/>
         <table::DataQualityNotes report=report.clone()/>
-        {coordinator.then(|| view! { <costs::CostsEditor years costs=answer.costs saved=reload/> })}
+        {coordinator.then(|| view! { <costs::CostsEditor years costs=answer.costs last_saved saved=reload/> })}
     }
 }
 
