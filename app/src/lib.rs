@@ -19,6 +19,7 @@ pub mod listing_refusal;
 pub mod local;
 pub mod outcome_report;
 pub mod pages;
+pub mod past_events;
 pub mod programme;
 
 use components::app_update::{StorageBadge, UpdateBanner};

@@ -6,7 +6,7 @@
 //! - the edges: [`cli`], [`commands`] and [`report_commands`] (the command
 //!   line), [`serve`], [`web`], [`http_guard`] and [`sync_ws`] (HTTP and
 //!   WebSocket), and the server-function backends [`accounts`],
-//!   [`programme`] and [`outcome_screen`];
+//!   [`programme`], [`outcome_screen`] and [`past_events_screen`];
 //! - domain rules as plain functions over store calls: [`persons`],
 //!   [`caseload`], [`listing`], [`event_import`], [`outcome`], [`devices`],
 //!   [`demo`], and the sync session's storage [`sync_store`];
@@ -29,6 +29,7 @@ pub mod http_guard;
 pub mod listing;
 pub mod outcome;
 pub mod outcome_screen;
+pub mod past_events_screen;
 pub mod permits;
 pub mod persons;
 pub mod programme;

@@ -25,23 +25,31 @@ impl OutcomeScreen {
         OutcomeScreen { store, accounts }
     }
 
-    /// The user behind `session`, refused unless their role is in `roles`.
     fn caller(&self, session: &str, roles: &[Role]) -> Result<Actor, ProgrammeError> {
-        let user = self
-            .accounts
-            .user_for_session(session, Utc::now())
-            .map_err(|e| ProgrammeError::Unavailable(e.to_string()))?
-            .ok_or(ProgrammeError::NotSignedIn)?;
-        if !roles.contains(&user.role) {
-            tracing::warn!(user_id = %user.user_id, "outcome report refused: wrong role");
-            return Err(ProgrammeError::Forbidden);
-        }
-        let id = user
-            .user_id
-            .parse()
-            .map_err(|_| ProgrammeError::Unavailable("malformed user id".into()))?;
-        Ok(Actor::User(id))
+        session_actor(&self.accounts, session, roles)
     }
+}
+
+/// The user behind `session` as an audit actor, refused unless their role
+/// is in `roles`.
+pub fn session_actor(
+    accounts: &Accounts,
+    session: &str,
+    roles: &[Role],
+) -> Result<Actor, ProgrammeError> {
+    let user = accounts
+        .user_for_session(session, Utc::now())
+        .map_err(|e| ProgrammeError::Unavailable(e.to_string()))?
+        .ok_or(ProgrammeError::NotSignedIn)?;
+    if !roles.contains(&user.role) {
+        tracing::warn!(user_id = %user.user_id, "programme request refused: wrong role");
+        return Err(ProgrammeError::Forbidden);
+    }
+    let id = user
+        .user_id
+        .parse()
+        .map_err(|_| ProgrammeError::Unavailable("malformed user id".into()))?;
+    Ok(Actor::User(id))
 }
 
 fn store_error(e: StoreError) -> ProgrammeError {

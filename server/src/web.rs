@@ -16,6 +16,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tsunagu_app::account::{AccountBackend, SecureTransport};
 use tsunagu_app::outcome_report::OutcomeBackend;
+use tsunagu_app::past_events::PastEventsBackend;
 use tsunagu_app::programme::ProgrammeBackend;
 use tsunagu_app::{App, shell};
 
@@ -31,6 +32,9 @@ pub fn router(state: AppState) -> Router {
         state.store.clone(),
         accounts.clone(),
     ));
+    let past_events: Arc<dyn PastEventsBackend> = Arc::new(
+        crate::past_events_screen::PastEventsScreen::new(state.store.clone(), accounts.clone()),
+    );
     let backend: Arc<dyn AccountBackend> = accounts;
     let routes = generate_route_list(App);
     let secure = state.secure_transport;
@@ -59,6 +63,7 @@ pub fn router(state: AppState) -> Router {
                 provide_context(backend.clone());
                 provide_context(programme.clone());
                 provide_context(outcome.clone());
+                provide_context(past_events.clone());
                 provide_context(SecureTransport(secure));
             },
             move || shell(leptos.clone()),

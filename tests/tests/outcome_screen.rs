@@ -299,3 +299,116 @@ fn only_coordinators_and_auditors_read_it_and_only_coordinators_set_costs() -> R
     );
     Ok(())
 }
+
+/// Chooses `file` in the file input matching `css`.
+async fn choose_file(browser: &Browser, css: &str, file: &Path) -> Result<()> {
+    let input = browser.client.find(fantoccini::Locator::Css(css)).await?;
+    input.send_keys(&file.to_string_lossy()).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_coordinator_imports_the_programme_s_past_on_the_screen() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    let shots = screenshot_dir().join("outcome");
+    let (from, to, today) = demo_range();
+    let today: chrono::NaiveDate = today.parse()?;
+    let (interviewed, discharged) = (today - chrono::Days::new(2), today - chrono::Days::new(1));
+    // The first current demo person, on this year's listing.
+    let person = format!("DEMO-{to}-C00");
+    let bad = dir.path().join("bad-events.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "recipient_number,event,date,detail\n{person},discharged,{discharged},on the moon\nNO-SUCH,died,{discharged},\n"
+        ),
+    )?;
+    let good = dir.path().join("events.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "受給者番号,事象,日付,詳細\n{person},初回合同面接,{interviewed},\n{person},退院,{discharged},グループホーム\n"
+        ),
+    )?;
+    let records = |dir: &Path| count(dir, "SELECT count(*) FROM records");
+    let before = records(dir.path())?;
+
+    let browser = Browser::start(1280, 800).await?;
+    first_sign_in(
+        &browser,
+        &server.url("/"),
+        "demo.coordinator",
+        DEMO_PASSWORD,
+    )
+    .await?;
+    browser.click("[data-testid='programme-open']").await?;
+    browser.click("[data-testid='tab-events']").await?;
+
+    // Refused rows say why in Japanese and block the import.
+    choose_file(&browser, "[data-testid='events-file']", &bad).await?;
+    browser.click("[data-testid='events-preview']").await?;
+    let refused = browser
+        .wait_css("[data-testid='refused-event']", WAIT)
+        .await?;
+    assert!(refused.contains("退院先として読めません"), "{refused}");
+    let all = browser
+        .client
+        .find_all(fantoccini::Locator::Css("[data-testid='refused-event']"))
+        .await?;
+    assert_eq!(all.len(), 2);
+    assert!(all[1].text().await?.contains("名簿にいません"));
+    let import = browser
+        .client
+        .find(fantoccini::Locator::Css("[data-testid='events-import']"))
+        .await?;
+    assert!(!import.is_enabled().await?, "refused rows block the import");
+    browser.screenshot(&shots, "03-events-refused").await?;
+    browser.click("[data-testid='events-cancel']").await?;
+    assert_eq!(records(dir.path())?, before, "nothing written");
+
+    // The good file: previewed, imported, and a second time nothing new.
+    choose_file(&browser, "[data-testid='events-file']", &good).await?;
+    browser.click("[data-testid='events-preview']").await?;
+    browser
+        .wait_css("[data-testid='events-preview-result'][data-new='2']", WAIT)
+        .await?;
+    assert_eq!(records(dir.path())?, before, "a preview writes nothing");
+    browser.click("[data-testid='events-import']").await?;
+    browser
+        .wait_css("[data-testid='events-imported']", WAIT)
+        .await?;
+    assert_eq!(browser.text_of("events-written").await?, "2");
+    assert_eq!(records(dir.path())?, before + 2);
+    choose_file(&browser, "[data-testid='events-file']", &good).await?;
+    browser.click("[data-testid='events-preview']").await?;
+    browser
+        .wait_css("[data-testid='events-preview-result'][data-new='0'] [data-testid='events-nothing-new']", WAIT)
+        .await?;
+    browser.screenshot(&shots, "04-events-already").await?;
+    assert_eq!(
+        records(dir.path())?,
+        before + 2,
+        "importing twice changes nothing"
+    );
+    browser.close().await?;
+
+    // The report counts the new discharge, to a group home.
+    let range = [
+        "report",
+        "outcome",
+        "--from",
+        &from.to_string(),
+        "--to",
+        &to.to_string(),
+        "--format",
+        "json",
+    ];
+    let report: Value = serde_json::from_str(&cli(dir.path(), &range, None)?)?;
+    assert_eq!(report["cumulative"]["discharged"], 53);
+    assert_eq!(
+        report["cumulative"]["status_at_cut_off"]["community"]["group_home"],
+        4
+    );
+    Ok(())
+}

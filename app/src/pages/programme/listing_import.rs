@@ -220,7 +220,7 @@ fn PreviewTable(
 
 /// The chosen file's bytes (refused when none is chosen or it is too big).
 #[cfg(feature = "hydrate")]
-async fn read_file(
+pub(super) async fn read_file(
     input: Option<leptos::web_sys::HtmlInputElement>,
     missing: &'static str,
 ) -> Result<Vec<u8>, ProgrammeError> {
@@ -242,6 +242,6 @@ async fn read_file(
 
 /// Files are only read in the browser.
 #[cfg(not(feature = "hydrate"))]
-async fn read_file<T>(_: Option<T>, _: &'static str) -> Result<Vec<u8>, ProgrammeError> {
+pub(super) async fn read_file<T>(_: Option<T>, _: &'static str) -> Result<Vec<u8>, ProgrammeError> {
     Err(ProgrammeError::Unavailable("no browser".into()))
 }

@@ -6,6 +6,7 @@
 
 mod assignments;
 mod conferences;
+mod events_import;
 mod handover;
 mod listing_import;
 pub mod texts;
@@ -22,6 +23,7 @@ use texts::texts;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Listing,
+    Events,
     Assignments,
     Handover,
     Conferences,
@@ -104,6 +106,7 @@ pub fn ProgrammePage() -> impl IntoView {
                     let t = texts(lang.get());
                     match which {
                         Tab::Listing => t.tab_listing,
+                        Tab::Events => t.tab_events,
                         Tab::Assignments => t.tab_assignments,
                         Tab::Handover => t.tab_handover,
                         Tab::Conferences => t.tab_conferences,
@@ -127,6 +130,7 @@ pub fn ProgrammePage() -> impl IntoView {
             <Problem/>
             <nav class="tabs">
                 {tab_button(Tab::Listing, "tab-listing")}
+                {tab_button(Tab::Events, "tab-events")}
                 {tab_button(Tab::Assignments, "tab-assignments")}
                 {tab_button(Tab::Handover, "tab-handover")}
                 {tab_button(Tab::Conferences, "tab-conferences")}
@@ -137,6 +141,7 @@ pub fn ProgrammePage() -> impl IntoView {
             </nav>
             {move || match tab.get() {
                 Tab::Listing => view! { <listing_import::ListingImport/> }.into_any(),
+                Tab::Events => view! { <events_import::EventsImport/> }.into_any(),
                 Tab::Assignments => view! { <assignments::Assignments/> }.into_any(),
                 Tab::Handover => view! { <handover::Handover/> }.into_any(),
                 Tab::Conferences => view! { <conferences::Conferences/> }.into_any(),

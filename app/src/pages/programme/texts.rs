@@ -24,6 +24,8 @@ pub struct ProgrammeTexts {
     pub working: &'static str,
     /// Tab: listing import.
     pub tab_listing: &'static str,
+    /// Tab: the programme's past events.
+    pub tab_events: &'static str,
     /// Tab: persons and assignments.
     pub tab_assignments: &'static str,
     /// Tab: handover.
@@ -171,6 +173,7 @@ pub static JA: ProgrammeTexts = ProgrammeTexts {
     failed: "できませんでした: ",
     working: "処理中…",
     tab_listing: "名簿の取り込み",
+    tab_events: "過去の記録",
     tab_assignments: "対象者と担当",
     tab_handover: "引き継ぎ",
     tab_conferences: "ケース会議",
@@ -251,6 +254,7 @@ pub static EN: ProgrammeTexts = ProgrammeTexts {
     failed: "Could not do it: ",
     working: "Working…",
     tab_listing: "Listing import",
+    tab_events: "Past events",
     tab_assignments: "Persons and assignments",
     tab_handover: "Handover",
     tab_conferences: "Case conferences",
