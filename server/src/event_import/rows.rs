@@ -3,6 +3,7 @@
 //! [`RowError`] with its row number and reason.
 
 use crate::listing::decode;
+use crate::listing::table::{Row, Table};
 use chrono::NaiveDate;
 use tsunagu_app::event_refusal::{EventColumn as Column, EventProblem};
 use tsunagu_app::listing_refusal::FileProblem;
@@ -90,50 +91,20 @@ impl RowError {
 /// Parses the decoded file: its rows, and the rows it refused. A file
 /// without the needed columns is refused whole (`detail` may be absent).
 pub fn parse(text: &str) -> Result<(Vec<EventRow>, Vec<RowError>), FileProblem> {
-    let text = text.replace("\r\n", "\n");
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| FileProblem::UnreadableHeader {
-            detail: e.to_string(),
-        })?
-        .clone();
-    let mut index = Vec::new();
-    for (column, names) in HEADERS {
-        match headers.iter().position(|h| names.contains(&h)) {
-            Some(at) => index.push((*column, at)),
-            None if *column == Column::Detail => {}
-            None => return Err(FileProblem::MissingColumn(column.header().to_owned())),
-        }
-    }
+    let table = Table::read(text, HEADERS, |column| column == Column::Detail)?;
     let (mut rows, mut errors) = (Vec::new(), Vec::new());
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+    for read in &table.rows {
+        let (line, record) = match read {
+            Row::Read(line, record) => (*line, record),
+            Row::Unreadable(line, detail) => {
                 errors.push(RowError {
-                    line,
-                    problems: vec![EventProblem::Unreadable(e.to_string())],
+                    line: *line,
+                    problems: vec![EventProblem::Unreadable(detail.clone())],
                 });
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let field = |column: Column| {
-            index
-                .iter()
-                .find(|(c, _)| *c == column)
-                .and_then(|(_, i)| record.get(*i))
-                .unwrap_or_default()
-                .to_owned()
-        };
+        let field = |column: Column| table.field(record, column);
         match row(line, &field) {
             Ok(row) => rows.push(row),
             Err(problems) => errors.push(RowError { line, problems }),

@@ -9,6 +9,7 @@
 
 pub mod decode;
 pub mod rows;
+pub mod table;
 
 use crate::persons::{PersonError, insert_person, split_name};
 use crate::store::audit::{self, Actor};

@@ -3,6 +3,7 @@
 //! [`RowError`] with its row number and reason.
 
 use super::decode;
+use super::table::{Row, Table};
 use chrono::NaiveDate;
 
 pub use tsunagu_app::listing_refusal::{FileProblem, ListingColumn as Column, RowProblem};
@@ -84,53 +85,22 @@ fn sex(raw: &str) -> Option<&'static str> {
 /// Parses the decoded file: its rows, and the rows it refused. A file
 /// without the needed columns is refused whole.
 pub fn parse(text: &str) -> Result<(Vec<ListingRow>, Vec<RowError>), FileProblem> {
-    // Office software ends lines with CRLF; the CSV reader then counts a
-    // record's line before its line feed, so row numbers would be off by
-    // one from what the user sees in their spreadsheet.
-    let text = text.replace("\r\n", "\n");
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| FileProblem::UnreadableHeader {
-            detail: e.to_string(),
-        })?
-        .clone();
-    let mut index = Vec::new();
-    for (column, names) in HEADERS {
-        match headers.iter().position(|h| names.contains(&h)) {
-            Some(at) => index.push((*column, at)),
-            None => return Err(FileProblem::MissingColumn(column.header().to_owned())),
-        }
-    }
-    let at = |column: Column| index.iter().find(|(c, _)| *c == column).map(|(_, i)| *i);
+    let table = Table::read(text, HEADERS, |_| false)?;
     let (mut rows, mut errors) = (Vec::new(), Vec::new());
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+    for row in &table.rows {
+        let (line, record) = match row {
+            Row::Read(line, record) => (*line, record),
+            Row::Unreadable(line, detail) => {
                 errors.push(RowError {
-                    line,
+                    line: *line,
                     problems: vec![RowProblem::Unreadable {
-                        detail: e.to_string(),
+                        detail: detail.clone(),
                     }],
                 });
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let field = |column: Column| {
-            at(column)
-                .and_then(|i| record.get(i))
-                .unwrap_or_default()
-                .to_owned()
-        };
+        let field = |column: Column| table.field(record, column);
         let mut problems = Vec::new();
         let mut required = |column: Column| {
             let value = field(column);
