@@ -61,6 +61,24 @@ pub enum Command {
     /// Reports.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Write a consistent copy of the database while the server runs,
+    /// checked before it is kept.
+    Backup {
+        /// The file to write (must not exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Put a backup in place as the data directory's database (the
+    /// server must be stopped). The backup is checked first; the database
+    /// it replaces is kept aside.
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
+    },
     /// Assign a user to a person (put the person on the user's caseload).
     Assign {
         /// The user's login name.

@@ -22,6 +22,48 @@ pub fn open_store(data_dir: &Path) -> anyhow::Result<Store> {
         .with_context(|| format!("opening the data directory {}", data_dir.display()))
 }
 
+/// Opens the store for `serve`: an existing database must pass SQLite's
+/// `quick_check` first.
+pub fn open_checked_store(data_dir: &Path) -> anyhow::Result<Store> {
+    Store::open_checked(data_dir)
+        .with_context(|| format!("opening the data directory {}", data_dir.display()))
+}
+
+/// `tsunagu backup --to FILE`.
+pub fn backup(store: &Store, to: &Path) -> anyhow::Result<()> {
+    let done = store.backup_to(to)?;
+    writeln!(
+        std::io::stdout(),
+        "backup written to {}: {:.1} MB, schema version {}, checked (integrity ok), in {:.2} s",
+        to.display(),
+        done.bytes as f64 / 1e6,
+        done.schema_version,
+        done.took.as_secs_f64()
+    )?;
+    Ok(())
+}
+
+/// `tsunagu restore --from FILE [--force]`.
+pub fn restore(data_dir: &Path, from: &Path, force: bool) -> anyhow::Result<()> {
+    let done = crate::store::backup::restore(data_dir, from, force, Utc::now().timestamp())?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "restored {} into {} (schema version {})",
+        from.display(),
+        data_dir.display(),
+        done.schema_version
+    )?;
+    if let Some(aside) = done.replaced {
+        writeln!(
+            out,
+            "the database it replaced is kept as {}",
+            aside.display()
+        )?;
+    }
+    Ok(())
+}
+
 /// `tsunagu user add`: the password comes from the first line of standard input.
 pub fn add_user(
     store: &Store,

@@ -31,8 +31,17 @@ fn main() -> std::process::ExitCode {
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
-    let store = commands::open_store(&cli.data_dir)?;
+    // A restore replaces the database: it must not open (and migrate) it.
+    if let Command::Restore { from, force } = &cli.command {
+        return commands::restore(&cli.data_dir, from, *force);
+    }
+    let store = match cli.command {
+        Command::Serve(_) => commands::open_checked_store(&cli.data_dir)?,
+        _ => commands::open_store(&cli.data_dir)?,
+    };
     match cli.command {
+        Command::Restore { .. } => unreachable!("handled above"),
+        Command::Backup { to } => commands::backup(&store, &to),
         Command::Serve(args) => tsunagu_server::serve::run(store, args),
         Command::User(UserCommand::Add {
             username,

@@ -14,6 +14,11 @@ use std::sync::Arc;
 pub fn run(store: Store, args: ServeArgs) -> anyhow::Result<()> {
     let site_root = site::locate(args.site_root.as_deref());
     let bundle = site::bundle_name(&site_root)?;
+    // One server per data directory; a restore waits for it to stop.
+    let _lock = crate::store::backup::ServerLock::acquire(
+        store.path().parent().unwrap_or(std::path::Path::new(".")),
+    )
+    .context("locking the data directory")?;
     let store = Arc::new(store);
     let profiles = persons::ensure_person_documents(&store, chrono::Utc::now())
         .context("creating missing person profile documents")?;

@@ -66,6 +66,40 @@ pub enum StoreError {
         /// What was stored.
         value: String,
     },
+    /// The database file fails SQLite's integrity check.
+    #[error("the database {path} is damaged ({detail}); nothing was changed: restore a backup")]
+    Corrupt {
+        /// The database file.
+        path: PathBuf,
+        /// What the check said.
+        detail: String,
+    },
+    /// A backup would overwrite an existing file.
+    #[error("{path} already exists; choose a new name for the backup")]
+    BackupExists {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A server is using the data directory.
+    #[error("a tsunagu server is using {path}; stop it first")]
+    ServerRunning {
+        /// The data directory.
+        path: PathBuf,
+    },
+    /// The data directory already has a database.
+    #[error("{path} already has a database; add --force to replace it (it is kept aside)")]
+    NotEmpty {
+        /// The data directory.
+        path: PathBuf,
+    },
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
     /// A statement failed.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),

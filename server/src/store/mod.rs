@@ -39,6 +39,7 @@ macro_rules! active_on {
 
 pub mod assignments;
 pub mod audit;
+pub mod backup;
 pub mod costs;
 pub mod deliveries;
 pub mod devices;
@@ -113,14 +114,29 @@ impl Store {
     /// Opens (creating if needed) the database in `data_dir` and brings its
     /// schema up to date.
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        Store::open_with(data_dir, false)
+    }
+
+    /// [`Store::open`], but an existing database must first pass SQLite's
+    /// `quick_check`, before anything is written to it (the server's start).
+    pub fn open_checked(data_dir: &Path) -> Result<Self, StoreError> {
+        Store::open_with(data_dir, true)
+    }
+
+    fn open_with(data_dir: &Path, check: bool) -> Result<Self, StoreError> {
         prepare_data_dir(data_dir)?;
         let path = data_dir.join(DATABASE_FILE);
         let open_err = |source| StoreError::Open {
             path: path.clone(),
             source,
         };
+        let existed = std::fs::metadata(&path).is_ok_and(|m| m.len() > 0);
         let mut conn = Connection::open(&path).map_err(open_err)?;
-        // Refuse a newer database before anything (even the journal mode) is written to it.
+        // Refuse a damaged or newer database before anything (even the
+        // journal mode) is written to it.
+        if check && existed {
+            backup::check_connection(&conn, &path, false)?;
+        }
         migrations::refuse_newer(&conn, &path)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(open_err)?;
