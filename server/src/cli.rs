@@ -61,6 +61,9 @@ pub enum Command {
     /// Reports.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Write a consistent copy of the database while the server runs,
     /// checked before it is kept.
     Backup {
@@ -206,6 +209,14 @@ pub enum ImportCommand {
         #[arg(long)]
         commit: bool,
     },
+}
+
+/// `tsunagu audit ...`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the audit trail's hash chain and name the first entry that
+    /// was changed, or follows one that was deleted or changed.
+    Verify,
 }
 
 /// `tsunagu costs ...`.

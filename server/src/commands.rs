@@ -43,6 +43,35 @@ pub fn backup(store: &Store, to: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `tsunagu audit verify`: fails when the chain is broken.
+pub fn verify_audit(store: &Store) -> anyhow::Result<()> {
+    use crate::store::audit_chain::{self, BreakReason};
+    let verdict = store.read_snapshot(audit_chain::verify)?;
+    let head: String = verdict.head.iter().map(|b| format!("{b:02x}")).collect();
+    match verdict.broken {
+        None => {
+            writeln!(
+                std::io::stdout(),
+                "audit trail intact: {} entries, head {head}",
+                verdict.entries
+            )?;
+            Ok(())
+        }
+        Some(broken) => {
+            let why = match broken.reason {
+                BreakReason::ContentChanged => "its content was changed",
+                BreakReason::PreviousChanged => "the entry before it was deleted or changed",
+                BreakReason::Unsealed => "it was never sealed",
+            };
+            anyhow::bail!(
+                "audit trail broken at entry {} (written {}): {why}",
+                broken.id,
+                broken.at
+            )
+        }
+    }
+}
+
 /// `tsunagu restore --from FILE [--force]`.
 pub fn restore(data_dir: &Path, from: &Path, force: bool) -> anyhow::Result<()> {
     let done = crate::store::backup::restore(data_dir, from, force, Utc::now().timestamp())?;

@@ -3,8 +3,8 @@
 
 use clap::Parser;
 use tsunagu_server::cli::{
-    Cli, Command, CostsCommand, DeviceCommand, ImportCommand, PersonCommand, ReportCommand,
-    UserCommand,
+    AuditCommand, Cli, Command, CostsCommand, DeviceCommand, ImportCommand, PersonCommand,
+    ReportCommand, UserCommand,
 };
 use tsunagu_server::{commands, report_commands};
 
@@ -42,6 +42,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Restore { .. } => unreachable!("handled above"),
         Command::Backup { to } => commands::backup(&store, &to),
+        Command::Audit(AuditCommand::Verify) => commands::verify_audit(&store),
         Command::Serve(args) => tsunagu_server::serve::run(store, args),
         Command::User(UserCommand::Add {
             username,

@@ -25,8 +25,8 @@ fn serves_health_and_a_japanese_first_page_with_security_headers() -> anyhow::Re
     let health: serde_json::Value = serde_json::from_str(&health.body)?;
     assert_eq!(health["status"], "ok");
     assert_eq!(
-        health["schema_version"], 7,
-        "migration 7 keeps the outcome report's summaries and costs"
+        health["schema_version"], 8,
+        "migration 8 chains the audit trail"
     );
 
     let page = get(&server.url("/"), None)?;

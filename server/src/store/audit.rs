@@ -1,7 +1,8 @@
 //! `audit_log`: the trail of programme changes (listing imports,
-//! assignments, handovers, device registrations and revocations), each
-//! written in the same transaction as the change it records. Entries
-//! carry ids and counts, never names or other personal data.
+//! assignments, handovers, device registrations and revocations, report
+//! reads), each written in the same transaction as the change it records
+//! and sealed into a hash chain ([`super::audit_chain`]). Entries carry
+//! ids and counts, never names or other personal data.
 
 use super::{ReadTx, StoreError, WriteTx};
 use chrono::{DateTime, Utc};
@@ -41,12 +42,16 @@ pub fn append(
         Actor::CommandLine => None,
         Actor::User(id) => Some(id),
     };
+    let (at, detail) = (at.to_rfc3339(), detail.to_string());
+    let prev = super::audit_chain::head(tx)?;
     tx.sql()
         .prepare_cached(
             "INSERT INTO audit_log (at, actor_user_id, action, detail) VALUES (?1, ?2, ?3, ?4)",
         )?
-        .execute(params![at.to_rfc3339(), user, action, detail.to_string()])?;
-    Ok(())
+        .execute(params![at, user, action, detail])?;
+    let id = tx.sql().last_insert_rowid();
+    let hash = super::audit_chain::entry_hash(&prev, id, &at, user, action, &detail);
+    super::audit_chain::seal(tx, id, &prev, &hash)
 }
 
 /// The newest `limit` entries, newest first.

@@ -138,6 +138,10 @@ const MIGRATIONS: &[&str] = &[
         updated_at            TEXT NOT NULL,
         updated_by            INTEGER REFERENCES users(id)
     ) STRICT;",
+    // 8: the audit trail's hash chain: each entry's link to the one before
+    // and its own hash. Entries from before are sealed at start, in order.
+    "ALTER TABLE audit_log ADD COLUMN prev_hash BLOB;
+    ALTER TABLE audit_log ADD COLUMN hash BLOB;",
 ];
 
 /// The newest schema version this build knows.
@@ -219,5 +223,32 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(version, LATEST);
+    }
+
+    /// A trail written before the chain existed is sealed, in order, when
+    /// the upgraded store opens, and then verifies.
+    #[test]
+    fn an_old_audit_trail_is_sealed_on_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(crate::store::DATABASE_FILE);
+        let conn = Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..7] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 7).unwrap();
+        conn.execute_batch(
+            "INSERT INTO audit_log (at, actor_user_id, action, detail) VALUES
+                 ('2026-01-01T00:00:00+00:00', NULL, 'assign', '{}'),
+                 ('2026-01-02T00:00:00+00:00', NULL, 'handover', '{}');",
+        )
+        .unwrap();
+        drop(conn);
+        let store = crate::store::Store::open(dir.path()).unwrap();
+        let verdict = store
+            .read_snapshot(crate::store::audit_chain::verify)
+            .unwrap();
+        assert_eq!(verdict.entries, 2);
+        assert_eq!(verdict.broken, None);
+        assert_eq!(verdict.head.len(), 32);
     }
 }

@@ -39,6 +39,7 @@ macro_rules! active_on {
 
 pub mod assignments;
 pub mod audit;
+pub mod audit_chain;
 pub mod backup;
 pub mod costs;
 pub mod deliveries;
@@ -148,6 +149,11 @@ impl Store {
             .map_err(open_err)?;
         pool::fixed_plans(&conn).map_err(open_err)?;
         migrations::apply(&mut conn, &path)?;
+        {
+            let tx = conn.transaction()?;
+            audit_chain::seal_unsealed(&WriteTx::over(&tx))?;
+            tx.commit()?;
+        }
         let conn = Arc::new(Mutex::new(conn));
         let writer = group_commit::start(conn.clone()).map_err(|source| StoreError::Writer {
             path: path.clone(),
