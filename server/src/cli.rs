@@ -177,6 +177,21 @@ pub enum UserCommand {
         #[arg(long)]
         role: Role,
     },
+    /// List every account with its devices' standing.
+    List,
+    /// Disable a user (someone who left): their sessions end and their
+    /// devices are revoked at once; their records and history stay.
+    Disable {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+    },
+    /// Enable a disabled user again (their devices stay revoked).
+    Enable {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+    },
 }
 
 /// `tsunagu import ...`.

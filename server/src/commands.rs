@@ -155,6 +155,43 @@ pub fn revoke_device(store: &Store, id: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `tsunagu user list`.
+pub fn list_users(store: &Store) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    for a in crate::staff::list(store)? {
+        let state = a
+            .disabled_at
+            .map_or("active".to_owned(), |at| format!("disabled {at}"));
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{state}\t{} device(s)\tlast contact {}",
+            a.username,
+            a.display_name,
+            a.role,
+            a.active_devices,
+            a.last_contact.as_deref().unwrap_or("never")
+        )?;
+    }
+    Ok(())
+}
+
+/// `tsunagu user disable --username NAME`.
+pub fn disable_user(store: &Store, username: &str) -> anyhow::Result<()> {
+    let done = crate::staff::disable(store, username, Actor::CommandLine, Utc::now())?;
+    println!(
+        "disabled {username}: {} session(s) ended, {} device(s) revoked; their records stay",
+        done.sessions, done.devices
+    );
+    Ok(())
+}
+
+/// `tsunagu user enable --username NAME`.
+pub fn enable_user(store: &Store, username: &str) -> anyhow::Result<()> {
+    crate::staff::enable(store, username, Actor::CommandLine, Utc::now())?;
+    println!("enabled {username}; their devices stay revoked (they sign in again)");
+    Ok(())
+}
+
 /// `tsunagu person add`.
 pub fn add_person(store: &Store, display_name: &str) -> anyhow::Result<()> {
     let id = persons::add_person(store, display_name, Utc::now())?;

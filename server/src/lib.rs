@@ -8,7 +8,7 @@
 //!   WebSocket), and the server-function backends [`accounts`],
 //!   [`programme`], [`outcome_screen`] and [`past_events_screen`];
 //! - domain rules as plain functions over store calls: [`persons`],
-//!   [`caseload`], [`listing`], [`event_import`], [`outcome`], [`devices`],
+//!   [`caseload`], [`listing`], [`event_import`], [`outcome`], [`devices`], [`staff`],
 //!   [`demo`], and the sync session's storage [`sync_store`];
 //! - [`store`]: the only module that knows the database (every table, all
 //!   SQL).
@@ -39,6 +39,7 @@ pub mod secrets;
 pub mod serve;
 pub mod sign_in_limits;
 pub mod site;
+pub mod staff;
 pub mod state;
 pub mod store;
 pub mod sync_store;

@@ -49,6 +49,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             display_name,
             role,
         }) => commands::add_user(&store, &username, &display_name, role),
+        Command::User(UserCommand::List) => commands::list_users(&store),
+        Command::User(UserCommand::Disable { username }) => {
+            commands::disable_user(&store, &username)
+        }
+        Command::User(UserCommand::Enable { username }) => commands::enable_user(&store, &username),
         Command::Handover {
             from,
             to,

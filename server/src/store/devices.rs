@@ -63,6 +63,20 @@ pub fn revoke(tx: &WriteTx<'_>, device_id: &str, at: DateTime<Utc>) -> Result<bo
     Ok(changed > 0)
 }
 
+/// Revokes every device of user `user_id` not revoked yet; how many.
+pub fn revoke_all_of(
+    tx: &WriteTx<'_>,
+    user_id: i64,
+    at: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    Ok(tx
+        .sql()
+        .prepare_cached(
+            "UPDATE devices SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
+        )?
+        .execute(params![user_id, at.to_rfc3339()])?)
+}
+
 /// The device holding the token with this hash, if its user is active.
 pub fn by_token(tx: &ReadTx<'_>, token_hash: &[u8]) -> Result<Option<TokenHolder>, StoreError> {
     let row: Option<(String, i64, String, String, Option<String>)> = tx

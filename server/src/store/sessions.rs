@@ -83,6 +83,14 @@ pub fn user(
     .transpose()
 }
 
+/// Ends every session of user `user_id`; how many.
+pub fn delete_all_of(tx: &WriteTx<'_>, user_id: i64) -> Result<usize, StoreError> {
+    Ok(tx
+        .sql()
+        .prepare_cached("DELETE FROM sessions WHERE user_id = ?1")?
+        .execute([user_id])?)
+}
+
 /// Ends the session with this token hash (nothing if there is none).
 pub fn delete(tx: &WriteTx<'_>, token_hash: &[u8]) -> Result<(), StoreError> {
     tx.sql()

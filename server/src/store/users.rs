@@ -143,3 +143,64 @@ pub(in crate::store) fn parse_role(stored: &str) -> Result<Role, StoreError> {
         .parse()
         .map_err(|_| StoreError::bad_value("users.role", stored))
 }
+
+/// An account as `user list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRow {
+    /// Login name.
+    pub username: String,
+    /// Display name.
+    pub display_name: String,
+    /// Role, as stored.
+    pub role: String,
+    /// When it was disabled, if it is.
+    pub disabled_at: Option<String>,
+    /// Devices not revoked.
+    pub active_devices: u64,
+    /// The latest contact of any of its devices.
+    pub last_contact: Option<String>,
+}
+
+/// Every account with its devices' standing, by login name.
+pub fn accounts(tx: &ReadTx<'_>) -> Result<Vec<AccountRow>, StoreError> {
+    let mut statement = tx.sql().prepare_cached(
+        "SELECT u.username, u.display_name, u.role, u.disabled_at,
+                count(d.id) FILTER (WHERE d.revoked_at IS NULL), max(d.last_seen_at)
+           FROM users u LEFT JOIN devices d ON d.user_id = u.id
+          GROUP BY u.id ORDER BY u.username",
+    )?;
+    let rows = statement.query_map([], |r| {
+        Ok(AccountRow {
+            username: r.get(0)?,
+            display_name: r.get(1)?,
+            role: r.get(2)?,
+            disabled_at: r.get(3)?,
+            active_devices: r.get::<_, i64>(4)?.max(0) as u64,
+            last_contact: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Disables (`Some(at)`) or enables (`None`) account `id`; whether it changed.
+pub fn set_disabled(
+    tx: &WriteTx<'_>,
+    id: i64,
+    at: Option<DateTime<Utc>>,
+) -> Result<bool, StoreError> {
+    let changed = match at {
+        Some(at) => tx
+            .sql()
+            .prepare_cached(
+                "UPDATE users SET disabled_at = ?2 WHERE id = ?1 AND disabled_at IS NULL",
+            )?
+            .execute(params![id, at.to_rfc3339()])?,
+        None => tx
+            .sql()
+            .prepare_cached(
+                "UPDATE users SET disabled_at = NULL WHERE id = ?1 AND disabled_at IS NOT NULL",
+            )?
+            .execute([id])?,
+    };
+    Ok(changed > 0)
+}

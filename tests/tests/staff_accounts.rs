@@ -1,0 +1,104 @@
+//! A member of staff who leaves: `tsunagu user disable` ends their
+//! sessions, revokes every device at once (an open connection is closed
+//! within about a second), refuses their sign-in, audits it, and keeps
+//! every record they wrote; `user enable` lets them sign in again while
+//! their old devices stay revoked. Real binary, real WebSocket.
+
+use anyhow::Result;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use tsunagu_tests::admin::{TEST_PASSWORD, add_device, add_person, add_user, assign, cli};
+use tsunagu_tests::device::{LiveDevice, NativeDevice};
+use tsunagu_tests::http::{post_form, sign_in};
+use tsunagu_tests::server::ServerProcess;
+
+fn count(dir: &Path, sql: &str) -> Result<i64> {
+    let conn = rusqlite::Connection::open(dir.join("tsunagu.sqlite3"))?;
+    Ok(conn.query_row(sql, [], |r| r.get(0))?)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disabled_user_is_signed_out_everywhere_and_their_records_stay() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let person = add_person(dir.path(), "試験 四号")?;
+    add_user(dir.path(), "leaver", "support_specialist")?;
+    add_user(dir.path(), "stayer", "support_specialist")?;
+    assign(dir.path(), "leaver", &person)?;
+    let (_, token) = add_device(dir.path(), "leaver")?;
+    add_device(dir.path(), "leaver")?;
+    let server = ServerProcess::start(dir.path(), &[])?;
+    let cookie = sign_in(&server.base_url, "leaver", TEST_PASSWORD)?;
+    let other = sign_in(&server.base_url, "stayer", TEST_PASSWORD)?;
+    let mut tablet =
+        LiveDevice::open(NativeDevice::new(&token, "leaver-tablet"), &server.base_url).await?;
+    let records = count(dir.path(), "SELECT count(*) FROM records")?;
+
+    let started = Instant::now();
+    let out = cli(
+        dir.path(),
+        &["user", "disable", "--username", "leaver"],
+        None,
+    )?;
+    assert!(
+        out.contains("1 session(s) ended, 2 device(s) revoked"),
+        "{out}"
+    );
+    let closed = tablet
+        .receive_until(Duration::from_secs(4), |_| false)
+        .await
+        .expect_err("the open connection must end");
+    assert!(format!("{closed:?}").contains("Unauthorized"), "{closed:?}");
+    assert!(started.elapsed() < Duration::from_millis(2500));
+
+    let me = |cookie: &str| post_form(&server.url("/api/account/current_user"), &[], Some(cookie));
+    assert_eq!(me(&cookie)?.body, "null", "the session is gone");
+    assert!(
+        me(&other)?.body.contains("stayer"),
+        "nobody else is signed out"
+    );
+    assert!(
+        sign_in(&server.base_url, "leaver", TEST_PASSWORD).is_err(),
+        "no new sign-in"
+    );
+    assert_eq!(
+        count(dir.path(), "SELECT count(*) FROM records")?,
+        records,
+        "their records stay"
+    );
+    assert_eq!(
+        count(
+            dir.path(),
+            "SELECT count(*) FROM audit_log WHERE action = 'user_disabled'"
+        )?,
+        1
+    );
+    let list = cli(dir.path(), &["user", "list"], None)?;
+    let line = list
+        .lines()
+        .find(|l| l.starts_with("leaver\t"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("disabled") && line.contains("0 device(s)"),
+        "{list}"
+    );
+
+    // Enabled again: they may sign in; the old devices stay revoked.
+    cli(
+        dir.path(),
+        &["user", "enable", "--username", "leaver"],
+        None,
+    )?;
+    sign_in(&server.base_url, "leaver", TEST_PASSWORD)?;
+    assert_eq!(
+        count(
+            dir.path(),
+            "SELECT count(*) FROM devices WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE username = 'leaver')"
+        )?,
+        0
+    );
+    let again = tsunagu_tests::server::tsunagu(dir.path())?
+        .args(["user", "enable", "--username", "leaver"])
+        .output()?;
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already enabled"));
+    Ok(())
+}
