@@ -82,14 +82,16 @@ pub struct Dated {
     pub on: NaiveDate,
 }
 
-fn date(record: &Record, field: &str) -> Option<NaiveDate> {
+/// The date field `field` of `record`, if set.
+pub(crate) fn date(record: &Record, field: &str) -> Option<NaiveDate> {
     match record.get(field).ok()? {
         Some(FieldValue::Date(d)) => Some(d),
         _ => None,
     }
 }
 
-fn text(record: &Record, field: &str) -> Option<String> {
+/// The text or choice field `field` of `record`, if set.
+pub(crate) fn text(record: &Record, field: &str) -> Option<String> {
     match record.get(field).ok()? {
         Some(FieldValue::Str(s)) => Some(s),
         _ => None,

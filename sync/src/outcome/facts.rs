@@ -3,7 +3,7 @@
 use super::{Fact, LeftReason};
 use crate::record::schema::RecordKind;
 use crate::record::{FieldValue, Record, Status};
-use crate::stage::{Event, event_of};
+use crate::stage::{Event, date, event_of, text};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -52,20 +52,6 @@ pub fn fact_of(record: &Record) -> Option<Fact> {
         }
         Event::TransitionStep | Event::HomeVisit => return None,
     })
-}
-
-fn date(record: &Record, field: &str) -> Option<NaiveDate> {
-    match record.get(field).ok()? {
-        Some(FieldValue::Date(day)) => Some(day),
-        _ => None,
-    }
-}
-
-fn text(record: &Record, field: &str) -> Option<String> {
-    match record.get(field).ok()? {
-        Some(FieldValue::Str(s)) => Some(s),
-        _ => None,
-    }
 }
 
 /// What the report needs of one stored record, kept beside its document

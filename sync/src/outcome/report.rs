@@ -197,7 +197,7 @@ fn year_row(
 fn status_on(persons: &[Person<'_>], day: NaiveDate) -> YearStatus {
     let mut out = YearStatus::default();
     for person in persons {
-        match course(&person.facts.facts, day).status() {
+        match person.course.status_on(day) {
             Some(Status::Community(_)) => out.community += 1,
             Some(Status::BackInHospital) => out.readmitted += 1,
             Some(Status::Died) => out.died += 1,

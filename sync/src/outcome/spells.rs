@@ -65,10 +65,10 @@ pub struct Course {
     pub readmissions: Vec<NaiveDate>,
     /// Death or leaving, whichever came first, on or before the cut-off.
     pub end: Option<End>,
-    /// The destination of the latest discharge record that counts.
-    pub destination: Option<&'static str>,
-    /// Whether the person is in the community on the cut-off day.
-    pub out_at_cut_off: bool,
+    /// Every discharge record that counts, with its destination, in order.
+    pub destinations: Vec<(NaiveDate, &'static str)>,
+    /// The day the course was read to.
+    pub cut_off: NaiveDate,
 }
 
 /// Reads `facts` (any order) up to and including `cut_off`.
@@ -83,19 +83,18 @@ pub fn course(facts: &[Fact], cut_off: NaiveDate) -> Course {
         .filter(|end| end.on() <= cut_off)
         .min_by_key(|end| end.on());
     let last = end.map_or(cut_off, |end| end.on().min(cut_off));
-    let mut records: Vec<(NaiveDate, &str)> = facts
+    let mut destinations: Vec<(NaiveDate, &'static str)> = facts
         .iter()
         .filter_map(|fact| match fact {
             Fact::Discharged { on, destination } if *on <= last => {
-                Some((*on, destination.as_str()))
+                Some((*on, known_destination(destination)))
             }
             _ => None,
         })
         .collect();
-    records.sort();
-    let first_discharge = records.first().map(|(on, _)| *on);
-    let destination = records.last().map(|(_, code)| known_destination(code));
-    let mut discharges: Vec<NaiveDate> = records.iter().map(|(on, _)| *on).collect();
+    destinations.sort();
+    let first_discharge = destinations.first().map(|(on, _)| *on);
+    let mut discharges: Vec<NaiveDate> = destinations.iter().map(|(on, _)| *on).collect();
     let mut readmissions = Vec::new();
     for fact in facts {
         if let Fact::Readmitted { on, redischarged } = *fact
@@ -133,15 +132,14 @@ pub fn course(facts: &[Fact], cut_off: NaiveDate) -> Course {
             _ => spells.push((out, stop)),
         }
     }
-    let out_at_cut_off = spells.last().is_some_and(|(_, end)| *end == after_cut_off);
     Course {
         spells,
         discharges,
         first_discharge,
         readmissions,
         end,
-        destination,
-        out_at_cut_off,
+        destinations,
+        cut_off,
     }
 }
 
@@ -157,30 +155,33 @@ fn known_destination(code: &str) -> &'static str {
 impl Course {
     /// Where the person stood at the cut-off, if they were ever discharged.
     pub fn status(&self) -> Option<Status> {
-        self.first_discharge?;
-        Some(match self.end {
+        self.status_on(self.cut_off)
+    }
+
+    /// Where the person stood on `day` (on or before the cut-off), if
+    /// they had been discharged by then: the same as reading the course
+    /// to `day` and asking its [`Course::status`].
+    pub fn status_on(&self, day: NaiveDate) -> Option<Status> {
+        self.first_discharge.filter(|first| *first <= day)?;
+        Some(match self.end.filter(|end| end.on() <= day) {
             Some(End::Died { .. }) => Status::Died,
             Some(End::Left { reason, .. }) => Status::Left(reason),
-            None if self.out_at_cut_off => Status::Community(self.destination.unwrap_or("other")),
+            None if self
+                .spells
+                .iter()
+                .any(|&(start, end)| start <= day && day < end) =>
+            {
+                let latest = self.destinations.iter().rev().find(|(on, _)| *on <= day);
+                Status::Community(latest.map_or("other", |(_, code)| code))
+            }
             None => Status::BackInHospital,
         })
     }
 
     /// Days in the community from `from` to `to`, both included.
     pub fn days_between(&self, from: NaiveDate, to: NaiveDate) -> u64 {
-        let Some(to) = to.checked_add_days(Days::new(1)) else {
-            return 0;
-        };
-        self.spells
-            .iter()
-            .map(|&(start, end)| {
-                let (start, end) = (start.max(from), end.min(to));
-                if end > start {
-                    (end - start).num_days() as u64
-                } else {
-                    0
-                }
-            })
+        self.spells_between(from, to)
+            .map(|(start, end)| (end - start).num_days() as u64)
             .sum()
     }
 
@@ -195,5 +196,64 @@ impl Course {
             .iter()
             .map(move |&(start, end)| (start.max(from), end.min(to)))
             .filter(|(start, end)| end > start)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// The status on any day, read off the whole course, is what reading
+    /// the course only up to that day says.
+    #[test]
+    fn status_on_a_day_matches_the_course_read_to_that_day() {
+        let discharged = |on, destination: &str| Fact::Discharged {
+            on,
+            destination: destination.into(),
+        };
+        let timelines = [
+            vec![
+                discharged(day(2020, 5, 1), "group_home"),
+                Fact::Readmitted {
+                    on: day(2020, 5, 11),
+                    redischarged: Some(day(2020, 5, 21)),
+                },
+                discharged(day(2020, 6, 1), "living_alone"),
+                Fact::Readmitted {
+                    on: day(2020, 6, 10),
+                    redischarged: None,
+                },
+                Fact::Died {
+                    on: day(2020, 6, 20),
+                    in_hospital: true,
+                },
+            ],
+            vec![
+                discharged(day(2020, 5, 5), "with_family"),
+                Fact::Left {
+                    on: day(2020, 6, 5),
+                    reason: LeftReason::MovedAway,
+                },
+                discharged(day(2020, 6, 15), "living_alone"),
+            ],
+            vec![discharged(day(2020, 5, 31), "transfer")],
+        ];
+        let end = day(2020, 7, 1);
+        for facts in &timelines {
+            let whole = course(facts, end);
+            let mut d = day(2020, 4, 25);
+            while d <= end {
+                assert_eq!(
+                    whole.status_on(d),
+                    course(facts, d).status(),
+                    "{d} in {facts:?}"
+                );
+                d = d.succ_opt().unwrap();
+            }
+        }
     }
 }

@@ -23,11 +23,6 @@ fn scale(value: f64, max: f64) -> f64 {
     if max <= 0.0 { 0.0 } else { value / max * PLOT }
 }
 
-/// The fiscal year's label under its bar.
-fn year_label(year: i32) -> String {
-    format!("{year}")
-}
-
 /// Stacked bars: per fiscal year, the persons discharged by its end in
 /// the community, back in hospital, died, left.
 #[component]
@@ -77,7 +72,7 @@ pub fn StatusChart(
                 <g>
                     {rects}
                     <text class="value" x=x + (STEP - 16.0) / 2.0 y=base - 3.0 text-anchor="middle">{total}</text>
-                    <text class="axis" x=x + (STEP - 16.0) / 2.0 y=TOP + PLOT + 16.0 text-anchor="middle">{year_label(y.year)}</text>
+                    <text class="axis" x=x + (STEP - 16.0) / 2.0 y=TOP + PLOT + 16.0 text-anchor="middle">{y.year}</text>
                 </g>
             }
         })
@@ -140,7 +135,7 @@ pub fn EffectChart(
         .enumerate()
         .map(|(i, y)| {
             let x = LEFT + STEP * i as f64 + STEP / 2.0;
-            view! { <text class="axis" x=x y=TOP + PLOT + 16.0 text-anchor="middle">{year_label(y.year)}</text> }
+            view! { <text class="axis" x=x y=TOP + PLOT + 16.0 text-anchor="middle">{y.year}</text> }
         })
         .collect_view();
     view! {

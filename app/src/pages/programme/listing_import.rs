@@ -10,16 +10,7 @@ use crate::programme::{
     preview_listing,
 };
 use leptos::prelude::*;
-
-/// The fiscal year (April–March) `today` falls in.
-fn fiscal_year(today: chrono::NaiveDate) -> i32 {
-    use chrono::Datelike;
-    if today.month() >= 4 {
-        today.year()
-    } else {
-        today.year() - 1
-    }
-}
+use tsunagu_sync::outcome::fiscal::fiscal_year;
 
 /// The listing import screen.
 #[component]
