@@ -4,10 +4,11 @@
 //! Reading or exporting the report is audited; so is setting a cost.
 
 use crate::store::audit::{self, Actor};
+use crate::store::records::Unsummarised;
 use crate::store::{Store, StoreError, costs, listings, records};
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use tsunagu_sync::outcome::facts::RecordSummary;
 use tsunagu_sync::outcome::{OutcomeReport, PersonFacts, ProgrammeFacts, Range, YearCosts, report};
 use tsunagu_sync::record::Record;
@@ -38,25 +39,30 @@ pub fn summarise_records(store: &Store) -> Result<usize, StoreError> {
     let mut done = 0;
     loop {
         let batch = store.read(|tx| records::unsummarised(tx, &after, SUMMARY_BATCH))?;
-        let Some((last, _)) = batch.last() else {
+        let Some(last) = batch.last() else {
             return Ok(done);
         };
-        after = last.clone();
-        let summaries: Vec<(String, RecordSummary)> = batch
+        after = last.id.clone();
+        let summaries: Vec<(Unsummarised, RecordSummary)> = batch
             .into_iter()
-            .filter_map(|(id, snapshot)| match Record::load(&snapshot, b"tsunagu-server") {
-                Ok(record) => Some((id, RecordSummary::of(&record))),
-                Err(error) => {
-                    tracing::warn!(record = %id, %error, "stored record does not load; not summarised");
-                    None
-                }
-            })
+            .filter_map(
+                |stored| match Record::load(&stored.snapshot, b"tsunagu-server") {
+                    Ok(record) => {
+                        let summary = RecordSummary::of(&record);
+                        Some((stored, summary))
+                    }
+                    Err(error) => {
+                        tracing::warn!(record = %stored.id, %error, "stored record does not load; not summarised");
+                        None
+                    }
+                },
+            )
             .collect();
         done += summaries.len();
         store.write(|tx| {
-            summaries
-                .iter()
-                .try_for_each(|(id, summary)| records::set_summary(tx, id, summary))
+            summaries.iter().try_for_each(|(stored, summary)| {
+                records::set_summary(tx, &stored.id, &stored.person_id, summary)
+            })
         })?;
     }
 }
@@ -83,6 +89,11 @@ pub fn programme_facts(store: &Store) -> Result<ProgrammeFacts, StoreError> {
             costs: costs::all(tx)?,
         })
     })
+}
+
+/// The costs entered per fiscal year.
+pub fn costs(store: &Store) -> Result<BTreeMap<i32, YearCosts>, StoreError> {
+    store.read(costs::all)
 }
 
 /// The report over `range`, with an audit entry saying who read it and

@@ -84,7 +84,8 @@ fn entries(tx: &ReadTx<'_>, unsealed_only: bool) -> Result<Vec<Entry>, StoreErro
 }
 
 /// Chains the entries written before the chain existed (migration 8), in
-/// order, after the newest sealed one. Returns how many were sealed.
+/// order, after the newest sealed one; run once, on that upgrade. Returns
+/// how many were sealed.
 pub fn seal_unsealed(tx: &WriteTx<'_>) -> Result<usize, StoreError> {
     let unsealed = entries(tx, true)?;
     let mut prev: Vec<u8> = tx

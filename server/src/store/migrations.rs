@@ -125,12 +125,17 @@ const MIGRATIONS: &[&str] = &[
         purged_at TEXT NOT NULL,
         PRIMARY KEY (device_id, person_id)
     ) STRICT;",
-    // 7: the outcome report. Each record keeps beside its document what
-    // the report reads of it (its dated fact, draft or not, created when;
-    // JSON, NULL until the server summarises it at start), so a report
-    // over every record loads no document. The costs per fiscal year are
-    // what the coordinator entered.
-    "ALTER TABLE records ADD COLUMN summary TEXT;
+    // 7: the outcome report. What the report reads of each record (its
+    // dated fact, draft or not, created when; JSON) is kept in a table of
+    // its own, so a report over every record reads neither a document nor
+    // the pages the documents fill; records from before get theirs when
+    // the server starts. The costs per fiscal year are what the
+    // coordinator entered.
+    "CREATE TABLE record_summaries (
+        record_id TEXT PRIMARY KEY REFERENCES records(id),
+        person_id TEXT NOT NULL,
+        summary   TEXT NOT NULL
+    ) STRICT, WITHOUT ROWID;
     CREATE TABLE programme_costs (
         fiscal_year           INTEGER PRIMARY KEY,
         inpatient_monthly_yen INTEGER CHECK (inpatient_monthly_yen >= 0),
@@ -143,6 +148,10 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE audit_log ADD COLUMN prev_hash BLOB;
     ALTER TABLE audit_log ADD COLUMN hash BLOB;",
 ];
+
+/// The version that chained the audit trail (older entries are sealed
+/// when a store is upgraded past it).
+pub const AUDIT_CHAIN: i64 = 8;
 
 /// The newest schema version this build knows.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -138,7 +138,7 @@ impl Store {
         if check && existed {
             backup::check_connection(&conn, &path, false)?;
         }
-        migrations::refuse_newer(&conn, &path)?;
+        let found = migrations::refuse_newer(&conn, &path)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(open_err)?;
         conn.pragma_update(None, "synchronous", "FULL")
@@ -149,7 +149,9 @@ impl Store {
             .map_err(open_err)?;
         pool::fixed_plans(&conn).map_err(open_err)?;
         migrations::apply(&mut conn, &path)?;
-        {
+        // Entries written before the chain existed are sealed once, on the
+        // upgrade; every later entry is sealed as it is written.
+        if found < migrations::AUDIT_CHAIN {
             let tx = conn.transaction()?;
             audit_chain::seal_unsealed(&WriteTx::over(&tx))?;
             tx.commit()?;

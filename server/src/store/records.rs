@@ -35,8 +35,8 @@ pub fn commit(
 ) -> Result<(), StoreError> {
     let received = received_at.to_rfc3339();
     let mut upsert = tx.sql().prepare_cached(
-        "INSERT INTO records (id, kind, person_id, snapshot, summary) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot, summary = excluded.summary",
+        "INSERT INTO records (id, kind, person_id, snapshot) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot",
     )?;
     let mut append = tx.sql().prepare_cached(
         "INSERT INTO feed (record_id, person_id, kind, change, origin_device, received_at)
@@ -44,14 +44,8 @@ pub fn commit(
     )?;
     for write in writes {
         let kind = write.kind.as_str();
-        let summary = summary_json(&write.summary);
-        upsert.execute(params![
-            write.id,
-            kind,
-            write.person_id,
-            write.snapshot,
-            summary
-        ])?;
+        upsert.execute(params![write.id, kind, write.person_id, write.snapshot])?;
+        set_summary(tx, &write.id, &write.person_id, &write.summary)?;
         for change in &write.new_changes {
             append.execute(params![
                 write.id,
@@ -70,27 +64,52 @@ fn summary_json(summary: &RecordSummary) -> String {
     serde_json::to_string(summary).unwrap_or_default()
 }
 
+/// A stored record without a summary.
+#[derive(Debug, Clone)]
+pub struct Unsummarised {
+    /// Record id.
+    pub id: String,
+    /// Its person.
+    pub person_id: String,
+    /// Its saved document.
+    pub snapshot: Vec<u8>,
+}
+
 /// Up to `limit` records not yet summarised with ids after `after_id`,
-/// in id order: (id, saved document).
+/// in id order.
 pub fn unsummarised(
     tx: &ReadTx<'_>,
     after_id: &str,
     limit: usize,
-) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+) -> Result<Vec<Unsummarised>, StoreError> {
     let mut statement = tx.sql().prepare_cached(
-        "SELECT id, snapshot FROM records WHERE summary IS NULL AND id > ?1 ORDER BY id LIMIT ?2",
+        "SELECT r.id, r.person_id, r.snapshot FROM records r
+           LEFT JOIN record_summaries s ON s.record_id = r.id
+          WHERE s.record_id IS NULL AND r.id > ?1 ORDER BY r.id LIMIT ?2",
     )?;
     let rows = statement.query_map(params![after_id, limit as i64], |r| {
-        Ok((r.get(0)?, r.get(1)?))
+        Ok(Unsummarised {
+            id: r.get(0)?,
+            person_id: r.get(1)?,
+            snapshot: r.get(2)?,
+        })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Stores what the report reads of record `id`.
-pub fn set_summary(tx: &WriteTx<'_>, id: &str, summary: &RecordSummary) -> Result<(), StoreError> {
+/// Stores (or replaces) what the report reads of record `id` of `person_id`.
+pub fn set_summary(
+    tx: &WriteTx<'_>,
+    id: &str,
+    person_id: &str,
+    summary: &RecordSummary,
+) -> Result<(), StoreError> {
     tx.sql()
-        .prepare_cached("UPDATE records SET summary = ?2 WHERE id = ?1")?
-        .execute(params![id, summary_json(summary)])?;
+        .prepare_cached(
+            "INSERT INTO record_summaries (record_id, person_id, summary) VALUES (?1, ?2, ?3)
+             ON CONFLICT (record_id) DO UPDATE SET summary = excluded.summary",
+        )?
+        .execute(params![id, person_id, summary_json(summary)])?;
     Ok(())
 }
 
@@ -98,22 +117,22 @@ pub fn set_summary(tx: &WriteTx<'_>, id: &str, summary: &RecordSummary) -> Resul
 /// none (for tests of the summarising at start).
 #[cfg(test)]
 pub fn forget_summaries(tx: &WriteTx<'_>) -> Result<(), StoreError> {
-    tx.sql().execute("UPDATE records SET summary = NULL", [])?;
+    tx.sql().execute("DELETE FROM record_summaries", [])?;
     Ok(())
 }
 
-/// Every summarised record's (person, summary), by person.
+/// Every summarised record's (person, summary).
 pub fn summaries(tx: &ReadTx<'_>) -> Result<Vec<(String, RecordSummary)>, StoreError> {
-    let mut statement = tx.sql().prepare_cached(
-        "SELECT person_id, summary FROM records WHERE summary IS NOT NULL ORDER BY person_id",
-    )?;
+    let mut statement = tx
+        .sql()
+        .prepare_cached("SELECT person_id, summary FROM record_summaries")?;
     let mut rows = statement.query([])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         let person: String = row.get(0)?;
         let json: String = row.get(1)?;
         let summary = serde_json::from_str(&json)
-            .map_err(|_| StoreError::bad_value("records.summary", json))?;
+            .map_err(|_| StoreError::bad_value("record_summaries.summary", json))?;
         out.push((person, summary));
     }
     Ok(out)
