@@ -4,7 +4,7 @@
 
 use crate::accounts::Accounts;
 use crate::outcome::{self, CostError};
-use crate::store::audit::Actor;
+use crate::programme::session_actor;
 use crate::store::{Store, StoreError};
 use chrono::Utc;
 use std::sync::Arc;
@@ -24,32 +24,6 @@ impl OutcomeScreen {
     pub fn new(store: Arc<Store>, accounts: Arc<Accounts>) -> Self {
         OutcomeScreen { store, accounts }
     }
-
-    fn caller(&self, session: &str, roles: &[Role]) -> Result<Actor, ProgrammeError> {
-        session_actor(&self.accounts, session, roles)
-    }
-}
-
-/// The user behind `session` as an audit actor, refused unless their role
-/// is in `roles`.
-pub fn session_actor(
-    accounts: &Accounts,
-    session: &str,
-    roles: &[Role],
-) -> Result<Actor, ProgrammeError> {
-    let user = accounts
-        .user_for_session(session, Utc::now())
-        .map_err(|e| ProgrammeError::Unavailable(e.to_string()))?
-        .ok_or(ProgrammeError::NotSignedIn)?;
-    if !roles.contains(&user.role) {
-        tracing::warn!(user_id = %user.user_id, "programme request refused: wrong role");
-        return Err(ProgrammeError::Forbidden);
-    }
-    let id = user
-        .user_id
-        .parse()
-        .map_err(|_| ProgrammeError::Unavailable("malformed user id".into()))?;
-    Ok(Actor::User(id))
 }
 
 fn store_error(e: StoreError) -> ProgrammeError {
@@ -64,7 +38,7 @@ impl OutcomeBackend for OutcomeScreen {
         request: OutcomeRequest,
         format: &str,
     ) -> Result<OutcomeAnswer, ProgrammeError> {
-        let actor = self.caller(session, &[Role::Coordinator, Role::Auditor])?;
+        let actor = session_actor(&self.accounts, session, &[Role::Coordinator, Role::Auditor])?;
         let years = 2000..=2100;
         if !years.contains(&request.from_year)
             || !years.contains(&request.to_year)
@@ -85,14 +59,12 @@ impl OutcomeBackend for OutcomeScreen {
         };
         let report =
             outcome::read_report(&self.store, range, actor, format, now).map_err(store_error)?;
-        let costs = outcome::programme_facts(&self.store)
-            .map_err(store_error)?
-            .costs;
+        let costs = outcome::costs(&self.store).map_err(store_error)?;
         Ok(OutcomeAnswer { report, costs })
     }
 
     fn set_costs(&self, session: &str, request: CostsRequest) -> Result<YearCosts, ProgrammeError> {
-        let actor = self.caller(session, &[Role::Coordinator])?;
+        let actor = session_actor(&self.accounts, session, &[Role::Coordinator])?;
         match outcome::set_costs(&self.store, request.year, request.costs, actor, Utc::now()) {
             Ok(costs) => Ok(costs),
             Err(CostError::Store(e)) => Err(store_error(e)),

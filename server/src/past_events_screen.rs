@@ -3,7 +3,7 @@
 
 use crate::accounts::Accounts;
 use crate::event_import::{self, EventImportError, EventPreview};
-use crate::outcome_screen::session_actor;
+use crate::programme::session_actor;
 use crate::store::Store;
 use chrono::Utc;
 use std::sync::Arc;

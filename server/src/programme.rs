@@ -46,20 +46,7 @@ impl Programme {
 
     /// The user behind `session`, refused unless they hold `role`.
     fn user_in_role(&self, session: &str, role: Role) -> Result<Actor, ProgrammeError> {
-        let user = self
-            .accounts
-            .user_for_session(session, Utc::now())
-            .map_err(|e| ProgrammeError::Unavailable(e.to_string()))?
-            .ok_or(ProgrammeError::NotSignedIn)?;
-        if user.role != role {
-            tracing::warn!(user_id = %user.user_id, wanted = %role, "programme request refused: wrong role");
-            return Err(ProgrammeError::Forbidden);
-        }
-        let id = user
-            .user_id
-            .parse()
-            .map_err(|_| ProgrammeError::Unavailable("malformed user id".into()))?;
-        Ok(Actor::User(id))
+        session_actor(&self.accounts, session, &[role])
     }
 
     /// Wakes the open connections of the users named `usernames` to look
@@ -108,6 +95,28 @@ fn caseload_error(e: CaseloadError) -> ProgrammeError {
         CaseloadError::Person(e) => person_error(e),
         other => ProgrammeError::Invalid(other.to_string()),
     }
+}
+
+/// The user behind `session` as an audit actor, refused unless their role
+/// is in `roles`.
+pub fn session_actor(
+    accounts: &Accounts,
+    session: &str,
+    roles: &[Role],
+) -> Result<Actor, ProgrammeError> {
+    let user = accounts
+        .user_for_session(session, Utc::now())
+        .map_err(|e| ProgrammeError::Unavailable(e.to_string()))?
+        .ok_or(ProgrammeError::NotSignedIn)?;
+    if !roles.contains(&user.role) {
+        tracing::warn!(user_id = %user.user_id, "programme request refused: wrong role");
+        return Err(ProgrammeError::Forbidden);
+    }
+    let id = user
+        .user_id
+        .parse()
+        .map_err(|_| ProgrammeError::Unavailable("malformed user id".into()))?;
+    Ok(Actor::User(id))
 }
 
 fn listing_error(e: ListingError) -> ProgrammeError {
