@@ -4,7 +4,7 @@
 //! WAL with `synchronous=FULL`).
 
 use crate::record_locks::{RecordGuard, RecordLocks};
-use crate::store::{Store, StoreError, assignments, deliveries, feed, records};
+use crate::store::{Store, StoreError, assignments, deliveries, feed, history, records};
 use chrono::{DateTime, NaiveDate, Utc};
 use tsunagu_sync::policy;
 use tsunagu_sync::record::schema::RecordKind;
@@ -90,6 +90,10 @@ impl ServerStore for SqliteServerStore<'_> {
 
     fn feed_end(&mut self) -> Result<u64, StoreError> {
         self.store.read(feed::end)
+    }
+
+    fn history(&mut self) -> Result<String, StoreError> {
+        self.store.read(history::id)
     }
 
     fn feed_page(

@@ -1,11 +1,18 @@
 //! Sync protocol v1: the messages, and their encoding inside a [`Frame`].
 //!
-//! Client → server: `Hello` (my feed cursor), `Push` (a batch of new
-//! changes), `CaseloadApplied` (I stored / deleted what `Caseload` said).
-//! Server → client: `Accepted` (after the batch is durably committed),
-//! `Changes` (a page of the change feed the user may read), `Caseload`
-//! (persons whose whole history was just sent, persons to delete),
-//! `Error` (then the server closes the connection).
+//! Client → server: `Resume` (my feed cursor, and the server history it
+//! belongs to; `Hello`, the cursor alone, from older builds), `Push` (a
+//! batch of new changes), `CaseloadApplied` (I stored / deleted what
+//! `Caseload` said).
+//! Server → client: `History` (the answer to `Resume`: this server's
+//! history, and whether the device's cursor belongs to it), `Accepted`
+//! (after the batch is durably committed), `Changes` (a page of the change
+//! feed the user may read), `Caseload` (persons whose whole history was
+//! just sent, persons to delete), `Error` (then the server closes the
+//! connection).
+//!
+//! New messages are added at the end of each enum, so a build that knows
+//! them still reads every message of the builds before it.
 //!
 //! The body is postcard (compact, serde-based, no_std-friendly); the frame
 //! kind says which direction the message travels, so a message can never
@@ -52,6 +59,16 @@ pub enum ClientMessage {
         /// Persons whose records the device deleted.
         removed: Vec<String>,
     },
+    /// `Hello`, and the server history the cursor and every
+    /// acknowledgement the device holds belong to. The server answers with
+    /// `History` before anything else.
+    Resume {
+        /// The last feed position this device has stored (0 = nothing).
+        cursor: u64,
+        /// The history id of the server that gave it (`None` before the
+        /// first answer).
+        history: Option<String>,
+    },
 }
 
 /// Why one record of a push was not stored.
@@ -88,6 +105,25 @@ pub enum DocOutcome {
         /// Why.
         reason: Rejection,
     },
+    /// A saved document given back to a restored server: the server
+    /// durably stored the pusher's own part of what it lacked; other
+    /// people's changes in it must come from their own devices. The
+    /// device keeps the record and offers it again at its next connection.
+    Partly {
+        /// The record id.
+        id: String,
+    },
+}
+
+impl DocOutcome {
+    /// The record this outcome is about.
+    pub fn id(&self) -> &str {
+        match self {
+            DocOutcome::Stored { id }
+            | DocOutcome::Rejected { id, .. }
+            | DocOutcome::Partly { id } => id,
+        }
+    }
 }
 
 /// Why the server ends a connection.
@@ -142,6 +178,20 @@ pub enum ServerMessage {
         code: ErrorCode,
         /// For people, not for code.
         message: String,
+    },
+    /// The answer to `Resume`, before any other message. `id` names this
+    /// server's history: a restore from a backup gives the server a new
+    /// one. With `rewound`, the device's cursor and acknowledgements came
+    /// from a history this server no longer has (it was restored, or the
+    /// cursor is beyond its newest entry): the device forgets its cursor
+    /// and sends every record it holds again, whole, so whatever the
+    /// restore lost comes back; the server sends it its caseload from the
+    /// start.
+    History {
+        /// This server's history id.
+        id: String,
+        /// The device's state is ahead of this server's.
+        rewound: bool,
     },
 }
 

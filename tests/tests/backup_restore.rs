@@ -3,8 +3,8 @@
 //! restore is refused while a server uses the data directory, refused over
 //! an existing database without --force, and keeps the one it replaces;
 //! a damaged backup is refused, and the server refuses to start on a
-//! damaged database, changing nothing. (Devices re-sending what a
-//! restored server lost is not built yet.)
+//! damaged database, changing nothing. Devices giving a restored server
+//! back what it lost: `restore_recovery.rs`.
 
 use anyhow::Result;
 use std::path::Path;

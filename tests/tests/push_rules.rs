@@ -59,7 +59,7 @@ fn outcome(results: Result<Vec<DocOutcome>, String>) -> DocOutcome {
 fn refused(outcome: &DocOutcome) -> Option<&Rejection> {
     match outcome {
         DocOutcome::Rejected { reason, .. } => Some(reason),
-        DocOutcome::Stored { .. } => None,
+        DocOutcome::Stored { .. } | DocOutcome::Partly { .. } => None,
     }
 }
 

@@ -17,12 +17,15 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use tsunagu_sync::protocol::{DocChanges, DocOutcome};
 use tsunagu_sync::session::client::ClientStore;
-use tsunagu_sync::session::device_store::{DeviceRecord, DeviceStore};
+use tsunagu_sync::session::device_store::{DeviceRecord, DeviceStore, Recovery};
 use web_sys::CryptoKey;
 
 const KEYRING_KEY: &str = "keyring";
 const DEVICE_KEY: &str = "device";
 const SYNC_KEY: &str = "sync";
+/// The server history and the records to give back after a restore
+/// (`Recovery`), beside `sync` so builds before it read `sync` unchanged.
+const RECOVERY_KEY: &str = "recovery";
 const DATA_KEY_BYTES: usize = 32;
 const SALT_BYTES: usize = 16;
 /// Records decrypted together while unlocking.
@@ -207,6 +210,23 @@ impl ClientStore for LocalStore {
         for doc in sent {
             self.dirty.insert(doc.id.clone());
         }
+        // A record given back to a restored server leaves the queue.
+        self.meta_dirty = true;
+        Ok(())
+    }
+
+    fn history(&mut self) -> Result<Option<String>, String> {
+        self.records.history().map_err(|e| e.to_string())
+    }
+
+    fn enter_history(&mut self, id: &str, rewound: bool) -> Result<(), String> {
+        self.records
+            .enter_history(id, rewound)
+            .map_err(|e| e.to_string())?;
+        if rewound {
+            self.cursor = 0;
+        }
+        self.meta_dirty = true;
         Ok(())
     }
 
@@ -331,6 +351,12 @@ impl Vault {
         )?;
         let mut records = DeviceStore::new(&session_actor()?);
         records.restore_cursor(meta.cursor);
+        if let Some(sealed) = db.get(META, RECOVERY_KEY).await? {
+            records.restore_recovery(decode(
+                &crypto::decrypt(&key, &sealed).await?,
+                "recovery state",
+            )?);
+        }
         let mut summaries = BTreeMap::new();
         let stored = db.get_all(RECORDS).await?;
         let total = stored.len();
@@ -392,9 +418,12 @@ impl Vault {
                     Stored::Unchanged => {}
                 }
             }
-            let meta = std::mem::take(&mut store.meta_dirty).then(|| SyncMeta {
-                cursor: store.cursor,
-                last_sync_ms: store.last_sync_ms,
+            let meta = std::mem::take(&mut store.meta_dirty).then(|| {
+                let sync = SyncMeta {
+                    cursor: store.cursor,
+                    last_sync_ms: store.last_sync_ms,
+                };
+                (sync, store.records.recovery().clone())
             });
             (records, meta, ids)
         };
@@ -412,7 +441,7 @@ impl Vault {
     async fn write_out(
         &self,
         records: Vec<(String, Option<StoredEntry>)>,
-        meta: Option<SyncMeta>,
+        meta: Option<(SyncMeta, Recovery)>,
     ) -> Result<(), VaultError> {
         // Encrypt first: an IndexedDB transaction must not wait on anything
         // else, or the browser commits it early.
@@ -430,11 +459,16 @@ impl Vault {
                 },
             });
         }
-        if let Some(meta) = meta {
+        if let Some((sync, recovery)) = meta {
             writes.push(Write::Put {
                 store: META,
                 key: SYNC_KEY.into(),
-                value: crypto::encrypt(&self.key, &encode(&meta)).await?,
+                value: crypto::encrypt(&self.key, &encode(&sync)).await?,
+            });
+            writes.push(Write::Put {
+                store: META,
+                key: RECOVERY_KEY.into(),
+                value: crypto::encrypt(&self.key, &encode(&recovery)).await?,
             });
         }
         self.db.write(&writes).await?;

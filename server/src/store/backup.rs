@@ -3,7 +3,7 @@
 //! one in place, and the lock that says a server is using a data
 //! directory (so a restore cannot pull the file from under it).
 
-use super::{DATABASE_FILE, Store, StoreError, migrations};
+use super::{DATABASE_FILE, Store, StoreError, history, migrations};
 use rusqlite::{Connection, OpenFlags};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -76,7 +76,9 @@ impl Store {
             return Err(StoreError::Sqlite(source));
         }
         drop(reader);
-        let schema_version = match check_copy(&partial, true) {
+        // The copy is a history of its own from now on.
+        let checked = history::renew(&partial).and_then(|()| check_copy(&partial, true));
+        let schema_version = match checked {
             Ok(version) => version,
             Err(error) => {
                 let _ = std::fs::remove_file(&partial);
@@ -170,6 +172,9 @@ pub fn restore(
     };
     let partial = with_suffix(&database, ".restoring");
     std::fs::copy(from, &partial).map_err(io(&partial))?;
+    // Devices that saw this backup's history since must still learn that
+    // the server went back, so a restored database is a new history.
+    history::renew(&partial)?;
     sync_file(&partial)?;
     let replaced = if exists {
         let aside = with_suffix(&database, &format!(".replaced-{unix_time}"));

@@ -147,6 +147,14 @@ const MIGRATIONS: &[&str] = &[
     // and its own hash. Entries from before are sealed at start, in order.
     "ALTER TABLE audit_log ADD COLUMN prev_hash BLOB;
     ALTER TABLE audit_log ADD COLUMN hash BLOB;",
+    // 9: the server's history id, which devices compare to tell that the
+    // server went back in time (`store/history.rs`). Drawn here; a backup
+    // and a restore draw a new one.
+    "CREATE TABLE server_history (
+        only INTEGER PRIMARY KEY CHECK (only = 1),
+        id   TEXT NOT NULL
+    ) STRICT;
+    INSERT INTO server_history (only, id) VALUES (1, lower(hex(randomblob(16))));",
 ];
 
 /// The version that chained the audit trail (older entries are sealed

@@ -47,6 +47,7 @@ pub mod devices;
 mod error;
 pub mod feed;
 mod group_commit;
+pub mod history;
 pub mod listings;
 mod migrations;
 pub mod persons;

@@ -16,6 +16,7 @@
 
 pub mod actions;
 pub mod content;
+pub mod give_back;
 pub mod history;
 pub mod limits;
 pub mod schema;

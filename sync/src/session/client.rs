@@ -25,6 +25,15 @@ pub trait ClientStore {
         sent: &[DocChanges],
         results: &[DocOutcome],
     ) -> Result<(), Self::Error>;
+    /// The history id of the server the cursor and acknowledgements came
+    /// from (`None`: not known yet).
+    fn history(&mut self) -> Result<Option<String>, Self::Error>;
+    /// The server named its history at this connection: remember it. With
+    /// `rewound` (the server went back in time), forget the cursor and
+    /// queue every record held to be sent again whole until the server has
+    /// stored it; nothing is deleted. Records the server could not take
+    /// back at an earlier connection are offered again from now.
+    fn enter_history(&mut self, id: &str, rewound: bool) -> Result<(), Self::Error>;
     /// Deletes every record of these persons (the user's assignment to them
     /// ended) that has no unacknowledged changes, and returns the persons
     /// now wholly gone. A record with changes the server has not
@@ -83,8 +92,9 @@ impl ClientSession {
         self.caught_up = false;
         self.in_flight = None;
         let cursor = store.cursor().map_err(store_err)?;
+        let history = store.history().map_err(store_err)?;
         let mut out = Output {
-            frames: vec![ClientMessage::Hello { cursor }.encode()?],
+            frames: vec![ClientMessage::Resume { cursor, history }.encode()?],
             close: false,
         };
         out.frames.extend(self.push_pending(store)?);
@@ -170,6 +180,16 @@ impl ClientSession {
                 })
             }
             ServerMessage::Error { code, message } => Err(ClientError::Server { code, message }),
+            ServerMessage::History { id, rewound } => {
+                store.enter_history(&id, rewound).map_err(store_err)?;
+                // The pages from the start follow; what there is to give
+                // back goes up as soon as the line is free.
+                self.caught_up = false;
+                Ok(Output {
+                    frames: self.push_pending(store)?,
+                    close: false,
+                })
+            }
         }
     }
 

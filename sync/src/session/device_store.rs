@@ -63,6 +63,25 @@ pub struct DeviceStore {
     /// push sends those same bytes instead of saving it again. Used only
     /// while the record's heads still match, whatever changed it.
     saved: BTreeMap<String, (Vec<ChangeHash>, Vec<u8>)>,
+    /// What the device knows of the server's history (see [`Recovery`]).
+    recovery: Recovery,
+    /// Records of `recovery.resend` the server could not take back yet
+    /// (it lacks a colleague's part of them, or the caseload that covers
+    /// them): tried again at the next connection.
+    deferred: BTreeSet<String>,
+}
+
+/// The server history the device's cursor and acknowledgements belong to,
+/// and, after the server went back in time (a restore), the records still
+/// to give back to it. Persisted with the cursor.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Recovery {
+    /// The server's history id, as it last said (`None`: not known yet).
+    pub history: Option<String>,
+    /// Records to send again whole, because the server that acknowledged
+    /// them was restored to a time before it had them all. A record leaves
+    /// this set only when the server has stored it again.
+    pub resend: BTreeSet<String>,
 }
 
 impl DeviceStore {
@@ -78,6 +97,8 @@ impl DeviceStore {
             unshared: BTreeSet::new(),
             covered: BTreeMap::new(),
             saved: BTreeMap::new(),
+            recovery: Recovery::default(),
+            deferred: BTreeSet::new(),
         }
     }
 
@@ -190,10 +211,7 @@ impl DeviceStore {
     /// A record as it should be persisted, or `None` if the device no
     /// longer holds it (purged): then the persisted copy goes too.
     pub fn export(&mut self, id: &str) -> Option<DeviceRecord> {
-        let document = match self.dormant.get(id) {
-            Some(dormant) => dormant.document.clone(),
-            None => saved_document(&mut self.records, &mut self.saved, &self.unshared, id)?,
-        };
+        let document = self.document_of(id)?;
         Some(DeviceRecord {
             document,
             pending: self.pending.get(id).cloned().unwrap_or_default(),
@@ -225,6 +243,14 @@ impl DeviceStore {
         self.restore_queues(id, stored);
     }
 
+    /// The record's saved document: its stored bytes if it is dormant.
+    fn document_of(&mut self, id: &str) -> Option<Vec<u8>> {
+        match self.dormant.get(id) {
+            Some(dormant) => Some(dormant.document.clone()),
+            None => saved_document(&mut self.records, &mut self.saved, &self.unshared, id),
+        }
+    }
+
     fn restore_queues(&mut self, id: &str, stored: DeviceRecord) {
         if !stored.pending.is_empty() {
             self.pending.insert(id.to_owned(), stored.pending);
@@ -237,6 +263,23 @@ impl DeviceStore {
     /// Sets the feed cursor read back from persistent storage.
     pub fn restore_cursor(&mut self, cursor: u64) {
         self.cursor = cursor;
+    }
+
+    /// The server history and the records still to give back, as they
+    /// should be persisted with the cursor.
+    pub fn recovery(&self) -> &Recovery {
+        &self.recovery
+    }
+
+    /// Sets what [`DeviceStore::recovery`] gave, read back from
+    /// persistent storage.
+    pub fn restore_recovery(&mut self, recovery: Recovery) {
+        self.recovery = recovery;
+    }
+
+    /// How many records wait to be given back to a restored server.
+    pub fn resending(&self) -> usize {
+        self.recovery.resend.len()
     }
 }
 

@@ -27,7 +27,7 @@ struct FeedEntry {
 }
 
 /// The server's store, in memory (tests and fuzzing only).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct MemoryServerStore {
     records: BTreeMap<String, StoredRecord>,
     feed: Vec<FeedEntry>,
@@ -39,6 +39,8 @@ pub struct MemoryServerStore {
     /// The server's clock for [`ServerStore::received_at`]; `None` (the
     /// default): no change is too far ahead.
     pub clock: Option<chrono::DateTime<chrono::Utc>>,
+    /// How many times this store was put back from a copy: its history id.
+    restores: u32,
 }
 
 impl MemoryServerStore {
@@ -56,6 +58,15 @@ impl MemoryServerStore {
     /// The stored document of a record.
     pub fn snapshot(&self, id: &str) -> Option<&[u8]> {
         self.records.get(id).map(|r| r.snapshot.as_slice())
+    }
+
+    /// Puts this store back to `backup` (a clone taken earlier), as a
+    /// server restored from last night's backup: a new history id, and
+    /// everything after the copy gone.
+    pub fn restore_from(&mut self, backup: &MemoryServerStore) {
+        let restores = self.restores + 1;
+        *self = backup.clone();
+        self.restores = restores;
     }
 
     /// How many changes the feed holds.
@@ -128,6 +139,10 @@ impl ServerStore for MemoryServerStore {
 
     fn feed_end(&mut self) -> Result<u64, Infallible> {
         Ok(self.feed.len() as u64)
+    }
+
+    fn history(&mut self) -> Result<String, Infallible> {
+        Ok(format!("memory-{}", self.restores))
     }
 
     fn feed_page(

@@ -39,4 +39,6 @@ pub struct Output {
 }
 
 #[cfg(test)]
+mod rewind_tests;
+#[cfg(test)]
 mod tests;

@@ -72,6 +72,9 @@ pub(super) fn accept<S: ServerStore>(
                         jobs.push((doc, Some(stored.snapshot)));
                         None
                     }
+                    // A record the caller may only read, given back after a
+                    // restore with nothing the server lacks: nothing to refuse.
+                    Err(_) if gives_nothing_new(&doc, &stored.snapshot) => Some(Ok(None)),
                     Err(rejection) => Some(Err(rejection)),
                 },
                 None => {
@@ -87,18 +90,26 @@ pub(super) fn accept<S: ServerStore>(
     let mut writes = Vec::new();
     let mut results = Vec::with_capacity(ids.len());
     for (id, outcome) in ids.into_iter().zip(outcomes) {
+        let mut partly = false;
         let outcome =
             match outcome {
                 Some(done) => done,
                 None => match merged.next().expect("one merge per job").map_err(
                     |Unreadable { id, source }| SessionError::StoredRecord { id, source },
                 )? {
-                    Ok(Some(merged)) => check.merged(store, merged)?,
+                    Ok(Some(merged)) => {
+                        partly = merged.partly;
+                        check.merged(store, merged)?
+                    }
                     Ok(None) => Ok(None),
                     Err(rejection) => Err(rejection),
                 },
             };
         match outcome {
+            Ok(write) if partly => {
+                writes.extend(write);
+                results.push(DocOutcome::Partly { id });
+            }
             Ok(write) => {
                 writes.extend(write);
                 results.push(DocOutcome::Stored { id });
@@ -110,6 +121,16 @@ pub(super) fn accept<S: ServerStore>(
         store.commit(caller, writes).map_err(SessionError::Store)?;
     }
     Ok(results)
+}
+
+/// Whether `doc` is one saved document whose every change `stored` has.
+fn gives_nothing_new(doc: &DocChanges, stored: &[u8]) -> bool {
+    match doc.changes.as_slice() {
+        [one] if Record::is_document(one) => {
+            crate::record::give_back::covers(stored, one).unwrap_or(false)
+        }
+        _ => false,
+    }
 }
 
 /// A record named twice in one push is merged once.
@@ -305,6 +326,64 @@ struct Merged {
     /// The verdict of the rules that need no storage ([`admission`]),
     /// judged where the record was merged; reported after the caseload's.
     rules: Result<(), Rejection>,
+    /// Only the caller's own part of a given-back document was taken.
+    partly: bool,
+}
+
+/// Merges a push for one record ([`merge_items`]). A saved document that
+/// carries changes by others the server lacks (a device giving back what
+/// a restored server lost, colleagues' edits included) is refused whole
+/// by the authorship rule; then the caller's own part of it is taken, so
+/// two devices that each hold the other's lost edits both get theirs in.
+#[allow(clippy::type_complexity)]
+fn merge(
+    caller: &Caller,
+    doc: DocChanges,
+    stored: Option<Vec<u8>>,
+) -> Result<Result<Option<Merged>, Rejection>, Unreadable> {
+    let document = match doc.changes.as_slice() {
+        [one] if Record::is_document(one) => Some(one.clone()),
+        _ => None,
+    };
+    let Some(document) = document else {
+        return merge_items(caller, doc, stored);
+    };
+    let id = doc.id.clone();
+    let first = merge_items(caller, doc, stored.clone())?;
+    let refused = match &first {
+        Ok(Some(merged)) => merged.rules == Err(Rejection::Authorship),
+        Ok(None) => false,
+        Err(rejection) => *rejection == Rejection::Authorship,
+    };
+    if !refused {
+        return Ok(first);
+    }
+    let unreadable = |source| Unreadable {
+        id: id.clone(),
+        source,
+    };
+    let mut held = match &stored {
+        Some(bytes) => Some(Record::load(bytes, SERVER_ACTOR).map_err(unreadable)?),
+        None => None,
+    };
+    let part = match Record::own_part(held.as_mut(), &document, |stamp| stamp.by == caller.user_id)
+    {
+        Ok(part) => part,
+        Err(error) => return Ok(Err(rejection(error))),
+    };
+    if part.changes.is_empty() {
+        return Ok(Err(Rejection::Authorship));
+    }
+    let own = DocChanges {
+        id,
+        changes: part.changes,
+    };
+    Ok(merge_items(caller, own, stored)?.map(|merged| {
+        merged.map(|mut merged| {
+            merged.partly = !part.whole;
+            merged
+        })
+    }))
 }
 
 /// Merges a push for one record into its stored document (if any) and
@@ -312,7 +391,7 @@ struct Merged {
 /// `None` when nothing is, or why not. Pure CPU: no storage, so it can run
 /// on any thread.
 #[allow(clippy::type_complexity)]
-fn merge(
+fn merge_items(
     caller: &Caller,
     doc: DocChanges,
     stored: Option<Vec<u8>>,
@@ -378,6 +457,7 @@ fn merge(
         },
         stamps,
         rules,
+        partly: false,
     })))
 }
 

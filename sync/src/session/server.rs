@@ -123,6 +123,10 @@ pub trait ServerStore {
     fn commit(&mut self, origin: &Caller, writes: Vec<RecordWrite>) -> Result<(), Self::Error>;
     /// The sequence number of the newest feed entry (0 when empty).
     fn feed_end(&mut self) -> Result<u64, Self::Error>;
+    /// This server's history id: it changes when the database is restored
+    /// from a backup, so a device can tell its cursor and acknowledgements
+    /// came from a history this server no longer has.
+    fn history(&mut self) -> Result<String, Self::Error>;
     /// Feed entries in `query`'s range for records of its persons whose
     /// kind `caller`'s role may read ([`crate::policy::access`]), about `max_bytes`
     /// of changes at most (at least one entry).
@@ -212,6 +216,23 @@ impl ServerSession {
             (ClientMessage::Hello { cursor }, _) => {
                 self.cursor = Some(cursor);
                 self.send_feed(store, true)
+            }
+            (ClientMessage::Resume { cursor, history }, _) => {
+                let (id, rewound) = match rewound(store, cursor, history.as_deref()) {
+                    Ok(answer) => answer,
+                    Err(error) => return fail(ErrorCode::Internal, error.to_string()),
+                };
+                // A rewound device starts again from nothing: the whole
+                // caseload comes as documents, and nothing is purged that
+                // it has not given back first (the device keeps it).
+                self.cursor = Some(if rewound { 0 } else { cursor });
+                let mut out = send(&ServerMessage::History { id, rewound });
+                if !out.close {
+                    let feed = self.send_feed(store, true);
+                    out.close = feed.close;
+                    out.frames.extend(feed.frames);
+                }
+                out
             }
             (ClientMessage::Push { .. } | ClientMessage::CaseloadApplied { .. }, None) => {
                 fail(ErrorCode::UnexpectedMessage, "Hello must come first".into())
@@ -413,6 +434,21 @@ impl ServerSession {
             query.after = page.last_seq;
         }
     }
+}
+
+/// This server's history id, and whether a device resuming at `cursor`
+/// from `history` holds a state this server no longer has: another history
+/// (the database was restored from a backup since), or a cursor beyond the
+/// newest entry (a copy put back by hand).
+fn rewound<S: ServerStore>(
+    store: &mut S,
+    cursor: u64,
+    history: Option<&str>,
+) -> Result<(String, bool), S::Error> {
+    let own = store.history()?;
+    let other = history.is_some_and(|theirs| theirs != own);
+    let ahead = cursor > store.feed_end()?;
+    Ok((own, other || ahead))
 }
 
 fn encode(message: &ServerMessage) -> Result<Vec<u8>, ProtocolError> {

@@ -11,9 +11,9 @@ use crate::record::{Edit, FieldValue, NewRecord, new_record_id};
 use crate::role::Role;
 use chrono::{DateTime, TimeZone, Utc};
 
-struct Device {
-    caller: Caller,
-    store: DeviceStore,
+pub(super) struct Device {
+    pub(super) caller: Caller,
+    pub(super) store: DeviceStore,
     client: ClientSession,
     server: Option<ServerSession>,
 }
@@ -35,7 +35,7 @@ impl Device {
 
     /// Connects and exchanges frames until both sides are quiet; returns
     /// the number of round trips (client flights answered by the server).
-    fn sync(&mut self, server: &mut MemoryServerStore) -> usize {
+    pub(super) fn sync(&mut self, server: &mut MemoryServerStore) -> usize {
         let mut session = ServerSession::new(self.caller.clone());
         let mut to_server = self.client.on_connect(&mut self.store).unwrap().frames;
         let mut round_trips = 0;
@@ -73,7 +73,7 @@ impl Device {
         round_trips
     }
 
-    fn text(&mut self, id: &str, field: &str) -> String {
+    pub(super) fn text(&mut self, id: &str, field: &str) -> String {
         self.store.record_mut(id).unwrap().text(field).unwrap()
     }
 }
@@ -82,7 +82,7 @@ fn at(minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 5, 1, 10, minute, 0).unwrap()
 }
 
-fn interview(device: &mut Device, person: &str, minute: u32) -> String {
+pub(super) fn interview(device: &mut Device, person: &str, minute: u32) -> String {
     let new = NewRecord {
         id: new_record_id(at(minute), [minute as u8; 10]),
         kind: RecordKind::WardInterview,
@@ -105,7 +105,7 @@ fn interview(device: &mut Device, person: &str, minute: u32) -> String {
     device.store.create(new, &edit).unwrap()
 }
 
-fn edit_by(device: &Device, minute: u32) -> Edit {
+pub(super) fn edit_by(device: &Device, minute: u32) -> Edit {
     Edit {
         by: device.caller.user_id.clone(),
         name: None,
@@ -113,7 +113,7 @@ fn edit_by(device: &Device, minute: u32) -> Edit {
     }
 }
 
-fn setup() -> (MemoryServerStore, Device, Device, Device, Device) {
+pub(super) fn setup() -> (MemoryServerStore, Device, Device, Device, Device) {
     let mut server = MemoryServerStore::default();
     for user in ["spec", "cw", "peer"] {
         server.assign(user, "p1");
@@ -574,15 +574,10 @@ fn a_big_push_merged_on_several_threads_keeps_every_outcome_in_order() {
         for reply in session.on_frame(&frame, &mut server).frames {
             if let ServerMessage::Accepted { results, .. } = ServerMessage::decode(&reply).unwrap()
             {
-                let mut expected: Vec<&String> = ids.iter().chain([&forbidden]).collect();
+                let mut expected: Vec<&str> =
+                    ids.iter().chain([&forbidden]).map(String::as_str).collect();
                 expected.sort();
-                let got: Vec<&String> = results
-                    .iter()
-                    .map(|r| match r {
-                        crate::protocol::DocOutcome::Stored { id }
-                        | crate::protocol::DocOutcome::Rejected { id, .. } => id,
-                    })
-                    .collect();
+                let got: Vec<&str> = results.iter().map(|r| r.id()).collect();
                 assert_eq!(got, expected, "one outcome per record, in push order");
                 let rejected: Vec<_> = results
                     .iter()

@@ -2,8 +2,8 @@
 //! (the cursor, the pending push) and writes (pages, acknowledgements,
 //! purges).
 
-use super::{DeviceStore, Dormant, load_checked, saved_document};
-use crate::protocol::{DocChanges, DocOutcome};
+use super::{DeviceStore, Dormant, load_checked};
+use crate::protocol::{DocChanges, DocOutcome, Rejection};
 use crate::record::{Record, RecordError};
 use crate::session::client::ClientStore;
 use std::collections::BTreeSet;
@@ -17,21 +17,36 @@ impl ClientStore for DeviceStore {
 
     fn pending(&mut self, max_bytes: usize) -> Result<Vec<DocChanges>, RecordError> {
         self.covered.clear();
+        let waiting = self
+            .pending
+            .iter()
+            .filter(|(_, changes)| !changes.is_empty())
+            .map(|(id, _)| id);
+        let ids: BTreeSet<String> = waiting
+            .chain(self.recovery.resend.iter())
+            .cloned()
+            .collect();
         let mut docs = Vec::new();
         let mut bytes = 0;
-        for (id, changes) in &self.pending {
-            if changes.is_empty() || self.rejected.contains_key(id) {
+        for id in ids {
+            let resend = self.recovery.resend.contains(&id);
+            if self.deferred.contains(&id) || (self.rejected.contains_key(&id) && !resend) {
                 continue;
             }
-            let as_document = if self.unshared.contains(id) {
-                saved_document(&mut self.records, &mut self.saved, &self.unshared, id)
+            // A record to give back goes whole: the server may lack any
+            // part of it. So does one the server has never had.
+            let as_document = if resend || self.unshared.contains(&id) {
+                self.document_of(&id)
             } else {
                 None
             };
             let sent_whole = as_document.is_some();
             let items = match as_document {
                 Some(document) => vec![document],
-                None => changes.clone(),
+                None => match self.pending.get(&id) {
+                    Some(changes) => changes.clone(),
+                    None => continue,
+                },
             };
             // The same rule as the session's `first_batch`: nothing built
             // here is cut from the push there.
@@ -41,12 +56,10 @@ impl ClientStore for DeviceStore {
             }
             bytes += size;
             if sent_whole {
-                self.covered.insert(id.clone(), changes.len());
+                let count = self.pending.get(&id).map_or(0, Vec::len);
+                self.covered.insert(id.clone(), count);
             }
-            docs.push(DocChanges {
-                id: id.clone(),
-                changes: items,
-            });
+            docs.push(DocChanges { id, changes: items });
         }
         Ok(docs)
     }
@@ -55,6 +68,9 @@ impl ClientStore for DeviceStore {
         for doc in docs {
             self.unshared.remove(&doc.id);
             self.saved.remove(&doc.id);
+            // A colleague may just have given back their part of it: offer
+            // it again now rather than at the next connection.
+            self.deferred.remove(&doc.id);
             match self.wake(&doc.id)? {
                 Some(record) => record.apply_changes(&doc.changes)?,
                 // A record new to this device, sent whole by the server
@@ -94,6 +110,8 @@ impl ClientStore for DeviceStore {
                     };
                     self.unshared.remove(id);
                     self.saved.remove(id);
+                    self.rejected.remove(id);
+                    self.recovery.resend.remove(id);
                     let covered = self.covered.remove(id);
                     if let Some(pending) = self.pending.get_mut(id) {
                         match covered {
@@ -107,11 +125,41 @@ impl ClientStore for DeviceStore {
                         }
                     }
                 }
+                // The server took this device's part; the rest is others'
+                // to give back, so the record is offered again later.
+                DocOutcome::Partly { id } => {
+                    self.covered.remove(id);
+                    self.recovery.resend.insert(id.clone());
+                    self.deferred.insert(id.clone());
+                }
                 DocOutcome::Rejected { id, reason } => {
-                    self.rejected.insert(id.clone(), reason.clone());
+                    self.covered.remove(id);
+                    if self.recovery.resend.contains(id) && may_come_later(reason) {
+                        self.deferred.insert(id.clone());
+                    } else {
+                        self.recovery.resend.remove(id);
+                        self.rejected.insert(id.clone(), reason.clone());
+                    }
                 }
             }
         }
+        Ok(())
+    }
+
+    fn history(&mut self) -> Result<Option<String>, RecordError> {
+        Ok(self.recovery.history.clone())
+    }
+
+    fn enter_history(&mut self, id: &str, rewound: bool) -> Result<(), RecordError> {
+        // What the server could not take back at the last connection is
+        // offered again now.
+        self.deferred.clear();
+        if rewound {
+            self.cursor = 0;
+            let held: Vec<String> = self.ids().cloned().collect();
+            self.recovery.resend.extend(held);
+        }
+        self.recovery.history = Some(id.to_owned());
         Ok(())
     }
 
@@ -140,7 +188,7 @@ impl ClientStore for DeviceStore {
                 doomed.push(id.clone());
                 continue;
             };
-            if self.pending.contains_key(id) {
+            if self.pending.contains_key(id) || self.recovery.resend.contains(id) {
                 kept.insert(person.clone());
             } else {
                 doomed.push(id.clone());
@@ -152,6 +200,7 @@ impl ClientStore for DeviceStore {
             self.records.remove(&id);
             self.dormant.remove(&id);
             self.rejected.remove(&id);
+            self.deferred.remove(&id);
         }
         Ok(persons
             .iter()
@@ -159,6 +208,18 @@ impl ClientStore for DeviceStore {
             .cloned()
             .collect())
     }
+}
+
+/// A record given back to a restored server can be refused for what the
+/// restore took from the server, not for what the record is: a colleague's
+/// part of it that only their device can give back (`Authorship`,
+/// `MissingHistory`), an assignment made after the backup (`Forbidden`).
+/// Those are offered again at the next connection, never dropped.
+fn may_come_later(reason: &Rejection) -> bool {
+    matches!(
+        reason,
+        Rejection::Authorship | Rejection::MissingHistory | Rejection::Forbidden
+    )
 }
 
 impl DeviceStore {
