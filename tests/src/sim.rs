@@ -21,6 +21,8 @@ use tsunagu_sync::record::schema::RecordKind;
 use tsunagu_sync::record::{ChangeHash, Edit, FieldValue, NewRecord, Record, new_record_id};
 use tsunagu_sync::role::Role;
 
+mod restore;
+
 /// What to simulate.
 #[derive(Debug, Clone)]
 pub struct SimConfig {
@@ -34,6 +36,9 @@ pub struct SimConfig {
     pub edits_per_day: usize,
     /// `kill -9` restarts of the server, spread over the days.
     pub server_kills: usize,
+    /// Restores from a backup taken earlier the same day, spread over
+    /// the days.
+    pub restores: usize,
     /// Seed of every random choice.
     pub seed: u64,
 }
@@ -59,6 +64,8 @@ pub struct SimReport {
     pub cuts: usize,
     /// Server restarts after `kill -9`.
     pub kills: usize,
+    /// Restores of the server from a backup taken earlier in the run.
+    pub restores: usize,
     /// Persons moved from one worker to another.
     pub handovers: usize,
     /// Records the server refused (kept on the device).
@@ -81,7 +88,7 @@ impl fmt::Display for SimReport {
         let yes = |b: bool| if b { "yes" } else { "no" };
         write!(
             f,
-            "converged={} lost={} leaked={} integrity={} records={} edits={} syncs={} failed_syncs={} cuts={} kills={} handovers={} rejected={}",
+            "converged={} lost={} leaked={} integrity={} records={} edits={} syncs={} failed_syncs={} cuts={} kills={} restores={} handovers={} rejected={}",
             yes(self.converged),
             self.lost,
             self.leaked,
@@ -92,6 +99,7 @@ impl fmt::Display for SimReport {
             self.failed_syncs,
             self.cuts,
             self.kills,
+            self.restores,
             self.handovers,
             self.rejected,
         )
@@ -164,6 +172,8 @@ struct World {
     clock: DateTime<Utc>,
     report: SimReport,
     serial: u32,
+    /// A backup taken today, to restore later today.
+    restore: Option<restore::PendingRestore>,
 }
 
 fn socket_addr(base_url: &str) -> Result<SocketAddr> {
@@ -233,6 +243,7 @@ pub async fn run(config: SimConfig) -> Result<SimReport> {
             ..SimReport::default()
         },
         serial: 0,
+        restore: None,
         config,
     };
     world.simulate().await?;
@@ -252,6 +263,9 @@ impl World {
             .map(|_| self.rng.below(days))
             .collect();
         kills_on.sort_unstable();
+        let restores_on: Vec<usize> = (0..self.config.restores)
+            .map(|_| self.rng.below(days))
+            .collect();
         for day in 0..days {
             self.clock += Duration::days(1);
             for device in &mut self.devices {
@@ -265,6 +279,14 @@ impl World {
                 .map(|_| self.rng.below(self.config.edits_per_day.max(1)))
                 .collect();
             kill_at.sort_unstable();
+            // A restore day: after some edit a backup, after a later one the
+            // restore; several restores in one day take turns.
+            let edits = self.config.edits_per_day.max(1);
+            let restores_today = restores_on.iter().filter(|&&d| d == day).count();
+            let mut points: Vec<usize> = (0..2 * restores_today)
+                .map(|_| self.rng.below(edits))
+                .collect();
+            points.sort_unstable();
             for n in 0..self.config.edits_per_day {
                 self.clock += Duration::minutes(7);
                 let d = self.rng.below(self.devices.len());
@@ -282,6 +304,14 @@ impl World {
                 }
                 for _ in kill_at.iter().filter(|&&k| k == n) {
                     self.kill_mid_sync().await?;
+                }
+                // Even places take a backup, odd ones restore it.
+                for (i, _) in points.iter().enumerate().filter(|(_, p)| **p == n) {
+                    if i % 2 == 0 {
+                        self.take_backup()?;
+                    } else {
+                        self.restore_backup()?;
+                    }
                 }
             }
             for d in 0..self.devices.len() {
@@ -307,9 +337,15 @@ impl World {
             }
             let person = self.rng.pick(&held).clone();
             unassign(self.data_dir(), &from_user, &person)?;
-            if !self.caseload[&to_user].contains(&person) {
+            let newly = !self.caseload[&to_user].contains(&person);
+            if newly {
                 assign(self.data_dir(), &to_user, &person)?;
             }
+            self.handover_made(restore::HandoverDone {
+                from: from_user.clone(),
+                to: newly.then(|| to_user.clone()),
+                person: person.clone(),
+            });
             self.caseload
                 .get_mut(&from_user)
                 .expect("user")
@@ -464,9 +500,15 @@ impl World {
         Ok(())
     }
 
-    /// Everyone online, everything synced twice; then the checks.
+    /// Everyone online, everything synced three times (and more while a
+    /// device still has records to give back to a restored server, as
+    /// tablets keep syncing); then the checks.
     async fn finish(&mut self) -> Result<()> {
-        for round in 0..3 {
+        for round in 0..13 {
+            let giving_back = self.devices.iter().any(|d| d.device.store.resending() > 0);
+            if round >= 3 && !giving_back {
+                break;
+            }
             for d in 0..self.devices.len() {
                 let url = self.link.base_url();
                 let device = &mut self.devices[d];

@@ -1,15 +1,17 @@
 //! Short simulator runs in the suite: 20 devices, 7 days, 10 `kill -9`
-//! restarts, several seeds. Longer runs are for the `simulate` binary.
+//! restarts, several seeds, one of them with three restores from backups
+//! taken during the run. Longer runs are for the `simulate` binary.
 
 use tsunagu_tests::sim::{SimConfig, run};
 
-async fn simulate(seed: u64) -> anyhow::Result<()> {
+async fn simulate(seed: u64, restores: usize) -> anyhow::Result<()> {
     let config = SimConfig {
         devices: 20,
         persons: 8,
         days: 7,
         edits_per_day: 30,
         server_kills: 10,
+        restores,
         seed,
     };
     let report = run(config).await?;
@@ -20,6 +22,7 @@ async fn simulate(seed: u64) -> anyhow::Result<()> {
         report.problems
     );
     assert_eq!(report.kills, 10, "every planned kill happened");
+    assert_eq!(report.restores, restores, "every planned restore happened");
     assert!(
         report.edits > 100 && report.records > 20,
         "the run did real work: {report}"
@@ -30,15 +33,15 @@ async fn simulate(seed: u64) -> anyhow::Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simulation_seed_1_converges_with_nothing_lost_or_leaked() -> anyhow::Result<()> {
-    simulate(1).await
+    simulate(1, 0).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simulation_seed_2_converges_with_nothing_lost_or_leaked() -> anyhow::Result<()> {
-    simulate(2).await
+    simulate(2, 0).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn simulation_seed_3_converges_with_nothing_lost_or_leaked() -> anyhow::Result<()> {
-    simulate(3).await
+async fn simulation_seed_3_with_three_restores_loses_nothing_acknowledged() -> anyhow::Result<()> {
+    simulate(3, 3).await
 }

@@ -2,7 +2,7 @@
 //! and `kill -9` restarts against the real server; prints a one-line summary
 //! last and exits non-zero when anything was lost, leaked or unconverged.
 //!
-//! `cargo run -p tsunagu-tests --release --bin simulate -- --devices D --persons P --days T --edits-per-day E --server-kills K --seed S`
+//! `cargo run -p tsunagu-tests --release --bin simulate -- --devices D --persons P --days T --edits-per-day E --server-kills K --restores R --seed S`
 //! (build the server first: `cargo build --release -p tsunagu-server`, and
 //! point `TSUNAGU_BIN` at it if the profiles differ).
 
@@ -16,6 +16,7 @@ fn parse_args() -> Result<SimConfig> {
         days: 7,
         edits_per_day: 40,
         server_kills: 10,
+        restores: 0,
         seed: 1,
     };
     let mut args = std::env::args().skip(1);
@@ -32,9 +33,10 @@ fn parse_args() -> Result<SimConfig> {
             "--days" => config.days = value("--days")? as usize,
             "--edits-per-day" => config.edits_per_day = value("--edits-per-day")? as usize,
             "--server-kills" => config.server_kills = value("--server-kills")? as usize,
+            "--restores" => config.restores = value("--restores")? as usize,
             "--seed" => config.seed = value("--seed")?,
             other => anyhow::bail!(
-                "unknown argument {other:?}; use --devices D --persons P --days T --edits-per-day E --server-kills K --seed S"
+                "unknown argument {other:?}; use --devices D --persons P --days T --edits-per-day E --server-kills K --restores R --seed S"
             ),
         }
     }
