@@ -23,6 +23,7 @@ pub mod connections;
 pub mod demo;
 mod demo_history;
 pub mod devices;
+pub mod embedded_site;
 pub mod event_import;
 pub mod feed_hub;
 pub mod http_guard;

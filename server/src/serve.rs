@@ -12,13 +12,12 @@ use std::sync::Arc;
 
 /// Runs the server on `store` until a shutdown signal.
 pub fn run(store: Store, args: ServeArgs) -> anyhow::Result<()> {
-    let site_root = site::locate(args.site_root.as_deref());
-    let bundle = site::bundle_name(&site_root)?;
+    let data_dir = store.path().parent().unwrap_or(std::path::Path::new("."));
     // One server per data directory; a restore waits for it to stop.
-    let _lock = crate::store::backup::ServerLock::acquire(
-        store.path().parent().unwrap_or(std::path::Path::new(".")),
-    )
-    .context("locking the data directory")?;
+    let _lock = crate::store::backup::ServerLock::acquire(data_dir)
+        .context("locking the data directory")?;
+    let site_root = site::locate(args.site_root.as_deref(), data_dir)?;
+    let bundle = site::bundle_name(&site_root)?;
     let store = Arc::new(store);
     let profiles = persons::ensure_person_documents(&store, chrono::Utc::now())
         .context("creating missing person profile documents")?;

@@ -7,18 +7,23 @@ use leptos::config::{Env, LeptosOptions};
 use std::path::{Path, PathBuf};
 use tsunagu_app::BUNDLE_NAME;
 
-/// The bundle directory: the explicit one, else `site/` beside the
-/// executable's directory (`target/site` for `target/release/tsunagu`),
-/// else `target/site` under the working directory.
-pub fn locate(explicit: Option<&Path>) -> PathBuf {
+/// The bundle directory: the explicit one (`--site-root`), else the
+/// bundle this binary carries, written out under `data_dir`
+/// ([`crate::embedded_site`]), else `site/` beside the executable's
+/// directory (`target/site` for `target/release/tsunagu`), else
+/// `target/site` under the working directory.
+pub fn locate(explicit: Option<&Path>, data_dir: &Path) -> anyhow::Result<PathBuf> {
     if let Some(path) = explicit {
-        return path.to_owned();
+        return Ok(path.to_owned());
     }
-    std::env::current_exe()
+    if let Some(root) = crate::embedded_site::unpack(data_dir)? {
+        return Ok(root);
+    }
+    Ok(std::env::current_exe()
         .ok()
         .and_then(|exe| Some(exe.parent()?.parent()?.join("site")))
         .filter(|candidate| candidate.join("pkg").is_dir())
-        .unwrap_or_else(|| PathBuf::from("target/site"))
+        .unwrap_or_else(|| PathBuf::from("target/site")))
 }
 
 /// The bundle's content-hashed name (`tsunagu.<hash>`), checked: the

@@ -67,7 +67,25 @@ impl ServerProcess {
     /// Like [`ServerProcess::start`] on a given address, e.g. the port of a
     /// server stopped earlier: a browser's offline app belongs to its origin.
     pub fn start_listening(data_dir: &Path, listen: &str, extra: &[&str]) -> Result<Self> {
-        let mut child = tsunagu(data_dir)?
+        Self::spawn(tsunagu(data_dir)?, listen, extra)
+    }
+
+    /// Starts `binary` (say, a copy alone in an empty directory, run from
+    /// there) as `serve` on `data_dir`, with no `--site-root` in its
+    /// environment: it can only serve the bundle it carries.
+    pub fn start_binary(binary: &Path, data_dir: &Path, extra: &[&str]) -> Result<Self> {
+        let mut command = Command::new(binary);
+        command
+            .arg("--data-dir")
+            .arg(data_dir)
+            .current_dir(binary.parent().context("a binary in a directory")?)
+            .env_remove("TSUNAGU_LISTEN")
+            .env_remove("TSUNAGU_SITE_ROOT");
+        Self::spawn(command, "127.0.0.1:0", extra)
+    }
+
+    fn spawn(mut command: Command, listen: &str, extra: &[&str]) -> Result<Self> {
+        let mut child = command
             .args(["serve", "--listen", listen])
             .args(extra)
             .stdout(Stdio::piped())

@@ -1,0 +1,64 @@
+//! The browser bundle carried inside the binary, so one file and a data
+//! directory are the whole server. At start it is written out once to
+//! `<data dir>/site/<bundle name>/` (a new build writes a new directory and
+//! the old ones go), and served from there exactly as a `--site-root` is.
+
+use rust_embed::Embed;
+use std::path::{Path, PathBuf};
+
+/// The files of `<target>/site` when the server was built (none if the
+/// bundle had not been built then).
+#[derive(Embed)]
+#[folder = "$TSUNAGU_EMBED_SITE_DIR"]
+#[allow_missing = true]
+struct Bundle;
+
+/// Why the embedded bundle could not be written out.
+#[derive(Debug, thiserror::Error)]
+#[error("writing the built-in browser bundle to {path}: {source}")]
+pub struct UnpackError {
+    path: PathBuf,
+    source: std::io::Error,
+}
+
+/// The name of the bundle this binary carries (`tsunagu.<hash>`), if any.
+pub fn bundle_name() -> Option<String> {
+    let index = Bundle::get("pkg/bundle.txt")?;
+    Some(String::from_utf8_lossy(&index.data).trim().to_owned())
+}
+
+/// Writes the carried bundle under `data_dir/site/` unless it is there
+/// already, removes older bundles, and returns its directory (`None` when
+/// the binary carries no bundle).
+pub fn unpack(data_dir: &Path) -> Result<Option<PathBuf>, UnpackError> {
+    let Some(name) = bundle_name() else {
+        return Ok(None);
+    };
+    let sites = data_dir.join("site");
+    let root = sites.join(&name);
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| UnpackError { path, source }
+    };
+    if !root.join("pkg").join("bundle.txt").is_file() {
+        let partial = sites.join(format!("{name}.partial"));
+        let _ = std::fs::remove_dir_all(&partial);
+        for file in Bundle::iter() {
+            let target = partial.join(file.as_ref());
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(io(parent))?;
+            }
+            let data = Bundle::get(&file).map(|f| f.data).unwrap_or_default();
+            std::fs::write(&target, data).map_err(io(&target))?;
+        }
+        std::fs::rename(&partial, &root).map_err(io(&root))?;
+    }
+    if let Ok(entries) = std::fs::read_dir(&sites) {
+        for entry in entries.flatten() {
+            if entry.file_name() != name.as_str() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    Ok(Some(root))
+}
