@@ -226,13 +226,8 @@ impl ServerSession {
                 // caseload comes as documents, and nothing is purged that
                 // it has not given back first (the device keeps it).
                 self.cursor = Some(if rewound { 0 } else { cursor });
-                let mut out = send(&ServerMessage::History { id, rewound });
-                if !out.close {
-                    let feed = self.send_feed(store, true);
-                    out.close = feed.close;
-                    out.frames.extend(feed.frames);
-                }
-                out
+                let out = send(&ServerMessage::History { id, rewound });
+                self.then_feed(out, store, true)
             }
             (ClientMessage::Push { .. } | ClientMessage::CaseloadApplied { .. }, None) => {
                 fail(ErrorCode::UnexpectedMessage, "Hello must come first".into())
@@ -240,17 +235,12 @@ impl ServerSession {
             (ClientMessage::Push { batch, docs }, Some(_)) => {
                 match push::accept(&self.caller, self.workers, docs, store) {
                     Ok(results) => {
-                        let mut out = send(&ServerMessage::Accepted { batch, results });
+                        let out = send(&ServerMessage::Accepted { batch, results });
                         // Then the feed up to now, which moves the device's
                         // cursor past its own changes: without it a device that
                         // only ever pushes would stay at cursor 0 and be sent
                         // everything again as if it were new.
-                        if !out.close {
-                            let feed = self.send_feed(store, false);
-                            out.close = feed.close;
-                            out.frames.extend(feed.frames);
-                        }
-                        out
+                        self.then_feed(out, store, false)
                     }
                     Err(PushError::TooLarge(error)) => fail(ErrorCode::TooLarge, error.to_string()),
                     Err(PushError::Session(error)) => fail(ErrorCode::Internal, error.to_string()),
@@ -288,6 +278,21 @@ impl ServerSession {
         } else {
             Output::default()
         }
+    }
+
+    /// `out`, followed by the feed (unless `out` closes the connection).
+    fn then_feed<S: ServerStore>(
+        &mut self,
+        mut out: Output,
+        store: &mut S,
+        check_caseload: bool,
+    ) -> Output {
+        if !out.close {
+            let feed = self.send_feed(store, check_caseload);
+            out.close = feed.close;
+            out.frames.extend(feed.frames);
+        }
+        out
     }
 
     /// Sends the feed after the cursor; with `check_caseload`, first the
