@@ -124,6 +124,13 @@ pub enum DeviceCommand {
         #[arg(long)]
         label: String,
     },
+    /// List devices: user, label, registered, last contact, what the
+    /// server last stored from each, and whether it is revoked.
+    List {
+        /// Only this user's devices.
+        #[arg(long)]
+        username: Option<String>,
+    },
     /// Revoke a device: its next sync is refused.
     Revoke {
         /// The device id printed by `device add`.

@@ -155,6 +155,31 @@ pub fn revoke_device(store: &Store, id: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `tsunagu device list [--username NAME]`: one line per device.
+pub fn list_devices(store: &Store, username: Option<&str>) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    for d in devices::inventory(store, username)? {
+        let state = d
+            .revoked_at
+            .map_or("active".to_owned(), |at| format!("revoked {at}"));
+        let acknowledged = d
+            .last_acknowledged
+            .map_or("nothing stored".to_owned(), |at| {
+                format!("{} change(s), newest stored {at}", d.changes)
+            });
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{state}\tregistered {}\tlast contact {}\t{acknowledged}",
+            d.id,
+            d.username,
+            d.label,
+            d.registered_at,
+            d.last_contact.as_deref().unwrap_or("never"),
+        )?;
+    }
+    Ok(())
+}
+
 /// `tsunagu user list`.
 pub fn list_users(store: &Store) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();

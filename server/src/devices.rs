@@ -109,3 +109,12 @@ pub fn authenticate(store: &Store, token: &str, now: DateTime<Utc>) -> Result<Ca
         })
     })
 }
+
+/// Every device (of `username` only, if given) with its standing and what
+/// the server last acknowledged from it (`tsunagu device list`).
+pub fn inventory(
+    store: &Store,
+    username: Option<&str>,
+) -> Result<Vec<device_rows::DeviceRow>, StoreError> {
+    store.read(|tx| device_rows::inventory(tx, username))
+}

@@ -84,6 +84,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             commands::add_device(&store, &username, &label)
         }
         Command::Device(DeviceCommand::Revoke { id }) => commands::revoke_device(&store, &id),
+        Command::Device(DeviceCommand::List { username }) => {
+            commands::list_devices(&store, username.as_deref())
+        }
         Command::Person(PersonCommand::Add { display_name }) => {
             commands::add_person(&store, &display_name)
         }

@@ -102,3 +102,54 @@ async fn a_disabled_user_is_signed_out_everywhere_and_their_records_stay() -> Re
     assert!(String::from_utf8_lossy(&again.stderr).contains("already enabled"));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn device_list_shows_each_tablet_s_standing_and_what_the_server_stored_from_it() -> Result<()>
+{
+    let dir = tempfile::tempdir()?;
+    let person = add_person(dir.path(), "試験 六号")?;
+    let user = add_user(dir.path(), "spec", "support_specialist")?;
+    add_user(dir.path(), "other", "caseworker")?;
+    assign(dir.path(), "spec", &person)?;
+    let (used, token) = add_device(dir.path(), "spec")?;
+    let (spare, _) = add_device(dir.path(), "spec")?;
+    let (colleague, _) = add_device(dir.path(), "other")?;
+    let server = ServerProcess::start(dir.path(), &[])?;
+    let mut tablet = NativeDevice::new(&token, "spec-tablet");
+    let now = chrono::Utc::now();
+    let (new, edit) = tsunagu_tests::fixtures::ward_interview(&person, &used, &user, now, [6; 10]);
+    tablet.store.create(new, &edit)?;
+    tablet.sync(&server.base_url).await?;
+    cli(dir.path(), &["device", "revoke", "--id", &spare], None)?;
+
+    let all = cli(dir.path(), &["device", "list"], None)?;
+    let line = |id: &str| {
+        all.lines()
+            .find(|l| l.starts_with(id))
+            .unwrap_or_else(|| panic!("{id} listed in {all}"))
+            .to_owned()
+    };
+    let used_line = line(&used);
+    assert!(
+        used_line.contains("\tspec\t") && used_line.contains("active"),
+        "{used_line}"
+    );
+    assert!(!used_line.contains("last contact never"), "{used_line}");
+    assert!(
+        used_line.contains("1 change(s), newest stored"),
+        "{used_line}"
+    );
+    let spare_line = line(&spare);
+    assert!(spare_line.contains("revoked 20"), "{spare_line}");
+    assert!(
+        spare_line.contains("last contact never\tnothing stored"),
+        "{spare_line}"
+    );
+    assert!(line(&colleague).contains("\tother\t"));
+
+    let mine = cli(dir.path(), &["device", "list", "--username", "spec"], None)?;
+    assert_eq!(mine.lines().count(), 2, "{mine}");
+    assert!(!mine.contains(&colleague), "{mine}");
+    drop(server);
+    Ok(())
+}

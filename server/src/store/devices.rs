@@ -126,3 +126,53 @@ pub fn no_longer_active(tx: &ReadTx<'_>, device_ids: &[String]) -> Result<Vec<St
     let rows = statement.query_map([ids], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// A device as the inventory lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceRow {
+    /// The device id.
+    pub id: String,
+    /// Its user's login name.
+    pub username: String,
+    /// Its label.
+    pub label: String,
+    /// When it was registered (RFC 3339).
+    pub registered_at: String,
+    /// Its last contact with the server, if any.
+    pub last_contact: Option<String>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<String>,
+    /// When the server last stored a change from it, if ever.
+    pub last_acknowledged: Option<String>,
+    /// How many changes the server holds from it.
+    pub changes: u64,
+}
+
+/// Every device (of `username` only, if given), by user and registration,
+/// with what the server last acknowledged from each: one pass over the
+/// feed, grouped by origin device.
+pub fn inventory(tx: &ReadTx<'_>, username: Option<&str>) -> Result<Vec<DeviceRow>, StoreError> {
+    let mut statement = tx.sql().prepare_cached(
+        "SELECT d.id, u.username, d.label, d.created_at, d.last_seen_at, d.revoked_at,
+                f.newest, coalesce(f.changes, 0)
+           FROM devices d
+           JOIN users u ON u.id = d.user_id
+           LEFT JOIN (SELECT origin_device, max(received_at) AS newest, count(*) AS changes
+                        FROM feed GROUP BY origin_device) f ON f.origin_device = d.id
+          WHERE ?1 IS NULL OR u.username = ?1
+          ORDER BY u.username, d.created_at, d.id",
+    )?;
+    let rows = statement.query_map([username], |r| {
+        Ok(DeviceRow {
+            id: r.get(0)?,
+            username: r.get(1)?,
+            label: r.get(2)?,
+            registered_at: r.get(3)?,
+            last_contact: r.get(4)?,
+            revoked_at: r.get(5)?,
+            last_acknowledged: r.get(6)?,
+            changes: r.get::<_, i64>(7)?.max(0) as u64,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
