@@ -53,9 +53,16 @@ async fn page_hydrates_switches_language_and_signs_in() -> anyhow::Result<()> {
     assert_eq!(lang, "en");
     assert_eq!(browser.text_of("network-status").await?, "Online");
 
-    // The choice is remembered: the server renders the next load in English.
+    // The choice is remembered: the next load is in English. (Once the
+    // service worker controls the page, the reload is its cached shell,
+    // rendered in the language of its install, and the app switches to
+    // the cookie's choice as it hydrates: so wait for it, not for paint.)
     browser.client.refresh().await?;
-    assert_eq!(browser.text_of("app-name").await?, "Tsunagu");
+    browser
+        .wait_for("the English header after the reload", WAIT, || async {
+            Ok((browser.text_of("app-name").await? == "Tsunagu").then_some(()))
+        })
+        .await?;
     browser.screenshot(&shots, "02-start-en").await?;
     browser
         .wait_css("[data-testid='first-sign-in']", WAIT)
