@@ -204,14 +204,18 @@ impl ClientStore for LocalStore {
     }
 
     fn acknowledge(&mut self, sent: &[DocChanges], results: &[DocOutcome]) -> Result<(), String> {
+        let giving_back = self.records.resending();
         self.records
             .acknowledge(sent, results)
             .map_err(|e| e.to_string())?;
         for doc in sent {
             self.dirty.insert(doc.id.clone());
         }
-        // A record given back to a restored server leaves the queue.
-        self.meta_dirty = true;
+        // Records given back to a restored server left the queue (or one
+        // joined it): persist the queue with them.
+        if self.records.resending() != giving_back {
+            self.meta_dirty = true;
+        }
         Ok(())
     }
 
@@ -220,13 +224,17 @@ impl ClientStore for LocalStore {
     }
 
     fn enter_history(&mut self, id: &str, rewound: bool) -> Result<(), String> {
+        let known = self.records.recovery().history.as_deref() == Some(id);
         self.records
             .enter_history(id, rewound)
             .map_err(|e| e.to_string())?;
         if rewound {
             self.cursor = 0;
         }
-        self.meta_dirty = true;
+        // Said at every connection; written only when it changes something.
+        if rewound || !known {
+            self.meta_dirty = true;
+        }
         Ok(())
     }
 
