@@ -1,6 +1,6 @@
 //! `devices`: each tablet (or test client) registered to a user, with the
-//! SHA-256 of its sync token, when it was last in contact and whether it
-//! was revoked.
+//! SHA-256 of its sync token, when it was last in contact, whether it was
+//! revoked, and whether it was told to wipe itself and confirmed it.
 
 use super::{ReadTx, StoreError, WriteTx, users};
 use chrono::{DateTime, Utc};
@@ -35,6 +35,12 @@ pub struct TokenHolder {
     pub role: Role,
     /// The device was revoked.
     pub revoked: bool,
+    /// The device was reported lost: it must wipe itself.
+    pub wipe_ordered: bool,
+    /// Its user's account is disabled.
+    pub user_disabled: bool,
+    /// Its last contact with the server, or its registration if none.
+    pub last_contact: DateTime<Utc>,
 }
 
 /// Registers a device.
@@ -77,29 +83,94 @@ pub fn revoke_all_of(
         .execute(params![user_id, at.to_rfc3339()])?)
 }
 
-/// The device holding the token with this hash, if its user is active.
+/// The device holding the token with this hash, with its user's standing.
 pub fn by_token(tx: &ReadTx<'_>, token_hash: &[u8]) -> Result<Option<TokenHolder>, StoreError> {
-    let row: Option<(String, i64, String, String, Option<String>)> = tx
+    type Row = (
+        String,
+        i64,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        bool,
+        String,
+    );
+    let row: Option<Row> = tx
         .sql()
         .prepare_cached(
-            "SELECT d.id, u.id, u.display_name, u.role, d.revoked_at
+            "SELECT d.id, u.id, u.display_name, u.role, d.revoked_at, d.wipe_ordered_at,
+                    u.disabled_at IS NOT NULL, coalesce(d.last_seen_at, d.created_at)
                FROM devices d JOIN users u ON u.id = d.user_id
-              WHERE d.token_hash = ?1 AND u.disabled_at IS NULL",
+              WHERE d.token_hash = ?1",
         )?
         .query_row([token_hash], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
         })
         .optional()?;
-    row.map(|(device_id, user_id, display_name, role, revoked)| {
-        Ok(TokenHolder {
-            device_id,
-            user_id,
-            display_name,
-            role: users::parse_role(&role)?,
-            revoked: revoked.is_some(),
-        })
-    })
+    row.map(
+        |(device_id, user_id, display_name, role, revoked, wipe, disabled, contact)| {
+            Ok(TokenHolder {
+                device_id,
+                user_id,
+                display_name,
+                role: users::parse_role(&role)?,
+                revoked: revoked.is_some(),
+                wipe_ordered: wipe.is_some(),
+                user_disabled: disabled,
+                last_contact: parse_time(&contact)?,
+            })
+        },
+    )
     .transpose()
+}
+
+fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::bad_value("devices.last_seen_at", text))
+}
+
+/// Orders device `device_id` to wipe itself (reported lost), revoking it
+/// if it was not; whether the order is new.
+pub fn order_wipe(
+    tx: &WriteTx<'_>,
+    device_id: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let changed = tx
+        .sql()
+        .prepare_cached(
+            "UPDATE devices SET wipe_ordered_at = ?2, revoked_at = coalesce(revoked_at, ?2)
+              WHERE id = ?1 AND wipe_ordered_at IS NULL",
+        )?
+        .execute(params![device_id, at.to_rfc3339()])?;
+    Ok(changed > 0)
+}
+
+/// Records that device `device_id`, ordered to wipe itself, confirmed it
+/// did; whether this is the first confirmation.
+pub fn confirm_wipe(
+    tx: &WriteTx<'_>,
+    device_id: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let changed = tx
+        .sql()
+        .prepare_cached(
+            "UPDATE devices SET wiped_at = ?2
+              WHERE id = ?1 AND wipe_ordered_at IS NOT NULL AND wiped_at IS NULL",
+        )?
+        .execute(params![device_id, at.to_rfc3339()])?;
+    Ok(changed > 0)
 }
 
 /// Records that the device was in contact at `at`.
@@ -110,20 +181,34 @@ pub fn touch(tx: &WriteTx<'_>, device_id: &str, at: DateTime<Utc>) -> Result<(),
     Ok(())
 }
 
-/// Of `device_ids`, those that may no longer sync: unknown, revoked, or
-/// whose user is disabled. One primary-key look-up each.
-pub fn no_longer_active(tx: &ReadTx<'_>, device_ids: &[String]) -> Result<Vec<String>, StoreError> {
+/// A device that may no longer sync, and whether it must wipe itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ended {
+    /// The device id.
+    pub device_id: String,
+    /// It was reported lost: tell it to wipe itself.
+    pub wipe: bool,
+}
+
+/// Of `device_ids`, those that may no longer sync: unknown, revoked,
+/// reported lost, or whose user is disabled. One primary-key look-up each.
+pub fn no_longer_active(tx: &ReadTx<'_>, device_ids: &[String]) -> Result<Vec<Ended>, StoreError> {
     if device_ids.is_empty() {
         return Ok(Vec::new());
     }
     let ids = serde_json::to_string(device_ids).expect("a list of strings serialises");
     let mut statement = tx.sql().prepare_cached(
-        "SELECT j.value FROM json_each(?1) j
+        "SELECT j.value, d.wipe_ordered_at IS NOT NULL FROM json_each(?1) j
            LEFT JOIN devices d ON d.id = j.value
            LEFT JOIN users u ON u.id = d.user_id
           WHERE d.id IS NULL OR d.revoked_at IS NOT NULL OR u.disabled_at IS NOT NULL",
     )?;
-    let rows = statement.query_map([ids], |r| r.get(0))?;
+    let rows = statement.query_map([ids], |r| {
+        Ok(Ended {
+            device_id: r.get(0)?,
+            wipe: r.get::<_, Option<bool>>(1)?.unwrap_or(false),
+        })
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -142,6 +227,10 @@ pub struct DeviceRow {
     pub last_contact: Option<String>,
     /// When it was revoked, if it was.
     pub revoked_at: Option<String>,
+    /// When it was reported lost and told to wipe itself, if it was.
+    pub wipe_ordered_at: Option<String>,
+    /// When it confirmed the wipe, if it did.
+    pub wiped_at: Option<String>,
     /// When the server last stored a change from it, if ever.
     pub last_acknowledged: Option<String>,
     /// How many changes the server holds from it.
@@ -154,7 +243,7 @@ pub struct DeviceRow {
 pub fn inventory(tx: &ReadTx<'_>, username: Option<&str>) -> Result<Vec<DeviceRow>, StoreError> {
     let mut statement = tx.sql().prepare_cached(
         "SELECT d.id, u.username, d.label, d.created_at, d.last_seen_at, d.revoked_at,
-                f.newest, coalesce(f.changes, 0)
+                d.wipe_ordered_at, d.wiped_at, f.newest, coalesce(f.changes, 0)
            FROM devices d
            JOIN users u ON u.id = d.user_id
            LEFT JOIN (SELECT origin_device, max(received_at) AS newest, count(*) AS changes
@@ -170,8 +259,10 @@ pub fn inventory(tx: &ReadTx<'_>, username: Option<&str>) -> Result<Vec<DeviceRo
             registered_at: r.get(3)?,
             last_contact: r.get(4)?,
             revoked_at: r.get(5)?,
-            last_acknowledged: r.get(6)?,
-            changes: r.get::<_, i64>(7)?.max(0) as u64,
+            wipe_ordered_at: r.get(6)?,
+            wiped_at: r.get(7)?,
+            last_acknowledged: r.get(8)?,
+            changes: r.get::<_, i64>(9)?.max(0) as u64,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

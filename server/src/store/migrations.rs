@@ -155,6 +155,11 @@ const MIGRATIONS: &[&str] = &[
         id   TEXT NOT NULL
     ) STRICT;
     INSERT INTO server_history (only, id) VALUES (1, lower(hex(randomblob(16))));",
+    // 10: a device reported lost is told to wipe itself at its next
+    // contact (`wipe_ordered_at`, which also revokes it) and confirms it
+    // did (`wiped_at`).
+    "ALTER TABLE devices ADD COLUMN wipe_ordered_at TEXT;
+    ALTER TABLE devices ADD COLUMN wiped_at TEXT;",
 ];
 
 /// The version that chained the audit trail (older entries are sealed
