@@ -81,6 +81,48 @@ pub struct DeviceGrant {
     pub token: String,
     /// Whose device it is.
     pub user: SignedInUser,
+    /// How the device limits wrong passwords when it unlocks offline.
+    pub unlock: UnlockPolicy,
+}
+
+/// How many wrong passwords in a row a device accepts before it wipes
+/// itself, and the delay between attempts before that (set on the server,
+/// `--unlock-attempts` and `--unlock-delay-ms`; the device keeps it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnlockPolicy {
+    /// Wrong passwords in a row that wipe the device.
+    pub attempts: u32,
+    /// The first wait, in milliseconds; it doubles with each further
+    /// failure, up to [`UnlockPolicy::MAX_DELAY_MS`].
+    pub delay_ms: u32,
+}
+
+impl UnlockPolicy {
+    /// Wrong passwords in a row that are not slowed down at all.
+    pub const FREE_ATTEMPTS: u32 = 3;
+    /// The longest wait between two attempts.
+    pub const MAX_DELAY_MS: u32 = 30_000;
+
+    /// How long to wait after `failures` wrong passwords in a row before
+    /// the next attempt, in milliseconds.
+    pub fn delay_after(&self, failures: u32) -> u32 {
+        if failures < Self::FREE_ATTEMPTS {
+            return 0;
+        }
+        let doublings = (failures - Self::FREE_ATTEMPTS).min(16);
+        self.delay_ms
+            .saturating_mul(1 << doublings)
+            .min(Self::MAX_DELAY_MS.max(self.delay_ms))
+    }
+}
+
+impl Default for UnlockPolicy {
+    fn default() -> Self {
+        UnlockPolicy {
+            attempts: 10,
+            delay_ms: 1_000,
+        }
+    }
 }
 
 /// A session the backend just opened.
@@ -249,4 +291,25 @@ pub async fn register_device(label: String) -> Result<DeviceGrant, AccountError>
     let token = with_status(session_token(&headers).ok_or(AccountError::Rejected))?;
     let label: String = label.trim().chars().take(80).collect();
     blocking(move |backend| backend.register_device(&token, &label)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UnlockPolicy;
+
+    #[test]
+    fn unlock_waits_grow_after_the_free_attempts_and_stop_growing_at_the_cap() {
+        let policy = UnlockPolicy::default();
+        let waits: Vec<u32> = (0..10).map(|f| policy.delay_after(f)).collect();
+        assert_eq!(
+            waits,
+            [0, 0, 0, 1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]
+        );
+        let quick = UnlockPolicy {
+            attempts: 10,
+            delay_ms: 20,
+        };
+        assert_eq!(quick.delay_after(3), 20);
+        assert_eq!(quick.delay_after(9), 1_280);
+    }
 }

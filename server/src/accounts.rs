@@ -16,7 +16,9 @@ use rand::RngCore;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use thiserror::Error;
-use tsunagu_app::account::{AccountBackend, AccountError, DeviceGrant, NewSession, SignedInUser};
+use tsunagu_app::account::{
+    AccountBackend, AccountError, DeviceGrant, NewSession, SignedInUser, UnlockPolicy,
+};
 use tsunagu_sync::role::Role;
 
 /// The shortest password accepted (MHLW guideline 6.0: 13 or more characters
@@ -120,6 +122,8 @@ pub struct Accounts {
     limits: SignInLimits,
     /// Password verifications running at once: one per core.
     hashing: Permits,
+    /// What registered devices are told about wrong offline passwords.
+    unlock: UnlockPolicy,
 }
 
 impl Accounts {
@@ -130,7 +134,14 @@ impl Accounts {
             store,
             limits: SignInLimits::default(),
             hashing: Permits::per_core(),
+            unlock: UnlockPolicy::default(),
         }
+    }
+
+    /// The same, telling devices it registers to use `unlock`.
+    pub fn with_unlock_policy(mut self, unlock: UnlockPolicy) -> Self {
+        self.unlock = unlock;
+        self
     }
 
     fn check_password(&self, username: &str, password: &str) -> Result<Option<i64>, AccountError> {
@@ -241,6 +252,7 @@ impl AccountBackend for Accounts {
             device_id: device.id,
             token: device.token,
             user,
+            unlock: self.unlock,
         })
     }
 

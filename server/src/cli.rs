@@ -131,9 +131,18 @@ pub enum DeviceCommand {
         #[arg(long)]
         username: Option<String>,
     },
-    /// Revoke a device: its next sync is refused.
+    /// Revoke a device (broken or replaced): its next sync is refused; it
+    /// keeps its unsent notes.
     Revoke {
         /// The device id printed by `device add`.
+        #[arg(long)]
+        id: String,
+    },
+    /// Report a device lost: it is revoked, and at its next contact (at
+    /// once if it is connected) it wipes itself, unsent notes included,
+    /// and confirms.
+    ReportLost {
+        /// The device id printed by `device add` or `device list`.
         #[arg(long)]
         id: String,
     },
@@ -167,6 +176,21 @@ pub struct ServeArgs {
     /// `Secure`, `__Host-` session cookie.
     #[arg(long, env = "TSUNAGU_PUBLIC_URL", value_parser = parse_public_url)]
     pub public_url: Option<String>,
+    /// Days without contact after which a device's token expires (the
+    /// device is revoked and must be signed in again).
+    #[arg(long, env = "TSUNAGU_DEVICE_IDLE_DAYS", default_value_t = 90,
+          value_parser = clap::value_parser!(i64).range(1..=3650))]
+    pub device_idle_days: i64,
+    /// Wrong passwords in a row after which a tablet wipes itself when it
+    /// is unlocked (offline too); told to devices as they register.
+    #[arg(long, env = "TSUNAGU_UNLOCK_ATTEMPTS", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(3..=100))]
+    pub unlock_attempts: u32,
+    /// The first wait after three wrong passwords, in milliseconds; it
+    /// doubles with each further one, up to 30 seconds.
+    #[arg(long, env = "TSUNAGU_UNLOCK_DELAY_MS", default_value_t = 1_000,
+          value_parser = clap::value_parser!(u32).range(1..=30_000))]
+    pub unlock_delay_ms: u32,
 }
 
 /// `user` subcommands.

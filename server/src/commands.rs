@@ -145,6 +145,17 @@ pub fn add_device(store: &Store, username: &str, label: &str) -> anyhow::Result<
     Ok(())
 }
 
+/// `tsunagu device report-lost`.
+pub fn report_lost(store: &Store, id: &str) -> anyhow::Result<()> {
+    let ordered = devices::report_lost(store, id, Actor::CommandLine, Utc::now())?;
+    anyhow::ensure!(
+        ordered,
+        "no device {id}, or it was reported lost already (see `tsunagu device list`)"
+    );
+    println!("device {id} reported lost: it is revoked and wipes itself at its next contact");
+    Ok(())
+}
+
 /// `tsunagu device revoke`.
 pub fn revoke_device(store: &Store, id: &str) -> anyhow::Result<()> {
     anyhow::ensure!(
@@ -159,9 +170,12 @@ pub fn revoke_device(store: &Store, id: &str) -> anyhow::Result<()> {
 pub fn list_devices(store: &Store, username: Option<&str>) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     for d in devices::inventory(store, username)? {
-        let state = d
-            .revoked_at
-            .map_or("active".to_owned(), |at| format!("revoked {at}"));
+        let state = match (&d.wiped_at, &d.wipe_ordered_at, &d.revoked_at) {
+            (Some(at), _, _) => format!("wiped {at}"),
+            (None, Some(at), _) => format!("reported lost {at}, wipe not confirmed yet"),
+            (None, None, Some(at)) => format!("revoked {at}"),
+            (None, None, None) => "active".to_owned(),
+        };
         let acknowledged = d
             .last_acknowledged
             .map_or("nothing stored".to_owned(), |at| {

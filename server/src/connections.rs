@@ -1,10 +1,12 @@
 //! The open sync connections by device, so that revoking a device (or
-//! disabling its user) closes them within a second, whichever process made
-//! the change: the command line writes the database, not this server's
-//! memory, so [`watch`] looks the connected devices up once a second.
+//! disabling its user, or reporting the device lost) closes them within a
+//! second, whichever process made the change: the command line writes the
+//! database, not this server's memory, so [`watch`] looks the connected
+//! devices up once a second.
 
-use crate::store::{Store, devices};
+use crate::store::{Store, devices, devices::Ended};
 use std::collections::HashMap;
+use std::sync::atomic::AtomicBool;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -17,7 +19,26 @@ pub const CHECK_EVERY: Duration = Duration::from_secs(1);
 #[derive(Default)]
 pub struct Connections {
     next_id: AtomicU64,
-    by_device: Mutex<HashMap<String, HashMap<u64, Arc<Notify>>>>,
+    by_device: Mutex<HashMap<String, HashMap<u64, Arc<Ending>>>>,
+}
+
+/// Tells one connection to close, and whether its device must wipe itself.
+#[derive(Default)]
+pub struct Ending {
+    notify: Notify,
+    wipe: AtomicBool,
+}
+
+impl Ending {
+    /// Waits until the connection must close.
+    pub async fn notified(&self) {
+        self.notify.notified().await
+    }
+
+    /// The device was reported lost: tell it to wipe itself as it closes.
+    pub fn wipe(&self) -> bool {
+        self.wipe.load(Ordering::Acquire)
+    }
 }
 
 /// One connection's registration; unregisters when dropped.
@@ -26,18 +47,18 @@ pub struct Registration {
     device: String,
     id: u64,
     /// Fires when the device may no longer sync: close the connection.
-    pub revoked: Arc<Notify>,
+    pub revoked: Arc<Ending>,
 }
 
 impl Connections {
-    fn registry(&self) -> MutexGuard<'_, HashMap<String, HashMap<u64, Arc<Notify>>>> {
+    fn registry(&self) -> MutexGuard<'_, HashMap<String, HashMap<u64, Arc<Ending>>>> {
         self.by_device.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Registers a connection of `device`.
     pub fn register(self: &Arc<Self>, device: &str) -> Registration {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let revoked = Arc::new(Notify::new());
+        let revoked = Arc::new(Ending::default());
         self.registry()
             .entry(device.to_owned())
             .or_default()
@@ -55,12 +76,18 @@ impl Connections {
         self.registry().keys().cloned().collect()
     }
 
-    /// Tells every connection of these devices to close.
-    pub fn revoke(&self, device_ids: &[String]) {
+    /// Tells every connection of these devices to close (and to wipe
+    /// the devices reported lost).
+    pub fn revoke(&self, ended: &[Ended]) {
         let registry = self.registry();
-        for device in device_ids {
-            for notify in registry.get(device).into_iter().flat_map(|c| c.values()) {
-                notify.notify_one();
+        for device in ended {
+            for ending in registry
+                .get(&device.device_id)
+                .into_iter()
+                .flat_map(|c| c.values())
+            {
+                ending.wipe.store(device.wipe, Ordering::Release);
+                ending.notify.notify_one();
             }
         }
     }
@@ -120,11 +147,15 @@ mod tests {
         let mut devices = connections.devices();
         devices.sort();
         assert_eq!(devices, ["a", "b"]);
-        connections.revoke(&["a".to_owned()]);
+        connections.revoke(&[Ended {
+            device_id: "a".to_owned(),
+            wipe: true,
+        }]);
         for told in [&a1, &a2] {
             tokio::time::timeout(Duration::from_millis(100), told.revoked.notified())
                 .await
                 .expect("told to close");
+            assert!(told.revoked.wipe(), "and to wipe");
         }
         assert!(
             tokio::time::timeout(Duration::from_millis(50), b.revoked.notified())

@@ -1,5 +1,8 @@
 //! Devices: each tablet (or test client) holds a token that lets it sync as
-//! its user. Revoking a device makes its next connection fail.
+//! its user. Revoking a device makes its next connection fail; reporting
+//! it lost also tells it to wipe itself, which it confirms. A token not
+//! used for longer than the idle limit expires (the device is revoked),
+//! and signing out on the device ends its token.
 
 use crate::secrets::{new_token, token_hash};
 use crate::store::audit::{self, Actor};
@@ -18,9 +21,22 @@ pub enum DeviceError {
     /// The token matches no device.
     #[error("unknown device token")]
     UnknownToken,
-    /// The device was revoked (reported lost, or its user left).
+    /// The device was revoked (replaced, signed out, or its user left).
     #[error("this device has been revoked")]
     Revoked,
+    /// The device was reported lost: it must wipe itself and confirm.
+    #[error("this device was reported lost and must wipe itself")]
+    WipeOrdered,
+    /// The device had not been in contact for longer than the idle limit;
+    /// it is revoked now.
+    #[error("this device's token expired after {days} days without contact")]
+    Expired {
+        /// The idle limit, in days.
+        days: i64,
+    },
+    /// A wipe was confirmed by a device that was never told to wipe.
+    #[error("this device was not asked to wipe itself")]
+    NoWipeOrdered,
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -70,6 +86,23 @@ pub fn add_device(
     })
 }
 
+/// Writes the audit entry of `action` on `device_id` (ids only).
+fn audit_device(
+    tx: &crate::store::WriteTx<'_>,
+    actor: Actor,
+    action: &str,
+    device_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    audit::append(
+        tx,
+        actor,
+        action,
+        &serde_json::json!({"device": device_id}),
+        now,
+    )
+}
+
 /// Revokes a device; returns whether one was found.
 pub fn revoke_device(
     store: &Store,
@@ -80,33 +113,126 @@ pub fn revoke_device(
     store.write(|tx| {
         let revoked = device_rows::revoke(tx, device_id, now)?;
         if revoked {
-            audit::append(
-                tx,
-                actor,
-                "device_revoked",
-                &serde_json::json!({"device": device_id}),
-                now,
-            )?;
+            audit_device(tx, actor, "device_revoked", device_id, now)?;
         }
         Ok(revoked)
     })
 }
 
-/// The caller behind a device token; records the contact time.
-pub fn authenticate(store: &Store, token: &str, now: DateTime<Utc>) -> Result<Caller, DeviceError> {
-    store.write(|tx| {
-        let holder =
-            device_rows::by_token(tx, &token_hash(token))?.ok_or(DeviceError::UnknownToken)?;
-        if holder.revoked {
-            return Err(DeviceError::Revoked);
+/// How long a device token lives without contact (`--device-idle-days`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenPolicy {
+    /// Days without contact after which a token expires.
+    pub idle_days: i64,
+}
+
+impl Default for TokenPolicy {
+    fn default() -> Self {
+        TokenPolicy { idle_days: 90 }
+    }
+}
+
+/// The caller behind a device token; records the contact time. A token
+/// idle for longer than `policy` allows is refused and its device revoked.
+pub fn authenticate(
+    store: &Store,
+    token: &str,
+    policy: TokenPolicy,
+    now: DateTime<Utc>,
+) -> Result<Caller, DeviceError> {
+    // The outer result is the transaction's; the inner one is the answer,
+    // so an expiry's revocation commits although the caller is refused.
+    store.write(|tx| -> Result<Result<Caller, DeviceError>, StoreError> {
+        let holder = match device_rows::by_token(tx, &token_hash(token))? {
+            Some(holder) => holder,
+            None => return Ok(Err(DeviceError::UnknownToken)),
+        };
+        if holder.wipe_ordered {
+            device_rows::touch(tx, &holder.device_id, now)?;
+            return Ok(Err(DeviceError::WipeOrdered));
+        }
+        if holder.revoked || holder.user_disabled {
+            return Ok(Err(DeviceError::Revoked));
+        }
+        if now - holder.last_contact > chrono::Duration::days(policy.idle_days) {
+            device_rows::revoke(tx, &holder.device_id, now)?;
+            // No one did this: the server's own rule (no actor).
+            audit::append(
+                tx,
+                Actor::CommandLine,
+                "device_expired",
+                &serde_json::json!({"device": holder.device_id, "idle_days": policy.idle_days}),
+                now,
+            )?;
+            return Ok(Err(DeviceError::Expired {
+                days: policy.idle_days,
+            }));
         }
         device_rows::touch(tx, &holder.device_id, now)?;
-        Ok(Caller {
+        Ok(Ok(Caller {
             user_id: holder.user_id.to_string(),
             display_name: holder.display_name,
             role: holder.role,
             device_id: holder.device_id,
-        })
+        }))
+    })?
+}
+
+/// Reports a device lost: it is revoked and told to wipe itself at its
+/// next contact (at once, if it is connected). Whether the order is new.
+pub fn report_lost(
+    store: &Store,
+    device_id: &str,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> Result<bool, DeviceError> {
+    store.write(|tx| {
+        let ordered = device_rows::order_wipe(tx, device_id, now)?;
+        if ordered {
+            audit_device(tx, actor, "device_reported_lost", device_id, now)?;
+        }
+        Ok(ordered)
+    })
+}
+
+/// The device holding `token` confirms it wiped itself as ordered.
+/// Confirming twice is not an error; the first confirmation is recorded.
+pub fn confirm_wipe(store: &Store, token: &str, now: DateTime<Utc>) -> Result<(), DeviceError> {
+    store.write(|tx| {
+        let holder =
+            device_rows::by_token(tx, &token_hash(token))?.ok_or(DeviceError::UnknownToken)?;
+        if !holder.wipe_ordered {
+            return Err(DeviceError::NoWipeOrdered);
+        }
+        if device_rows::confirm_wipe(tx, &holder.device_id, now)? {
+            audit_device(
+                tx,
+                Actor::User(holder.user_id),
+                "device_wipe_confirmed",
+                &holder.device_id,
+                now,
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// The device holding `token` signs out: its token ends (the device is
+/// revoked). Signing out of an already revoked device changes nothing.
+pub fn sign_out(store: &Store, token: &str, now: DateTime<Utc>) -> Result<(), DeviceError> {
+    store.write(|tx| {
+        let holder =
+            device_rows::by_token(tx, &token_hash(token))?.ok_or(DeviceError::UnknownToken)?;
+        if device_rows::revoke(tx, &holder.device_id, now)? {
+            audit_device(
+                tx,
+                Actor::User(holder.user_id),
+                "device_signed_out",
+                &holder.device_id,
+                now,
+            )?;
+        }
+        Ok(())
     })
 }
 

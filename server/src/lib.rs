@@ -22,6 +22,7 @@ pub mod commands;
 pub mod connections;
 pub mod demo;
 mod demo_history;
+pub mod device_http;
 pub mod devices;
 pub mod embedded_site;
 pub mod event_import;

@@ -84,6 +84,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             commands::add_device(&store, &username, &label)
         }
         Command::Device(DeviceCommand::Revoke { id }) => commands::revoke_device(&store, &id),
+        Command::Device(DeviceCommand::ReportLost { id }) => commands::report_lost(&store, &id),
         Command::Device(DeviceCommand::List { username }) => {
             commands::list_devices(&store, username.as_deref())
         }

@@ -58,6 +58,13 @@ pub fn run(store: Store, args: ServeArgs) -> anyhow::Result<()> {
             feed: Arc::new(feed_hub::FeedHub::default()),
             record_locks: Arc::new(record_locks::RecordLocks::default()),
             connections: Arc::new(connections::Connections::default()),
+            token_policy: crate::devices::TokenPolicy {
+                idle_days: args.device_idle_days,
+            },
+            unlock_policy: tsunagu_app::account::UnlockPolicy {
+                attempts: args.unlock_attempts,
+                delay_ms: args.unlock_delay_ms,
+            },
             secure_transport: args
                 .public_url
                 .as_deref()

@@ -21,6 +21,10 @@ pub struct AppState {
     pub record_locks: Arc<RecordLocks>,
     /// The open sync connections by device, closed when it is revoked.
     pub connections: Arc<Connections>,
+    /// How long a device token lives without contact.
+    pub token_policy: crate::devices::TokenPolicy,
+    /// What registering devices are told about wrong offline passwords.
+    pub unlock_policy: tsunagu_app::account::UnlockPolicy,
     /// The app is served over HTTPS (`--public-url https://...`): HSTS on,
     /// session cookies `Secure`.
     pub secure_transport: bool,

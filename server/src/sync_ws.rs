@@ -3,82 +3,23 @@
 //! sans-IO [`ServerSession`] and sends back what it returns. Each frame is
 //! handled on a blocking thread because SQLite and automerge are synchronous.
 
-use crate::devices::{self, DeviceError};
+use crate::device_http::authenticated;
 use crate::state::AppState;
 use crate::store::devices as device_rows;
 use crate::sync_store::SqliteServerStore;
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use tsunagu_sync::frame::MAX_FRAME_BYTES;
 use tsunagu_sync::protocol::{ErrorCode, ServerMessage};
 use tsunagu_sync::session::server::ServerSession;
 use tsunagu_sync::session::{Caller, Output};
 
 /// The WebSocket subprotocol of sync v1. Browsers, which cannot set headers
-/// on a WebSocket, also offer `tsunagu-token.<token>` as a second protocol.
+/// on a WebSocket, also offer `tsunagu-token.<token>` as a second protocol
+/// (`device_http::presented_token`).
 pub const SUBPROTOCOL: &str = "tsunagu.v1";
-const TOKEN_PROTOCOL_PREFIX: &str = "tsunagu-token.";
-
-fn presented_token(headers: &HeaderMap) -> Option<String> {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_owned());
-    bearer.or_else(|| {
-        headers
-            .get_all(header::SEC_WEBSOCKET_PROTOCOL)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .find_map(|p| {
-                p.trim()
-                    .strip_prefix(TOKEN_PROTOCOL_PREFIX)
-                    .map(str::to_owned)
-            })
-    })
-}
-
-/// The device behind the request's token, or the response that refuses it
-/// (401 unknown or missing token, 403 revoked device).
-async fn authenticated(headers: &HeaderMap, state: &AppState) -> Result<Caller, Response> {
-    let Some(token) = presented_token(headers) else {
-        return Err((StatusCode::UNAUTHORIZED, "missing device token").into_response());
-    };
-    let store = state.store.clone();
-    let auth = tokio::task::spawn_blocking(move || {
-        devices::authenticate(&store, &token, chrono::Utc::now())
-    })
-    .await;
-    match auth {
-        Ok(Ok(caller)) => Ok(caller),
-        Ok(Err(DeviceError::UnknownToken)) => {
-            Err((StatusCode::UNAUTHORIZED, "unknown device token").into_response())
-        }
-        Ok(Err(DeviceError::Revoked)) => {
-            Err((StatusCode::FORBIDDEN, "this device has been revoked").into_response())
-        }
-        Ok(Err(error)) => {
-            tracing::error!(%error, "device authentication failed");
-            Err((StatusCode::SERVICE_UNAVAILABLE, "try again later").into_response())
-        }
-        Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
-    }
-}
-
-/// `GET /sync/device`: whether the presented device token is still good.
-/// A browser cannot read the status of a refused WebSocket upgrade, so the
-/// app asks here when its connection fails before opening, and tells the
-/// user the device was revoked instead of retrying for ever.
-pub async fn device_status(headers: HeaderMap, State(state): State<AppState>) -> Response {
-    match authenticated(&headers, &state).await {
-        Ok(_) => (StatusCode::OK, "active").into_response(),
-        Err(refusal) => refusal,
-    }
-}
-
 /// Authenticates the device and upgrades the connection.
 pub async fn handler(
     ws: WebSocketUpgrade,
@@ -125,9 +66,17 @@ fn closing(code: ErrorCode, message: &str) -> Output {
     }
 }
 
-/// What ends a connection whose device may no longer sync.
-fn revoked() -> Output {
-    closing(ErrorCode::Unauthorized, "this device has been revoked")
+/// What ends a connection whose device may no longer sync: a device
+/// reported lost is told to wipe itself.
+fn revoked(wipe: bool) -> Output {
+    if wipe {
+        closing(
+            ErrorCode::WipeOrdered,
+            "this device was reported lost and must wipe itself",
+        )
+    } else {
+        closing(ErrorCode::Unauthorized, "this device has been revoked")
+    }
 }
 
 /// Runs one frame (or a feed notification) through the session on a
@@ -148,7 +97,7 @@ async fn step(
                 let device = [session.caller().device_id.clone()];
                 match store.read(|tx| device_rows::no_longer_active(tx, &device)) {
                     Ok(gone) if gone.is_empty() => session.on_frame(&bytes, &mut sqlite),
-                    Ok(_) => revoked(),
+                    Ok(gone) => revoked(gone.iter().any(|g| g.wipe)),
                     Err(error) => {
                         tracing::error!(%error, "could not check the device");
                         closing(ErrorCode::Internal, "try again later")
@@ -194,8 +143,9 @@ async fn connection(mut socket: WebSocket, caller: Caller, state: AppState) {
             _ = recheck.tick() => Input::Tick,
             () = subscription.caseload_changed.notified() => Input::Tick,
             () = registration.revoked.notified() => {
-                tracing::info!(device = %device_id, "device revoked; closing its connection");
-                for frame in revoked().frames {
+                let wipe = registration.revoked.wipe();
+                tracing::info!(device = %device_id, wipe, "device revoked; closing its connection");
+                for frame in revoked(wipe).frames {
                     let _ = socket.send(Message::Binary(frame.into())).await;
                 }
                 break;

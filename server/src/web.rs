@@ -8,7 +8,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::sync::Arc;
@@ -22,7 +22,8 @@ use tsunagu_app::{App, shell};
 
 /// The whole router.
 pub fn router(state: AppState) -> Router {
-    let accounts = Arc::new(Accounts::new(state.store.clone()));
+    let accounts =
+        Arc::new(Accounts::new(state.store.clone()).with_unlock_policy(state.unlock_policy));
     let programme: Arc<dyn ProgrammeBackend> = Arc::new(Programme::new(
         state.store.clone(),
         accounts.clone(),
@@ -54,7 +55,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/sync", get(crate::sync_ws::handler))
-        .route("/sync/device", get(crate::sync_ws::device_status))
+        .route("/sync/device", get(crate::device_http::status))
+        .route("/sync/device/wiped", post(crate::device_http::wiped))
+        .route("/sync/device/sign-out", post(crate::device_http::sign_out))
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(
             &state,

@@ -141,6 +141,9 @@ pub enum ErrorCode {
     Unauthorized,
     /// The server failed; retry later.
     Internal,
+    /// The device was reported lost: wipe every local trace of it, then
+    /// confirm (`POST /sync/device/wiped`).
+    WipeOrdered,
 }
 
 /// What the server says.

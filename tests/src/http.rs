@@ -128,3 +128,19 @@ pub fn sign_in(base_url: &str, username: &str, password: &str) -> Result<String>
     anyhow::ensure!(reply.status == 200, "sign-in failed: {}", reply.body);
     session_cookie(&reply).ok_or_else(|| anyhow::anyhow!("no session cookie"))
 }
+
+/// `GET` (or, with `post`, an empty `POST`) of `url` with the device token
+/// as `Authorization: Bearer`, as a tablet asks about its standing.
+pub fn with_device_token(url: &str, token: &str, post: bool) -> Result<Reply> {
+    let bearer = format!("Bearer {token}");
+    if post {
+        reply(
+            agent()
+                .post(url)
+                .header("Authorization", &bearer)
+                .send_empty()?,
+        )
+    } else {
+        reply(agent().get(url).header("Authorization", &bearer).call()?)
+    }
+}
