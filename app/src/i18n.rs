@@ -120,8 +120,6 @@ pub struct Texts {
     pub unlock: &'static str,
     /// Before the owner's login name on the unlock form.
     pub device_of: &'static str,
-    /// The password did not open the device.
-    pub wrong_password: &'static str,
     /// The first sign-in needs the server.
     pub first_sign_in_note: &'static str,
     /// While records are decrypted and loaded.
@@ -278,7 +276,6 @@ pub static JA: Texts = Texts {
     unlock_heading: "ロックを解除",
     unlock: "解除する",
     device_of: "この端末の利用者: ",
-    wrong_password: "パスワードが違います。",
     first_sign_in_note: "この端末での初回ログインにはネットワーク接続が必要です。以後はオフラインでも使えます。",
     unlocking: "記録を読み込んでいます…",
     lock: "ロック",
@@ -372,7 +369,6 @@ pub static EN: Texts = Texts {
     unlock_heading: "Unlock",
     unlock: "Unlock",
     device_of: "This device belongs to: ",
-    wrong_password: "Wrong password.",
     first_sign_in_note: "The first sign-in on this device needs the network. After that it works offline too.",
     unlocking: "Loading records…",
     lock: "Lock",

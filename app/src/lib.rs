@@ -12,6 +12,7 @@ mod browser;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod content_policy;
+pub mod device_texts;
 pub mod event_refusal;
 pub mod i18n;
 pub mod labels;

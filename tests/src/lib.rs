@@ -7,6 +7,7 @@ pub mod app_page;
 pub mod browser;
 pub mod csp_watch;
 pub mod device;
+pub mod device_storage;
 pub mod devtools;
 pub mod fixtures;
 pub mod flaky_link;

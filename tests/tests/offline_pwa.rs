@@ -16,57 +16,11 @@ use tsunagu_tests::app_page::{
 };
 use tsunagu_tests::browser::{Browser, screenshot_dir};
 use tsunagu_tests::csp_watch;
+use tsunagu_tests::device_storage::{device_storage, storage_contains};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
 
 /// Reconnecting after the server comes back: backoff is at most 10 s.
 const RECONNECT: Duration = Duration::from_secs(40);
-
-/// Every key and value in the app's IndexedDB, values decoded as UTF-8
-/// (lossy), plus the service-worker caches and localStorage as text.
-async fn device_storage(browser: &Browser) -> Result<Value> {
-    let script = r#"
-        const done = arguments[arguments.length - 1];
-        (async () => {
-          const db = await new Promise((ok, fail) => {
-            const r = indexedDB.open("tsunagu");
-            r.onsuccess = () => ok(r.result);
-            r.onerror = () => fail(r.error);
-          });
-          const out = { keys: [], texts: [], caches: [], local: JSON.stringify(localStorage) };
-          for (const name of ["meta", "records"]) {
-            const tx = db.transaction(name);
-            const store = tx.objectStore(name);
-            const [keys, values] = await Promise.all([store.getAllKeys(), store.getAll()].map(
-              (r) => new Promise((ok, fail) => { r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); })));
-            keys.forEach((k) => out.keys.push(name + ":" + k));
-            values.forEach((v) => out.texts.push(new TextDecoder("utf-8").decode(v)));
-          }
-          db.close();
-          for (const name of await caches.keys()) {
-            const cache = await caches.open(name);
-            for (const request of await cache.keys()) {
-              const response = await cache.match(request);
-              out.caches.push(request.url + "\n" + await response.text());
-            }
-          }
-          return out;
-        })().then(done, (e) => done({ error: String(e) }));
-    "#;
-    let value = browser.client.execute_async(script, vec![]).await?;
-    ensure!(value.get("error").is_none(), "reading storage: {value}");
-    Ok(value)
-}
-
-fn storage_contains(storage: &Value, needle: &str) -> bool {
-    let texts = ["texts", "caches"]
-        .iter()
-        .filter_map(|k| storage[*k].as_array())
-        .flatten()
-        .filter_map(Value::as_str);
-    texts
-        .chain(storage["local"].as_str())
-        .any(|t| t.contains(needle))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn notes_written_offline_reach_the_server_and_colleagues_by_themselves() -> Result<()> {

@@ -55,6 +55,7 @@ pub fn SyncStatus() -> impl IntoView {
                     let text = match refusal {
                         Refusal::Revoked => texts.device_revoked,
                         Refusal::Unknown => texts.device_unknown,
+                        Refusal::Expired => crate::device_texts::expired(lang.get()),
                     };
                     view! { <strong class="refused" role="alert" data-testid="device-refused">{text}</strong> }
                 })}

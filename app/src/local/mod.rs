@@ -9,9 +9,14 @@
 pub mod edits;
 pub mod read;
 pub mod state;
+pub mod unlock_guard;
 
 #[cfg(feature = "hydrate")]
+mod connection;
+#[cfg(feature = "hydrate")]
 mod crypto;
+#[cfg(feature = "hydrate")]
+mod device_api;
 #[cfg(feature = "hydrate")]
 mod device_lock;
 #[cfg(feature = "hydrate")]
@@ -21,7 +26,11 @@ mod js;
 #[cfg(feature = "hydrate")]
 pub mod runtime;
 #[cfg(feature = "hydrate")]
+pub mod unlock;
+#[cfg(feature = "hydrate")]
 pub mod vault;
+#[cfg(feature = "hydrate")]
+mod wipe;
 
 use read::Summary;
 use std::collections::BTreeMap;

@@ -1,28 +1,26 @@
-//! The browser side of the app's life: boot, first sign-in, unlock, lock,
-//! sign-out, saving, and the sync connection that runs while unlocked.
+//! The browser side of the app's life: boot, first sign-in, lock,
+//! sign-out and saving. Unlocking is in [`super::unlock`], the sync
+//! connection in [`super::connection`], wiping in [`super::wipe`].
 
+use super::connection::Event;
 use super::edits::{self, FormInput};
 use super::idb::Database;
-use super::js::{JsError, describe, mark, measure, now_millis, random_unit, sleep};
+use super::js::{JsError, mark, measure, now_millis, sleep};
 use super::state::{
-    ClientState, Connection, DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_CHOICES, IDLE_LOCK_SETTING,
-    Phase, Refusal, SyncStatus,
+    ClientState, DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_CHOICES, IDLE_LOCK_SETTING, Phase, SyncStatus,
 };
-use super::vault::{DeviceIdentity, Keyring, Vault, VaultError};
+use super::vault::{DeviceIdentity, Vault};
 use crate::account::{register_device, sign_in, sign_out};
-use futures::StreamExt;
-use futures::channel::mpsc::{UnboundedSender, unbounded};
+use futures::channel::mpsc::UnboundedSender;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use tsunagu_sync::record::RecordError;
 use tsunagu_sync::record::schema::RecordKind;
-use tsunagu_sync::session::client::ClientSession;
 use tsunagu_sync::session::device_store::DeviceStore;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{BinaryType, MessageEvent, WebSocket};
 
 /// How long the app stays unlocked without a touch or key press, in minutes.
 pub fn idle_lock_minutes() -> u32 {
@@ -31,29 +29,20 @@ pub fn idle_lock_minutes() -> u32 {
         .filter(|m| IDLE_LOCK_CHOICES.contains(m))
         .unwrap_or(DEFAULT_IDLE_LOCK_MINUTES)
 }
-/// The longest wait between reconnection attempts: short enough that a
-/// tablet back in range syncs within seconds without any tap.
-const MAX_BACKOFF_MS: f64 = 10_000.0;
-
-enum Event {
-    Open,
-    Frame(Vec<u8>),
-    Local,
-    Closed(String),
-}
-
 /// One unlocked session.
-struct Runtime {
-    vault: Vault,
+pub(super) struct Runtime {
+    /// The open encrypted store.
+    pub(super) vault: Vault,
     /// This tab's claim on the device; released on lock.
     device_lock: RefCell<Option<super::device_lock::DeviceLock>>,
-    state: ClientState,
+    /// The signals the pages show.
+    pub(super) state: ClientState,
     /// Feeds the open connection's event loop, if one is open.
-    events: RefCell<Option<UnboundedSender<Event>>>,
+    pub(super) events: RefCell<Option<UnboundedSender<Event>>>,
     /// Set to cut a backoff wait short (back online, local save, tab shown).
-    wake: Cell<bool>,
+    pub(super) wake: Cell<bool>,
     /// Set when the session ends (lock, sign-out): the loops stop.
-    stopped: Cell<bool>,
+    pub(super) stopped: Cell<bool>,
     last_activity: Cell<f64>,
 }
 
@@ -66,7 +55,8 @@ fn runtime() -> Option<Rc<Runtime>> {
     RUNTIME.with(|r| r.borrow().clone())
 }
 
-async fn database() -> Result<Database, JsError> {
+/// The app's IndexedDB database, opened once per page.
+pub(super) async fn database() -> Result<Database, JsError> {
     if let Some(db) = DATABASE.with(|d| d.borrow().clone()) {
         return Ok(db);
     }
@@ -100,6 +90,7 @@ pub fn boot(state: ClientState) {
         };
         // From navigation to here: how long until the user can type.
         mark("tsunagu-interactive");
+        state.wiped.set(super::wipe::remembered_reason());
         match keyring {
             Ok(Some(keyring)) => {
                 state.owner.set(Some(keyring.username));
@@ -136,9 +127,10 @@ pub async fn first_sign_in(
         token: grant.token,
         user: grant.user,
     };
-    let vault = Vault::create(db, &password, identity)
+    let vault = Vault::create(db, &password, identity, grant.unlock)
         .await
         .map_err(|e| AccountError::Unavailable(e.to_string()))?;
+    super::wipe::after_sign_in(state);
     state.owner.set(Some(username));
     start(state, vault, claim);
     Ok(())
@@ -156,35 +148,8 @@ fn device_label() -> String {
     format!("{kind} ({})", chrono::Utc::now().format("%Y-%m-%d"))
 }
 
-/// Unlocks the device with the password (works offline).
-pub async fn unlock(state: ClientState, password: String) -> Result<(), VaultError> {
-    let db = database().await?;
-    let keyring: Keyring = super::vault::keyring(&db)
-        .await?
-        .ok_or(VaultError::NoDevice)?;
-    let claim = super::device_lock::claim()
-        .await?
-        .ok_or(VaultError::InOtherTab)?;
-    state.phase.set(Phase::Unlocking);
-    mark("tsunagu-unlock-start");
-    let result = Vault::unlock(db, &keyring, &password, |done, total| {
-        state.loading.set((done, total))
-    })
-    .await;
-    match result {
-        Ok(vault) => {
-            measure("tsunagu-unlock", "tsunagu-unlock-start");
-            start(state, vault, claim);
-            Ok(())
-        }
-        Err(error) => {
-            state.phase.set(Phase::Locked);
-            Err(error)
-        }
-    }
-}
-
-fn start(state: ClientState, vault: Vault, claim: super::device_lock::DeviceLock) {
+/// Starts an unlocked session: the sync connection and the idle lock.
+pub(super) fn start(state: ClientState, vault: Vault, claim: super::device_lock::DeviceLock) {
     let last_sync = vault.store.borrow().last_sync_ms;
     let runtime = Rc::new(Runtime {
         vault,
@@ -202,7 +167,7 @@ fn start(state: ClientState, vault: Vault, claim: super::device_lock::DeviceLock
     });
     refresh(&runtime);
     state.phase.set(Phase::Ready);
-    spawn_local(sync_loop(runtime.clone()));
+    spawn_local(super::connection::sync_loop(runtime.clone()));
     spawn_local(idle_lock(runtime));
 }
 
@@ -223,9 +188,14 @@ pub fn lock(state: ClientState) {
     state.phase.set(Phase::Locked);
 }
 
-/// Signs out: ends the server session (if reachable) and wipes every local
-/// trace of the device. The caller has warned about unsent changes.
+/// Signs out: ends the device's token and the server session (if
+/// reachable) and wipes the device's database. The caller has warned about
+/// unsent changes. The service worker stays, so the next sign-in here
+/// works offline afterwards without a reload.
 pub async fn sign_out_and_wipe(state: ClientState) -> Result<(), String> {
+    if let Some(identity) = identity() {
+        super::device_api::end_token(&identity.token).await;
+    }
     lock(state);
     let db = database().await.map_err(|e| e.to_string())?;
     Vault::wipe(&db).await.map_err(|e| e.to_string())?;
@@ -310,238 +280,10 @@ async fn saved(runtime: &Rc<Runtime>) -> Result<(), String> {
 }
 
 /// Publishes the waiting count and tells the pages to re-read the records.
-fn refresh(runtime: &Runtime) {
+pub(super) fn refresh(runtime: &Runtime) {
     let waiting = runtime.vault.store.borrow().records.waiting_records();
     runtime.state.status.update(|s| s.waiting = waiting);
     runtime.state.revision.update(|r| *r += 1);
-}
-
-fn set_connection(runtime: &Runtime, connection: Connection) {
-    runtime.state.status.update(|s| s.connection = connection);
-}
-
-/// How a connection ended badly.
-enum Failure {
-    /// It never opened: the server is down, or it refused the device.
-    NeverOpened(String),
-    /// It broke after opening.
-    Broken(String),
-}
-
-async fn sync_loop(runtime: Rc<Runtime>) {
-    let mut backoff = 1_000.0;
-    while !runtime.stopped.get() {
-        if crate::browser::is_online() {
-            match connect_and_sync(&runtime).await {
-                Ok(()) => backoff = 1_000.0,
-                Err(Failure::NeverOpened(error)) => {
-                    if let Some(refusal) = device_refusal(&runtime.vault.identity.token).await {
-                        // Retrying cannot help; the notes stay on the device.
-                        runtime.state.status.update(|s| {
-                            s.connection = Connection::Disconnected;
-                            s.refused = Some(refusal);
-                        });
-                        return;
-                    }
-                    runtime.state.status.update(|s| s.error = Some(error));
-                }
-                Err(Failure::Broken(error)) => {
-                    runtime.state.status.update(|s| s.error = Some(error))
-                }
-            }
-            set_connection(&runtime, Connection::Disconnected);
-        }
-        // Exponential backoff with jitter, cut short by a wake-up.
-        let wait = backoff * (0.5 + random_unit() * 0.5);
-        let until = now_millis() + wait;
-        while now_millis() < until && !runtime.wake.replace(false) && !runtime.stopped.get() {
-            sleep(250).await;
-        }
-        backoff = (backoff * 2.0).min(MAX_BACKOFF_MS);
-    }
-}
-
-/// Asks the server whether it refuses this device's token (a browser
-/// cannot see why a WebSocket upgrade failed). `None`: not refused, or the
-/// server could not be asked.
-async fn device_refusal(token: &str) -> Option<Refusal> {
-    let headers = web_sys::Headers::new().ok()?;
-    headers
-        .set("Authorization", &format!("Bearer {token}"))
-        .ok()?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("GET");
-    init.set_headers_headers(&headers);
-    let request = web_sys::Request::new_with_str_and_init("/sync/device", &init).ok()?;
-    let response =
-        wasm_bindgen_futures::JsFuture::from(web_sys::window()?.fetch_with_request(&request))
-            .await
-            .ok()?
-            .dyn_into::<web_sys::Response>()
-            .ok()?;
-    match response.status() {
-        403 => Some(Refusal::Revoked),
-        401 => Some(Refusal::Unknown),
-        _ => None,
-    }
-}
-
-fn sync_url() -> Option<String> {
-    let location = web_sys::window()?.location();
-    let scheme = if location.protocol().ok()? == "https:" {
-        "wss"
-    } else {
-        "ws"
-    };
-    Some(format!("{scheme}://{}/sync", location.host().ok()?))
-}
-
-/// One connection: runs until it closes. `Ok` when it had synced.
-async fn connect_and_sync(runtime: &Rc<Runtime>) -> Result<(), Failure> {
-    let url = sync_url().ok_or_else(|| Failure::NeverOpened("no location".into()))?;
-    let protocols = js_sys::Array::of2(
-        &JsValue::from_str("tsunagu.v1"),
-        &JsValue::from_str(&format!("tsunagu-token.{}", runtime.vault.identity.token)),
-    );
-    set_connection(runtime, Connection::Connecting);
-    let socket = WebSocket::new_with_str_sequence(&url, &protocols)
-        .map_err(|e| Failure::NeverOpened(describe(&e)))?;
-    socket.set_binary_type(BinaryType::Arraybuffer);
-    let (sender, mut events) = unbounded::<Event>();
-    let on_open = {
-        let sender = sender.clone();
-        Closure::<dyn FnMut()>::new(move || {
-            let _ = sender.unbounded_send(Event::Open);
-        })
-    };
-    let on_message = {
-        let sender = sender.clone();
-        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let Ok(buffer) = event.data().dyn_into::<js_sys::ArrayBuffer>() {
-                let _ =
-                    sender.unbounded_send(Event::Frame(js_sys::Uint8Array::new(&buffer).to_vec()));
-            }
-        })
-    };
-    let on_close = {
-        let sender = sender.clone();
-        Closure::<dyn FnMut(web_sys::CloseEvent)>::new(move |event: web_sys::CloseEvent| {
-            let _ = sender.unbounded_send(Event::Closed(format!(
-                "connection closed ({}) {}",
-                event.code(),
-                event.reason()
-            )));
-        })
-    };
-    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-    *runtime.events.borrow_mut() = Some(sender);
-
-    let result = exchange(runtime, &socket, &mut events).await;
-
-    *runtime.events.borrow_mut() = None;
-    socket.set_onopen(None);
-    socket.set_onmessage(None);
-    socket.set_onclose(None);
-    let _ = socket.close();
-    result
-}
-
-async fn exchange(
-    runtime: &Rc<Runtime>,
-    socket: &WebSocket,
-    events: &mut futures::channel::mpsc::UnboundedReceiver<Event>,
-) -> Result<(), Failure> {
-    let mut session = ClientSession::new();
-    let mut synced = false;
-    let mut opened = false;
-    let send = |frames: Vec<Vec<u8>>| -> Result<(), String> {
-        for frame in frames {
-            socket
-                .send_with_u8_array(&frame)
-                .map_err(|e| describe(&e))?;
-        }
-        Ok(())
-    };
-    while let Some(event) = events.next().await {
-        if runtime.stopped.get() {
-            return Ok(());
-        }
-        let output = match event {
-            Event::Open => {
-                opened = true;
-                set_connection(runtime, Connection::Syncing);
-                runtime.state.status.update(|s| {
-                    s.error = None;
-                    s.received = 0;
-                });
-                let mut store = runtime.vault.store.borrow_mut();
-                session.on_connect(&mut *store)
-            }
-            Event::Local => {
-                let mut store = runtime.vault.store.borrow_mut();
-                session.on_local_change(&mut *store)
-            }
-            Event::Frame(frame) => {
-                let (output, new_records) = {
-                    let mut store = runtime.vault.store.borrow_mut();
-                    let before = store.records.ids().count();
-                    let output = session.on_frame(&frame, &mut *store);
-                    let after = store.records.ids().count();
-                    (output, after.saturating_sub(before))
-                };
-                if new_records > 0 {
-                    runtime.state.status.update(|s| s.received += new_records);
-                }
-                // What the frame changed is on disk before anything that
-                // depends on it goes back to the server.
-                runtime
-                    .vault
-                    .persist()
-                    .await
-                    .map_err(|e| Failure::Broken(e.to_string()))?;
-                output
-            }
-            Event::Closed(reason) => {
-                session.on_disconnect();
-                return match (synced, opened) {
-                    (true, _) => Ok(()),
-                    (false, true) => Err(Failure::Broken(reason)),
-                    (false, false) => Err(Failure::NeverOpened(reason)),
-                };
-            }
-        };
-        let output = output.map_err(|e| Failure::Broken(e.to_string()))?;
-        send(output.frames).map_err(Failure::Broken)?;
-        if output.close {
-            return Ok(());
-        }
-        let idle = session.is_idle();
-        if idle {
-            synced = true;
-            let now = now_millis();
-            {
-                let mut store = runtime.vault.store.borrow_mut();
-                store.last_sync_ms = Some(now);
-                store.touch_meta();
-            }
-            runtime
-                .vault
-                .persist()
-                .await
-                .map_err(|e| Failure::Broken(e.to_string()))?;
-            runtime.state.status.update(|s| {
-                s.last_sync_ms = Some(now);
-                s.connection = Connection::InSync;
-                s.received = 0;
-            });
-        } else {
-            set_connection(runtime, Connection::Syncing);
-        }
-        refresh(runtime);
-    }
-    Ok(())
 }
 
 async fn idle_lock(runtime: Rc<Runtime>) {

@@ -49,6 +49,58 @@ pub enum Refusal {
     Revoked,
     /// The server does not know the device's token (e.g. a restored database).
     Unknown,
+    /// The token went unused past the server's limit and was ended.
+    Expired,
+}
+
+/// The `localStorage` key that keeps, across reloads, why this browser's
+/// device was wiped (no personal data: one word), until the next sign-in.
+pub const WIPE_NOTICE_SETTING: &str = "tsunagu_wipe_notice";
+
+/// Why the device wiped itself, told on the sign-in form afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WipeReason {
+    /// The server said the tablet was reported lost.
+    ReportedLost,
+    /// Too many wrong passwords in a row.
+    UnlockLimit,
+}
+
+impl WipeReason {
+    /// The word stored under [`WIPE_NOTICE_SETTING`].
+    pub fn code(self) -> &'static str {
+        match self {
+            WipeReason::ReportedLost => "reported-lost",
+            WipeReason::UnlockLimit => "unlock-limit",
+        }
+    }
+
+    /// The reason a [`WipeReason::code`] names.
+    pub fn from_code(code: &str) -> Option<WipeReason> {
+        [WipeReason::ReportedLost, WipeReason::UnlockLimit]
+            .into_iter()
+            .find(|reason| reason.code() == code)
+    }
+}
+
+/// Why the last unlock failed, as the unlock form tells it. Kept in the
+/// client state: the form is rebuilt when loading the records fails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnlockFailure {
+    /// Wrong password; this many more wipe the device.
+    WrongPassword {
+        /// Wrong passwords still allowed.
+        left: u32,
+    },
+    /// Too soon after the last wrong password.
+    Wait {
+        /// Milliseconds left.
+        ms: u32,
+    },
+    /// Another tab has the device open.
+    InOtherTab,
+    /// Anything else, in the browser's words.
+    Other(String),
 }
 
 /// What the sync badge shows.
@@ -108,6 +160,10 @@ pub struct ClientState {
     pub owner: RwSignal<Option<String>>,
     /// Progress of unlocking: (records loaded, total).
     pub loading: RwSignal<(usize, usize)>,
+    /// Set when this browser's device was wiped, until the next sign-in.
+    pub wiped: RwSignal<Option<WipeReason>>,
+    /// Why the last unlock failed, until the next try.
+    pub unlock_failure: RwSignal<Option<UnlockFailure>>,
 }
 
 impl ClientState {
@@ -120,6 +176,8 @@ impl ClientState {
             screen: RwSignal::new(Screen::default()),
             owner: RwSignal::new(None),
             loading: RwSignal::new((0, 0)),
+            wiped: RwSignal::new(None),
+            unlock_failure: RwSignal::new(None),
         };
         provide_context(state);
         state
@@ -133,5 +191,19 @@ impl ClientState {
     /// Opens a screen.
     pub fn open(&self, screen: Screen) {
         self.screen.set(screen);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WipeReason;
+
+    #[test]
+    fn a_wipe_reason_reads_back_from_its_code_and_nothing_else_does() {
+        for reason in [WipeReason::ReportedLost, WipeReason::UnlockLimit] {
+            assert_eq!(WipeReason::from_code(reason.code()), Some(reason));
+        }
+        assert_eq!(WipeReason::from_code(""), None);
+        assert_eq!(WipeReason::from_code("lost"), None);
     }
 }

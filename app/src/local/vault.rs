@@ -11,7 +11,8 @@ use super::crypto;
 use super::idb::{Database, META, RECORDS, Write};
 use super::js::JsError;
 use super::read::{Summary, summarise};
-use crate::account::SignedInUser;
+use super::unlock_guard::UnlockGuard;
+use crate::account::{SignedInUser, UnlockPolicy};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,6 +22,8 @@ use tsunagu_sync::session::device_store::{DeviceRecord, DeviceStore, Recovery};
 use web_sys::CryptoKey;
 
 const KEYRING_KEY: &str = "keyring";
+/// The offline unlock limit's count ([`UnlockGuard`]), unencrypted.
+const UNLOCK_GUARD_KEY: &str = "unlock_guard";
 const DEVICE_KEY: &str = "device";
 const SYNC_KEY: &str = "sync";
 /// The server history and the records to give back after a restore
@@ -269,6 +272,28 @@ pub async fn keyring(db: &Database) -> Result<Option<Keyring>, VaultError> {
         .transpose()
 }
 
+/// Reads the unlock limit's count; a device registered before the limit
+/// existed counts under the default policy.
+pub async fn unlock_guard(db: &Database) -> Result<UnlockGuard, VaultError> {
+    Ok(db
+        .get(META, UNLOCK_GUARD_KEY)
+        .await?
+        .map(|bytes| decode(&bytes, "unlock guard"))
+        .transpose()?
+        .unwrap_or_default())
+}
+
+/// Stores the unlock limit's count (committed when this returns).
+pub async fn save_unlock_guard(db: &Database, guard: &UnlockGuard) -> Result<(), VaultError> {
+    db.write(&[Write::Put {
+        store: META,
+        key: UNLOCK_GUARD_KEY.into(),
+        value: encode(guard),
+    }])
+    .await?;
+    Ok(())
+}
+
 fn session_actor() -> Result<Vec<u8>, VaultError> {
     // A fresh automerge actor per unlocked session: two tabs of the same
     // device never write changes under the same actor and sequence.
@@ -277,11 +302,12 @@ fn session_actor() -> Result<Vec<u8>, VaultError> {
 
 impl Vault {
     /// First sign-in on this browser: makes a data key, wraps it under the
-    /// password and stores the identity.
+    /// password and stores the identity and the unlock limit.
     pub async fn create(
         db: Database,
         password: &str,
         identity: DeviceIdentity,
+        unlock: UnlockPolicy,
     ) -> Result<Vault, VaultError> {
         let salt = crypto::random_bytes(SALT_BYTES)?;
         let iterations = crypto::PBKDF2_ITERATIONS;
@@ -314,6 +340,11 @@ impl Vault {
                 key: SYNC_KEY.into(),
                 value: sealed_meta,
             },
+            Write::Put {
+                store: META,
+                key: UNLOCK_GUARD_KEY.into(),
+                value: encode(&UnlockGuard::new(unlock)),
+            },
         ])
         .await?;
         Ok(Vault {
@@ -332,14 +363,8 @@ impl Vault {
         })
     }
 
-    /// Unlocks with the password: unwraps the data key, then decrypts and
-    /// loads every record. `progress(done, total)` is called as records load.
-    pub async fn unlock(
-        db: Database,
-        keyring: &Keyring,
-        password: &str,
-        mut progress: impl FnMut(usize, usize),
-    ) -> Result<Vault, VaultError> {
+    /// Checks the password: unwraps the data key with it.
+    pub async fn unwrap_key(keyring: &Keyring, password: &str) -> Result<CryptoKey, VaultError> {
         let wrapping =
             crypto::derive_wrapping_key(password, &keyring.salt, keyring.iterations).await?;
         let mut raw = crypto::decrypt(&wrapping, &keyring.wrapped_key)
@@ -347,6 +372,17 @@ impl Vault {
             .map_err(|_| VaultError::WrongPassword)?;
         let key = crypto::import_data_key(&raw).await?;
         raw.fill(0);
+        Ok(key)
+    }
+
+    /// Opens the device with its data key ([`Vault::unwrap_key`]): decrypts
+    /// and loads every record. `progress(done, total)` is called as records
+    /// load.
+    pub async fn open(
+        db: Database,
+        key: CryptoKey,
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<Vault, VaultError> {
         let open =
             |bytes: Option<Vec<u8>>, what: &'static str| bytes.ok_or(VaultError::Missing(what));
         let identity: DeviceIdentity = decode(
@@ -483,7 +519,8 @@ impl Vault {
         Ok(())
     }
 
-    /// Wipes every local trace of the device (sign-out).
+    /// Empties the device's database: records, keyring, sync state and
+    /// unlock count (see `wipe::erase` for the rest of the browser).
     pub async fn wipe(db: &Database) -> Result<(), VaultError> {
         db.clear().await?;
         Ok(())

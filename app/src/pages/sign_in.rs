@@ -3,7 +3,7 @@
 
 use crate::account::AccountError;
 use crate::i18n::{Lang, use_lang};
-use crate::local::state::ClientState;
+use crate::local::state::{ClientState, UnlockFailure};
 use leptos::prelude::*;
 
 fn account_error_text(lang: Lang, error: &AccountError) -> &'static str {
@@ -52,6 +52,11 @@ pub fn FirstSignIn() -> impl IntoView {
     view! {
         <section class="card sign-in" data-testid="first-sign-in">
             <h2>{move || lang.get().texts().sign_in_heading}</h2>
+            {move || state.wiped.get().map(|reason| view! {
+                <p class="notice" role="alert" data-testid="wipe-notice" data-reason=reason.code()>
+                    {crate::device_texts::wiped(lang.get(), reason)}
+                </p>
+            })}
             <p class="hint">{move || lang.get().texts().first_sign_in_note}</p>
             <form on:submit=submit>
                 <label>
@@ -87,41 +92,46 @@ pub fn FirstSignIn() -> impl IntoView {
     }
 }
 
-/// Why unlocking failed, as the form tells it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // only the browser unlocks
-enum UnlockFailure {
-    WrongPassword,
-    InOtherTab,
-    Other(String),
-}
-
 /// The password unlocks the device's data key, with or without network.
 #[component]
 pub fn Unlock() -> impl IntoView {
     let lang = use_lang();
     let state = ClientState::get();
     let password = RwSignal::new(String::new());
-    let failure = RwSignal::new(None::<UnlockFailure>);
+    let failure = state.unlock_failure;
+    let pending = RwSignal::new(false);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
         failure.set(None);
+        pending.set(true);
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
+            use crate::local::unlock::UnlockError;
             use crate::local::vault::VaultError;
-            let result = crate::local::runtime::unlock(state, password.get_untracked()).await;
+            let result = crate::local::unlock::unlock(state, password.get_untracked()).await;
             password.set(String::new());
-            failure.set(result.err().map(|error| match error {
-                VaultError::WrongPassword => UnlockFailure::WrongPassword,
-                VaultError::InOtherTab => UnlockFailure::InOtherTab,
-                other => UnlockFailure::Other(other.to_string()),
-            }));
+            pending.set(false);
+            failure.set(match result {
+                Ok(()) | Err(UnlockError::Wiped) => None,
+                Err(UnlockError::WrongPassword { left }) => {
+                    Some(UnlockFailure::WrongPassword { left })
+                }
+                Err(UnlockError::Wait { ms }) => Some(UnlockFailure::Wait { ms }),
+                Err(UnlockError::Vault(VaultError::InOtherTab)) => Some(UnlockFailure::InOtherTab),
+                Err(other) => Some(UnlockFailure::Other(other.to_string())),
+            });
         });
     };
     let message = move || {
         let texts = lang.get().texts();
         failure.get().map(|failure| match failure {
-            UnlockFailure::WrongPassword => texts.wrong_password.to_owned(),
+            UnlockFailure::WrongPassword { left } => {
+                crate::device_texts::wrong_password(lang.get(), left)
+            }
+            UnlockFailure::Wait { ms } => crate::device_texts::wait(lang.get(), ms),
             UnlockFailure::InOtherTab => texts.open_in_other_tab.to_owned(),
             UnlockFailure::Other(detail) => format!("{}{detail}", texts.unlock_failed),
         })
@@ -139,7 +149,13 @@ pub fn Unlock() -> impl IntoView {
                     <input type="password" name="password" autocomplete="current-password" required
                         bind:value=password/>
                 </label>
-                <button type="submit" class="button primary">{move || lang.get().texts().unlock}</button>
+                <button type="submit" class="button primary" disabled=move || pending.get()>
+                    {move || if pending.get() {
+                        crate::device_texts::checking_password(lang.get())
+                    } else {
+                        lang.get().texts().unlock
+                    }}
+                </button>
             </form>
             <Show when=move || failure.with(Option::is_some)>
                 <p class="error" role="alert" data-testid="unlock-error">{message}</p>

@@ -1,0 +1,263 @@
+//! The sync connection while unlocked: one WebSocket at a time, driven by
+//! the sans-IO client session, reconnecting with backoff; a refused device
+//! stops (and keeps its notes), a device reported lost wipes itself.
+
+use super::device_api::{self, Standing};
+use super::js::{describe, now_millis, random_unit, sleep};
+use super::runtime::{Runtime, refresh};
+use super::state::{Connection, WipeReason};
+use futures::StreamExt;
+use futures::channel::mpsc::unbounded;
+use leptos::prelude::*;
+use std::rc::Rc;
+use tsunagu_sync::protocol::ErrorCode;
+use tsunagu_sync::session::client::{ClientError, ClientSession};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{BinaryType, MessageEvent, WebSocket};
+
+/// The longest wait between reconnection attempts: short enough that a
+/// tablet back in range syncs within seconds without any tap.
+const MAX_BACKOFF_MS: f64 = 10_000.0;
+
+/// What the connection's event loop reacts to.
+pub(super) enum Event {
+    /// The socket opened.
+    Open,
+    /// A binary frame arrived.
+    Frame(Vec<u8>),
+    /// A record was saved on the device.
+    Local,
+    /// The socket closed (or the session ended), and why.
+    Closed(String),
+}
+
+fn set_connection(runtime: &Runtime, connection: Connection) {
+    runtime.state.status.update(|s| s.connection = connection);
+}
+
+/// How a connection ended badly.
+enum Failure {
+    /// It never opened: the server is down, or it refused the device.
+    NeverOpened(String),
+    /// It broke after opening.
+    Broken(String),
+    /// The server said the device was reported lost.
+    WipeOrdered,
+}
+
+/// The failure a client-session error means.
+fn broken(error: ClientError) -> Failure {
+    match error {
+        ClientError::Server {
+            code: ErrorCode::WipeOrdered,
+            ..
+        } => Failure::WipeOrdered,
+        other => Failure::Broken(other.to_string()),
+    }
+}
+
+/// Syncs until the session ends: connects, exchanges, waits, reconnects.
+pub(super) async fn sync_loop(runtime: Rc<Runtime>) {
+    let mut backoff = 1_000.0;
+    while !runtime.stopped.get() {
+        if crate::browser::is_online() {
+            match connect_and_sync(&runtime).await {
+                Ok(()) => backoff = 1_000.0,
+                Err(Failure::NeverOpened(error)) => {
+                    match device_api::standing(&runtime.vault.identity.token).await {
+                        Some(Standing::Refused(refusal)) => {
+                            // Retrying cannot help; the notes stay on the device.
+                            runtime.state.status.update(|s| {
+                                s.connection = Connection::Disconnected;
+                                s.refused = Some(refusal);
+                            });
+                            return;
+                        }
+                        Some(Standing::WipeOrdered) => return wipe(&runtime).await,
+                        Some(Standing::Active) | None => {
+                            runtime.state.status.update(|s| s.error = Some(error))
+                        }
+                    }
+                }
+                Err(Failure::Broken(error)) => {
+                    runtime.state.status.update(|s| s.error = Some(error))
+                }
+                Err(Failure::WipeOrdered) => return wipe(&runtime).await,
+            }
+            set_connection(&runtime, Connection::Disconnected);
+        }
+        // Exponential backoff with jitter, cut short by a wake-up.
+        let wait = backoff * (0.5 + random_unit() * 0.5);
+        let until = now_millis() + wait;
+        while now_millis() < until && !runtime.wake.replace(false) && !runtime.stopped.get() {
+            sleep(250).await;
+        }
+        backoff = (backoff * 2.0).min(MAX_BACKOFF_MS);
+    }
+}
+
+/// The server ordered a wipe: erase the device, then confirm with the
+/// token (kept in memory for that only).
+async fn wipe(runtime: &Rc<Runtime>) {
+    let token = runtime.vault.identity.token.clone();
+    super::wipe::wipe_device(runtime.state, WipeReason::ReportedLost, Some(token)).await;
+}
+
+fn sync_url() -> Option<String> {
+    let location = web_sys::window()?.location();
+    let scheme = if location.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
+    Some(format!("{scheme}://{}/sync", location.host().ok()?))
+}
+
+/// One connection: runs until it closes. `Ok` when it had synced.
+async fn connect_and_sync(runtime: &Rc<Runtime>) -> Result<(), Failure> {
+    let url = sync_url().ok_or_else(|| Failure::NeverOpened("no location".into()))?;
+    let protocols = js_sys::Array::of2(
+        &JsValue::from_str("tsunagu.v1"),
+        &JsValue::from_str(&format!("tsunagu-token.{}", runtime.vault.identity.token)),
+    );
+    set_connection(runtime, Connection::Connecting);
+    let socket = WebSocket::new_with_str_sequence(&url, &protocols)
+        .map_err(|e| Failure::NeverOpened(describe(&e)))?;
+    socket.set_binary_type(BinaryType::Arraybuffer);
+    let (sender, mut events) = unbounded::<Event>();
+    let on_open = {
+        let sender = sender.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            let _ = sender.unbounded_send(Event::Open);
+        })
+    };
+    let on_message = {
+        let sender = sender.clone();
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Ok(buffer) = event.data().dyn_into::<js_sys::ArrayBuffer>() {
+                let _ =
+                    sender.unbounded_send(Event::Frame(js_sys::Uint8Array::new(&buffer).to_vec()));
+            }
+        })
+    };
+    let on_close = {
+        let sender = sender.clone();
+        Closure::<dyn FnMut(web_sys::CloseEvent)>::new(move |event: web_sys::CloseEvent| {
+            let _ = sender.unbounded_send(Event::Closed(format!(
+                "connection closed ({}) {}",
+                event.code(),
+                event.reason()
+            )));
+        })
+    };
+    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    *runtime.events.borrow_mut() = Some(sender);
+
+    let result = exchange(runtime, &socket, &mut events).await;
+
+    *runtime.events.borrow_mut() = None;
+    socket.set_onopen(None);
+    socket.set_onmessage(None);
+    socket.set_onclose(None);
+    let _ = socket.close();
+    result
+}
+
+async fn exchange(
+    runtime: &Rc<Runtime>,
+    socket: &WebSocket,
+    events: &mut futures::channel::mpsc::UnboundedReceiver<Event>,
+) -> Result<(), Failure> {
+    let mut session = ClientSession::new();
+    let mut synced = false;
+    let mut opened = false;
+    let send = |frames: Vec<Vec<u8>>| -> Result<(), String> {
+        for frame in frames {
+            socket
+                .send_with_u8_array(&frame)
+                .map_err(|e| describe(&e))?;
+        }
+        Ok(())
+    };
+    while let Some(event) = events.next().await {
+        if runtime.stopped.get() {
+            return Ok(());
+        }
+        let output = match event {
+            Event::Open => {
+                opened = true;
+                set_connection(runtime, Connection::Syncing);
+                runtime.state.status.update(|s| {
+                    s.error = None;
+                    s.received = 0;
+                });
+                let mut store = runtime.vault.store.borrow_mut();
+                session.on_connect(&mut *store)
+            }
+            Event::Local => {
+                let mut store = runtime.vault.store.borrow_mut();
+                session.on_local_change(&mut *store)
+            }
+            Event::Frame(frame) => {
+                let (output, new_records) = {
+                    let mut store = runtime.vault.store.borrow_mut();
+                    let before = store.records.ids().count();
+                    let output = session.on_frame(&frame, &mut *store);
+                    let after = store.records.ids().count();
+                    (output, after.saturating_sub(before))
+                };
+                if new_records > 0 {
+                    runtime.state.status.update(|s| s.received += new_records);
+                }
+                // What the frame changed is on disk before anything that
+                // depends on it goes back to the server.
+                runtime
+                    .vault
+                    .persist()
+                    .await
+                    .map_err(|e| Failure::Broken(e.to_string()))?;
+                output
+            }
+            Event::Closed(reason) => {
+                session.on_disconnect();
+                return match (synced, opened) {
+                    (true, _) => Ok(()),
+                    (false, true) => Err(Failure::Broken(reason)),
+                    (false, false) => Err(Failure::NeverOpened(reason)),
+                };
+            }
+        };
+        let output = output.map_err(broken)?;
+        send(output.frames).map_err(Failure::Broken)?;
+        if output.close {
+            return Ok(());
+        }
+        let idle = session.is_idle();
+        if idle {
+            synced = true;
+            let now = now_millis();
+            {
+                let mut store = runtime.vault.store.borrow_mut();
+                store.last_sync_ms = Some(now);
+                store.touch_meta();
+            }
+            runtime
+                .vault
+                .persist()
+                .await
+                .map_err(|e| Failure::Broken(e.to_string()))?;
+            runtime.state.status.update(|s| {
+                s.last_sync_ms = Some(now);
+                s.connection = Connection::InSync;
+                s.received = 0;
+            });
+        } else {
+            set_connection(runtime, Connection::Syncing);
+        }
+        refresh(runtime);
+    }
+    Ok(())
+}
