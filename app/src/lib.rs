@@ -7,6 +7,7 @@
 #![recursion_limit = "256"]
 
 pub mod account;
+pub mod administration;
 #[cfg(feature = "hydrate")]
 mod browser;
 pub mod components;

@@ -31,6 +31,9 @@ pub enum ProgrammeError {
     /// The listing file is refused as a whole (the problem says why).
     #[error(transparent)]
     Listing(#[from] FileProblem),
+    /// An account or device action that cannot be done as asked.
+    #[error(transparent)]
+    Administration(#[from] crate::administration::AdminRefusal),
     /// The server could not be reached (offline, or the server is down).
     #[error("the server cannot be reached")]
     Unreachable,
@@ -45,7 +48,9 @@ impl ProgrammeError {
         match self {
             ProgrammeError::NotSignedIn => 401,
             ProgrammeError::Forbidden => 403,
-            ProgrammeError::Invalid(_) | ProgrammeError::Listing(_) => 422,
+            ProgrammeError::Invalid(_)
+            | ProgrammeError::Listing(_)
+            | ProgrammeError::Administration(_) => 422,
             ProgrammeError::Unreachable | ProgrammeError::Unavailable(_) => 503,
         }
     }

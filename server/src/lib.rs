@@ -16,6 +16,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod administration_screen;
 pub mod caseload;
 pub mod cli;
 pub mod commands;

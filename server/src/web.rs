@@ -15,6 +15,7 @@ use std::sync::Arc;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tsunagu_app::account::{AccountBackend, SecureTransport};
+use tsunagu_app::administration::AdministrationBackend;
 use tsunagu_app::outcome_report::OutcomeBackend;
 use tsunagu_app::past_events::PastEventsBackend;
 use tsunagu_app::programme::ProgrammeBackend;
@@ -36,6 +37,11 @@ pub fn router(state: AppState) -> Router {
     let past_events: Arc<dyn PastEventsBackend> = Arc::new(
         crate::past_events_screen::PastEventsScreen::new(state.store.clone(), accounts.clone()),
     );
+    let administration: Arc<dyn AdministrationBackend> =
+        Arc::new(crate::administration_screen::AdministrationScreen::new(
+            state.store.clone(),
+            accounts.clone(),
+        ));
     let backend: Arc<dyn AccountBackend> = accounts;
     let routes = generate_route_list(App);
     let secure = state.secure_transport;
@@ -67,6 +73,7 @@ pub fn router(state: AppState) -> Router {
                 provide_context(programme.clone());
                 provide_context(outcome.clone());
                 provide_context(past_events.clone());
+                provide_context(administration.clone());
                 provide_context(SecureTransport(secure));
             },
             move || shell(leptos.clone()),

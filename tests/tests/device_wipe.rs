@@ -263,3 +263,73 @@ async fn ten_wrong_passwords_in_a_row_wipe_a_tablet_offline() -> Result<()> {
     tablet.close().await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_reports_an_open_tablet_lost_from_the_screen_and_it_wipes_at_once()
+-> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    let shots = screenshot_dir().join("device-wipe");
+    let tablet = Browser::start(768, 1024).await?;
+    first_sign_in(&tablet, &server.url("/"), "demo.specialist", DEMO_PASSWORD).await?;
+    wait_in_sync(&tablet, WAIT).await?;
+    let device = device_of(dir.path(), "demo.specialist")?;
+
+    let office = Browser::start(1024, 768).await?;
+    first_sign_in(&office, &server.url("/"), "demo.coordinator", DEMO_PASSWORD).await?;
+    office.click("[data-testid='programme-open']").await?;
+    office.click("[data-testid='tab-accounts']").await?;
+    let row = format!("[data-testid='admin-device'][data-device='{device}']");
+    office
+        .wait_css(&format!("{row}[data-standing='active']"), WAIT)
+        .await?;
+    ensure!(
+        office
+            .client
+            .find(Locator::Css(
+                "[data-testid='admin-account'][data-username='demo.coordinator'] [data-testid='admin-disable']"
+            ))
+            .await
+            .is_err(),
+        "the coordinator is not offered to disable their own account"
+    );
+    office
+        .click(&format!("{row} [data-testid='admin-report-lost']"))
+        .await?;
+    let warning = office
+        .wait_css(&format!("{row} [data-testid='admin-confirm']"), WAIT)
+        .await?;
+    ensure!(warning.contains("未送信の記録は失われます"), "{warning}");
+    office.screenshot(&shots, "04-report-lost-confirm").await?;
+    office
+        .click(&format!("{row} [data-testid='admin-confirm-yes']"))
+        .await?;
+    office.wait_css("[data-testid='admin-done']", WAIT).await?;
+
+    // The tablet is connected: it is told at once and wipes itself.
+    tablet
+        .wait_css(
+            "[data-testid='wipe-notice'][data-reason='reported-lost']",
+            Duration::from_secs(10),
+        )
+        .await?;
+    assert_wiped(&tablet).await?;
+
+    // The screen shows the confirmation once it is recorded.
+    office
+        .wait_for("the wipe's confirmation on the screen", WAIT, || async {
+            office.click("[data-testid='programme-refresh']").await?;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            Ok(office
+                .client
+                .find(Locator::Css(&format!("{row}[data-standing='wiped']")))
+                .await
+                .ok())
+        })
+        .await?;
+    office.screenshot(&shots, "05-accounts-after-wipe").await?;
+    tablet.close().await?;
+    office.close().await?;
+    drop(server);
+    Ok(())
+}

@@ -1,9 +1,11 @@
 //! The coordinator's screens: the annual listing import, persons and their
-//! workers, caseload handovers, and case conferences. The first three talk
+//! workers, caseload handovers, case conferences, and accounts and devices. The first three talk
 //! to the server directly (they change what every device syncs), so they
 //! say plainly when the tablet is offline or the server session has ended;
 //! conferences are records on the device like any note.
 
+mod accounts;
+mod accounts_texts;
 mod assignments;
 mod conferences;
 mod events_import;
@@ -27,6 +29,7 @@ enum Tab {
     Assignments,
     Handover,
     Conferences,
+    Accounts,
 }
 
 /// What the three screens share: the latest overview from the server, the
@@ -110,6 +113,7 @@ pub fn ProgrammePage() -> impl IntoView {
                         Tab::Assignments => t.tab_assignments,
                         Tab::Handover => t.tab_handover,
                         Tab::Conferences => t.tab_conferences,
+                        Tab::Accounts => accounts_texts::texts(lang.get()).tab,
                     }
                 }}
             </button>
@@ -134,6 +138,7 @@ pub fn ProgrammePage() -> impl IntoView {
                 {tab_button(Tab::Assignments, "tab-assignments")}
                 {tab_button(Tab::Handover, "tab-handover")}
                 {tab_button(Tab::Conferences, "tab-conferences")}
+                {tab_button(Tab::Accounts, "tab-accounts")}
                 <button class="button secondary small" data-testid="programme-refresh"
                     on:click=move |_| shared.reload()>
                     {move || texts(lang.get()).refresh}
@@ -145,6 +150,7 @@ pub fn ProgrammePage() -> impl IntoView {
                 Tab::Assignments => view! { <assignments::Assignments/> }.into_any(),
                 Tab::Handover => view! { <handover::Handover/> }.into_any(),
                 Tab::Conferences => view! { <conferences::Conferences/> }.into_any(),
+                Tab::Accounts => view! { <accounts::Accounts/> }.into_any(),
             }}
             {move || shared.busy.get().then(|| view! {
                 <p class="hint" role="status" data-testid="programme-busy">{move || texts(lang.get()).working}</p>
@@ -206,6 +212,7 @@ pub fn problem_text(lang: crate::i18n::Lang, problem: &ProgrammeError) -> String
         ProgrammeError::Forbidden => t.forbidden.to_owned(),
         ProgrammeError::Unreachable => t.needs_server.to_owned(),
         ProgrammeError::Listing(file) => format!("{}{}", t.failed, file.text(lang)),
+        ProgrammeError::Administration(refusal) => refusal.text(lang).to_owned(),
         ProgrammeError::Invalid(reason) | ProgrammeError::Unavailable(reason) => {
             format!("{}{reason}", t.failed)
         }
