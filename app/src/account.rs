@@ -48,6 +48,16 @@ pub enum AccountError {
         /// Seconds until another attempt is allowed.
         retry_after_secs: u64,
     },
+    /// The password was right but temporary (set by an administrator):
+    /// choose a new one ([`change_password`]) before signing in.
+    #[error("the password is temporary: choose a new one")]
+    PasswordChangeRequired,
+    /// The new password is refused (too short, or the same as before).
+    #[error("the new password needs at least {min_chars} characters and must differ")]
+    WeakPassword {
+        /// The least number of characters accepted.
+        min_chars: u32,
+    },
     /// The server failed or could not be reached.
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -58,6 +68,8 @@ impl AccountError {
     pub fn http_status(&self) -> u16 {
         match self {
             AccountError::Rejected => 401,
+            AccountError::PasswordChangeRequired => 403,
+            AccountError::WeakPassword { .. } => 422,
             AccountError::Throttled { .. } => 429,
             AccountError::Unavailable(_) => 503,
         }
@@ -153,6 +165,16 @@ pub trait AccountBackend: Send + Sync + 'static {
     fn session_user(&self, token: &str) -> Result<Option<SignedInUser>, AccountError>;
     /// Closes a session; closing an unknown one is not an error.
     fn sign_out(&self, token: &str) -> Result<(), AccountError>;
+    /// Replaces `username`'s password after checking the current one (the
+    /// temporary one after a reset); rate-limited like [`Self::sign_in`].
+    /// Ends the user's sessions; opens none.
+    fn change_password(
+        &self,
+        username: &str,
+        current: &str,
+        new: &str,
+        client: &str,
+    ) -> Result<(), AccountError>;
     /// Registers a new device for the session's user; `Rejected` without a
     /// valid session.
     fn register_device(&self, session: &str, label: &str) -> Result<DeviceGrant, AccountError>;
@@ -267,6 +289,20 @@ pub async fn sign_in(username: String, password: String) -> Result<(), AccountEr
     let session = blocking(move |backend| backend.sign_in(&username, &password, &client)).await?;
     set_session_cookie(&session.token, session.max_age_secs);
     Ok(())
+}
+
+/// Replaces a password (the temporary one an administrator set, at the
+/// first sign-in after a reset); sign in with the new one afterwards.
+#[allow(missing_docs)] // the macro-made argument struct mirrors the parameters
+#[server(endpoint = "account/change_password")]
+pub async fn change_password(
+    username: String,
+    current: String,
+    new: String,
+) -> Result<(), AccountError> {
+    use server_side::*;
+    let client = client_address().await;
+    blocking(move |backend| backend.change_password(&username, &current, &new, &client)).await
 }
 
 /// Closes the session and clears the cookie.

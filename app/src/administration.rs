@@ -106,6 +106,9 @@ pub enum AdminRefusal {
     /// An administrator may not disable their own account.
     #[error("you cannot disable your own account")]
     OwnAccount,
+    /// An administrator may not reset their own password here.
+    #[error("you cannot reset your own password here")]
+    OwnPassword,
 }
 
 impl AdminRefusal {
@@ -131,6 +134,8 @@ impl AdminRefusal {
             (AdminRefusal::AlreadyEnabled, En) => "This account is enabled already.",
             (AdminRefusal::OwnAccount, Ja) => "自分のアカウントは無効にできません。",
             (AdminRefusal::OwnAccount, En) => "You cannot disable your own account.",
+            (AdminRefusal::OwnPassword, Ja) => "自分のパスワードはここでは再発行できません。",
+            (AdminRefusal::OwnPassword, En) => "You cannot reset your own password here.",
         }
     }
 }
@@ -156,6 +161,9 @@ pub trait AdministrationBackend: Send + Sync + 'static {
         username: &str,
         enabled: bool,
     ) -> Result<(), ProgrammeError>;
+    /// Gives an account a temporary password (returned once) that must be
+    /// replaced at the next sign-in.
+    fn reset_password(&self, session: &str, username: &str) -> Result<String, ProgrammeError>;
 }
 
 /// Every account and device, for the administration screen.
@@ -183,6 +191,16 @@ pub async fn act_on_device(device_id: String, action: DeviceAction) -> Result<()
 pub async fn set_account_enabled(username: String, enabled: bool) -> Result<(), ProgrammeError> {
     crate::programme::server_side::with_backend::<dyn AdministrationBackend, _>(
         move |backend, session| backend.set_account_enabled(&session, &username, enabled),
+    )
+    .await
+}
+
+/// Gives an account a temporary password, returned once to show.
+#[allow(missing_docs)] // the macro-made argument struct mirrors the parameters
+#[server(endpoint = "admin/reset_password", input = Json)]
+pub async fn reset_password(username: String) -> Result<String, ProgrammeError> {
+    crate::programme::server_side::with_backend::<dyn AdministrationBackend, _>(
+        move |backend, session| backend.reset_password(&session, &username),
     )
     .await
 }

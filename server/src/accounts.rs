@@ -98,7 +98,8 @@ pub fn add_user(
         .ok_or_else(|| NewUserError::Duplicate(user.username.to_owned()))
 }
 
-fn hash_password(password: &str) -> Result<String, NewUserError> {
+/// An argon2id hash (PHC string) of `password` under a fresh salt.
+pub(crate) fn hash_password(password: &str) -> Result<String, NewUserError> {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
     let salt = SaltString::encode_b64(&salt).map_err(|e| NewUserError::Hash(e.to_string()))?;
@@ -144,14 +145,20 @@ impl Accounts {
         self
     }
 
-    fn check_password(&self, username: &str, password: &str) -> Result<Option<i64>, AccountError> {
+    /// The user's credentials if `password` is theirs (the check takes as
+    /// long for an unknown name).
+    fn check_password(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<Option<users::Credentials>, AccountError> {
         let row = self
             .store
             .read(|tx| users::credentials(tx, username))
             .map_err(unavailable)?;
         let stored = row
             .as_ref()
-            .map(|(_, hash)| hash.as_str())
+            .map(|c| c.password_hash.as_str())
             .unwrap_or(decoy_hash());
         let matches = self.hashing.run(|| {
             PasswordHash::new(stored)
@@ -162,7 +169,7 @@ impl Accounts {
                 })
                 .unwrap_or(false)
         });
-        Ok(row.filter(|_| matches).map(|(id, _)| id))
+        Ok(row.filter(|_| matches))
     }
 
     fn open_session(&self, user_id: i64, now: DateTime<Utc>) -> Result<NewSession, AccountError> {
@@ -213,10 +220,14 @@ impl AccountBackend for Accounts {
             })?;
         let checked = self.check_password(username, password);
         match checked {
-            Ok(Some(user_id)) => {
+            Ok(Some(credentials)) if credentials.change_required => {
                 self.limits.release(username, client, now, true);
-                tracing::info!(user_id, "signed in");
-                self.open_session(user_id, Utc::now())
+                Err(AccountError::PasswordChangeRequired)
+            }
+            Ok(Some(credentials)) => {
+                self.limits.release(username, client, now, true);
+                tracing::info!(user_id = credentials.id, "signed in");
+                self.open_session(credentials.id, Utc::now())
             }
             Ok(None) => {
                 // The reserved attempt stands as the failure.
@@ -228,6 +239,43 @@ impl AccountBackend for Accounts {
                 Err(error)
             }
         }
+    }
+
+    fn change_password(
+        &self,
+        username: &str,
+        current: &str,
+        new: &str,
+        client: &str,
+    ) -> Result<(), AccountError> {
+        let now = Instant::now();
+        self.limits
+            .reserve(username, client, now)
+            .map_err(|wait| AccountError::Throttled {
+                retry_after_secs: wait.as_secs().max(1),
+            })?;
+        let credentials = match self.check_password(username, current) {
+            Ok(Some(credentials)) => credentials,
+            Ok(None) => return Err(AccountError::Rejected),
+            Err(error) => {
+                self.limits.release(username, client, now, false);
+                return Err(error);
+            }
+        };
+        self.limits.release(username, client, now, true);
+        crate::passwords::change(&self.store, credentials.id, current, new, Utc::now()).map_err(
+            |error| match error {
+                crate::passwords::PasswordError::Weak => AccountError::WeakPassword {
+                    min_chars: MIN_PASSWORD_CHARS as u32,
+                },
+                other => {
+                    tracing::error!(error = %other, "password change failed");
+                    AccountError::Unavailable("the password could not be changed".into())
+                }
+            },
+        )?;
+        tracing::info!(user_id = credentials.id, "password changed");
+        Ok(())
     }
 
     fn session_user(&self, token: &str) -> Result<Option<SignedInUser>, AccountError> {

@@ -77,6 +77,7 @@ fn device_entry(row: DeviceRow) -> DeviceEntry {
 fn staff_error(error: StaffError) -> ProgrammeError {
     match error {
         StaffError::Store(e) => unavailable(&e),
+        StaffError::Hash(e) => unavailable(&e),
         StaffError::UnknownUser(_) => AdminRefusal::NoSuchAccount.into(),
         StaffError::Already {
             state: "disabled", ..
@@ -152,5 +153,13 @@ impl AdministrationBackend for AdministrationScreen {
                 .map(|_| ())
                 .map_err(staff_error)
         }
+    }
+
+    fn reset_password(&self, session: &str, username: &str) -> Result<String, ProgrammeError> {
+        let (me, actor) = self.administrator(session)?;
+        if me.username == username {
+            return Err(AdminRefusal::OwnPassword.into());
+        }
+        crate::passwords::reset(&self.store, username, actor, Utc::now()).map_err(staff_error)
     }
 }

@@ -223,6 +223,13 @@ pub enum UserCommand {
         #[arg(long)]
         username: String,
     },
+    /// Give a user a temporary password (printed once) that they must
+    /// replace at their next sign-in; their sessions end, devices stay.
+    ResetPassword {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+    },
 }
 
 /// `tsunagu import ...`.

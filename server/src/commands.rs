@@ -224,6 +224,15 @@ pub fn disable_user(store: &Store, username: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `tsunagu user reset-password --username NAME`: prints the temporary
+/// password once (it is not stored).
+pub fn reset_password(store: &Store, username: &str) -> anyhow::Result<()> {
+    let password = crate::passwords::reset(store, username, Actor::CommandLine, Utc::now())?;
+    println!("temporary password for {username}: {password}");
+    println!("hand it over in person; they choose their own at their next sign-in");
+    Ok(())
+}
+
 /// `tsunagu user enable --username NAME`.
 pub fn enable_user(store: &Store, username: &str) -> anyhow::Result<()> {
     crate::staff::enable(store, username, Actor::CommandLine, Utc::now())?;

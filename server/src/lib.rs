@@ -32,6 +32,7 @@ pub mod http_guard;
 pub mod listing;
 pub mod outcome;
 pub mod outcome_screen;
+pub mod passwords;
 pub mod past_events_screen;
 pub mod permits;
 pub mod persons;

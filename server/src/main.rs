@@ -54,6 +54,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             commands::disable_user(&store, &username)
         }
         Command::User(UserCommand::Enable { username }) => commands::enable_user(&store, &username),
+        Command::User(UserCommand::ResetPassword { username }) => {
+            commands::reset_password(&store, &username)
+        }
         Command::Handover {
             from,
             to,

@@ -23,6 +23,9 @@ pub enum StaffError {
         /// "disabled" or "enabled".
         state: &'static str,
     },
+    /// Hashing a new password failed.
+    #[error("password hashing failed: {0}")]
+    Hash(String),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),

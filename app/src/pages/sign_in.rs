@@ -6,12 +6,19 @@ use crate::i18n::{Lang, use_lang};
 use crate::local::state::{ClientState, UnlockFailure};
 use leptos::prelude::*;
 
-fn account_error_text(lang: Lang, error: &AccountError) -> &'static str {
+/// What the sign-in forms say about a refusal, in `lang`.
+pub fn account_error_text(lang: Lang, error: &AccountError) -> String {
     let texts = lang.texts();
     match error {
-        AccountError::Rejected => texts.sign_in_rejected,
-        AccountError::Throttled { .. } => texts.sign_in_throttled,
-        AccountError::Unavailable(_) => texts.sign_in_unavailable,
+        AccountError::Rejected => texts.sign_in_rejected.to_owned(),
+        AccountError::Throttled { .. } => texts.sign_in_throttled.to_owned(),
+        AccountError::Unavailable(_) => texts.sign_in_unavailable.to_owned(),
+        AccountError::PasswordChangeRequired => {
+            super::new_password::texts(lang).required.to_owned()
+        }
+        AccountError::WeakPassword { min_chars } => {
+            super::new_password::weak_password(lang, *min_chars)
+        }
     }
 }
 
@@ -25,6 +32,8 @@ pub fn FirstSignIn() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
     let failure = RwSignal::new(None::<AccountError>);
+    // Set when the password was a temporary one: choose a new one first.
+    let temporary = RwSignal::new(None::<(String, String)>);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         if pending.get_untracked() {
@@ -34,22 +43,29 @@ pub fn FirstSignIn() -> impl IntoView {
         failure.set(None);
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            let result = crate::local::runtime::first_sign_in(
-                state,
-                username.get_untracked().trim().to_owned(),
-                password.get_untracked(),
-            )
-            .await;
+            let name = username.get_untracked().trim().to_owned();
+            let secret = password.get_untracked();
+            let result =
+                crate::local::runtime::first_sign_in(state, name.clone(), secret.clone()).await;
             password.set(String::new());
             pending.set(false);
-            if let Err(error) = result {
-                failure.set(Some(error));
+            match result {
+                Ok(()) => {}
+                Err(AccountError::PasswordChangeRequired) => temporary.set(Some((name, secret))),
+                Err(error) => failure.set(Some(error)),
             }
         });
         #[cfg(not(feature = "hydrate"))]
         let _ = state;
     };
+    let form = move || temporary.get().is_none();
     view! {
+        <Show when=move || temporary.get().is_some()>
+            {move || temporary.get().map(|(username, current)| view! {
+                <super::new_password::NewPassword username current/>
+            })}
+        </Show>
+        <Show when=form>
         <section class="card sign-in" data-testid="first-sign-in">
             <h2>{move || lang.get().texts().sign_in_heading}</h2>
             {move || state.wiped.get().map(|reason| view! {
@@ -89,6 +105,7 @@ pub fn FirstSignIn() -> impl IntoView {
                 </p>
             </Show>
         </section>
+        </Show>
     }
 }
 

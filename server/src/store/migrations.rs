@@ -160,6 +160,11 @@ const MIGRATIONS: &[&str] = &[
     // did (`wiped_at`).
     "ALTER TABLE devices ADD COLUMN wipe_ordered_at TEXT;
     ALTER TABLE devices ADD COLUMN wiped_at TEXT;",
+    // 11: a password set by an administrator (`tsunagu user
+    // reset-password`) is temporary: it opens no session until the user
+    // has chosen a new one.
+    "ALTER TABLE users ADD COLUMN password_change_required INTEGER NOT NULL DEFAULT 0
+        CHECK (password_change_required IN (0, 1));",
 ];
 
 /// The version that chained the audit trail (older entries are sealed

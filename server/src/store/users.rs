@@ -78,15 +78,50 @@ pub fn active_with_name(
         .optional()?)
 }
 
-/// The id and password hash of the active user named `username`.
-pub fn credentials(tx: &ReadTx<'_>, username: &str) -> Result<Option<(i64, String)>, StoreError> {
+/// What checking an active user's password needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// The user's id.
+    pub id: i64,
+    /// The argon2id hash (PHC string).
+    pub password_hash: String,
+    /// The password is temporary: it opens no session until changed.
+    pub change_required: bool,
+}
+
+/// The credentials of the active user named `username`.
+pub fn credentials(tx: &ReadTx<'_>, username: &str) -> Result<Option<Credentials>, StoreError> {
     Ok(tx
         .sql()
         .prepare_cached(
-            "SELECT id, password_hash FROM users WHERE username = ?1 AND disabled_at IS NULL",
+            "SELECT id, password_hash, password_change_required FROM users
+              WHERE username = ?1 AND disabled_at IS NULL",
         )?
-        .query_row([username], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row([username], |r| {
+            Ok(Credentials {
+                id: r.get(0)?,
+                password_hash: r.get(1)?,
+                change_required: r.get(2)?,
+            })
+        })
         .optional()?)
+}
+
+/// Sets user `id`'s password hash; `temporary` when an administrator set
+/// it and the user must choose a new one. Whether the user exists.
+pub fn set_password(
+    tx: &WriteTx<'_>,
+    id: i64,
+    password_hash: &str,
+    temporary: bool,
+) -> Result<bool, StoreError> {
+    Ok(tx
+        .sql()
+        .prepare_cached(
+            "UPDATE users SET password_hash = ?2, password_change_required = ?3 WHERE id = ?1",
+        )?
+        .execute(params![id, password_hash, temporary])?
+        > 0)
 }
 
 /// How many accounts exist, disabled ones included.

@@ -7,7 +7,7 @@ use super::Shared;
 use super::accounts_texts::texts;
 use crate::administration::{
     AccountEntry, Administration, DeviceAction, DeviceEntry, DeviceStanding, act_on_device,
-    load_administration, set_account_enabled,
+    load_administration, reset_password, set_account_enabled,
 };
 use crate::i18n::{Lang, role_label, use_lang};
 use leptos::prelude::*;
@@ -17,6 +17,7 @@ use leptos::prelude::*;
 enum Pending {
     Device { id: String, action: DeviceAction },
     Account { username: String, enable: bool },
+    Password { username: String },
 }
 
 /// The tab's state: the list and the action being confirmed.
@@ -25,6 +26,9 @@ struct Tab {
     list: RwSignal<Option<Administration>>,
     pending: RwSignal<Option<Pending>>,
     done: RwSignal<bool>,
+    /// A temporary password just issued: (login name, password), shown
+    /// until the tab is left.
+    issued: RwSignal<Option<(String, String)>>,
 }
 
 impl Tab {
@@ -58,6 +62,7 @@ pub fn Accounts() -> impl IntoView {
         list: RwSignal::new(None),
         pending: RwSignal::new(None),
         done: RwSignal::new(false),
+        issued: RwSignal::new(None),
     };
     provide_context(tab);
     // At first, and whenever the overview is fetched again (the refresh
@@ -102,6 +107,24 @@ fn Account(account: AccountEntry, own: bool) -> impl IntoView {
         enable: !enabled,
     };
     let devices = account.devices.clone();
+    let tab = expect_context::<Tab>();
+    let issued = {
+        let username = account.username.clone();
+        move || {
+            tab.issued
+                .get()
+                .filter(|(issued_for, _)| *issued_for == username)
+                .map(|(_, password)| {
+                    view! {
+                        <div class="notice issued" role="status">
+                            <p>{move || texts(lang.get()).issued_for}</p>
+                            <p class="temporary-password" data-testid="temporary-password">{password}</p>
+                            <p>{move || texts(lang.get()).issued_note}</p>
+                        </div>
+                    }
+                })
+        }
+    };
     view! {
         <li class="admin-account" data-testid="admin-account" data-username=account.username.clone()
             data-enabled=enabled.to_string()>
@@ -114,9 +137,14 @@ fn Account(account: AccountEntry, own: bool) -> impl IntoView {
                 {if own {
                     view! { <span class="hint">{move || texts(lang.get()).yourself}</span> }.into_any()
                 } else {
-                    view! { <ActionButton pending/> }.into_any()
+                    let password = Pending::Password { username: account.username.clone() };
+                    view! {
+                        <ActionButton pending/>
+                        {enabled.then(|| view! { <ActionButton pending=password/> })}
+                    }.into_any()
                 }}
             </div>
+            {issued}
             {if devices.is_empty() {
                 view! { <p class="hint">{move || texts(lang.get()).no_devices}</p> }.into_any()
             } else {
@@ -213,6 +241,7 @@ fn ActionButton(pending: Pending) -> impl IntoView {
         let pending = pending.clone();
         move |_| {
             tab.done.set(false);
+            tab.issued.set(None);
             tab.pending.set(Some(pending.clone()));
         }
     };
@@ -222,13 +251,21 @@ fn ActionButton(pending: Pending) -> impl IntoView {
         shared.run(
             async move {
                 match request {
-                    Pending::Device { id, action } => act_on_device(id, action).await,
-                    Pending::Account { username, enable } => {
-                        set_account_enabled(username, enable).await
+                    Pending::Device { id, action } => {
+                        act_on_device(id, action).await.map(|()| None)
                     }
+                    Pending::Account { username, enable } => {
+                        set_account_enabled(username, enable).await.map(|()| None)
+                    }
+                    Pending::Password { username } => reset_password(username.clone())
+                        .await
+                        .map(|password| Some((username, password))),
                 }
             },
-            move |()| tab.done.set(true),
+            move |issued| {
+                tab.done.set(true);
+                tab.issued.set(issued);
+            },
         );
     };
     view! {
@@ -283,6 +320,11 @@ fn labels(pending: &Pending) -> (Text, Text, &'static str) {
             |l| texts(l).enable,
             |l| texts(l).enable_effect,
             "admin-enable",
+        ),
+        Pending::Password { .. } => (
+            |l| texts(l).reset_password,
+            |l| texts(l).reset_password_effect,
+            "admin-reset-password",
         ),
     }
 }

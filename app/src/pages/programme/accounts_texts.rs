@@ -53,6 +53,14 @@ pub struct AccountsTexts {
     pub report_lost: &'static str,
     /// What reporting lost does to unsent notes.
     pub report_lost_effect: &'static str,
+    /// Reset-password button.
+    pub reset_password: &'static str,
+    /// What resetting a password does.
+    pub reset_password_effect: &'static str,
+    /// Above a temporary password just issued.
+    pub issued_for: &'static str,
+    /// Under the temporary password.
+    pub issued_note: &'static str,
     /// Confirms the chosen action.
     pub confirm: &'static str,
     /// Cancels it.
@@ -86,6 +94,10 @@ const JA: AccountsTexts = AccountsTexts {
     revoke_effect: "故障・交換した端末向け: この端末は同期できなくなります。未送信の記録は端末に残りますが、サーバーには届きません。",
     report_lost: "紛失を届け出る",
     report_lost_effect: "紛失・盗難の端末向け: 次にサーバーに接続したとき（接続中ならすぐに）端末内のデータをすべて消去します。未送信の記録は失われます。",
+    reset_password: "パスワードを再発行",
+    reset_password_effect: "仮のパスワードを発行します。本人は次のログインで新しいパスワードを決めます。ログイン中のセッションは終了します。端末はそのままで、端末のロック解除はこれまでのパスワードで行います。",
+    issued_for: "仮のパスワードを発行しました。",
+    issued_note: "本人に直接伝えてください。この画面を離れると二度と表示されません。",
     confirm: "実行する",
     cancel: "やめる",
     done: "実行しました。",
@@ -116,6 +128,10 @@ const EN: AccountsTexts = AccountsTexts {
     revoke_effect: "For a broken or replaced tablet: it stops syncing. Unsent notes stay on the tablet but never reach the server.",
     report_lost: "Report lost",
     report_lost_effect: "For a lost or stolen tablet: at its next contact (at once, if it is connected) it erases everything it holds. Unsent notes are lost.",
+    reset_password: "Reset password",
+    reset_password_effect: "Issues a temporary password; they choose their own at their next sign-in. Their sessions end. Their devices stay as they are and still unlock with the old password.",
+    issued_for: "Temporary password issued:",
+    issued_note: "Hand it over in person. It is not shown again once you leave this screen.",
     confirm: "Go ahead",
     cancel: "Cancel",
     done: "Done.",
