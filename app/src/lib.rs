@@ -8,6 +8,7 @@
 
 pub mod account;
 pub mod administration;
+pub mod audit_search;
 #[cfg(feature = "hydrate")]
 mod browser;
 pub mod components;

@@ -17,6 +17,7 @@
 
 pub mod accounts;
 pub mod administration_screen;
+pub mod audit_screen;
 pub mod caseload;
 pub mod cli;
 pub mod commands;

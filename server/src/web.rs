@@ -16,6 +16,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tsunagu_app::account::{AccountBackend, SecureTransport};
 use tsunagu_app::administration::AdministrationBackend;
+use tsunagu_app::audit_search::AuditBackend;
 use tsunagu_app::outcome_report::OutcomeBackend;
 use tsunagu_app::past_events::PastEventsBackend;
 use tsunagu_app::programme::ProgrammeBackend;
@@ -42,6 +43,10 @@ pub fn router(state: AppState) -> Router {
             state.store.clone(),
             accounts.clone(),
         ));
+    let audit: Arc<dyn AuditBackend> = Arc::new(crate::audit_screen::AuditScreen::new(
+        state.store.clone(),
+        accounts.clone(),
+    ));
     let backend: Arc<dyn AccountBackend> = accounts;
     let routes = generate_route_list(App);
     let secure = state.secure_transport;
@@ -74,6 +79,7 @@ pub fn router(state: AppState) -> Router {
                 provide_context(outcome.clone());
                 provide_context(past_events.clone());
                 provide_context(administration.clone());
+                provide_context(audit.clone());
                 provide_context(SecureTransport(secure));
             },
             move || shell(leptos.clone()),

@@ -444,6 +444,36 @@ async fn an_auditor_reads_the_audit_trail_and_receives_no_records() -> Result<()
     auditor
         .screenshot(&screenshot_dir().join("programme"), "07-audit-trail")
         .await?;
+
+    // Filtered by action: only those entries; the read itself is recorded.
+    auditor
+        .select("select[name='action']", "device_registered")
+        .await?;
+    auditor.click("[data-testid='audit-search']").await?;
+    auditor
+        .wait_for("only device registrations", WAIT, || async {
+            let rows = auditor
+                .client
+                .find_all(Locator::Css("[data-testid='audit-entry']"))
+                .await?;
+            let mut kinds = Vec::new();
+            for row in rows {
+                kinds.push(row.attr("data-action").await?.unwrap_or_default());
+            }
+            Ok((!kinds.is_empty() && kinds.iter().all(|k| k == "device_registered")).then_some(()))
+        })
+        .await?;
+    auditor
+        .screenshot(&screenshot_dir().join("programme"), "08-audit-filtered")
+        .await?;
+    auditor.click("[data-testid='audit-clear']").await?;
+    let read = auditor
+        .wait_css(
+            "[data-testid='audit-entry'][data-action='audit_read']",
+            WAIT,
+        )
+        .await?;
+    assert!(read.contains("監査記録の閲覧"), "{read}");
     auditor.close().await?;
     Ok(())
 }

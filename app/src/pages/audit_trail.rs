@@ -1,12 +1,15 @@
-//! The auditor's screen: the audit trail of programme changes (listing
-//! imports, assignments, handovers, device registrations and revocations),
-//! newest first. It lives on the server, so it needs the connection.
+//! The auditor's screen: the audit trail, newest first, filtered by an id
+//! an entry mentions, who acted, the action and the dates, and exported as
+//! CSV. It lives on the server, so it needs the connection; every search
+//! and export is itself recorded.
 
+use super::audit_texts;
+use crate::audit_search::{AuditFilter, AuditPage, export_audit, search_audit};
 use crate::i18n::{Lang, use_lang};
 use crate::local::state::{ClientState, Screen};
 use crate::pages::programme::problem_text;
 use crate::pages::programme::texts::texts;
-use crate::programme::{AuditEntry, ProgrammeError, audit_trail};
+use crate::programme::ProgrammeError;
 use leptos::prelude::*;
 use tsunagu_sync::japan_time;
 
@@ -20,9 +23,18 @@ fn action_label(lang: Lang, action: &str) -> String {
         "handover" => t.action_handover,
         "device_registered" => t.action_device_registered,
         "device_revoked" => t.action_device_revoked,
-        other => return other.to_owned(),
+        other => {
+            return audit_texts::action_label(lang, other)
+                .unwrap_or(other)
+                .to_owned();
+        }
     }
     .to_owned()
+}
+
+/// A filter field's value: `None` when blank.
+fn field(value: String) -> Option<String> {
+    Some(value.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 /// The audit trail page.
@@ -30,40 +42,144 @@ fn action_label(lang: Lang, action: &str) -> String {
 pub fn AuditTrailPage() -> impl IntoView {
     let lang = use_lang();
     let state = ClientState::get();
-    let entries = RwSignal::new(None::<Result<Vec<AuditEntry>, ProgrammeError>>);
+    let page = RwSignal::new(None::<Result<AuditPage, ProgrammeError>>);
+    let problem = RwSignal::new(None::<ProgrammeError>);
+    let (mentions, actor, action) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let (from, to) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let filter = move || AuditFilter {
+        mentions: field(mentions.get_untracked()),
+        actor: field(actor.get_untracked()),
+        action: field(action.get_untracked()),
+        from: from.get_untracked().parse().ok(),
+        to: to.get_untracked().parse().ok(),
+    };
     let load = move || {
+        let filter = filter();
         leptos::task::spawn_local(async move {
-            entries.set(Some(audit_trail().await));
+            page.set(Some(search_audit(filter).await));
         })
     };
     load();
+    let search = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        load();
+    };
+    let clear = move |_| {
+        for signal in [mentions, actor, action, from, to] {
+            signal.set(String::new());
+        }
+        load();
+    };
+    let export = move |_| {
+        let filter = filter();
+        problem.set(None);
+        leptos::task::spawn_local(async move {
+            match export_audit(filter).await {
+                Ok(file) => {
+                    if let Err(error) = save_csv(&file.file_name, &file.csv) {
+                        problem.set(Some(ProgrammeError::Unavailable(error)));
+                    }
+                }
+                Err(error) => problem.set(Some(error)),
+            }
+        });
+    };
+    let options = move |pick: fn(&AuditPage) -> Vec<(String, String)>, chosen: RwSignal<String>| {
+        move || {
+            page.with(|p| match p {
+                Some(Ok(page)) => pick(page),
+                _ => Vec::new(),
+            })
+            .into_iter()
+            .map(|(value, label)| {
+                view! { <option value=value.clone() selected=chosen.get_untracked() == value>{label}</option> }
+            })
+            .collect_view()
+        }
+    };
     view! {
         <button class="button secondary back" on:click=move |_| state.open(Screen::Caseload)>
             {move || lang.get().texts().back}
         </button>
         <section class="card" data-testid="audit-trail">
             <h2>{move || texts(lang.get()).audit_heading}</h2>
-            <p class="hint">{move || texts(lang.get()).audit_note}</p>
-            <button class="button secondary small" data-testid="audit-refresh" on:click=move |_| load()>
-                {move || texts(lang.get()).refresh}
-            </button>
+            <p class="hint">{move || texts(lang.get()).audit_note} " " {move || audit_texts::texts(lang.get()).recorded}</p>
+            <form class="programme-form audit-filter" data-testid="audit-filter" on:submit=search>
+                <label>
+                    <span>{move || audit_texts::texts(lang.get()).mentions}</span>
+                    <input type="text" name="mentions" autocapitalize="none" spellcheck="false"
+                        placeholder=move || audit_texts::texts(lang.get()).mentions_hint bind:value=mentions/>
+                </label>
+                <label>
+                    <span>{move || audit_texts::texts(lang.get()).actor}</span>
+                    <select name="actor" on:change=move |ev| actor.set(event_target_value(&ev))>
+                        <option value="">{move || audit_texts::texts(lang.get()).any}</option>
+                        {options(|p| p.actors.iter().map(|a| (a.username.clone(), format!("{}（{}）", a.display_name, a.username))).collect(), actor)}
+                    </select>
+                </label>
+                <label>
+                    <span>{move || audit_texts::texts(lang.get()).action}</span>
+                    <select name="action" on:change=move |ev| action.set(event_target_value(&ev))>
+                        <option value="">{move || audit_texts::texts(lang.get()).any}</option>
+                        {move || {
+                            let lang = lang.get();
+                            page.with(|p| match p {
+                                Some(Ok(page)) => page.actions.clone(),
+                                _ => Vec::new(),
+                            })
+                            .into_iter()
+                            .map(|a| view! { <option value=a.clone() selected=action.get_untracked() == a>{action_label(lang, &a)}</option> })
+                            .collect_view()
+                        }}
+                    </select>
+                </label>
+                <label>
+                    <span>{move || audit_texts::texts(lang.get()).from}</span>
+                    <input type="date" name="from" bind:value=from/>
+                </label>
+                <label>
+                    <span>{move || audit_texts::texts(lang.get()).to}</span>
+                    <input type="date" name="to" bind:value=to/>
+                </label>
+                <div class="audit-buttons">
+                    <button type="submit" class="button primary" data-testid="audit-search">
+                        {move || audit_texts::texts(lang.get()).search}
+                    </button>
+                    <button type="button" class="button secondary" data-testid="audit-clear" on:click=clear>
+                        {move || audit_texts::texts(lang.get()).clear}
+                    </button>
+                    <button type="button" class="button secondary" data-testid="audit-export" on:click=export>
+                        {move || audit_texts::texts(lang.get()).export}
+                    </button>
+                </div>
+            </form>
+            {move || problem.get().map(|p| view! {
+                <p class="error" role="alert" data-testid="audit-problem">{problem_text(lang.get(), &p)}</p>
+            })}
             {move || {
                 let t = texts(lang.get());
-                match entries.get() {
+                match page.get() {
                     None => view! { <p class="loading">{lang.get().texts().loading}</p> }.into_any(),
                     Some(Err(problem)) => view! {
                         <p class="error" role="alert" data-testid="audit-problem">{problem_text(lang.get(), &problem)}</p>
                     }
                     .into_any(),
-                    Some(Ok(list)) if list.is_empty() => view! { <p class="hint">{t.no_entries}</p> }.into_any(),
-                    Some(Ok(list)) => view! {
+                    Some(Ok(page)) if page.entries.is_empty() => view! { <p class="hint" data-testid="audit-none">{t.no_entries}</p> }.into_any(),
+                    Some(Ok(page)) => view! {
+                        <p class="hint" data-testid="audit-total">
+                            {audit_texts::texts(lang.get()).matches}{page.total}{audit_texts::texts(lang.get()).newest_shown}
+                        </p>
                         <div class="table-scroll">
                             <table>
                                 <thead><tr>
                                     <th>{t.col_at}</th><th>{t.col_actor}</th><th>{t.col_action}</th><th>{t.col_detail}</th>
                                 </tr></thead>
                                 <tbody>
-                                    {list.into_iter().map(|entry| view! {
+                                    {page.entries.into_iter().map(|entry| view! {
                                         <tr data-testid="audit-entry" data-action=entry.action.clone()>
                                             <td>{japan_time::local(entry.at).format("%Y-%m-%d %H:%M:%S").to_string()}</td>
                                             <td data-testid="audit-actor">{entry.actor.clone().unwrap_or_else(|| t.command_line.to_owned())}</td>
@@ -80,4 +196,15 @@ pub fn AuditTrailPage() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// Saves the CSV the server made as a download.
+#[cfg(feature = "hydrate")]
+fn save_csv(name: &str, csv: &str) -> Result<(), String> {
+    crate::browser::download_text(name, "text/csv;charset=utf-8", csv)
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn save_csv(_: &str, _: &str) -> Result<(), String> {
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! The app's screens, one module each.
 
 pub mod action_items;
+pub mod audit_texts;
 pub mod audit_trail;
 pub mod caseload;
 pub mod home;

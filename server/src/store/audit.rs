@@ -20,10 +20,14 @@ pub enum Actor {
 /// An entry as the auditor's screen shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditRow {
+    /// The entry's id (its place in the chain).
+    pub id: i64,
     /// When.
     pub at: DateTime<Utc>,
     /// The actor's display name (`None`: the command line).
     pub actor: Option<String>,
+    /// The actor's login name (`None`: the command line).
+    pub actor_username: Option<String>,
     /// What was done.
     pub action: String,
     /// Ids and counts, as JSON.
@@ -56,26 +60,96 @@ pub fn append(
 
 /// The newest `limit` entries, newest first.
 pub fn newest(tx: &ReadTx<'_>, limit: usize) -> Result<Vec<AuditRow>, StoreError> {
-    let mut statement = tx.sql().prepare_cached(
-        "SELECT a.at, u.display_name, a.action, a.detail
-           FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
-          ORDER BY a.id DESC LIMIT ?1",
-    )?;
-    let rows = statement.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
-        Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    search(tx, &AuditQuery::default(), limit)
+}
+
+/// Which entries an auditor asks for; every field narrows the search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Entries whose detail names this id (a person, record or device id).
+    pub mentions: Option<String>,
+    /// Entries made by the user with this login name.
+    pub actor_username: Option<String>,
+    /// Entries of this action.
+    pub action: Option<String>,
+    /// Entries at or after this time.
+    pub from: Option<DateTime<Utc>>,
+    /// Entries before this time.
+    pub until: Option<DateTime<Utc>>,
+}
+
+const MATCHING: &str = "FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
+    WHERE (?1 IS NULL OR instr(a.detail, ?1) > 0)
+      AND (?2 IS NULL OR u.username = ?2)
+      AND (?3 IS NULL OR a.action = ?3)
+      AND (?4 IS NULL OR julianday(a.at) >= julianday(?4))
+      AND (?5 IS NULL OR julianday(a.at) < julianday(?5))";
+
+fn query_params(query: &AuditQuery) -> [Option<String>; 5] {
+    [
+        query.mentions.clone(),
+        query.actor_username.clone(),
+        query.action.clone(),
+        query.from.map(|t| t.to_rfc3339()),
+        query.until.map(|t| t.to_rfc3339()),
+    ]
+}
+
+/// The newest `limit` entries matching `query`, newest first.
+pub fn search(
+    tx: &ReadTx<'_>,
+    query: &AuditQuery,
+    limit: usize,
+) -> Result<Vec<AuditRow>, StoreError> {
+    let mut statement = tx.sql().prepare_cached(&format!(
+        "SELECT a.id, a.at, u.display_name, u.username, a.action, a.detail {MATCHING}
+          ORDER BY a.id DESC LIMIT ?6"
+    ))?;
+    let [mentions, actor, action, from, until] = query_params(query);
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = statement.query_map(params![mentions, actor, action, from, until, limit], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+        ))
     })?;
     let mut entries = Vec::new();
     for row in rows {
-        let (at, actor, action, detail) = row?;
+        let (id, at, actor, actor_username, action, detail) = row?;
         let at = DateTime::parse_from_rfc3339(&at)
             .map_err(|_| StoreError::bad_value("audit_log.at", at.clone()))?
             .with_timezone(&Utc);
         entries.push(AuditRow {
+            id,
             at,
             actor,
+            actor_username,
             action,
             detail,
         });
     }
     Ok(entries)
+}
+
+/// How many entries match `query`.
+pub fn count(tx: &ReadTx<'_>, query: &AuditQuery) -> Result<u64, StoreError> {
+    let [mentions, actor, action, from, until] = query_params(query);
+    let count: i64 = tx
+        .sql()
+        .prepare_cached(&format!("SELECT count(*) {MATCHING}"))?
+        .query_row(params![mentions, actor, action, from, until], |r| r.get(0))?;
+    Ok(u64::try_from(count).unwrap_or_default())
+}
+
+/// Every action the trail holds, alphabetically (for the screen's filter).
+pub fn actions(tx: &ReadTx<'_>) -> Result<Vec<String>, StoreError> {
+    let mut statement = tx
+        .sql()
+        .prepare_cached("SELECT DISTINCT action FROM audit_log ORDER BY action")?;
+    let rows = statement.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
