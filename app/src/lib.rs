@@ -6,6 +6,7 @@
 // The coordinator screens' view types nest deeper than the default limit.
 #![recursion_limit = "256"]
 
+pub mod access_log;
 pub mod account;
 pub mod administration;
 pub mod audit_search;

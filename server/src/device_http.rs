@@ -9,11 +9,13 @@
 //! 401 `unknown` (no such token), 401 `expired` (idle past the limit, now
 //! revoked), 403 `revoked`, 410 `wipe` (reported lost: wipe yourself).
 
+use crate::access_log::AccessLogError;
 use crate::devices::{self, DeviceError};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use tsunagu_app::access_log::AccessUpload;
 use tsunagu_sync::session::Caller;
 
 const TOKEN_PROTOCOL_PREFIX: &str = "tsunagu-token.";
@@ -106,6 +108,41 @@ pub async fn wiped(headers: HeaderMap, State(state): State<AppState>) -> Respons
             (StatusCode::OK, "recorded").into_response()
         }
         Err(refusal) => refusal,
+    }
+}
+
+/// `POST /sync/device/access-log`: the device's access-log entries (JSON
+/// [`AccessUpload`]) join the audit trail. 200 with [`AccessAck`]; 422
+/// with the reason for a malformed upload (nothing recorded).
+pub async fn access_log(
+    headers: HeaderMap,
+    State(state): State<AppState>,
+    body: axum::body::Bytes,
+) -> Response {
+    let caller = match authenticated(&headers, &state).await {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal,
+    };
+    let upload: AccessUpload = match serde_json::from_slice(&body) {
+        Ok(upload) => upload,
+        Err(_) => {
+            return (StatusCode::UNPROCESSABLE_ENTITY, "not an access-log upload").into_response();
+        }
+    };
+    let done = tokio::task::spawn_blocking(move || {
+        crate::access_log::record(&state.store, &caller, &upload, chrono::Utc::now())
+    })
+    .await;
+    match done {
+        Ok(Ok(ack)) => axum::Json(ack).into_response(),
+        Ok(Err(AccessLogError::Refused(problem))) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, problem.to_string()).into_response()
+        }
+        Ok(Err(error)) => {
+            tracing::error!(%error, "access log upload failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "try again later").into_response()
+        }
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
 

@@ -15,6 +15,7 @@
 // Leptos view types of the coordinator screens nest deeper than the default limit.
 #![recursion_limit = "256"]
 
+pub mod access_log;
 pub mod accounts;
 pub mod administration_screen;
 pub mod audit_screen;

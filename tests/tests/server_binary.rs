@@ -25,8 +25,8 @@ fn serves_health_and_a_japanese_first_page_with_security_headers() -> anyhow::Re
     let health: serde_json::Value = serde_json::from_str(&health.body)?;
     assert_eq!(health["status"], "ok");
     assert_eq!(
-        health["schema_version"], 11,
-        "migration 11 makes a reset password temporary"
+        health["schema_version"], 12,
+        "migration 12 numbers the devices' access logs"
     );
 
     let page = get(&server.url("/"), None)?;

@@ -254,6 +254,10 @@ async fn exchange(
                 s.connection = Connection::InSync;
                 s.received = 0;
             });
+            let runtime = runtime.clone();
+            leptos::task::spawn_local(async move {
+                super::runtime::upload_access_log(&runtime).await;
+            });
         } else {
             set_connection(runtime, Connection::Syncing);
         }

@@ -21,7 +21,7 @@ pub enum Standing {
 /// Asks the server about the token; `None` when it could not be asked or
 /// gave no clear answer (down, a proxy's error page).
 pub async fn standing(token: &str) -> Option<Standing> {
-    let (status, body) = request("GET", "/sync/device", token).await.ok()?;
+    let (status, body) = request("GET", "/sync/device", token, None).await.ok()?;
     match (status, body.trim()) {
         (200, _) => Some(Standing::Active),
         (410, _) => Some(Standing::WipeOrdered),
@@ -38,7 +38,7 @@ pub async fn standing(token: &str) -> Option<Standing> {
 pub async fn confirm_wiped(token: String) {
     let mut wait = 1_000;
     for _ in 0..12 {
-        match request("POST", "/sync/device/wiped", &token).await {
+        match request("POST", "/sync/device/wiped", &token, None).await {
             Ok((status, _)) if status < 500 => return,
             _ => {
                 sleep(wait).await;
@@ -51,12 +51,32 @@ pub async fn confirm_wiped(token: String) {
 /// Ends the token on the server (sign-out); `false` when the server could
 /// not be reached, so the token lasts until it expires unused.
 pub async fn end_token(token: &str) -> bool {
-    matches!(request("POST", "/sync/device/sign-out", token).await, Ok((status, _)) if status < 500)
+    matches!(request("POST", "/sync/device/sign-out", token, None).await, Ok((status, _)) if status < 500)
 }
 
-/// One request with the token as a bearer credential: the status and the
-/// plain-text body.
-async fn request(method: &str, path: &str, token: &str) -> Result<(u16, String), JsError> {
+/// Sends access-log entries; the server's acknowledgement, or why not.
+pub async fn upload_access_log(
+    token: &str,
+    upload: &crate::access_log::AccessUpload,
+) -> Result<crate::access_log::AccessAck, String> {
+    let body = serde_json::to_string(upload).map_err(|e| e.to_string())?;
+    let (status, answer) = request("POST", "/sync/device/access-log", token, Some(&body))
+        .await
+        .map_err(|e| e.to_string())?;
+    if status != 200 {
+        return Err(format!("access log refused ({status}): {answer}"));
+    }
+    serde_json::from_str(&answer).map_err(|e| e.to_string())
+}
+
+/// One request with the token as a bearer credential (and a JSON body):
+/// the status and the plain-text answer.
+async fn request(
+    method: &str,
+    path: &str,
+    token: &str,
+    json: Option<&str>,
+) -> Result<(u16, String), JsError> {
     let context = "ask the server about this device";
     let headers = web_sys::Headers::new().map_err(js_error(context))?;
     headers
@@ -64,6 +84,12 @@ async fn request(method: &str, path: &str, token: &str) -> Result<(u16, String),
         .map_err(js_error(context))?;
     let init = web_sys::RequestInit::new();
     init.set_method(method);
+    if let Some(json) = json {
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(js_error(context))?;
+        init.set_body(&wasm_bindgen::JsValue::from_str(json));
+    }
     init.set_headers_headers(&headers);
     let request =
         web_sys::Request::new_with_str_and_init(path, &init).map_err(js_error(context))?;

@@ -12,6 +12,8 @@ pub mod state;
 pub mod unlock_guard;
 
 #[cfg(feature = "hydrate")]
+mod access_queue;
+#[cfg(feature = "hydrate")]
 mod connection;
 #[cfg(feature = "hydrate")]
 mod crypto;
@@ -62,5 +64,19 @@ pub fn current_user() -> Option<crate::account::SignedInUser> {
     #[cfg(not(feature = "hydrate"))]
     {
         None
+    }
+}
+
+/// Notes in the device's access log that the user opened or saved
+/// something (ids only); sent to the server's audit trail with the next
+/// connection. Nothing on the server (which renders no records).
+pub fn record_access(kind: crate::access_log::AccessKind, id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        runtime::record_access(kind, id);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (kind, id);
     }
 }

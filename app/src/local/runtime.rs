@@ -43,6 +43,8 @@ pub(super) struct Runtime {
     pub(super) wake: Cell<bool>,
     /// Set when the session ends (lock, sign-out): the loops stop.
     pub(super) stopped: Cell<bool>,
+    /// What the user opened and saved, waiting for the server.
+    pub(super) access: super::access_queue::AccessQueue,
     last_activity: Cell<f64>,
 }
 
@@ -132,7 +134,7 @@ pub async fn first_sign_in(
         .map_err(|e| AccountError::Unavailable(e.to_string()))?;
     super::wipe::after_sign_in(state);
     state.owner.set(Some(username));
-    start(state, vault, claim);
+    start(state, vault, super::access_queue::AccessQueue::new(), claim);
     Ok(())
 }
 
@@ -149,7 +151,12 @@ fn device_label() -> String {
 }
 
 /// Starts an unlocked session: the sync connection and the idle lock.
-pub(super) fn start(state: ClientState, vault: Vault, claim: super::device_lock::DeviceLock) {
+pub(super) fn start(
+    state: ClientState,
+    vault: Vault,
+    access: super::access_queue::AccessQueue,
+    claim: super::device_lock::DeviceLock,
+) {
     let last_sync = vault.store.borrow().last_sync_ms;
     let runtime = Rc::new(Runtime {
         vault,
@@ -158,6 +165,7 @@ pub(super) fn start(state: ClientState, vault: Vault, claim: super::device_lock:
         events: RefCell::new(None),
         wake: Cell::new(false),
         stopped: Cell::new(false),
+        access,
         last_activity: Cell::new(now_millis()),
     });
     RUNTIME.with(|r| *r.borrow_mut() = Some(runtime.clone()));
@@ -205,6 +213,42 @@ pub async fn sign_out_and_wipe(state: ClientState) -> Result<(), String> {
     Ok(())
 }
 
+/// Notes an access in the device's log, saves the log, and sends it at
+/// once when connected.
+pub fn record_access(kind: crate::access_log::AccessKind, id: &str) {
+    let Some(runtime) = runtime() else {
+        return;
+    };
+    runtime.access.note(kind, id, now_millis());
+    spawn_local(async move {
+        if let Err(error) = runtime.access.save(&runtime.vault).await {
+            runtime
+                .state
+                .status
+                .update(|s| s.error = Some(error.to_string()));
+            return;
+        }
+        let connected = runtime
+            .state
+            .status
+            .with_untracked(|s| s.connection == super::state::Connection::InSync);
+        if connected {
+            upload_access_log(&runtime).await;
+        }
+    });
+}
+
+/// Sends the waiting access-log entries (a failure waits for the next sync).
+pub(super) async fn upload_access_log(runtime: &Rc<Runtime>) {
+    if runtime.access.waiting() == 0 {
+        return;
+    }
+    let token = runtime.vault.identity.token.clone();
+    if let Err(error) = runtime.access.upload(&runtime.vault, &token).await {
+        leptos::logging::warn!("{error}");
+    }
+}
+
 /// Notes user activity (postpones the idle lock).
 pub fn touch_activity() {
     if let Some(runtime) = runtime() {
@@ -240,6 +284,7 @@ pub async fn create_record(
         id
     };
     saved(&runtime).await?;
+    record_access(crate::access_log::AccessKind::RecordCreated, &id);
     Ok(id)
 }
 
@@ -260,6 +305,9 @@ pub async fn update_record(
         changed
     };
     saved(&runtime).await?;
+    if changed {
+        record_access(crate::access_log::AccessKind::RecordEdited, &id);
+    }
     Ok(changed)
 }
 

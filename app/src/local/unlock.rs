@@ -69,7 +69,13 @@ pub async fn unlock(state: ClientState, password: String) -> Result<(), UnlockEr
             match opened {
                 Ok(vault) => {
                     measure("tsunagu-unlock", "tsunagu-unlock-start");
-                    super::runtime::start(state, vault, claim);
+                    // A queue that cannot be read must not stop the work:
+                    // a new one numbers on past it.
+                    let access = match super::access_queue::AccessQueue::load(&vault).await {
+                        Ok(queue) => queue,
+                        Err(_) => super::access_queue::AccessQueue::after_unreadable(now_millis()),
+                    };
+                    super::runtime::start(state, vault, access, claim);
                     Ok(())
                 }
                 Err(error) => {

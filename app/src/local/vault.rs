@@ -519,6 +519,28 @@ impl Vault {
         Ok(())
     }
 
+    /// Stores `value` under `key` in the metadata, encrypted under the data
+    /// key (for what other modules keep, such as the access log).
+    pub async fn put_sealed(&self, key: &str, value: &[u8]) -> Result<(), VaultError> {
+        let sealed = crypto::encrypt(&self.key, value).await?;
+        self.db
+            .write(&[Write::Put {
+                store: META,
+                key: key.into(),
+                value: sealed,
+            }])
+            .await?;
+        Ok(())
+    }
+
+    /// Reads back what [`Vault::put_sealed`] stored under `key`.
+    pub async fn get_sealed(&self, key: &str) -> Result<Option<Vec<u8>>, VaultError> {
+        match self.db.get(META, key).await? {
+            Some(sealed) => Ok(Some(crypto::decrypt(&self.key, &sealed).await?)),
+            None => Ok(None),
+        }
+    }
+
     /// Empties the device's database: records, keyring, sync state and
     /// unlock count (see `wipe::erase` for the rest of the browser).
     pub async fn wipe(db: &Database) -> Result<(), VaultError> {

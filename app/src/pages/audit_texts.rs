@@ -85,6 +85,10 @@ pub fn action_label(lang: Lang, action: &str) -> Option<&'static str> {
         "user_enabled" => ("アカウントの再有効化", "Account enabled"),
         "password_reset" => ("パスワードの再発行", "Password reset"),
         "password_changed" => ("パスワードの変更", "Password changed"),
+        "record_viewed" => ("記録の閲覧（端末）", "Record opened (device)"),
+        "timeline_viewed" => ("経過一覧の閲覧（端末）", "Timeline opened (device)"),
+        "record_created" => ("記録の作成（端末）", "Record created (device)"),
+        "record_edited" => ("記録の編集（端末）", "Record edited (device)"),
         "audit_read" => ("監査記録の閲覧", "Audit trail read"),
         "audit_exported" => ("監査記録の書き出し", "Audit trail exported"),
         "report_outcome" => (

@@ -45,6 +45,17 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn OpenScreen() -> impl IntoView {
     let state = ClientState::get();
+    // Every record and timeline opened goes into the device's access log.
+    Effect::new(move |_| {
+        use crate::access_log::AccessKind;
+        match state.screen.get() {
+            Screen::Person(person) => {
+                crate::local::record_access(AccessKind::TimelineViewed, &person)
+            }
+            Screen::Record(id) => crate::local::record_access(AccessKind::RecordViewed, &id),
+            _ => {}
+        }
+    });
     move || match state.screen.get() {
         Screen::Caseload => view! { <CaseloadPage/> }.into_any(),
         Screen::Programme => view! { <ProgrammePage/> }.into_any(),

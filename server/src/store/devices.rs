@@ -181,6 +181,25 @@ pub fn touch(tx: &WriteTx<'_>, device_id: &str, at: DateTime<Utc>) -> Result<(),
     Ok(())
 }
 
+/// The highest access-log entry number recorded from `device_id`.
+pub fn access_log_seq(tx: &ReadTx<'_>, device_id: &str) -> Result<u64, StoreError> {
+    let seq: i64 = tx
+        .sql()
+        .prepare_cached("SELECT access_log_seq FROM devices WHERE id = ?1")?
+        .query_row([device_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
+    Ok(u64::try_from(seq).unwrap_or(0))
+}
+
+/// Records that `device_id`'s access-log entries up to `seq` are in.
+pub fn set_access_log_seq(tx: &WriteTx<'_>, device_id: &str, seq: u64) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached("UPDATE devices SET access_log_seq = ?2 WHERE id = ?1")?
+        .execute(params![device_id, i64::try_from(seq).unwrap_or(i64::MAX)])?;
+    Ok(())
+}
+
 /// A device that may no longer sync, and whether it must wipe itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ended {

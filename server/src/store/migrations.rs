@@ -165,6 +165,10 @@ const MIGRATIONS: &[&str] = &[
     // has chosen a new one.
     "ALTER TABLE users ADD COLUMN password_change_required INTEGER NOT NULL DEFAULT 0
         CHECK (password_change_required IN (0, 1));",
+    // 12: the highest access-log entry number each device has sent
+    // (`access_log.rs`), so an upload repeated after a lost answer is
+    // recorded once.
+    "ALTER TABLE devices ADD COLUMN access_log_seq INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// The version that chained the audit trail (older entries are sealed
