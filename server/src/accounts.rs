@@ -6,6 +6,7 @@
 
 use crate::permits::Permits;
 use crate::secrets::{new_token, token_hash};
+use crate::sign_in_audit::Refused;
 use crate::sign_in_limits::SignInLimits;
 use crate::store::users::NewUserRow;
 use crate::store::{Store, StoreError, sessions, users};
@@ -176,12 +177,26 @@ impl Accounts {
         let token = new_token();
         let expires = now + chrono::Duration::from_std(SESSION_TTL).unwrap_or_default();
         self.store
-            .write(|tx| sessions::insert(tx, &token_hash(&token), user_id, now, expires))
+            .write(|tx| {
+                sessions::insert(tx, &token_hash(&token), user_id, now, expires)?;
+                crate::sign_in_audit::signed_in(tx, user_id, now)
+            })
             .map_err(unavailable)?;
         Ok(NewSession {
             token,
             max_age_secs: SESSION_TTL.as_secs(),
         })
+    }
+
+    /// Writes a refused sign-in to the trail; a failure to write is logged
+    /// (the refusal stands either way).
+    fn refused(&self, user: Option<i64>, why: Refused) {
+        let written = self
+            .store
+            .write(|tx| crate::sign_in_audit::failed(tx, user, why, Utc::now()));
+        if let Err(error) = written {
+            tracing::error!(%error, "could not audit a refused sign-in");
+        }
     }
 
     /// The user behind `token` at time `now`.
@@ -222,6 +237,7 @@ impl AccountBackend for Accounts {
         match checked {
             Ok(Some(credentials)) if credentials.change_required => {
                 self.limits.release(username, client, now, true);
+                self.refused(Some(credentials.id), Refused::PasswordChangeRequired);
                 Err(AccountError::PasswordChangeRequired)
             }
             Ok(Some(credentials)) => {
@@ -232,6 +248,12 @@ impl AccountBackend for Accounts {
             Ok(None) => {
                 // The reserved attempt stands as the failure.
                 tracing::info!("sign-in rejected");
+                let known = self.store.read(|tx| users::active_id(tx, username));
+                match known {
+                    Ok(Some(id)) => self.refused(Some(id), Refused::WrongPassword),
+                    Ok(None) => self.refused(None, Refused::UnknownUser),
+                    Err(error) => tracing::error!(%error, "sign-in audit lookup failed"),
+                }
                 Err(AccountError::Rejected)
             }
             Err(error) => {
@@ -306,7 +328,12 @@ impl AccountBackend for Accounts {
 
     fn sign_out(&self, token: &str) -> Result<(), AccountError> {
         self.store
-            .write(|tx| sessions::delete(tx, &token_hash(token)))
+            .write(|tx| {
+                if let Some(user) = sessions::delete(tx, &token_hash(token))? {
+                    crate::sign_in_audit::signed_out(tx, user, Utc::now())?;
+                }
+                Ok(())
+            })
             .map_err(unavailable)
     }
 }

@@ -43,6 +43,7 @@ pub mod record_locks;
 pub mod report_commands;
 pub mod secrets;
 pub mod serve;
+pub mod sign_in_audit;
 pub mod sign_in_limits;
 pub mod site;
 pub mod staff;

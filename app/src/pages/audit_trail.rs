@@ -32,6 +32,16 @@ fn action_label(lang: Lang, action: &str) -> String {
     .to_owned()
 }
 
+/// Who acted: their name; for no user, the command line, except for what
+/// happens without anyone acting (a refused sign-in, an expired device).
+fn actor_label(actor: Option<&str>, action: &str, command_line: &str) -> String {
+    match (actor, action) {
+        (Some(name), _) => name.to_owned(),
+        (None, "sign_in_failed" | "device_expired") => "—".to_owned(),
+        (None, _) => command_line.to_owned(),
+    }
+}
+
 /// A filter field's value: `None` when blank.
 fn field(value: String) -> Option<String> {
     Some(value.trim().to_owned()).filter(|v| !v.is_empty())
@@ -182,7 +192,7 @@ pub fn AuditTrailPage() -> impl IntoView {
                                     {page.entries.into_iter().map(|entry| view! {
                                         <tr data-testid="audit-entry" data-action=entry.action.clone()>
                                             <td>{japan_time::local(entry.at).format("%Y-%m-%d %H:%M:%S").to_string()}</td>
-                                            <td data-testid="audit-actor">{entry.actor.clone().unwrap_or_else(|| t.command_line.to_owned())}</td>
+                                            <td data-testid="audit-actor">{actor_label(entry.actor.as_deref(), &entry.action, t.command_line)}</td>
                                             <td>{action_label(lang.get(), &entry.action)}</td>
                                             <td class="detail"><code>{entry.detail}</code></td>
                                         </tr>

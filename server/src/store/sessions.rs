@@ -91,10 +91,12 @@ pub fn delete_all_of(tx: &WriteTx<'_>, user_id: i64) -> Result<usize, StoreError
         .execute([user_id])?)
 }
 
-/// Ends the session with this token hash (nothing if there is none).
-pub fn delete(tx: &WriteTx<'_>, token_hash: &[u8]) -> Result<(), StoreError> {
-    tx.sql()
-        .prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?
-        .execute([token_hash])?;
-    Ok(())
+/// Ends the session with this token hash; whose it was (`None`: no such
+/// session).
+pub fn delete(tx: &WriteTx<'_>, token_hash: &[u8]) -> Result<Option<i64>, StoreError> {
+    Ok(tx
+        .sql()
+        .prepare_cached("DELETE FROM sessions WHERE token_hash = ?1 RETURNING user_id")?
+        .query_row([token_hash], |r| r.get(0))
+        .optional()?)
 }
