@@ -188,6 +188,20 @@ impl Accounts {
         })
     }
 
+    /// Counts an attempt against the sign-in limits, or refuses it.
+    fn reserve_attempt(
+        &self,
+        username: &str,
+        client: &str,
+        now: Instant,
+    ) -> Result<(), AccountError> {
+        self.limits
+            .reserve(username, client, now)
+            .map_err(|wait| AccountError::Throttled {
+                retry_after_secs: wait.as_secs().max(1),
+            })
+    }
+
     /// Writes a refused sign-in to the trail; a failure to write is logged
     /// (the refusal stands either way).
     fn refused(&self, user: Option<i64>, why: Refused) {
@@ -228,11 +242,7 @@ impl AccountBackend for Accounts {
         client: &str,
     ) -> Result<NewSession, AccountError> {
         let now = Instant::now();
-        self.limits
-            .reserve(username, client, now)
-            .map_err(|wait| AccountError::Throttled {
-                retry_after_secs: wait.as_secs().max(1),
-            })?;
+        self.reserve_attempt(username, client, now)?;
         let checked = self.check_password(username, password);
         match checked {
             Ok(Some(credentials)) if credentials.change_required => {
@@ -271,11 +281,7 @@ impl AccountBackend for Accounts {
         client: &str,
     ) -> Result<(), AccountError> {
         let now = Instant::now();
-        self.limits
-            .reserve(username, client, now)
-            .map_err(|wait| AccountError::Throttled {
-                retry_after_secs: wait.as_secs().max(1),
-            })?;
+        self.reserve_attempt(username, client, now)?;
         let credentials = match self.check_password(username, current) {
             Ok(Some(credentials)) => credentials,
             Ok(None) => return Err(AccountError::Rejected),

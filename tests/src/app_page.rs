@@ -101,6 +101,19 @@ pub async fn open_person(browser: &Browser, person: &str) -> Result<()> {
     Ok(())
 }
 
+/// The id of the first record of `kind` on the open person's timeline.
+pub async fn record_of_kind(browser: &Browser, kind: &str) -> Result<String> {
+    browser
+        .client
+        .find(Locator::Css(&format!(
+            "[data-testid='timeline-item'][data-kind='{kind}']"
+        )))
+        .await?
+        .attr("data-record")
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("a {kind} on the timeline without its id"))
+}
+
 /// Opens a record from the person's timeline.
 pub async fn open_record(browser: &Browser, record: &str) -> Result<()> {
     let css = format!("[data-testid='timeline-item'][data-record='{record}']");

@@ -157,15 +157,7 @@ async fn a_record_opened_offline_reaches_the_trail_with_the_next_sync_and_both_t
     set_textarea(&tablet, "persons_words", "散歩が好き。").await?;
     save(&tablet).await?;
     back_to_person(&tablet).await?;
-    let record = tablet
-        .client
-        .find(fantoccini::Locator::Css(
-            "[data-testid='timeline-item'][data-kind='ward_interview']",
-        ))
-        .await?
-        .attr("data-record")
-        .await?
-        .context("record id")?;
+    let record = tsunagu_tests::app_page::record_of_kind(&tablet, "ward_interview").await?;
     wait_in_sync(&tablet, WAIT).await?;
     let online = logged(dir.path())?;
     anyhow::ensure!(

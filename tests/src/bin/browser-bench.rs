@@ -163,15 +163,7 @@ async fn main() -> Result<()> {
         .context("no tsunagu-unlock measure")?;
     // The note written online is there after the offline unlock.
     open_person(&browser, &persons[0]).await?;
-    let ward = browser
-        .client
-        .find(fantoccini::Locator::Css(
-            "[data-testid='timeline-item'][data-kind='ward_interview']",
-        ))
-        .await?
-        .attr("data-record")
-        .await?
-        .context("record id")?;
+    let ward = tsunagu_tests::app_page::record_of_kind(&browser, "ward_interview").await?;
     open_record(&browser, &ward).await?;
     browser.close().await?;
 
