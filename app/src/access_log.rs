@@ -1,5 +1,6 @@
 //! The device's access log: every record or timeline opened and every
-//! record saved on a tablet, offline included, queued encrypted on the
+//! record saved on a tablet, offline included, and the wrong passwords
+//! typed before an unlock, queued encrypted on the
 //! device and sent with the next connection to `POST /sync/device/access-log`,
 //! where each entry joins the audit trail with the device's time and the
 //! server's. Entries carry ids, never names. Numbered per device, so an
@@ -23,6 +24,9 @@ pub enum AccessKind {
     RecordCreated,
     /// A record was saved over (its id).
     RecordEdited,
+    /// Wrong passwords before this unlock, noted once the device is open
+    /// (the id is their number; the time, the last of them).
+    UnlockFailed,
 }
 
 impl AccessKind {
@@ -33,6 +37,7 @@ impl AccessKind {
             AccessKind::TimelineViewed => "timeline_viewed",
             AccessKind::RecordCreated => "record_created",
             AccessKind::RecordEdited => "record_edited",
+            AccessKind::UnlockFailed => "unlock_failed",
         }
     }
 
@@ -40,6 +45,7 @@ impl AccessKind {
     pub fn id_key(self) -> &'static str {
         match self {
             AccessKind::TimelineViewed => "person_id",
+            AccessKind::UnlockFailed => "failures",
             _ => "record_id",
         }
     }

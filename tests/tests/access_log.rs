@@ -49,7 +49,8 @@ fn logged(dir: &Path) -> Result<Vec<Logged>> {
     let rows = conn
         .prepare(
             "SELECT actor_user_id, action, detail, at FROM audit_log
-              WHERE action IN ('record_viewed', 'timeline_viewed', 'record_created', 'record_edited')
+              WHERE action IN ('record_viewed', 'timeline_viewed', 'record_created',
+                               'record_edited', 'unlock_failed')
               ORDER BY id",
         )?
         .query_map([], |r| {
@@ -172,6 +173,16 @@ async fn a_record_opened_offline_reaches_the_trail_with_the_next_sync_and_both_t
     server.kill_hard()?;
     tablet.client.refresh().await?;
     tablet.wait_css("[data-testid='unlock']", WAIT).await?;
+    // One wrong password first: it is in the log once the device opens.
+    tablet
+        .type_into("input[name='password']", "not my password")
+        .await?;
+    tablet
+        .click("[data-testid='unlock'] button[type='submit']")
+        .await?;
+    tablet
+        .wait_css("[data-testid='unlock-error']", WAIT)
+        .await?;
     tablet
         .type_into("input[name='password']", DEMO_PASSWORD)
         .await?;
@@ -227,6 +238,11 @@ async fn a_record_opened_offline_reaches_the_trail_with_the_next_sync_and_both_t
             .any(|(_, action, detail, _)| action == "timeline_viewed"
                 && detail["person_id"] == person),
         "the timeline view too"
+    );
+    assert!(
+        rows.iter()
+            .any(|(_, action, detail, _)| action == "unlock_failed" && detail["failures"] == "1"),
+        "the wrong password before the offline unlock: {rows:?}"
     );
     tablet.close().await?;
     drop(server);

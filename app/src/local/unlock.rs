@@ -75,6 +75,17 @@ pub async fn unlock(state: ClientState, password: String) -> Result<(), UnlockEr
                         Ok(queue) => queue,
                         Err(_) => super::access_queue::AccessQueue::after_unreadable(now_millis()),
                     };
+                    // The wrong passwords since the last unlock, now that
+                    // the log can be written (wrong ones counted `before`;
+                    // this attempt was the right one).
+                    if before.failures > 0 {
+                        access.note(
+                            crate::access_log::AccessKind::UnlockFailed,
+                            &before.failures.to_string(),
+                            before.last_failure_ms,
+                        );
+                        let _ = access.save(&vault).await;
+                    }
                     super::runtime::start(state, vault, access, claim);
                     Ok(())
                 }

@@ -92,6 +92,10 @@ pub fn action_label(lang: Lang, action: &str) -> Option<&'static str> {
         "timeline_viewed" => ("経過一覧の閲覧（端末）", "Timeline opened (device)"),
         "record_created" => ("記録の作成（端末）", "Record created (device)"),
         "record_edited" => ("記録の編集（端末）", "Record edited (device)"),
+        "unlock_failed" => (
+            "ロック解除の失敗（端末）",
+            "Wrong unlock passwords (device)",
+        ),
         "audit_read" => ("監査記録の閲覧", "Audit trail read"),
         "audit_exported" => ("監査記録の書き出し", "Audit trail exported"),
         "report_outcome" => (
