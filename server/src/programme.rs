@@ -309,10 +309,15 @@ impl ProgrammeBackend for Programme {
     }
 
     fn audit_trail(&self, session: &str) -> Result<Vec<AuditEntry>, ProgrammeError> {
-        self.user_in_role(session, Role::Auditor)?;
+        let actor = self.user_in_role(session, Role::Auditor)?;
         let entries = self
             .store
             .read(|tx| audit::newest(tx, AUDIT_PAGE))
+            .map_err(store_error)?;
+        // Reading the trail is itself an entry (as the search's are).
+        let detail = serde_json::json!({ "newest": AUDIT_PAGE, "entries": entries.len() });
+        self.store
+            .write(|tx| audit::append(tx, actor, "audit_read", &detail, Utc::now()))
             .map_err(store_error)?;
         Ok(entries
             .into_iter()
