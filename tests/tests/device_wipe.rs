@@ -328,6 +328,24 @@ async fn a_coordinator_reports_an_open_tablet_lost_from_the_screen_and_it_wipes_
         })
         .await?;
     office.screenshot(&shots, "05-accounts-after-wipe").await?;
+    // The same screen in English: the standing and the actions translated.
+    office.click("[data-testid='language-switch']").await?;
+    let wiped = office
+        .wait_css(&format!("{row}[data-standing='wiped']"), WAIT)
+        .await?;
+    office
+        .wait_for("the English accounts tab", WAIT, || async {
+            let text = office
+                .client
+                .find(Locator::Css(&format!("{row}[data-standing='wiped']")))
+                .await?
+                .text()
+                .await?;
+            Ok(text.contains("Wiped").then_some(()))
+        })
+        .await
+        .with_context(|| format!("still {wiped}"))?;
+    office.screenshot(&shots, "06-accounts-english").await?;
     tablet.close().await?;
     office.close().await?;
     drop(server);
