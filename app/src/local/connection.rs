@@ -42,6 +42,9 @@ enum Failure {
     NeverOpened(String),
     /// It broke after opening.
     Broken(String),
+    /// The server ended it refusing the token (revoked, disabled user):
+    /// ask why at once rather than after a backoff.
+    Refused(String),
     /// The server said the device was reported lost.
     WipeOrdered,
 }
@@ -53,6 +56,10 @@ fn broken(error: ClientError) -> Failure {
             code: ErrorCode::WipeOrdered,
             ..
         } => Failure::WipeOrdered,
+        ClientError::Server {
+            code: ErrorCode::Unauthorized,
+            message,
+        } => Failure::Refused(message),
         other => Failure::Broken(other.to_string()),
     }
 }
@@ -64,7 +71,7 @@ pub(super) async fn sync_loop(runtime: Rc<Runtime>) {
         if crate::browser::is_online() {
             match connect_and_sync(&runtime).await {
                 Ok(()) => backoff = 1_000.0,
-                Err(Failure::NeverOpened(error)) => {
+                Err(Failure::NeverOpened(error) | Failure::Refused(error)) => {
                     match device_api::standing(&runtime.vault.identity.token).await {
                         Some(Standing::Refused(refusal)) => {
                             // Retrying cannot help; the notes stay on the device.
