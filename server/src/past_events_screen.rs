@@ -6,6 +6,7 @@ use crate::event_import::{self, EventImportError, EventPreview};
 use crate::programme::session_actor;
 use crate::store::Store;
 use chrono::Utc;
+use serde_json::json;
 use std::sync::Arc;
 use tsunagu_app::past_events::{
     EventRowPreview, EventsImported, EventsPreview, EventsRequest, PastEventsBackend,
@@ -68,12 +69,23 @@ impl PastEventsBackend for PastEventsScreen {
         session: &str,
         request: &EventsRequest,
     ) -> Result<EventsPreview, ProgrammeError> {
-        session_actor(&self.accounts, session, &[Role::Coordinator])?;
+        let actor = session_actor(&self.accounts, session, &[Role::Coordinator])?;
         check_size(request)?;
         let today = tsunagu_sync::japan_time::date(Utc::now());
-        event_import::preview(&self.store, &request.file, today)
+        let preview = event_import::preview(&self.store, &request.file, today)
             .map(preview_of)
-            .map_err(import_error)
+            .map_err(import_error)?;
+        // The preview shows recipients' numbers and events: who looked is kept.
+        let detail = json!({ "rows": preview.rows.len(), "refused": preview.refused.len() });
+        self.store
+            .write(|tx| {
+                crate::store::audit::append(tx, actor, "events_previewed", &detail, Utc::now())
+            })
+            .map_err(|error| {
+                tracing::error!(%error, "auditing a preview failed");
+                ProgrammeError::Unavailable("database error".into())
+            })?;
+        Ok(preview)
     }
 
     fn import_events(

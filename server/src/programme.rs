@@ -193,10 +193,19 @@ impl ProgrammeBackend for Programme {
         session: &str,
         request: &ListingRequest,
     ) -> Result<ListingPreview, ProgrammeError> {
-        self.coordinator(session)?;
+        let actor = self.coordinator(session)?;
         check_size(request)?;
         let date = Self::listing_date(request)?;
         let preview = listing::preview(&self.store, &request.file, date).map_err(listing_error)?;
+        // The preview shows the listed persons' names: who looked is kept.
+        let detail = serde_json::json!({
+            "fiscal_year": request.fiscal_year,
+            "rows": preview.rows.len(),
+            "refused": preview.errors.len(),
+        });
+        self.store
+            .write(|tx| audit::append(tx, actor, "listing_previewed", &detail, Utc::now()))
+            .map_err(store_error)?;
         let rows = preview
             .rows
             .into_iter()

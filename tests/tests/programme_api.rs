@@ -54,8 +54,10 @@ fn invalid_reason(answer: &Value) -> &str {
     answer["Invalid"].as_str().unwrap_or_default()
 }
 
-/// Sign-ins are audited too; the checks below are about the changes.
-const NOT_SIGN_INS: &str = "action NOT IN ('signed_in', 'sign_in_failed', 'signed_out')";
+/// Sign-ins and previews are audited too; the checks below are about the
+/// changes.
+const NOT_SIGN_INS: &str =
+    "action NOT IN ('signed_in', 'sign_in_failed', 'signed_out', 'listing_previewed')";
 
 /// (persons, listings, assignments, audit entries but sign-ins) in the
 /// database.

@@ -104,6 +104,8 @@ pub fn action_label(lang: Lang, action: &str) -> Option<&'static str> {
         ),
         "set_costs" => ("事業費の設定", "Programme costs set"),
         "import_events" => ("過去の記録の取り込み", "Past events imported"),
+        "listing_previewed" => ("名簿の確認（取り込み前）", "Listing previewed"),
+        "events_previewed" => ("過去の記録の確認（取り込み前）", "Past events previewed"),
         _ => return None,
     };
     Some(match lang {
