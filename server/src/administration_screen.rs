@@ -6,6 +6,7 @@
 
 use crate::accounts::Accounts;
 use crate::devices;
+use crate::programme::session_user;
 use crate::staff::{self, StaffError};
 use crate::store::Store;
 use crate::store::audit::Actor;
@@ -34,20 +35,7 @@ impl AdministrationScreen {
 
     /// The session's user and audit actor, if they are a coordinator.
     fn administrator(&self, session: &str) -> Result<(SignedInUser, Actor), ProgrammeError> {
-        let user = self
-            .accounts
-            .user_for_session(session, Utc::now())
-            .map_err(|e| unavailable(&e))?
-            .ok_or(ProgrammeError::NotSignedIn)?;
-        if user.role != Role::Coordinator {
-            tracing::warn!(user_id = %user.user_id, "administration refused: wrong role");
-            return Err(ProgrammeError::Forbidden);
-        }
-        let id = user
-            .user_id
-            .parse()
-            .map_err(|_| ProgrammeError::Unavailable("malformed user id".into()))?;
-        Ok((user, Actor::User(id)))
+        session_user(&self.accounts, session, &[Role::Coordinator])
     }
 }
 

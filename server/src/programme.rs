@@ -14,6 +14,7 @@ use crate::store::{Store, StoreError, assignments, listings, persons, users};
 use chrono::{NaiveDate, Utc};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use tsunagu_app::account::SignedInUser;
 use tsunagu_app::programme::{
     AUDIT_PAGE, Assignee, AuditEntry, ListingImported, ListingPreview, ListingRequest, Overview,
     PreviewRow, ProgrammeBackend, ProgrammeError, ProgrammePerson, RefusedRow, RowPlan,
@@ -97,13 +98,13 @@ fn caseload_error(e: CaseloadError) -> ProgrammeError {
     }
 }
 
-/// The user behind `session` as an audit actor, refused unless their role
-/// is in `roles`.
-pub fn session_actor(
+/// The user behind `session` and their audit actor, refused unless their
+/// role is in `roles`.
+pub fn session_user(
     accounts: &Accounts,
     session: &str,
     roles: &[Role],
-) -> Result<Actor, ProgrammeError> {
+) -> Result<(SignedInUser, Actor), ProgrammeError> {
     let user = accounts
         .user_for_session(session, Utc::now())
         .map_err(|e| ProgrammeError::Unavailable(e.to_string()))?
@@ -116,7 +117,17 @@ pub fn session_actor(
         .user_id
         .parse()
         .map_err(|_| ProgrammeError::Unavailable("malformed user id".into()))?;
-    Ok(Actor::User(id))
+    Ok((user, Actor::User(id)))
+}
+
+/// The user behind `session` as an audit actor, refused unless their role
+/// is in `roles`.
+pub fn session_actor(
+    accounts: &Accounts,
+    session: &str,
+    roles: &[Role],
+) -> Result<Actor, ProgrammeError> {
+    session_user(accounts, session, roles).map(|(_, actor)| actor)
 }
 
 fn listing_error(e: ListingError) -> ProgrammeError {
