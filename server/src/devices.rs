@@ -156,10 +156,9 @@ pub fn authenticate(
         }
         if now - holder.last_contact > chrono::Duration::days(policy.idle_days) {
             device_rows::revoke(tx, &holder.device_id, now)?;
-            // No one did this: the server's own rule (no actor).
             audit::append(
                 tx,
-                Actor::CommandLine,
+                Actor::Nobody,
                 "device_expired",
                 &serde_json::json!({"device": holder.device_id, "idle_days": policy.idle_days}),
                 now,

@@ -139,10 +139,7 @@ pub fn set_costs(
     if !(2000..=2100).contains(&year) {
         return Err(CostError::Year(year));
     }
-    let user = match actor {
-        Actor::User(id) => Some(id),
-        Actor::CommandLine => None,
-    };
+    let user = actor.user_id();
     Ok(store.write(|tx| {
         costs::set(tx, year, given, user, now)?;
         audit::append(

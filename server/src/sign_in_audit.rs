@@ -53,7 +53,7 @@ pub fn failed(
         Some(user) => json!({ "user_id": user, "reason": why.reason() }),
         None => json!({ "reason": why.reason() }),
     };
-    audit::append(tx, Actor::CommandLine, "sign_in_failed", &detail, now)
+    audit::append(tx, Actor::Nobody, "sign_in_failed", &detail, now)
 }
 
 /// Writes `signed_out` for `user`, inside the sign-out's transaction.

@@ -13,8 +13,22 @@ use rusqlite::params;
 pub enum Actor {
     /// An administrator at the server's command line.
     CommandLine,
+    /// No one: the server's own rule (an idle device expiring) or someone
+    /// unknown (a refused sign-in). Stored, like the command line, as no
+    /// user; the action tells them apart.
+    Nobody,
     /// A signed-in user (by id), through the app.
     User(i64),
+}
+
+impl Actor {
+    /// The user's id; `None` for the command line and for no one.
+    pub fn user_id(self) -> Option<i64> {
+        match self {
+            Actor::User(id) => Some(id),
+            Actor::CommandLine | Actor::Nobody => None,
+        }
+    }
 }
 
 /// An entry as the auditor's screen shows it.
@@ -42,10 +56,7 @@ pub fn append(
     detail: &serde_json::Value,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let user = match actor {
-        Actor::CommandLine => None,
-        Actor::User(id) => Some(id),
-    };
+    let user = actor.user_id();
     let (at, detail) = (at.to_rfc3339(), detail.to_string());
     let prev = super::audit_chain::head(tx)?;
     tx.sql()
