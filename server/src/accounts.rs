@@ -117,6 +117,16 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password("decoy-password-never-used").unwrap_or_default())
 }
 
+/// What checking a password found.
+enum Checked {
+    /// The password is the account's.
+    Right(users::Credentials),
+    /// The account (by id) exists; the password is not its.
+    Wrong(i64),
+    /// No active account has that name.
+    UnknownUser,
+}
+
 /// The [`AccountBackend`] the app's server functions use.
 pub struct Accounts {
     store: Arc<Store>,
@@ -146,13 +156,9 @@ impl Accounts {
         self
     }
 
-    /// The user's credentials if `password` is theirs (the check takes as
-    /// long for an unknown name).
-    fn check_password(
-        &self,
-        username: &str,
-        password: &str,
-    ) -> Result<Option<users::Credentials>, AccountError> {
+    /// Checks `password` against `username`'s account (taking as long for
+    /// an unknown name).
+    fn check_password(&self, username: &str, password: &str) -> Result<Checked, AccountError> {
         let row = self
             .store
             .read(|tx| users::credentials(tx, username))
@@ -170,7 +176,11 @@ impl Accounts {
                 })
                 .unwrap_or(false)
         });
-        Ok(row.filter(|_| matches))
+        Ok(match row {
+            Some(credentials) if matches => Checked::Right(credentials),
+            Some(credentials) => Checked::Wrong(credentials.id),
+            None => Checked::UnknownUser,
+        })
     }
 
     fn open_session(&self, user_id: i64, now: DateTime<Utc>) -> Result<NewSession, AccountError> {
@@ -245,25 +255,25 @@ impl AccountBackend for Accounts {
         self.reserve_attempt(username, client, now)?;
         let checked = self.check_password(username, password);
         match checked {
-            Ok(Some(credentials)) if credentials.change_required => {
+            Ok(Checked::Right(credentials)) if credentials.change_required => {
                 self.limits.release(username, client, now, true);
                 self.refused(Some(credentials.id), Refused::PasswordChangeRequired);
                 Err(AccountError::PasswordChangeRequired)
             }
-            Ok(Some(credentials)) => {
+            Ok(Checked::Right(credentials)) => {
                 self.limits.release(username, client, now, true);
                 tracing::info!(user_id = credentials.id, "signed in");
                 self.open_session(credentials.id, Utc::now())
             }
-            Ok(None) => {
-                // The reserved attempt stands as the failure.
+            // The reserved attempt stands as the failure.
+            Ok(Checked::Wrong(id)) => {
                 tracing::info!("sign-in rejected");
-                let known = self.store.read(|tx| users::active_id(tx, username));
-                match known {
-                    Ok(Some(id)) => self.refused(Some(id), Refused::WrongPassword),
-                    Ok(None) => self.refused(None, Refused::UnknownUser),
-                    Err(error) => tracing::error!(%error, "sign-in audit lookup failed"),
-                }
+                self.refused(Some(id), Refused::WrongPassword);
+                Err(AccountError::Rejected)
+            }
+            Ok(Checked::UnknownUser) => {
+                tracing::info!("sign-in rejected");
+                self.refused(None, Refused::UnknownUser);
                 Err(AccountError::Rejected)
             }
             Err(error) => {
@@ -283,8 +293,8 @@ impl AccountBackend for Accounts {
         let now = Instant::now();
         self.reserve_attempt(username, client, now)?;
         let credentials = match self.check_password(username, current) {
-            Ok(Some(credentials)) => credentials,
-            Ok(None) => return Err(AccountError::Rejected),
+            Ok(Checked::Right(credentials)) => credentials,
+            Ok(Checked::Wrong(_) | Checked::UnknownUser) => return Err(AccountError::Rejected),
             Err(error) => {
                 self.limits.release(username, client, now, false);
                 return Err(error);
@@ -350,116 +360,4 @@ fn unavailable(error: StoreError) -> AccountError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn store() -> (tempfile::TempDir, Arc<Store>) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(Store::open(dir.path()).unwrap());
-        (dir, store)
-    }
-
-    fn specialist(password: &str) -> NewUser<'_> {
-        NewUser {
-            username: "spec.one",
-            display_name: "検証 用子",
-            role: Role::SupportSpecialist,
-            password,
-        }
-    }
-
-    #[test]
-    fn signs_in_with_the_right_password_only() {
-        let (_dir, store) = store();
-        add_user(&store, &specialist("correct horse battery"), Utc::now()).unwrap();
-        let accounts = Accounts::new(store);
-        assert_eq!(
-            accounts
-                .sign_in("spec.one", "wrong password!!", "127.0.0.1")
-                .unwrap_err(),
-            AccountError::Rejected
-        );
-        assert_eq!(
-            accounts
-                .sign_in("nobody", "correct horse battery", "127.0.0.1")
-                .unwrap_err(),
-            AccountError::Rejected
-        );
-        let session = accounts
-            .sign_in("spec.one", "correct horse battery", "127.0.0.1")
-            .unwrap();
-        let user = accounts.session_user(&session.token).unwrap().unwrap();
-        assert_eq!(user.display_name, "検証 用子");
-        assert_eq!(user.role, Role::SupportSpecialist);
-        accounts.sign_out(&session.token).unwrap();
-        assert_eq!(accounts.session_user(&session.token).unwrap(), None);
-    }
-
-    #[test]
-    fn sessions_expire_and_only_hashes_are_stored() {
-        let (_dir, store) = store();
-        add_user(&store, &specialist("correct horse battery"), Utc::now()).unwrap();
-        let accounts = Accounts::new(store.clone());
-        let session = accounts
-            .sign_in("spec.one", "correct horse battery", "127.0.0.1")
-            .unwrap();
-        let later = Utc::now() + chrono::Duration::hours(13);
-        assert_eq!(
-            accounts.user_for_session(&session.token, later).unwrap(),
-            None
-        );
-        // The session is found by the token's hash, never by the token.
-        let now = Utc::now();
-        let today = tsunagu_sync::policy::japan_date(now);
-        let by = |key: &[u8]| {
-            store
-                .read(|tx| sessions::user(tx, key, today, now))
-                .unwrap()
-        };
-        assert!(by(&token_hash(&session.token)).is_some());
-        assert_eq!(by(session.token.as_bytes()), None);
-    }
-
-    #[test]
-    fn repeated_failures_throttle_even_the_right_password() {
-        let (_dir, store) = store();
-        add_user(&store, &specialist("correct horse battery"), Utc::now()).unwrap();
-        let accounts = Accounts::new(store);
-        for _ in 0..5 {
-            assert_eq!(
-                accounts
-                    .sign_in("spec.one", "nope nope nope", "10.0.0.1")
-                    .unwrap_err(),
-                AccountError::Rejected
-            );
-        }
-        assert!(matches!(
-            accounts.sign_in("spec.one", "correct horse battery", "10.0.0.2"),
-            Err(AccountError::Throttled { .. })
-        ));
-    }
-
-    #[test]
-    fn bad_new_users_are_refused_without_writing() {
-        let (_dir, store) = store();
-        let now = Utc::now();
-        let bad_name = NewUser {
-            username: "Bad Name",
-            ..specialist("long enough password")
-        };
-        assert!(matches!(
-            add_user(&store, &bad_name, now),
-            Err(NewUserError::BadUsername(_))
-        ));
-        assert!(matches!(
-            add_user(&store, &specialist("short"), now),
-            Err(NewUserError::WeakPassword)
-        ));
-        add_user(&store, &specialist("long enough password"), now).unwrap();
-        assert!(matches!(
-            add_user(&store, &specialist("another long password"), now),
-            Err(NewUserError::Duplicate(_))
-        ));
-        assert_eq!(store.read(users::count).unwrap(), 1);
-    }
-}
+mod tests;
