@@ -33,6 +33,8 @@ pub mod unlock;
 pub mod vault;
 #[cfg(feature = "hydrate")]
 mod wipe;
+#[cfg(feature = "hydrate")]
+mod working_copy;
 
 use read::Summary;
 use std::collections::BTreeMap;

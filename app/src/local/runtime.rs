@@ -243,8 +243,8 @@ pub(super) async fn upload_access_log(runtime: &Rc<Runtime>) {
     if runtime.access.waiting() == 0 {
         return;
     }
-    let token = runtime.vault.identity.token.clone();
-    if let Err(error) = runtime.access.upload(&runtime.vault, &token).await {
+    let token = &runtime.vault.identity.token;
+    if let Err(error) = runtime.access.upload(&runtime.vault, token).await {
         leptos::logging::warn!("{error}");
     }
 }

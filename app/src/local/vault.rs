@@ -1,5 +1,6 @@
 //! The device's encrypted store: records and sync state in IndexedDB,
-//! encrypted under the data key, with the working copy in memory.
+//! encrypted under the data key; the working copy in memory is
+//! [`LocalStore`] (`working_copy.rs`).
 //!
 //! Every save goes through [`Vault::persist`], which writes the records
 //! touched since the last persist in one IndexedDB transaction; a save
@@ -10,15 +11,14 @@
 use super::crypto;
 use super::idb::{Database, META, RECORDS, Write};
 use super::js::JsError;
-use super::read::{Summary, summarise};
 use super::unlock_guard::UnlockGuard;
+pub use super::working_copy::LocalStore;
+use super::working_copy::{Stored, StoredEntry};
 use crate::account::{SignedInUser, UnlockPolicy};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
-use tsunagu_sync::protocol::{DocChanges, DocOutcome};
-use tsunagu_sync::session::client::ClientStore;
-use tsunagu_sync::session::device_store::{DeviceRecord, DeviceStore, Recovery};
+use tsunagu_sync::session::device_store::{DeviceStore, Recovery};
 use web_sys::CryptoKey;
 
 const KEYRING_KEY: &str = "keyring";
@@ -56,24 +56,6 @@ pub struct DeviceIdentity {
     pub token: String,
     /// The user.
     pub user: SignedInUser,
-}
-
-/// What persisting does with one record's stored copy.
-enum Stored {
-    /// Write this.
-    Entry(StoredEntry),
-    /// The device no longer holds the record: delete the copy.
-    Gone,
-    /// Leave the copy as it is.
-    Unchanged,
-}
-
-/// One record as IndexedDB holds it (encrypted): its summary for lists,
-/// readable without loading the document, and the record itself.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct StoredEntry {
-    summary: Summary,
-    record: DeviceRecord,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -137,120 +119,6 @@ fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 
 fn decode<T: for<'a> Deserialize<'a>>(bytes: &[u8], what: &'static str) -> Result<T, VaultError> {
     postcard::from_bytes(bytes).map_err(|source| VaultError::Decode { what, source })
-}
-
-/// The in-memory working copy, a [`ClientStore`] that remembers what it
-/// changed so [`Vault::persist`] writes exactly that.
-#[derive(Debug)]
-pub struct LocalStore {
-    /// The records (those not touched since unlocking stay dormant).
-    pub records: DeviceStore,
-    /// Every record's summary, kept current by [`Vault::persist`].
-    pub summaries: BTreeMap<String, Summary>,
-    cursor: u64,
-    dirty: BTreeSet<String>,
-    meta_dirty: bool,
-    /// When the device last finished a sync (browser clock, ms).
-    pub last_sync_ms: Option<f64>,
-}
-
-impl LocalStore {
-    /// What to do with record `id`'s stored copy. A dormant record keeps
-    /// its summary; a loaded one is summarised afresh.
-    fn entry(&mut self, id: &str) -> Stored {
-        let Some(record) = self.records.export(id) else {
-            return Stored::Gone;
-        };
-        let summary = match self.summaries.get(id) {
-            Some(summary) if !self.records.is_loaded(id) => summary.clone(),
-            _ => match self.records.record_mut(id) {
-                Some(loaded) => summarise(loaded),
-                // Never replace or delete a stored copy we cannot read.
-                None => return Stored::Unchanged,
-            },
-        };
-        Stored::Entry(StoredEntry { summary, record })
-    }
-
-    /// Marks a record as changed (saved, merged, acknowledged or purged).
-    pub fn touch(&mut self, id: &str) {
-        self.dirty.insert(id.to_owned());
-    }
-
-    /// Marks the sync bookkeeping as changed.
-    pub fn touch_meta(&mut self) {
-        self.meta_dirty = true;
-    }
-}
-
-impl ClientStore for LocalStore {
-    type Error = String;
-
-    fn cursor(&mut self) -> Result<u64, String> {
-        Ok(self.cursor)
-    }
-
-    fn pending(&mut self, max_bytes: usize) -> Result<Vec<DocChanges>, String> {
-        self.records.pending(max_bytes).map_err(|e| e.to_string())
-    }
-
-    fn apply_page(&mut self, docs: &[DocChanges], cursor: u64) -> Result<(), String> {
-        self.records
-            .apply_page(docs, cursor)
-            .map_err(|e| e.to_string())?;
-        for doc in docs {
-            self.dirty.insert(doc.id.clone());
-        }
-        self.cursor = cursor;
-        self.meta_dirty = true;
-        Ok(())
-    }
-
-    fn acknowledge(&mut self, sent: &[DocChanges], results: &[DocOutcome]) -> Result<(), String> {
-        let giving_back = self.records.resending();
-        self.records
-            .acknowledge(sent, results)
-            .map_err(|e| e.to_string())?;
-        for doc in sent {
-            self.dirty.insert(doc.id.clone());
-        }
-        // Records given back to a restored server left the queue (or one
-        // joined it): persist the queue with them.
-        if self.records.resending() != giving_back {
-            self.meta_dirty = true;
-        }
-        Ok(())
-    }
-
-    fn history(&mut self) -> Result<Option<String>, String> {
-        self.records.history().map_err(|e| e.to_string())
-    }
-
-    fn enter_history(&mut self, id: &str, rewound: bool) -> Result<(), String> {
-        let known = self.records.recovery().history.as_deref() == Some(id);
-        self.records
-            .enter_history(id, rewound)
-            .map_err(|e| e.to_string())?;
-        if rewound {
-            self.cursor = 0;
-        }
-        // Said at every connection; written only when it changes something.
-        if rewound || !known {
-            self.meta_dirty = true;
-        }
-        Ok(())
-    }
-
-    fn purge_persons(&mut self, persons: &[String]) -> Result<Vec<String>, String> {
-        let before: BTreeSet<String> = self.records.ids().cloned().collect();
-        let gone = self
-            .records
-            .purge_persons(persons)
-            .map_err(|e| e.to_string())?;
-        let after: BTreeSet<String> = self.records.ids().cloned().collect();
-        self.dirty.extend(before.difference(&after).cloned());
-        Ok(gone)
-    }
 }
 
 /// An unlocked device: the data key, the identity and the records.
