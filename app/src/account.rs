@@ -61,6 +61,17 @@ pub enum AccountError {
     /// The server failed or could not be reached.
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// The password was right; the account has a second factor: send a
+    /// code from the authenticator app, or a recovery code, with it.
+    #[error("a one-time code is needed")]
+    SecondFactorNeeded,
+    /// The password was right; the account has no second factor and the
+    /// server requires one: enrol ([`crate::second_factor`]) first.
+    #[error("set up two-factor sign-in first")]
+    EnrolmentNeeded,
+    /// The one-time code or recovery code is wrong or used already.
+    #[error("wrong or used code")]
+    WrongCode,
 }
 
 impl AccountError {
@@ -72,6 +83,8 @@ impl AccountError {
             AccountError::WeakPassword { .. } => 422,
             AccountError::Throttled { .. } => 429,
             AccountError::Unavailable(_) => 503,
+            AccountError::SecondFactorNeeded | AccountError::EnrolmentNeeded => 403,
+            AccountError::WrongCode => 401,
         }
     }
 }
@@ -153,14 +166,34 @@ pub struct NewSession {
 /// blocking thread.
 #[cfg(feature = "ssr")]
 pub trait AccountBackend: Send + Sync + 'static {
-    /// Checks the password and opens a session. `client` identifies the
-    /// caller's address for rate limiting.
+    /// Checks the password and the second factor (`code`: from the
+    /// authenticator app, or a recovery code) and opens a session.
+    /// `client` identifies the caller's address for rate limiting.
     fn sign_in(
         &self,
         username: &str,
         password: &str,
+        code: Option<&str>,
         client: &str,
     ) -> Result<NewSession, AccountError>;
+    /// Checks the password and draws a new second-factor secret for an
+    /// account that has none confirmed (replacing a pending one).
+    fn begin_enrolment(
+        &self,
+        username: &str,
+        password: &str,
+        client: &str,
+    ) -> Result<crate::second_factor::Enrolment, AccountError>;
+    /// Checks the password and the first code of the pending secret,
+    /// confirms it and opens a session; returns the recovery codes
+    /// (shown once).
+    fn confirm_enrolment(
+        &self,
+        username: &str,
+        password: &str,
+        code: &str,
+        client: &str,
+    ) -> Result<(NewSession, Vec<String>), AccountError>;
     /// The user behind a session token, if the session is open and unexpired.
     fn session_user(&self, token: &str) -> Result<Option<SignedInUser>, AccountError>;
     /// Closes a session; closing an unknown one is not an error.
@@ -181,7 +214,7 @@ pub trait AccountBackend: Send + Sync + 'static {
 }
 
 #[cfg(feature = "ssr")]
-mod server_side {
+pub(crate) mod server_side {
     use super::*;
     use std::sync::Arc;
 
@@ -280,13 +313,20 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AccountError> {
     blocking(move |backend| backend.session_user(&token)).await
 }
 
-/// Checks the credentials and sets the session cookie.
+/// Checks the credentials (and the one-time `code` when the account has a
+/// second factor) and sets the session cookie.
 #[allow(missing_docs)] // the macro-made argument struct mirrors the parameters
 #[server(endpoint = "account/sign_in")]
-pub async fn sign_in(username: String, password: String) -> Result<(), AccountError> {
+pub async fn sign_in(
+    username: String,
+    password: String,
+    #[server(default)] code: Option<String>,
+) -> Result<(), AccountError> {
     use server_side::*;
     let client = client_address().await;
-    let session = blocking(move |backend| backend.sign_in(&username, &password, &client)).await?;
+    let session =
+        blocking(move |backend| backend.sign_in(&username, &password, code.as_deref(), &client))
+            .await?;
     set_session_cookie(&session.token, session.max_age_secs);
     Ok(())
 }

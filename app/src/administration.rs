@@ -63,6 +63,8 @@ pub struct AccountEntry {
     pub role: Role,
     /// When it was disabled, if it is.
     pub disabled_at: Option<String>,
+    /// Whether it has a confirmed second factor (an authenticator app).
+    pub second_factor: bool,
     /// Its devices, newest registration first.
     pub devices: Vec<DeviceEntry>,
 }
@@ -109,6 +111,9 @@ pub enum AdminRefusal {
     /// An administrator may not reset their own password here.
     #[error("you cannot reset your own password here")]
     OwnPassword,
+    /// An administrator may not reset their own second factor here.
+    #[error("you cannot reset your own second factor here")]
+    OwnSecondFactor,
 }
 
 impl AdminRefusal {
@@ -136,6 +141,8 @@ impl AdminRefusal {
             (AdminRefusal::OwnAccount, En) => "You cannot disable your own account.",
             (AdminRefusal::OwnPassword, Ja) => "自分のパスワードはここでは再発行できません。",
             (AdminRefusal::OwnPassword, En) => "You cannot reset your own password here.",
+            (AdminRefusal::OwnSecondFactor, Ja) => "自分の二要素認証はここではリセットできません。",
+            (AdminRefusal::OwnSecondFactor, En) => "You cannot reset your own second factor here.",
         }
     }
 }
@@ -164,6 +171,9 @@ pub trait AdministrationBackend: Send + Sync + 'static {
     /// Gives an account a temporary password (returned once) that must be
     /// replaced at the next sign-in.
     fn reset_password(&self, session: &str, username: &str) -> Result<String, ProgrammeError>;
+    /// Removes an account's second factor and recovery codes; it sets one
+    /// up again at its next sign-in.
+    fn reset_second_factor(&self, session: &str, username: &str) -> Result<(), ProgrammeError>;
 }
 
 /// Every account and device, for the administration screen.
@@ -201,6 +211,16 @@ pub async fn set_account_enabled(username: String, enabled: bool) -> Result<(), 
 pub async fn reset_password(username: String) -> Result<String, ProgrammeError> {
     crate::programme::server_side::with_backend::<dyn AdministrationBackend, _>(
         move |backend, session| backend.reset_password(&session, &username),
+    )
+    .await
+}
+
+/// Removes an account's second factor (a lost phone).
+#[allow(missing_docs)] // the macro-made argument struct mirrors the parameters
+#[server(endpoint = "admin/reset_second_factor", input = Json)]
+pub async fn reset_second_factor(username: String) -> Result<(), ProgrammeError> {
+    crate::programme::server_side::with_backend::<dyn AdministrationBackend, _>(
+        move |backend, session| backend.reset_second_factor(&session, &username),
     )
     .await
 }

@@ -25,6 +25,7 @@ pub mod outcome_report;
 pub mod pages;
 pub mod past_events;
 pub mod programme;
+pub mod second_factor;
 
 use components::app_update::{StorageBadge, UpdateBanner};
 use components::sync_status::{DeviceMenu, SyncStatus};

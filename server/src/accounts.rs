@@ -5,6 +5,7 @@
 //! only their hash is stored, so a copy of the database opens no session.
 
 use crate::permits::Permits;
+use crate::second_factor::{SecondFactorPolicy, SecondStep};
 use crate::secrets::{new_token, token_hash};
 use crate::sign_in_audit::Refused;
 use crate::sign_in_limits::SignInLimits;
@@ -20,6 +21,7 @@ use thiserror::Error;
 use tsunagu_app::account::{
     AccountBackend, AccountError, DeviceGrant, NewSession, SignedInUser, UnlockPolicy,
 };
+use tsunagu_app::second_factor::Enrolment;
 use tsunagu_sync::role::Role;
 
 /// The shortest password accepted (MHLW guideline 6.0: 13 or more characters
@@ -136,6 +138,8 @@ pub struct Accounts {
     hashing: Permits,
     /// What registered devices are told about wrong offline passwords.
     unlock: UnlockPolicy,
+    /// Whether signing in needs a second factor.
+    second_factor: SecondFactorPolicy,
 }
 
 impl Accounts {
@@ -147,7 +151,14 @@ impl Accounts {
             limits: SignInLimits::default(),
             hashing: Permits::per_core(),
             unlock: UnlockPolicy::default(),
+            second_factor: SecondFactorPolicy::default(),
         }
+    }
+
+    /// The same, with a second factor required or optional.
+    pub fn with_second_factor(mut self, policy: SecondFactorPolicy) -> Self {
+        self.second_factor = policy;
+        self
     }
 
     /// The same, telling devices it registers to use `unlock`.
@@ -183,19 +194,61 @@ impl Accounts {
         })
     }
 
-    fn open_session(&self, user_id: i64, now: DateTime<Utc>) -> Result<NewSession, AccountError> {
+    /// Checks the second step for `user_id` (whose password was right) and
+    /// opens a session if it passes, in one transaction: a code is used up
+    /// only by the session it opens.
+    fn second_step(
+        &self,
+        username: &str,
+        client: &str,
+        at: Instant,
+        user_id: i64,
+        code: Option<&str>,
+    ) -> Result<NewSession, AccountError> {
         let token = new_token();
+        let now = Utc::now();
         let expires = now + chrono::Duration::from_std(SESSION_TTL).unwrap_or_default();
-        self.store
-            .write(|tx| {
+        let policy = self.second_factor;
+        let step = self.store.write(|tx| {
+            let step = crate::second_factor::check(tx, user_id, code, policy, now)?;
+            if step.passed() {
                 sessions::insert(tx, &token_hash(&token), user_id, now, expires)?;
-                crate::sign_in_audit::signed_in(tx, user_id, now)
-            })
-            .map_err(unavailable)?;
-        Ok(NewSession {
-            token,
-            max_age_secs: SESSION_TTL.as_secs(),
-        })
+                crate::sign_in_audit::signed_in(tx, user_id, step.method(), now)?;
+            }
+            Ok::<_, StoreError>(step)
+        });
+        let step = match step {
+            Ok(step) => step,
+            Err(error) => {
+                self.limits.release(username, client, at, false);
+                return Err(unavailable(error));
+            }
+        };
+        match step {
+            SecondStep::CodeNeeded | SecondStep::EnrolmentNeeded => {
+                // Not a failure, and not a success either: a success would
+                // forget the wrong codes counted before it.
+                self.limits.release(username, client, at, false);
+                Err(if step == SecondStep::CodeNeeded {
+                    AccountError::SecondFactorNeeded
+                } else {
+                    AccountError::EnrolmentNeeded
+                })
+            }
+            SecondStep::WrongCode => {
+                tracing::info!("sign-in rejected: wrong second factor");
+                self.refused(Some(user_id), Refused::WrongCode);
+                Err(AccountError::WrongCode)
+            }
+            SecondStep::NotNeeded | SecondStep::AppCode | SecondStep::RecoveryCode { .. } => {
+                self.limits.release(username, client, at, true);
+                tracing::info!(user_id, method = step.method(), "signed in");
+                Ok(NewSession {
+                    token,
+                    max_age_secs: SESSION_TTL.as_secs(),
+                })
+            }
+        }
     }
 
     /// Counts an attempt against the sign-in limits, or refuses it.
@@ -249,6 +302,7 @@ impl AccountBackend for Accounts {
         &self,
         username: &str,
         password: &str,
+        code: Option<&str>,
         client: &str,
     ) -> Result<NewSession, AccountError> {
         let now = Instant::now();
@@ -261,9 +315,7 @@ impl AccountBackend for Accounts {
                 Err(AccountError::PasswordChangeRequired)
             }
             Ok(Checked::Right(credentials)) => {
-                self.limits.release(username, client, now, true);
-                tracing::info!(user_id = credentials.id, "signed in");
-                self.open_session(credentials.id, Utc::now())
+                self.second_step(username, client, now, credentials.id, code)
             }
             // The reserved attempt stands as the failure.
             Ok(Checked::Wrong(id)) => {
@@ -316,6 +368,25 @@ impl AccountBackend for Accounts {
         Ok(())
     }
 
+    fn begin_enrolment(
+        &self,
+        username: &str,
+        password: &str,
+        client: &str,
+    ) -> Result<Enrolment, AccountError> {
+        self.begin(username, password, client)
+    }
+
+    fn confirm_enrolment(
+        &self,
+        username: &str,
+        password: &str,
+        code: &str,
+        client: &str,
+    ) -> Result<(NewSession, Vec<String>), AccountError> {
+        self.confirm(username, password, code, client)
+    }
+
     fn session_user(&self, token: &str) -> Result<Option<SignedInUser>, AccountError> {
         self.user_for_session(token, Utc::now())
     }
@@ -359,5 +430,6 @@ fn unavailable(error: StoreError) -> AccountError {
     AccountError::Unavailable("database error".into())
 }
 
+mod enrolment;
 #[cfg(test)]
 mod tests;

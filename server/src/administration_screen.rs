@@ -93,6 +93,7 @@ impl AdministrationBackend for AdministrationScreen {
                 username: account.username,
                 display_name: account.display_name,
                 disabled_at: account.disabled_at,
+                second_factor: account.second_factor,
             })
             .collect();
         Ok(Administration {
@@ -149,5 +150,15 @@ impl AdministrationBackend for AdministrationScreen {
             return Err(AdminRefusal::OwnPassword.into());
         }
         crate::passwords::reset(&self.store, username, actor, Utc::now()).map_err(staff_error)
+    }
+
+    fn reset_second_factor(&self, session: &str, username: &str) -> Result<(), ProgrammeError> {
+        let (me, actor) = self.administrator(session)?;
+        if me.username == username {
+            return Err(AdminRefusal::OwnSecondFactor.into());
+        }
+        crate::second_factor::reset(&self.store, username, actor, Utc::now())
+            .map(|_| ())
+            .map_err(staff_error)
     }
 }

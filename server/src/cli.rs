@@ -191,6 +191,12 @@ pub struct ServeArgs {
     #[arg(long, env = "TSUNAGU_UNLOCK_DELAY_MS", default_value_t = 1_000,
           value_parser = clap::value_parser!(u32).range(1..=30_000))]
     pub unlock_delay_ms: u32,
+    /// Whether signing in needs a code from an authenticator app (TOTP):
+    /// `required` (the default; accounts enrol at their next sign-in) or
+    /// `optional` (only accounts that enrolled are asked; the default with
+    /// `--demo`).
+    #[arg(long, env = "TSUNAGU_SECOND_FACTOR", value_enum)]
+    pub second_factor: Option<crate::second_factor::SecondFactorPolicy>,
 }
 
 /// `user` subcommands.
@@ -226,6 +232,14 @@ pub enum UserCommand {
     /// Give a user a temporary password (printed once) that they must
     /// replace at their next sign-in; their sessions end, devices stay.
     ResetPassword {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+    },
+    /// Remove a user's second factor and recovery codes (a lost phone):
+    /// their sessions end; they set up an authenticator app again at
+    /// their next sign-in. Devices stay.
+    ResetSecondFactor {
         /// Login name.
         #[arg(long)]
         username: String,

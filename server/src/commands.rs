@@ -203,12 +203,17 @@ pub fn list_users(store: &Store) -> anyhow::Result<()> {
             .map_or("active".to_owned(), |at| format!("disabled {at}"));
         writeln!(
             out,
-            "{}\t{}\t{}\t{state}\t{} device(s)\tlast contact {}",
+            "{}\t{}\t{}\t{state}\t{} device(s)\tlast contact {}\t{}",
             a.username,
             a.display_name,
             a.role,
             a.active_devices,
-            a.last_contact.as_deref().unwrap_or("never")
+            a.last_contact.as_deref().unwrap_or("never"),
+            if a.second_factor {
+                "second factor"
+            } else {
+                "no second factor"
+            }
         )?;
     }
     Ok(())
@@ -230,6 +235,19 @@ pub fn reset_password(store: &Store, username: &str) -> anyhow::Result<()> {
     let password = crate::passwords::reset(store, username, Actor::CommandLine, Utc::now())?;
     println!("temporary password for {username}: {password}");
     println!("hand it over in person; they choose their own at their next sign-in");
+    Ok(())
+}
+
+/// `tsunagu user reset-second-factor --username NAME`.
+pub fn reset_second_factor(store: &Store, username: &str) -> anyhow::Result<()> {
+    let had = crate::second_factor::reset(store, username, Actor::CommandLine, Utc::now())?;
+    if had {
+        println!(
+            "removed {username}'s second factor and recovery codes; they set one up again at their next sign-in"
+        );
+    } else {
+        println!("{username} had no second factor; their next sign-in sets one up");
+    }
     Ok(())
 }
 

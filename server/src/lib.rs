@@ -41,6 +41,7 @@ pub mod persons;
 pub mod programme;
 pub mod record_locks;
 pub mod report_commands;
+pub mod second_factor;
 pub mod secrets;
 pub mod serve;
 pub mod sign_in_audit;

@@ -57,6 +57,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::User(UserCommand::ResetPassword { username }) => {
             commands::reset_password(&store, &username)
         }
+        Command::User(UserCommand::ResetSecondFactor { username }) => {
+            commands::reset_second_factor(&store, &username)
+        }
         Command::Handover {
             from,
             to,

@@ -2,6 +2,7 @@
 //! serves HTTP and the sync WebSocket until SIGINT or SIGTERM.
 
 use crate::cli::ServeArgs;
+use crate::second_factor::SecondFactorPolicy;
 use crate::state::AppState;
 use crate::store::Store;
 use crate::{connections, demo, feed_hub, persons, record_locks, site, web};
@@ -44,6 +45,13 @@ pub fn run(store: Store, args: ServeArgs) -> anyhow::Result<()> {
             }
         }
     }
+    // The demo's accounts have no second factor: it would need a phone
+    // to try the demo.
+    let second_factor = args.second_factor.unwrap_or(if args.demo {
+        SecondFactorPolicy::Optional
+    } else {
+        SecondFactorPolicy::Required
+    });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -65,6 +73,7 @@ pub fn run(store: Store, args: ServeArgs) -> anyhow::Result<()> {
                 attempts: args.unlock_attempts,
                 delay_ms: args.unlock_delay_ms,
             },
+            second_factor,
             secure_transport: args
                 .public_url
                 .as_deref()
@@ -88,6 +97,18 @@ pub fn run(store: Store, args: ServeArgs) -> anyhow::Result<()> {
             writeln!(
                 out,
                 "(synthetic demo data only; every demo.* account uses the same password)"
+            )?;
+            writeln!(
+                out,
+                "Two-factor sign-in: {}",
+                match second_factor {
+                    SecondFactorPolicy::Optional => {
+                        "optional; the demo accounts have no second factor (real deployments require one)"
+                    }
+                    SecondFactorPolicy::Required => {
+                        "required; each demo account sets up its authenticator app at its first sign-in"
+                    }
+                }
             )?;
         }
         out.flush()?;

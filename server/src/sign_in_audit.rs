@@ -18,6 +18,8 @@ pub enum Refused {
     WrongPassword,
     /// The password was right but temporary.
     PasswordChangeRequired,
+    /// The password was right; the one-time or recovery code was not.
+    WrongCode,
 }
 
 impl Refused {
@@ -26,17 +28,24 @@ impl Refused {
             Refused::UnknownUser => "unknown_user",
             Refused::WrongPassword => "wrong_password",
             Refused::PasswordChangeRequired => "password_change_required",
+            Refused::WrongCode => "wrong_code",
         }
     }
 }
 
-/// Writes `signed_in` for `user`, inside the session's transaction.
-pub fn signed_in(tx: &WriteTx<'_>, user: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+/// Writes `signed_in` for `user` with the second factor it used
+/// (`totp`, `recovery_code` or `none`), inside the session's transaction.
+pub fn signed_in(
+    tx: &WriteTx<'_>,
+    user: i64,
+    second_factor: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     audit::append(
         tx,
         Actor::User(user),
         "signed_in",
-        &json!({ "user_id": user }),
+        &json!({ "user_id": user, "second_factor": second_factor }),
         now,
     )
 }

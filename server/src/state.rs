@@ -25,6 +25,8 @@ pub struct AppState {
     pub token_policy: crate::devices::TokenPolicy,
     /// What registering devices are told about wrong offline passwords.
     pub unlock_policy: tsunagu_app::account::UnlockPolicy,
+    /// Whether signing in needs a second factor.
+    pub second_factor: crate::second_factor::SecondFactorPolicy,
     /// The app is served over HTTPS (`--public-url https://...`): HSTS on,
     /// session cookies `Secure`.
     pub secure_transport: bool,

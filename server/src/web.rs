@@ -24,8 +24,11 @@ use tsunagu_app::{App, shell};
 
 /// The whole router.
 pub fn router(state: AppState) -> Router {
-    let accounts =
-        Arc::new(Accounts::new(state.store.clone()).with_unlock_policy(state.unlock_policy));
+    let accounts = Arc::new(
+        Accounts::new(state.store.clone())
+            .with_unlock_policy(state.unlock_policy)
+            .with_second_factor(state.second_factor),
+    );
     let programme: Arc<dyn ProgrammeBackend> = Arc::new(Programme::new(
         state.store.clone(),
         accounts.clone(),

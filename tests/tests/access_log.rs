@@ -201,7 +201,8 @@ async fn a_record_opened_offline_reaches_the_trail_with_the_next_sync_and_both_t
     );
 
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let server = ServerProcess::start_listening(dir.path(), &listen, &[])?;
+    let server =
+        ServerProcess::start_listening(dir.path(), &listen, &["--second-factor", "optional"])?;
     let rows = tablet
         .wait_for(
             "the offline views in the trail",

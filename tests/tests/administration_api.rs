@@ -3,7 +3,7 @@
 //! coordinator's session may use them (`docs/ROLES.md`), whatever a tablet
 //! sends; every refusal is typed and changes nothing; the coordinator's
 //! actions land in the audit trail under their id, and a coordinator may
-//! not disable their own account.
+//! not disable their own account or reset their own second factor.
 
 use anyhow::{Context, Result};
 use rusqlite::Connection;
@@ -65,6 +65,10 @@ fn only_a_coordinator_administers_accounts_and_devices() -> Result<()> {
         (
             "account",
             json!({"username": "demo.specialist", "enabled": false}),
+        ),
+        (
+            "reset_second_factor",
+            json!({"username": "demo.specialist"}),
         ),
     ];
     for (name, body) in &attacks {
@@ -142,6 +146,16 @@ fn only_a_coordinator_administers_accounts_and_devices() -> Result<()> {
             json!({"device_id": "no-such-device", "action": "ReportLost"}),
             "AlreadyReportedLost",
         ),
+        (
+            "reset_second_factor",
+            json!({"username": "demo.coordinator"}),
+            "OwnSecondFactor",
+        ),
+        (
+            "reset_second_factor",
+            json!({"username": "no.such.user"}),
+            "NoSuchAccount",
+        ),
     ];
     for (name, body, refusal) in &refusals {
         let (status, answer) = call(&server, name, body, Some(&coordinator))?;
@@ -166,6 +180,7 @@ fn only_a_coordinator_administers_accounts_and_devices() -> Result<()> {
             json!({"username": "demo.peer", "enabled": false}),
         ),
         ("account", json!({"username": "demo.peer", "enabled": true})),
+        ("reset_second_factor", json!({"username": "demo.nurse"})),
     ];
     for (name, body) in &actions {
         let (status, answer) = call(&server, name, body, Some(&coordinator))?;
@@ -192,7 +207,8 @@ fn only_a_coordinator_administers_accounts_and_devices() -> Result<()> {
             "device_revoked",
             "device_reported_lost",
             "user_disabled",
-            "user_enabled"
+            "user_enabled",
+            "second_factor_reset"
         ]
     );
     let (status, list) = call(&server, "overview", &json!({}), Some(&coordinator))?;

@@ -228,7 +228,8 @@ async fn a_first_joint_interview_recorded_offline_moves_the_case_stage_for_the_t
     a.screenshot(&shots, "01-stage-offline").await?;
 
     // Back in range: the caseworker's device shows the new stage too.
-    let server = ServerProcess::start_listening(dir.path(), &listen, &[])?;
+    let server =
+        ServerProcess::start_listening(dir.path(), &listen, &["--second-factor", "optional"])?;
     wait_in_sync(&a, Duration::from_secs(40)).await?;
     let b = Browser::start(1280, 800).await?;
     first_sign_in(&b, &server.url("/"), "demo.caseworker", DEMO_PASSWORD).await?;

@@ -231,7 +231,15 @@ fn an_https_public_url_turns_on_hsts_and_secure_cookies() -> Result<()> {
     assert_eq!(page.header("strict-transport-security"), None);
     drop(plain);
 
-    let server = ServerProcess::start(dir.path(), &["--public-url", "https://tsunagu.example"])?;
+    let server = ServerProcess::start(
+        dir.path(),
+        &[
+            "--second-factor",
+            "optional",
+            "--public-url",
+            "https://tsunagu.example",
+        ],
+    )?;
     let page = tsunagu_tests::http::get(&server.url("/"), None)?;
     assert_eq!(
         page.header("strict-transport-security"),

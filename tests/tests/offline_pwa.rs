@@ -98,7 +98,8 @@ async fn notes_written_offline_reach_the_server_and_colleagues_by_themselves() -
 
     // 3. The server returns on the same address: the app syncs by itself,
     //    and a colleague on the same case sees both changes.
-    let server = ServerProcess::start_listening(dir.path(), &listen, &[])?;
+    let server =
+        ServerProcess::start_listening(dir.path(), &listen, &["--second-factor", "optional"])?;
     wait_in_sync(&a, RECONNECT).await?;
     a.screenshot(&shots, "05-back-online-synced").await?;
 
@@ -141,7 +142,8 @@ async fn notes_written_offline_reach_the_server_and_colleagues_by_themselves() -
     save(&a).await?;
     set_textarea(&b, "persons_words", &format!("{start}妹にも会いたい。")).await?;
     save(&b).await?;
-    let server = ServerProcess::start_listening(dir.path(), &listen, &[])?;
+    let server =
+        ServerProcess::start_listening(dir.path(), &listen, &["--second-factor", "optional"])?;
     let expected = format!("（笑顔で）{start}妹にも会いたい。");
     for browser in [&a, &b] {
         wait_in_sync(browser, RECONNECT).await?;
@@ -238,7 +240,8 @@ async fn notes_written_offline_reach_the_server_and_colleagues_by_themselves() -
     )?;
     drop(conn);
     cli(dir.path(), &["device", "revoke", "--id", &device], None)?;
-    let server = ServerProcess::start_listening(dir.path(), &listen, &[])?;
+    let server =
+        ServerProcess::start_listening(dir.path(), &listen, &["--second-factor", "optional"])?;
     let refused = c
         .wait_css("[data-testid='device-refused']", RECONNECT)
         .await?;

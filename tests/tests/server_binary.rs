@@ -19,13 +19,21 @@ fn serves_health_and_a_japanese_first_page_with_security_headers() -> anyhow::Re
         "demo login is printed: {:?}",
         server.stdout_lines
     );
+    assert!(
+        server
+            .stdout_lines
+            .iter()
+            .any(|l| l.contains("the demo accounts have no second factor")),
+        "the demo says its accounts have no second factor: {:?}",
+        server.stdout_lines
+    );
 
     let health = get(&server.url("/healthz"), None)?;
     assert_eq!(health.status, 200);
     let health: serde_json::Value = serde_json::from_str(&health.body)?;
     assert_eq!(health["status"], "ok");
     assert_eq!(
-        health["schema_version"], 12,
+        health["schema_version"], 13,
         "migration 12 numbers the devices' access logs"
     );
 
@@ -193,7 +201,7 @@ fn user_add_reads_the_password_from_stdin_and_refuses_weak_ones() -> anyhow::Res
         String::from_utf8_lossy(&added.stderr)
     );
 
-    let server = ServerProcess::start(dir.path(), &[])?;
+    let server = ServerProcess::start(dir.path(), &["--second-factor", "optional"])?;
     let ok = post_form(
         &server.url("/api/account/sign_in"),
         &[

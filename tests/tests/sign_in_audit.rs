@@ -64,7 +64,7 @@ fn sign_ins_refusals_and_sign_outs_are_audited_with_ids_only() -> Result<()> {
             (
                 Some(nurse),
                 "signed_in".to_owned(),
-                json!({"user_id": nurse})
+                json!({"user_id": nurse, "second_factor": "none"})
             ),
             (
                 Some(nurse),

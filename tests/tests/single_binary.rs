@@ -67,7 +67,7 @@ async fn the_binary_alone_in_an_empty_directory_serves_the_whole_app() -> Result
 
     // A second start finds the bundle already written and serves it again.
     drop(server);
-    let again = ServerProcess::start_binary(&binary, &data, &[])?;
+    let again = ServerProcess::start_binary(&binary, &data, &["--second-factor", "optional"])?;
     let page = tsunagu_tests::http::get(&again.base_url, None)?;
     assert_eq!(page.status, 200);
     assert!(

@@ -26,7 +26,7 @@ async fn a_disabled_user_is_signed_out_everywhere_and_their_records_stay() -> Re
     assign(dir.path(), "leaver", &person)?;
     let (_, token) = add_device(dir.path(), "leaver")?;
     add_device(dir.path(), "leaver")?;
-    let server = ServerProcess::start(dir.path(), &[])?;
+    let server = ServerProcess::start(dir.path(), &["--second-factor", "optional"])?;
     let cookie = sign_in(&server.base_url, "leaver", TEST_PASSWORD)?;
     let other = sign_in(&server.base_url, "stayer", TEST_PASSWORD)?;
     let mut tablet =
@@ -114,7 +114,7 @@ async fn device_list_shows_each_tablet_s_standing_and_what_the_server_stored_fro
     let (used, token) = add_device(dir.path(), "spec")?;
     let (spare, _) = add_device(dir.path(), "spec")?;
     let (colleague, _) = add_device(dir.path(), "other")?;
-    let server = ServerProcess::start(dir.path(), &[])?;
+    let server = ServerProcess::start(dir.path(), &["--second-factor", "optional"])?;
     let mut tablet = NativeDevice::new(&token, "spec-tablet");
     let now = chrono::Utc::now();
     let (new, edit) = tsunagu_tests::fixtures::ward_interview(&person, &used, &user, now, [6; 10]);

@@ -113,9 +113,21 @@ pub async fn first_sign_in(
     state: ClientState,
     username: String,
     password: String,
+    code: Option<String>,
+) -> Result<(), crate::account::AccountError> {
+    sign_in(username.clone(), password.clone(), code).await?;
+    become_device(state, username, password).await
+}
+
+/// Registers this browser as a device of the user whose session the
+/// browser holds now, sets up its encrypted store under `password` and
+/// starts syncing.
+pub async fn become_device(
+    state: ClientState,
+    username: String,
+    password: String,
 ) -> Result<(), crate::account::AccountError> {
     use crate::account::AccountError;
-    sign_in(username.clone(), password.clone()).await?;
     let grant = register_device(device_label()).await?;
     let db = database()
         .await

@@ -12,4 +12,6 @@ pub mod person;
 pub mod programme;
 pub mod record_form;
 pub mod record_history;
+pub mod second_factor;
+pub mod second_factor_texts;
 pub mod sign_in;

@@ -82,6 +82,8 @@ pub fn NewPassword(
     username: String,
     /// The temporary password, just checked by the server.
     current: String,
+    /// Where the sign-in goes next (a second factor may follow).
+    step: RwSignal<super::sign_in::Step>,
 ) -> impl IntoView {
     let lang = use_lang();
     let state = ClientState::get();
@@ -105,9 +107,9 @@ pub fn NewPassword(
             let result = async {
                 crate::account::change_password(username.clone(), current, chosen.clone()).await?;
                 #[cfg(feature = "hydrate")]
-                crate::local::runtime::first_sign_in(state, username, chosen).await?;
+                super::sign_in::attempt(state, step, username, chosen, None).await?;
                 #[cfg(not(feature = "hydrate"))]
-                let _ = (state, username);
+                let _ = (state, step, username);
                 Ok::<(), AccountError>(())
             }
             .await;

@@ -19,21 +19,149 @@ pub fn account_error_text(lang: Lang, error: &AccountError) -> String {
         AccountError::WeakPassword { min_chars } => {
             super::new_password::weak_password(lang, *min_chars)
         }
+        AccountError::SecondFactorNeeded => {
+            super::second_factor_texts::texts(lang).needed.to_owned()
+        }
+        AccountError::EnrolmentNeeded => super::second_factor_texts::texts(lang).intro.to_owned(),
+        AccountError::WrongCode => super::second_factor_texts::texts(lang)
+            .wrong_code
+            .to_owned(),
     }
 }
 
-/// User name and password, checked by the server; then this browser
-/// becomes one of the user's devices.
+/// Where a first sign-in is: each step after the first holds the user
+/// name and password (checked again by the server at every step; the
+/// password also becomes the device's unlock password).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// User name and password.
+    Credentials,
+    /// The password was temporary: choose a new one.
+    NewPassword {
+        /// Login name.
+        username: String,
+        /// The temporary password.
+        current: String,
+    },
+    /// A code from the authenticator app, or a recovery code.
+    Code {
+        /// Login name.
+        username: String,
+        /// The password, right.
+        password: String,
+    },
+    /// No second factor yet: scan the QR code, confirm with a code.
+    Enrol {
+        /// Login name.
+        username: String,
+        /// The password, right.
+        password: String,
+    },
+    /// Enrolled and signed in: keep the recovery codes, then continue.
+    RecoveryCodes {
+        /// Login name.
+        username: String,
+        /// The password, right.
+        password: String,
+        /// The ten codes, shown once.
+        codes: Vec<String>,
+    },
+}
+
+/// Signs in (with `code` for an account with a second factor) and makes
+/// this browser a device; a refusal that needs another step moves `step`
+/// there, any other is returned to show.
+#[cfg(feature = "hydrate")]
+pub async fn attempt(
+    state: ClientState,
+    step: RwSignal<Step>,
+    username: String,
+    password: String,
+    code: Option<String>,
+) -> Result<(), AccountError> {
+    let result =
+        crate::local::runtime::first_sign_in(state, username.clone(), password.clone(), code).await;
+    match result {
+        Ok(()) => Ok(()),
+        Err(AccountError::PasswordChangeRequired) => {
+            step.set(Step::NewPassword {
+                username,
+                current: password,
+            });
+            Ok(())
+        }
+        Err(AccountError::SecondFactorNeeded) => {
+            step.set(Step::Code { username, password });
+            Ok(())
+        }
+        Err(AccountError::EnrolmentNeeded) => {
+            step.set(Step::Enrol { username, password });
+            Ok(())
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// A refusal to show under a form, with the detail of an unavailable server.
+#[component]
+pub fn AccountProblem(
+    /// The refusal, if any.
+    failure: RwSignal<Option<AccountError>>,
+    /// The element's test id.
+    testid: &'static str,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <Show when=move || failure.with(Option::is_some)>
+            <p class="error" role="alert" data-testid=testid>
+                {move || failure.with(|f| f.as_ref().map(|e| account_error_text(lang.get(), e)))}
+                <small class="detail">
+                    {move || failure.with(|f| match f {
+                        Some(AccountError::Unavailable(detail)) => format!(" ({detail})"),
+                        _ => String::new(),
+                    })}
+                </small>
+            </p>
+        </Show>
+    }
+}
+
+/// The first sign-in on a browser, step by step ([`Step`]); then this
+/// browser becomes one of the user's devices.
 #[component]
 pub fn FirstSignIn() -> impl IntoView {
+    let step = RwSignal::new(Step::Credentials);
+    move || match step.get() {
+        Step::Credentials => view! { <Credentials step/> }.into_any(),
+        Step::NewPassword { username, current } => {
+            view! { <super::new_password::NewPassword username current step/> }.into_any()
+        }
+        Step::Code { username, password } => {
+            view! { <super::second_factor::CodeStep username password step/> }.into_any()
+        }
+        Step::Enrol { username, password } => {
+            view! { <super::second_factor::EnrolStep username password step/> }.into_any()
+        }
+        Step::RecoveryCodes {
+            username,
+            password,
+            codes,
+        } => view! { <super::second_factor::RecoveryCodes username password codes/> }.into_any(),
+    }
+}
+
+/// User name and password, checked by the server.
+#[component]
+fn Credentials(
+    /// Where the sign-in goes next.
+    step: RwSignal<Step>,
+) -> impl IntoView {
     let lang = use_lang();
     let state = ClientState::get();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
     let failure = RwSignal::new(None::<AccountError>);
-    // Set when the password was a temporary one: choose a new one first.
-    let temporary = RwSignal::new(None::<(String, String)>);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         if pending.get_untracked() {
@@ -45,27 +173,17 @@ pub fn FirstSignIn() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let name = username.get_untracked().trim().to_owned();
             let secret = password.get_untracked();
-            let result =
-                crate::local::runtime::first_sign_in(state, name.clone(), secret.clone()).await;
+            let result = attempt(state, step, name, secret, None).await;
             password.set(String::new());
             pending.set(false);
-            match result {
-                Ok(()) => {}
-                Err(AccountError::PasswordChangeRequired) => temporary.set(Some((name, secret))),
-                Err(error) => failure.set(Some(error)),
+            if let Err(error) = result {
+                failure.set(Some(error));
             }
         });
         #[cfg(not(feature = "hydrate"))]
-        let _ = state;
+        let _ = (state, step);
     };
-    let form = move || temporary.get().is_none();
     view! {
-        <Show when=move || temporary.get().is_some()>
-            {move || temporary.get().map(|(username, current)| view! {
-                <super::new_password::NewPassword username current/>
-            })}
-        </Show>
-        <Show when=form>
         <section class="card sign-in" data-testid="first-sign-in">
             <h2>{move || lang.get().texts().sign_in_heading}</h2>
             {move || state.wiped.get().map(|reason| view! {
@@ -93,19 +211,8 @@ pub fn FirstSignIn() -> impl IntoView {
                     }}
                 </button>
             </form>
-            <Show when=move || failure.with(Option::is_some)>
-                <p class="error" role="alert" data-testid="sign-in-error">
-                    {move || failure.with(|f| f.as_ref().map(|e| account_error_text(lang.get(), e)))}
-                    <small class="detail">
-                        {move || failure.with(|f| match f {
-                            Some(AccountError::Unavailable(detail)) => format!(" ({detail})"),
-                            _ => String::new(),
-                        })}
-                    </small>
-                </p>
-            </Show>
+            <AccountProblem failure testid="sign-in-error"/>
         </section>
-        </Show>
     }
 }
 

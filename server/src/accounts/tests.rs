@@ -2,13 +2,15 @@
 
 use super::*;
 
-fn store() -> (tempfile::TempDir, Arc<Store>) {
+mod second_factor;
+
+pub(super) fn store() -> (tempfile::TempDir, Arc<Store>) {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(dir.path()).unwrap());
     (dir, store)
 }
 
-fn specialist(password: &str) -> NewUser<'_> {
+pub(super) fn specialist(password: &str) -> NewUser<'_> {
     NewUser {
         username: "spec.one",
         display_name: "検証 用子",
@@ -21,21 +23,21 @@ fn specialist(password: &str) -> NewUser<'_> {
 fn signs_in_with_the_right_password_only() {
     let (_dir, store) = store();
     add_user(&store, &specialist("correct horse battery"), Utc::now()).unwrap();
-    let accounts = Accounts::new(store);
+    let accounts = Accounts::new(store).with_second_factor(SecondFactorPolicy::Optional);
     assert_eq!(
         accounts
-            .sign_in("spec.one", "wrong password!!", "127.0.0.1")
+            .sign_in("spec.one", "wrong password!!", None, "127.0.0.1")
             .unwrap_err(),
         AccountError::Rejected
     );
     assert_eq!(
         accounts
-            .sign_in("nobody", "correct horse battery", "127.0.0.1")
+            .sign_in("nobody", "correct horse battery", None, "127.0.0.1")
             .unwrap_err(),
         AccountError::Rejected
     );
     let session = accounts
-        .sign_in("spec.one", "correct horse battery", "127.0.0.1")
+        .sign_in("spec.one", "correct horse battery", None, "127.0.0.1")
         .unwrap();
     let user = accounts.session_user(&session.token).unwrap().unwrap();
     assert_eq!(user.display_name, "検証 用子");
@@ -48,9 +50,9 @@ fn signs_in_with_the_right_password_only() {
 fn sessions_expire_and_only_hashes_are_stored() {
     let (_dir, store) = store();
     add_user(&store, &specialist("correct horse battery"), Utc::now()).unwrap();
-    let accounts = Accounts::new(store.clone());
+    let accounts = Accounts::new(store.clone()).with_second_factor(SecondFactorPolicy::Optional);
     let session = accounts
-        .sign_in("spec.one", "correct horse battery", "127.0.0.1")
+        .sign_in("spec.one", "correct horse battery", None, "127.0.0.1")
         .unwrap();
     let later = Utc::now() + chrono::Duration::hours(13);
     assert_eq!(
@@ -73,17 +75,17 @@ fn sessions_expire_and_only_hashes_are_stored() {
 fn repeated_failures_throttle_even_the_right_password() {
     let (_dir, store) = store();
     add_user(&store, &specialist("correct horse battery"), Utc::now()).unwrap();
-    let accounts = Accounts::new(store);
+    let accounts = Accounts::new(store).with_second_factor(SecondFactorPolicy::Optional);
     for _ in 0..5 {
         assert_eq!(
             accounts
-                .sign_in("spec.one", "nope nope nope", "10.0.0.1")
+                .sign_in("spec.one", "nope nope nope", None, "10.0.0.1")
                 .unwrap_err(),
             AccountError::Rejected
         );
     }
     assert!(matches!(
-        accounts.sign_in("spec.one", "correct horse battery", "10.0.0.2"),
+        accounts.sign_in("spec.one", "correct horse battery", None, "10.0.0.2"),
         Err(AccountError::Throttled { .. })
     ));
 }

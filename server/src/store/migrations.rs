@@ -169,6 +169,23 @@ const MIGRATIONS: &[&str] = &[
     // (`access_log.rs`), so an upload repeated after a lost answer is
     // recorded once.
     "ALTER TABLE devices ADD COLUMN access_log_seq INTEGER NOT NULL DEFAULT 0;",
+    // 13: the second sign-in factor (`second_factor.rs`): a TOTP secret per
+    // user, pending until a first code confirms it, with the last time step
+    // accepted (a code is accepted once); and ten one-time recovery codes,
+    // of which only hashes are kept.
+    "CREATE TABLE second_factors (
+        user_id INTEGER PRIMARY KEY REFERENCES users(id),
+        secret BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        confirmed_at TEXT,
+        last_step INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE recovery_codes (
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        code_hash BLOB NOT NULL,
+        used_at TEXT,
+        PRIMARY KEY (user_id, code_hash)
+    ) WITHOUT ROWID;",
 ];
 
 /// The version that chained the audit trail (older entries are sealed

@@ -53,6 +53,7 @@ mod migrations;
 pub mod persons;
 mod pool;
 pub mod records;
+pub mod second_factors;
 pub mod sessions;
 pub mod users;
 

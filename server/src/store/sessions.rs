@@ -100,3 +100,12 @@ pub fn delete(tx: &WriteTx<'_>, token_hash: &[u8]) -> Result<Option<i64>, StoreE
         .query_row([token_hash], |r| r.get(0))
         .optional()?)
 }
+
+/// How many sessions of `user_id` are stored (expired ones included).
+pub fn count_of(tx: &ReadTx<'_>, user_id: i64) -> Result<u64, StoreError> {
+    let count: i64 = tx
+        .sql()
+        .prepare_cached("SELECT count(*) FROM sessions WHERE user_id = ?1")?
+        .query_row([user_id], |r| r.get(0))?;
+    Ok(count.max(0) as u64)
+}

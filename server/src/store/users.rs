@@ -194,13 +194,17 @@ pub struct AccountRow {
     pub active_devices: u64,
     /// The latest contact of any of its devices.
     pub last_contact: Option<String>,
+    /// Whether it has a confirmed second factor.
+    pub second_factor: bool,
 }
 
 /// Every account with its devices' standing, by login name.
 pub fn accounts(tx: &ReadTx<'_>) -> Result<Vec<AccountRow>, StoreError> {
     let mut statement = tx.sql().prepare_cached(
         "SELECT u.username, u.display_name, u.role, u.disabled_at,
-                count(d.id) FILTER (WHERE d.revoked_at IS NULL), max(d.last_seen_at)
+                count(d.id) FILTER (WHERE d.revoked_at IS NULL), max(d.last_seen_at),
+                EXISTS (SELECT 1 FROM second_factors f
+                         WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL)
            FROM users u LEFT JOIN devices d ON d.user_id = u.id
           GROUP BY u.id ORDER BY u.username",
     )?;
@@ -212,6 +216,7 @@ pub fn accounts(tx: &ReadTx<'_>) -> Result<Vec<AccountRow>, StoreError> {
             disabled_at: r.get(3)?,
             active_devices: r.get::<_, i64>(4)?.max(0) as u64,
             last_contact: r.get(5)?,
+            second_factor: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

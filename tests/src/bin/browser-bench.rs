@@ -85,7 +85,7 @@ async fn main() -> Result<()> {
         })
         .collect::<Result<_>>()?;
     let (device_id, token) = add_device(dir.path(), "bench.user")?;
-    let server = ServerProcess::start(dir.path(), &[])?;
+    let server = ServerProcess::start(dir.path(), &["--second-factor", "optional"])?;
 
     // Another tablet of the same user wrote the N notes and synced them.
     let seeded = Instant::now();

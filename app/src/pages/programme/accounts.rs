@@ -7,7 +7,7 @@ use super::Shared;
 use super::accounts_texts::texts;
 use crate::administration::{
     AccountEntry, Administration, DeviceAction, DeviceEntry, DeviceStanding, act_on_device,
-    load_administration, reset_password, set_account_enabled,
+    load_administration, reset_password, reset_second_factor, set_account_enabled,
 };
 use crate::i18n::{Lang, role_label, use_lang};
 use leptos::prelude::*;
@@ -18,6 +18,7 @@ enum Pending {
     Device { id: String, action: DeviceAction },
     Account { username: String, enable: bool },
     Password { username: String },
+    SecondFactor { username: String },
 }
 
 /// The tab's state: the list and the action being confirmed.
@@ -134,13 +135,24 @@ fn Account(account: AccountEntry, own: bool) -> impl IntoView {
                     {move || role_label(lang.get(), account.role)} " · " {account.username.clone()}
                 </span>
                 <span class=if enabled { "badge stage" } else { "badge attention" }>{standing}</span>
+                <span class="badge" data-testid="admin-second-factor"
+                    data-enrolled=account.second_factor.to_string()>
+                    {move || if account.second_factor {
+                        texts(lang.get()).second_factor_on
+                    } else {
+                        texts(lang.get()).second_factor_off
+                    }}
+                </span>
                 {if own {
                     view! { <span class="hint">{move || texts(lang.get()).yourself}</span> }.into_any()
                 } else {
                     let password = Pending::Password { username: account.username.clone() };
+                    let factor = Pending::SecondFactor { username: account.username.clone() };
                     view! {
                         <ActionButton pending/>
                         {enabled.then(|| view! { <ActionButton pending=password/> })}
+                        {(enabled && account.second_factor)
+                            .then(|| view! { <ActionButton pending=factor/> })}
                     }.into_any()
                 }}
             </div>
@@ -260,6 +272,9 @@ fn ActionButton(pending: Pending) -> impl IntoView {
                     Pending::Password { username } => reset_password(username.clone())
                         .await
                         .map(|password| Some((username, password))),
+                    Pending::SecondFactor { username } => {
+                        reset_second_factor(username).await.map(|()| None)
+                    }
                 }
             },
             move |issued| {
@@ -325,6 +340,11 @@ fn labels(pending: &Pending) -> (Text, Text, &'static str) {
             |l| texts(l).reset_password,
             |l| texts(l).reset_password_effect,
             "admin-reset-password",
+        ),
+        Pending::SecondFactor { .. } => (
+            |l| texts(l).reset_second_factor,
+            |l| texts(l).reset_second_factor_effect,
+            "admin-reset-second-factor",
         ),
     }
 }

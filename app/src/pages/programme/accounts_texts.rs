@@ -57,6 +57,14 @@ pub struct AccountsTexts {
     pub reset_password: &'static str,
     /// What resetting a password does.
     pub reset_password_effect: &'static str,
+    /// The account has an authenticator app.
+    pub second_factor_on: &'static str,
+    /// The account has none yet.
+    pub second_factor_off: &'static str,
+    /// Reset-second-factor button.
+    pub reset_second_factor: &'static str,
+    /// What resetting the second factor does.
+    pub reset_second_factor_effect: &'static str,
     /// Above a temporary password just issued.
     pub issued_for: &'static str,
     /// Under the temporary password.
@@ -96,6 +104,10 @@ const JA: AccountsTexts = AccountsTexts {
     report_lost_effect: "紛失・盗難の端末向け: 次にサーバーに接続したとき（接続中ならすぐに）端末内のデータをすべて消去します。未送信の記録は失われます。",
     reset_password: "パスワードを再発行",
     reset_password_effect: "仮のパスワードを発行します。本人は次のログインで新しいパスワードを決めます。ログイン中のセッションは終了します。端末はそのままで、端末のロック解除はこれまでのパスワードで行います。",
+    second_factor_on: "二要素認証: 設定済み",
+    second_factor_off: "二要素認証: 未設定",
+    reset_second_factor: "二要素認証をリセット",
+    reset_second_factor_effect: "認証アプリと回復コードの登録を消します（スマートフォンをなくしたときなど）。本人は次のログインで認証アプリを設定し直します。ログイン中のセッションは終了します。端末と未送信の記録はそのままです。",
     issued_for: "仮のパスワードを発行しました。",
     issued_note: "本人に直接伝えてください。この画面を離れると二度と表示されません。",
     confirm: "実行する",
@@ -130,6 +142,10 @@ const EN: AccountsTexts = AccountsTexts {
     report_lost_effect: "For a lost or stolen tablet: at its next contact (at once, if it is connected) it erases everything it holds. Unsent notes are lost.",
     reset_password: "Reset password",
     reset_password_effect: "Issues a temporary password; they choose their own at their next sign-in. Their sessions end. Their devices stay as they are and still unlock with the old password.",
+    second_factor_on: "Two-factor: set up",
+    second_factor_off: "Two-factor: not set up",
+    reset_second_factor: "Reset two-factor",
+    reset_second_factor_effect: "Removes their authenticator app and recovery codes (a lost phone, say). They set up an app again at their next sign-in. Their sessions end; their devices and unsent notes stay as they are.",
     issued_for: "Temporary password issued:",
     issued_note: "Hand it over in person. It is not shown again once you leave this screen.",
     confirm: "Go ahead",

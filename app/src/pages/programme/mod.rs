@@ -167,18 +167,26 @@ fn Problem() -> impl IntoView {
     let state = ClientState::get();
     let shared = expect_context::<Shared>();
     let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
     let renew = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Some(username) = state.owner.get_untracked() else {
             return;
         };
         let secret = password.get_untracked();
+        let one_time = Some(code.get_untracked()).filter(|c| !c.trim().is_empty());
         password.set(String::new());
+        code.set(String::new());
+        let language = lang.get_untracked();
         shared.run(
             async move {
-                crate::account::sign_in(username, secret)
+                crate::account::sign_in(username, secret, one_time)
                     .await
-                    .map_err(|e| ProgrammeError::Invalid(e.to_string()))
+                    .map_err(|e| {
+                        ProgrammeError::Invalid(crate::pages::sign_in::account_error_text(
+                            language, &e,
+                        ))
+                    })
             },
             |()| {},
         );
@@ -192,6 +200,11 @@ fn Problem() -> impl IntoView {
                     <input type="password" autocomplete="current-password" data-testid="renew-password"
                         prop:value=move || password.get()
                         on:input=move |ev| password.set(event_target_value(&ev))/>
+                    <input type="text" autocomplete="one-time-code" data-testid="renew-code"
+                        autocapitalize="none" spellcheck="false"
+                        placeholder=move || crate::pages::second_factor_texts::texts(lang.get()).renew_code
+                        prop:value=move || code.get()
+                        on:input=move |ev| code.set(event_target_value(&ev))/>
                     <button type="submit" class="button primary" data-testid="renew-submit">{t.renew}</button>
                 </form>
             }
