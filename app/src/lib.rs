@@ -16,6 +16,7 @@ pub mod components;
 #[cfg(feature = "ssr")]
 pub mod content_policy;
 pub mod device_texts;
+pub mod device_token;
 pub mod event_refusal;
 pub mod i18n;
 pub mod labels;

@@ -1,9 +1,11 @@
 //! The device token over HTTP: who presents it (for the sync WebSocket's
-//! upgrade too), and the three plain requests a tablet makes with it:
+//! upgrade too), and the plain requests a tablet makes with it:
 //! `GET /sync/device` (is my token still good, and if not, why: a browser
 //! cannot read a refused WebSocket upgrade's status), `POST
-//! /sync/device/wiped` (I wiped myself as ordered) and `POST
-//! /sync/device/sign-out` (end my token).
+//! /sync/device/rotate` (trade it for a fresh one), `POST
+//! /sync/device/wiped` (I wiped myself as ordered), `POST
+//! /sync/device/access-log` and `POST /sync/device/sign-out` (end my
+//! token).
 //!
 //! Refusals are plain-text bodies a device reads with the status:
 //! 401 `unknown` (no such token), 401 `expired` (idle past the limit, now
@@ -16,6 +18,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tsunagu_app::access_log::AccessUpload;
+use tsunagu_app::device_token::{RotateRequest, RotatedToken};
 use tsunagu_sync::session::Caller;
 
 const TOKEN_PROTOCOL_PREFIX: &str = "tsunagu-token.";
@@ -154,6 +157,44 @@ pub async fn sign_out(headers: HeaderMap, State(state): State<AppState>) -> Resp
     .await;
     match ended {
         Ok(()) => (StatusCode::OK, "signed out").into_response(),
+        Err(refusal) => refusal,
+    }
+}
+
+/// `POST /sync/device/rotate` (JSON [`RotateRequest`], or empty): trades
+/// the token for a fresh one, answered as [`RotatedToken`]
+/// (`device_tokens`). Refused like any use of the token.
+pub async fn rotate(
+    headers: HeaderMap,
+    State(state): State<AppState>,
+    body: axum::body::Bytes,
+) -> Response {
+    let request: RotateRequest = if body.is_empty() {
+        RotateRequest::default()
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(request) => request,
+            Err(_) => {
+                return (StatusCode::UNPROCESSABLE_ENTITY, "not a rotation request")
+                    .into_response();
+            }
+        }
+    };
+    if request.earlier.len() > crate::device_tokens::MAX_EARLIER {
+        return (StatusCode::UNPROCESSABLE_ENTITY, "too many earlier tokens").into_response();
+    }
+    let rotated = with_token(&headers, &state, move |state, token| {
+        crate::device_tokens::rotate(
+            &state.store,
+            token,
+            &request.earlier,
+            state.token_policy,
+            chrono::Utc::now(),
+        )
+    })
+    .await;
+    match rotated {
+        Ok(token) => axum::Json(RotatedToken { token }).into_response(),
         Err(refusal) => refusal,
     }
 }

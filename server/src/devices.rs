@@ -7,7 +7,7 @@
 use crate::secrets::{new_token, token_hash};
 use crate::store::audit::{self, Actor};
 use crate::store::devices::{self as device_rows, NewDeviceRow};
-use crate::store::{Store, StoreError, users};
+use crate::store::{Store, StoreError, WriteTx, users};
 use chrono::{DateTime, Utc};
 use thiserror::Error;
 use tsunagu_sync::session::Caller;
@@ -134,6 +134,7 @@ impl Default for TokenPolicy {
 
 /// The caller behind a device token; records the contact time. A token
 /// idle for longer than `policy` allows is refused and its device revoked.
+/// Using the token a rotation issued ends the one it replaced.
 pub fn authenticate(
     store: &Store,
     token: &str,
@@ -143,38 +144,60 @@ pub fn authenticate(
     // The outer result is the transaction's; the inner one is the answer,
     // so an expiry's revocation commits although the caller is refused.
     store.write(|tx| -> Result<Result<Caller, DeviceError>, StoreError> {
-        let holder = match device_rows::by_token(tx, &token_hash(token))? {
-            Some(holder) => holder,
-            None => return Ok(Err(DeviceError::UnknownToken)),
+        let Some(holder) = device_rows::by_token(tx, &token_hash(token))? else {
+            return Ok(Err(DeviceError::UnknownToken));
         };
-        if holder.wipe_ordered {
-            device_rows::touch(tx, &holder.device_id, now)?;
-            return Ok(Err(DeviceError::WipeOrdered));
-        }
-        if holder.revoked || holder.user_disabled {
-            return Ok(Err(DeviceError::Revoked));
-        }
-        if now - holder.last_contact > chrono::Duration::days(policy.idle_days) {
-            device_rows::revoke(tx, &holder.device_id, now)?;
-            audit::append(
-                tx,
-                Actor::Nobody,
-                "device_expired",
-                &serde_json::json!({"device": holder.device_id, "idle_days": policy.idle_days}),
-                now,
-            )?;
-            return Ok(Err(DeviceError::Expired {
-                days: policy.idle_days,
-            }));
-        }
+        Ok(match admit(tx, holder, policy, now)? {
+            Ok((caller, via_previous)) => {
+                if !via_previous {
+                    device_rows::settle_token(tx, &caller.device_id)?;
+                }
+                Ok(caller)
+            }
+            Err(refusal) => Err(refusal),
+        })
+    })?
+}
+
+/// Whether `holder` may sync now (recording its contact), and whether it
+/// presented the token a rotation replaced; a refusal otherwise (an idle
+/// token's revocation written).
+pub(crate) fn admit(
+    tx: &WriteTx<'_>,
+    holder: device_rows::TokenHolder,
+    policy: TokenPolicy,
+    now: DateTime<Utc>,
+) -> Result<Result<(Caller, bool), DeviceError>, StoreError> {
+    if holder.wipe_ordered {
         device_rows::touch(tx, &holder.device_id, now)?;
-        Ok(Ok(Caller {
+        return Ok(Err(DeviceError::WipeOrdered));
+    }
+    if holder.revoked || holder.user_disabled {
+        return Ok(Err(DeviceError::Revoked));
+    }
+    if now - holder.last_contact > chrono::Duration::days(policy.idle_days) {
+        device_rows::revoke(tx, &holder.device_id, now)?;
+        audit::append(
+            tx,
+            Actor::Nobody,
+            "device_expired",
+            &serde_json::json!({"device": holder.device_id, "idle_days": policy.idle_days}),
+            now,
+        )?;
+        return Ok(Err(DeviceError::Expired {
+            days: policy.idle_days,
+        }));
+    }
+    device_rows::touch(tx, &holder.device_id, now)?;
+    Ok(Ok((
+        Caller {
             user_id: holder.user_id.to_string(),
             display_name: holder.display_name,
             role: holder.role,
             device_id: holder.device_id,
-        }))
-    })?
+        },
+        holder.via_previous,
+    )))
 }
 
 /// Reports a device lost: it is revoked and told to wipe itself at its

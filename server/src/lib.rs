@@ -26,6 +26,7 @@ pub mod connections;
 pub mod demo;
 mod demo_history;
 pub mod device_http;
+pub mod device_tokens;
 pub mod devices;
 pub mod embedded_site;
 pub mod event_import;

@@ -72,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/device", get(crate::device_http::status))
         .route("/sync/device/wiped", post(crate::device_http::wiped))
         .route("/sync/device/sign-out", post(crate::device_http::sign_out))
+        .route("/sync/device/rotate", post(crate::device_http::rotate))
         .route(
             "/sync/device/access-log",
             post(crate::device_http::access_log),

@@ -72,7 +72,7 @@ pub(super) async fn sync_loop(runtime: Rc<Runtime>) {
             match connect_and_sync(&runtime).await {
                 Ok(()) => backoff = 1_000.0,
                 Err(Failure::NeverOpened(error) | Failure::Refused(error)) => {
-                    match device_api::standing(&runtime.vault.identity.token).await {
+                    match device_api::standing(&runtime.tokens.current()).await {
                         Some(Standing::Refused(refusal)) => {
                             // Retrying cannot help; the notes stay on the device.
                             runtime.state.status.update(|s| {
@@ -107,7 +107,7 @@ pub(super) async fn sync_loop(runtime: Rc<Runtime>) {
 /// The server ordered a wipe: erase the device, then confirm with the
 /// token (kept in memory for that only).
 async fn wipe(runtime: &Rc<Runtime>) {
-    let token = runtime.vault.identity.token.clone();
+    let token = runtime.tokens.current();
     super::wipe::wipe_device(runtime.state, WipeReason::ReportedLost, Some(token)).await;
 }
 
@@ -124,11 +124,13 @@ fn sync_url() -> Option<String> {
 /// One connection: runs until it closes. `Ok` when it had synced.
 async fn connect_and_sync(runtime: &Rc<Runtime>) -> Result<(), Failure> {
     let url = sync_url().ok_or_else(|| Failure::NeverOpened("no location".into()))?;
+    set_connection(runtime, Connection::Connecting);
+    // Each connection starts with a fresh token.
+    runtime.tokens.rotate(&runtime.vault).await;
     let protocols = js_sys::Array::of2(
         &JsValue::from_str("tsunagu.v1"),
-        &JsValue::from_str(&format!("tsunagu-token.{}", runtime.vault.identity.token)),
+        &JsValue::from_str(&format!("tsunagu-token.{}", runtime.tokens.current())),
     );
-    set_connection(runtime, Connection::Connecting);
     let socket = WebSocket::new_with_str_sequence(&url, &protocols)
         .map_err(|e| Failure::NeverOpened(describe(&e)))?;
     socket.set_binary_type(BinaryType::Arraybuffer);

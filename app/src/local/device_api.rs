@@ -1,7 +1,8 @@
 //! The plain requests a device makes with its sync token, beside the
 //! WebSocket (the server's `device_http`): is my token still good and if
-//! not why (a browser cannot read why a WebSocket upgrade was refused), I
-//! wiped myself as ordered, and end my token at sign-out.
+//! not why (a browser cannot read why a WebSocket upgrade was refused),
+//! trade it for a fresh one, I wiped myself as ordered, and end my token at
+//! sign-out.
 
 use super::js::{JsError, await_promise, js_error, sleep};
 use super::state::Refusal;
@@ -67,6 +68,34 @@ pub async fn upload_access_log(
         return Err(format!("access log refused ({status}): {answer}"));
     }
     serde_json::from_str(&answer).map_err(|e| e.to_string())
+}
+
+/// What a rotation request got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rotated {
+    /// The fresh token.
+    Token(String),
+    /// The server does not know the token (nor the earlier ones offered).
+    Unknown,
+    /// Any other answer, or none: carry on with the current token.
+    NotNow,
+}
+
+/// Trades `token` (or, when the server does not know it, one of `earlier`)
+/// for a fresh one.
+pub async fn rotate_token(token: &str, earlier: &[String]) -> Rotated {
+    let request_body = crate::device_token::RotateRequest {
+        earlier: earlier.to_vec(),
+    };
+    let Ok(body) = serde_json::to_string(&request_body) else {
+        return Rotated::NotNow;
+    };
+    match request("POST", "/sync/device/rotate", token, Some(&body)).await {
+        Ok((200, answer)) => serde_json::from_str::<crate::device_token::RotatedToken>(&answer)
+            .map_or(Rotated::NotNow, |rotated| Rotated::Token(rotated.token)),
+        Ok((401, answer)) if answer.trim() == "unknown" => Rotated::Unknown,
+        _ => Rotated::NotNow,
+    }
 }
 
 /// One request with the token as a bearer credential (and a JSON body):

@@ -22,6 +22,8 @@ mod device_api;
 #[cfg(feature = "hydrate")]
 mod device_lock;
 #[cfg(feature = "hydrate")]
+mod device_tokens;
+#[cfg(feature = "hydrate")]
 mod idb;
 #[cfg(feature = "hydrate")]
 mod js;

@@ -33,6 +33,8 @@ pub fn idle_lock_minutes() -> u32 {
 pub(super) struct Runtime {
     /// The open encrypted store.
     pub(super) vault: Vault,
+    /// The sync token, rotated at each connection.
+    pub(super) tokens: super::device_tokens::DeviceTokens,
     /// This tab's claim on the device; released on lock.
     device_lock: RefCell<Option<super::device_lock::DeviceLock>>,
     /// The signals the pages show.
@@ -146,7 +148,14 @@ pub async fn become_device(
         .map_err(|e| AccountError::Unavailable(e.to_string()))?;
     super::wipe::after_sign_in(state);
     state.owner.set(Some(username));
-    start(state, vault, super::access_queue::AccessQueue::new(), claim);
+    let tokens = super::device_tokens::DeviceTokens::load(&vault).await;
+    start(
+        state,
+        vault,
+        tokens,
+        super::access_queue::AccessQueue::new(),
+        claim,
+    );
     Ok(())
 }
 
@@ -166,12 +175,14 @@ fn device_label() -> String {
 pub(super) fn start(
     state: ClientState,
     vault: Vault,
+    tokens: super::device_tokens::DeviceTokens,
     access: super::access_queue::AccessQueue,
     claim: super::device_lock::DeviceLock,
 ) {
     let last_sync = vault.store.borrow().last_sync_ms;
     let runtime = Rc::new(Runtime {
         vault,
+        tokens,
         device_lock: RefCell::new(Some(claim)),
         state,
         events: RefCell::new(None),
@@ -213,8 +224,8 @@ pub fn lock(state: ClientState) {
 /// unsent changes. The service worker stays, so the next sign-in here
 /// works offline afterwards without a reload.
 pub async fn sign_out_and_wipe(state: ClientState) -> Result<(), String> {
-    if let Some(identity) = identity() {
-        super::device_api::end_token(&identity.token).await;
+    if let Some(runtime) = runtime() {
+        super::device_api::end_token(&runtime.tokens.current()).await;
     }
     lock(state);
     let db = database().await.map_err(|e| e.to_string())?;
@@ -255,8 +266,8 @@ pub(super) async fn upload_access_log(runtime: &Rc<Runtime>) {
     if runtime.access.waiting() == 0 {
         return;
     }
-    let token = &runtime.vault.identity.token;
-    if let Err(error) = runtime.access.upload(&runtime.vault, token).await {
+    let token = runtime.tokens.current();
+    if let Err(error) = runtime.access.upload(&runtime.vault, &token).await {
         leptos::logging::warn!("{error}");
     }
 }

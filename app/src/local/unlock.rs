@@ -86,7 +86,8 @@ pub async fn unlock(state: ClientState, password: String) -> Result<(), UnlockEr
                         );
                         let _ = access.save(&vault).await;
                     }
-                    super::runtime::start(state, vault, access, claim);
+                    let tokens = super::device_tokens::DeviceTokens::load(&vault).await;
+                    super::runtime::start(state, vault, tokens, access, claim);
                     Ok(())
                 }
                 Err(error) => {

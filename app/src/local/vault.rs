@@ -52,7 +52,8 @@ pub struct Keyring {
 pub struct DeviceIdentity {
     /// The device id.
     pub device_id: String,
-    /// The sync token.
+    /// The sync token it registered with (the current one, rotated at
+    /// each connection, is kept by `device_tokens`).
     pub token: String,
     /// The user.
     pub user: SignedInUser,

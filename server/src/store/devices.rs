@@ -41,6 +41,9 @@ pub struct TokenHolder {
     pub user_disabled: bool,
     /// Its last contact with the server, or its registration if none.
     pub last_contact: DateTime<Utc>,
+    /// The token presented is the one a rotation replaced, not yet
+    /// superseded by a first use of its successor.
+    pub via_previous: bool,
 }
 
 /// Registers a device.
@@ -94,14 +97,16 @@ pub fn by_token(tx: &ReadTx<'_>, token_hash: &[u8]) -> Result<Option<TokenHolder
         Option<String>,
         bool,
         String,
+        bool,
     );
     let row: Option<Row> = tx
         .sql()
         .prepare_cached(
             "SELECT d.id, u.id, u.display_name, u.role, d.revoked_at, d.wipe_ordered_at,
-                    u.disabled_at IS NOT NULL, coalesce(d.last_seen_at, d.created_at)
+                    u.disabled_at IS NOT NULL, coalesce(d.last_seen_at, d.created_at),
+                    d.token_hash IS NOT ?1
                FROM devices d JOIN users u ON u.id = d.user_id
-              WHERE d.token_hash = ?1",
+              WHERE d.token_hash = ?1 OR d.previous_token_hash = ?1",
         )?
         .query_row([token_hash], |r| {
             Ok((
@@ -113,11 +118,12 @@ pub fn by_token(tx: &ReadTx<'_>, token_hash: &[u8]) -> Result<Option<TokenHolder
                 r.get(5)?,
                 r.get(6)?,
                 r.get(7)?,
+                r.get(8)?,
             ))
         })
         .optional()?;
     row.map(
-        |(device_id, user_id, display_name, role, revoked, wipe, disabled, contact)| {
+        |(device_id, user_id, display_name, role, revoked, wipe, disabled, contact, previous)| {
             Ok(TokenHolder {
                 device_id,
                 user_id,
@@ -127,6 +133,7 @@ pub fn by_token(tx: &ReadTx<'_>, token_hash: &[u8]) -> Result<Option<TokenHolder
                 wipe_ordered: wipe.is_some(),
                 user_disabled: disabled,
                 last_contact: parse_time(&contact)?,
+                via_previous: previous,
             })
         },
     )
@@ -285,4 +292,36 @@ pub fn inventory(tx: &ReadTx<'_>, username: Option<&str>) -> Result<Vec<DeviceRo
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Gives device `device_id` the token hashed `new_hash`. Presented with
+/// its current token, that one becomes the previous (still good until the
+/// new one is used); presented with the previous one (the last answer was
+/// lost), only the current one is replaced.
+pub fn replace_token(
+    tx: &WriteTx<'_>,
+    device_id: &str,
+    new_hash: &[u8],
+    via_previous: bool,
+) -> Result<(), StoreError> {
+    let sql = if via_previous {
+        "UPDATE devices SET token_hash = ?2 WHERE id = ?1"
+    } else {
+        "UPDATE devices SET previous_token_hash = token_hash, token_hash = ?2 WHERE id = ?1"
+    };
+    tx.sql()
+        .prepare_cached(sql)?
+        .execute(params![device_id, new_hash])?;
+    Ok(())
+}
+
+/// The device used its current token: the previous one ends.
+pub fn settle_token(tx: &WriteTx<'_>, device_id: &str) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached(
+            "UPDATE devices SET previous_token_hash = NULL
+              WHERE id = ?1 AND previous_token_hash IS NOT NULL",
+        )?
+        .execute([device_id])?;
+    Ok(())
 }

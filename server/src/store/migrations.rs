@@ -186,6 +186,12 @@ const MIGRATIONS: &[&str] = &[
         used_at TEXT,
         PRIMARY KEY (user_id, code_hash)
     ) WITHOUT ROWID;",
+    // 14: device tokens rotate on use (`device_tokens.rs`): the token a
+    // new one replaced stays good until the new one is first used, so a
+    // rotation whose answer was lost strands no tablet.
+    "ALTER TABLE devices ADD COLUMN previous_token_hash BLOB;
+    CREATE INDEX devices_by_previous_token ON devices(previous_token_hash)
+        WHERE previous_token_hash IS NOT NULL;",
 ];
 
 /// The version that chained the audit trail (older entries are sealed
