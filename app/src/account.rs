@@ -108,6 +108,10 @@ pub struct DeviceGrant {
     pub user: SignedInUser,
     /// How the device limits wrong passwords when it unlocks offline.
     pub unlock: UnlockPolicy,
+    /// A secret kept outside the encrypted store, good only for reporting
+    /// that the device wiped itself after too many wrong passwords.
+    #[serde(default)]
+    pub wipe_report: String,
 }
 
 /// How many wrong passwords in a row a device accepts before it wipes

@@ -408,6 +408,7 @@ impl AccountBackend for Accounts {
         Ok(DeviceGrant {
             device_id: device.id,
             token: device.token,
+            wipe_report: device.wipe_report,
             user,
             unlock: self.unlock,
         })

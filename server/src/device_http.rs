@@ -198,3 +198,19 @@ pub async fn rotate(
         Err(refusal) => refusal,
     }
 }
+
+/// `POST /sync/device/self-wiped`, with the wipe-report secret as the
+/// bearer: the device wiped itself after too many wrong passwords.
+pub async fn self_wiped(headers: HeaderMap, State(state): State<AppState>) -> Response {
+    let recorded = with_token(&headers, &state, |state, secret| {
+        devices::self_wiped(&state.store, secret, chrono::Utc::now())
+    })
+    .await;
+    match recorded {
+        Ok(()) => {
+            tracing::info!("a device reported it wiped itself");
+            (StatusCode::OK, "recorded").into_response()
+        }
+        Err(refusal) => refusal,
+    }
+}

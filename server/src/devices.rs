@@ -49,6 +49,9 @@ pub struct NewDevice {
     pub id: String,
     /// The token the device presents when it syncs.
     pub token: String,
+    /// The secret it keeps in plain storage to report a wipe after too
+    /// many wrong passwords ([`self_wiped`]).
+    pub wipe_report: String,
 }
 
 /// Registers a device for `username`; `actor` made the request (the user
@@ -64,6 +67,7 @@ pub fn add_device(
         let user_id = users::active_id(tx, username)?
             .ok_or_else(|| DeviceError::UnknownUser(username.to_owned()))?;
         let token = new_token();
+        let wipe_report = new_token();
         let id = uuid::Uuid::now_v7().to_string();
         device_rows::insert(
             tx,
@@ -71,6 +75,7 @@ pub fn add_device(
                 id: &id,
                 user_id,
                 token_hash: &token_hash(&token),
+                wipe_report_hash: &token_hash(&wipe_report),
                 label,
                 created_at: now,
             },
@@ -82,7 +87,11 @@ pub fn add_device(
             &serde_json::json!({"device": id, "user": user_id}),
             now,
         )?;
-        Ok(NewDevice { id, token })
+        Ok(NewDevice {
+            id,
+            token,
+            wipe_report,
+        })
     })
 }
 
@@ -235,6 +244,24 @@ pub fn confirm_wipe(store: &Store, token: &str, now: DateTime<Utc>) -> Result<()
                 now,
             )?;
         }
+        Ok(())
+    })
+}
+
+/// The device holding the wipe-report `secret` wiped itself after too many
+/// wrong passwords: it is revoked and the wipe recorded (the trail says
+/// so, with no actor: the secret proves the device, not a person).
+pub fn self_wiped(store: &Store, secret: &str, now: DateTime<Utc>) -> Result<(), DeviceError> {
+    store.write(|tx| {
+        let device = device_rows::self_wiped(tx, &token_hash(secret), now)?
+            .ok_or(DeviceError::UnknownToken)?;
+        audit::append(
+            tx,
+            Actor::Nobody,
+            "device_self_wiped",
+            &serde_json::json!({"device": device, "reason": "unlock_limit"}),
+            now,
+        )?;
         Ok(())
     })
 }

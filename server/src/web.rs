@@ -74,6 +74,10 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/device/sign-out", post(crate::device_http::sign_out))
         .route("/sync/device/rotate", post(crate::device_http::rotate))
         .route(
+            "/sync/device/self-wiped",
+            post(crate::device_http::self_wiped),
+        )
+        .route(
             "/sync/device/access-log",
             post(crate::device_http::access_log),
         )

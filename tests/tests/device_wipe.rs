@@ -30,8 +30,9 @@ async fn wait_for_shell_cache(browser: &Browser) -> Result<Value> {
         .await
 }
 
-/// Asserts the browser holds nothing of the device any more.
-async fn assert_wiped(browser: &Browser) -> Result<()> {
+/// Asserts the browser holds nothing of the device but the wipe's note
+/// (and, with `report`, the self-wipe report still waiting for a network).
+async fn assert_wiped(browser: &Browser, report: bool) -> Result<()> {
     let storage = device_storage(browser).await?;
     ensure!(
         storage["keys"].as_array().is_some_and(Vec::is_empty),
@@ -49,9 +50,14 @@ async fn assert_wiped(browser: &Browser) -> Result<()> {
     );
     let local: Value = serde_json::from_str(storage["local"].as_str().context("local")?)?;
     let keys: Vec<&String> = local.as_object().context("localStorage")?.keys().collect();
+    let expected: &[&str] = if report {
+        &["tsunagu_wipe_notice", "tsunagu_wipe_report"]
+    } else {
+        &["tsunagu_wipe_notice"]
+    };
     ensure!(
-        keys == ["tsunagu_wipe_notice"],
-        "only the wipe's one-word note stays: {keys:?}"
+        keys == expected,
+        "only the wipe's one-word note (and a waiting report) stays: {keys:?}"
     );
     Ok(())
 }
@@ -108,7 +114,7 @@ async fn a_tablet_reported_lost_wipes_itself_at_its_next_contact() -> Result<()>
         .wait_css("[data-testid='first-sign-in']", WAIT)
         .await?;
     tablet.screenshot(&shots, "01-wiped-reported-lost").await?;
-    assert_wiped(&tablet).await?;
+    assert_wiped(&tablet, false).await?;
     let confirmed = tablet
         .wait_for("the server to record the wipe", WAIT, || async {
             let listing = cli(
@@ -202,11 +208,13 @@ async fn try_unlock(browser: &Browser, password: &str) -> Result<Option<String>>
 async fn ten_wrong_passwords_in_a_row_wipe_a_tablet_offline() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let server = ServerProcess::start(dir.path(), &["--demo", "--unlock-delay-ms", "20"])?;
+    let listen = server.base_url.trim_start_matches("http://").to_owned();
     let shots = screenshot_dir().join("device-wipe");
     let tablet = Browser::start(768, 1024).await?;
     first_sign_in(&tablet, &server.url("/"), "demo.specialist", DEMO_PASSWORD).await?;
     wait_in_sync(&tablet, WAIT).await?;
     wait_for_shell_cache(&tablet).await?;
+    let device = device_of(dir.path(), "demo.specialist")?;
 
     // Offline from here on: the app reloads from the service worker, locked.
     server.kill_hard()?;
@@ -259,7 +267,45 @@ async fn ten_wrong_passwords_in_a_row_wipe_a_tablet_offline() -> Result<()> {
         .await?;
     ensure!(notice.contains("消去"), "{notice}");
     tablet.screenshot(&shots, "03-wiped-unlock-limit").await?;
-    assert_wiped(&tablet).await?;
+    assert_wiped(&tablet, true).await?;
+
+    // Back in reach, the wiped tablet reports it (with the one secret it
+    // kept outside the encrypted store): revoked, and in the trail.
+    let _server = ServerProcess::start_listening(dir.path(), &listen, &["--demo"])?;
+    tablet.client.refresh().await?;
+    tablet
+        .wait_css("[data-testid='first-sign-in']", WAIT)
+        .await?;
+    let conn = rusqlite::Connection::open(dir.path().join("tsunagu.sqlite3"))?;
+    let reported = tablet
+        .wait_for("the self-wipe in the trail", WAIT, || async {
+            let detail: Option<String> = conn
+                .query_row(
+                    "SELECT detail FROM audit_log WHERE action = 'device_self_wiped'",
+                    [],
+                    |r| r.get(0),
+                )
+                .ok();
+            Ok(detail)
+        })
+        .await?;
+    let reported: serde_json::Value = serde_json::from_str(&reported)?;
+    ensure!(
+        reported == serde_json::json!({"device": device, "reason": "unlock_limit"}),
+        "{reported}"
+    );
+    let (revoked, wiped): (Option<String>, Option<String>) = conn.query_row(
+        "SELECT revoked_at, wiped_at FROM devices WHERE id = ?1",
+        [&device],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    ensure!(revoked.is_some() && wiped.is_some(), "revoked and wiped");
+    // Sent once: the pending report is gone from the browser.
+    let pending = tablet
+        .client
+        .execute("return localStorage.getItem('tsunagu_wipe_report')", vec![])
+        .await?;
+    ensure!(pending.is_null(), "{pending}");
 
     tablet.close().await?;
     Ok(())
@@ -314,7 +360,7 @@ async fn a_coordinator_reports_an_open_tablet_lost_from_the_screen_and_it_wipes_
             Duration::from_secs(10),
         )
         .await?;
-    assert_wiped(&tablet).await?;
+    assert_wiped(&tablet, false).await?;
 
     // The screen shows the confirmation once it is recorded.
     office

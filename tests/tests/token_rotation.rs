@@ -6,6 +6,8 @@
 //! once, audited, and rotated. In Chromium, a tablet trades its token each
 //! time it connects, keeps it across a reload, and after a restore finds
 //! its way back with a retired one and gives back what the restore lost.
+//! The second secret a tablet gets, to report a wipe after too many wrong
+//! passwords, does that one thing, once.
 
 use anyhow::{Context, Result, ensure};
 use rusqlite::Connection;
@@ -14,7 +16,7 @@ use std::path::Path;
 use tsunagu_tests::admin::{add_device, cli};
 use tsunagu_tests::app_page::{WAIT, first_sign_in, wait_in_sync};
 use tsunagu_tests::browser::Browser;
-use tsunagu_tests::http::{Reply, post_with, with_device_token};
+use tsunagu_tests::http::{Reply, post_form, post_with, sign_in, with_device_token};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
 
 fn rotate(server: &ServerProcess, token: &str, earlier: &[&str]) -> Result<Reply> {
@@ -215,4 +217,55 @@ async fn a_tablet_trades_its_token_at_each_connection_and_survives_a_restore() -
     ensure!(recovered == 1, "{recovered}");
     drop(server);
     tablet.close().await
+}
+
+#[test]
+fn the_wipe_report_secret_reports_a_self_wipe_once_and_opens_nothing() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    let session = sign_in(&server.base_url, "demo.specialist", DEMO_PASSWORD)?;
+    let grant = post_form(
+        &server.url("/api/account/register_device"),
+        &[("label", "tablet")],
+        Some(&session),
+    )?;
+    ensure!(grant.status == 200, "{}", grant.body);
+    let grant: Value = serde_json::from_str(&grant.body)?;
+    let (device, token, secret) = (
+        grant["device_id"].as_str().context("id")?,
+        grant["token"].as_str().context("token")?,
+        grant["wipe_report"].as_str().context("wipe_report")?,
+    );
+    ensure!(secret.len() == 64 && secret != token);
+    let report = |bearer: &str| -> Result<u16> {
+        Ok(with_device_token(&server.url("/sync/device/self-wiped"), bearer, true)?.status)
+    };
+    // Neither the sync token nor a guess reports a wipe; the secret syncs nothing.
+    ensure!(report(token)? == 401 && report(&"0".repeat(64))? == 401);
+    ensure!(standing(&server, secret)? == 401, "the secret is no token");
+    ensure!(standing(&server, token)? == 200);
+    let conn = Connection::open(dir.path().join("tsunagu.sqlite3"))?;
+    let trail = |conn: &Connection| -> Result<i64> {
+        Ok(conn.query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'device_self_wiped'",
+            [],
+            |r| r.get(0),
+        )?)
+    };
+    ensure!(trail(&conn)? == 0);
+
+    ensure!(report(secret)? == 200);
+    ensure!(
+        standing(&server, token)? == 403,
+        "the wiped tablet is revoked"
+    );
+    ensure!(report(secret)? == 401, "spent");
+    ensure!(trail(&conn)? == 1);
+    let wiped: Option<String> = conn.query_row(
+        "SELECT wiped_at FROM devices WHERE id = ?1",
+        [device],
+        |r| r.get(0),
+    )?;
+    ensure!(wiped.is_some());
+    Ok(())
 }

@@ -55,6 +55,12 @@ pub async fn end_token(token: &str) -> bool {
     matches!(request("POST", "/sync/device/sign-out", token, None).await, Ok((status, _)) if status < 500)
 }
 
+/// Reports that the device wiped itself after too many wrong passwords,
+/// with its wipe-report secret; whether the server answered.
+pub async fn report_self_wipe(secret: &str) -> bool {
+    matches!(request("POST", "/sync/device/self-wiped", secret, None).await, Ok((status, _)) if status < 500)
+}
+
 /// Sends access-log entries; the server's acknowledgement, or why not.
 pub async fn upload_access_log(
     token: &str,

@@ -36,6 +36,8 @@ pub mod vault;
 #[cfg(feature = "hydrate")]
 mod wipe;
 #[cfg(feature = "hydrate")]
+mod wipe_report;
+#[cfg(feature = "hydrate")]
 mod working_copy;
 
 use read::Summary;

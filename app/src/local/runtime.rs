@@ -95,6 +95,7 @@ pub fn boot(state: ClientState) {
         // From navigation to here: how long until the user can type.
         mark("tsunagu-interactive");
         state.wiped.set(super::wipe::remembered_reason());
+        spawn_local(super::wipe_report::send_pending());
         match keyring {
             Ok(Some(keyring)) => {
                 state.owner.set(Some(keyring.username));
@@ -143,6 +144,9 @@ pub async fn become_device(
         token: grant.token,
         user: grant.user,
     };
+    super::wipe_report::keep(&db, &grant.wipe_report)
+        .await
+        .map_err(|e| AccountError::Unavailable(e.to_string()))?;
     let vault = Vault::create(db, &password, identity, grant.unlock)
         .await
         .map_err(|e| AccountError::Unavailable(e.to_string()))?;

@@ -19,8 +19,14 @@ use wasm_bindgen::JsCast;
 /// `confirm_with`, the device's token, the server is told once it is done.
 pub async fn wipe_device(state: ClientState, reason: WipeReason, confirm_with: Option<String>) {
     super::runtime::lock(state);
+    let mut report = None;
     let erased = match super::runtime::database().await {
-        Ok(db) => erase(&db).await,
+        Ok(db) => {
+            if reason == WipeReason::UnlockLimit {
+                report = super::wipe_report::secret(&db).await;
+            }
+            erase(&db).await
+        }
         Err(error) => Err(error),
     };
     let done = erased.is_ok();
@@ -29,6 +35,10 @@ pub async fn wipe_device(state: ClientState, reason: WipeReason, confirm_with: O
         state.status.update(|s| s.error = Some(error.to_string()));
     }
     crate::browser::set_setting(WIPE_NOTICE_SETTING, reason.code());
+    if let Some(secret) = report {
+        super::wipe_report::remember_pending(&secret);
+        leptos::task::spawn_local(super::wipe_report::send_pending());
+    }
     state.wiped.set(Some(reason));
     state.owner.set(None);
     state.phase.set(Phase::NoDevice);
@@ -118,6 +128,7 @@ pub fn after_sign_in(state: ClientState) {
     }
     state.wiped.set(None);
     register_service_worker();
+    leptos::task::spawn_local(super::wipe_report::send_pending());
 }
 
 /// Registers the service worker, as `pwa.js` does at every page load

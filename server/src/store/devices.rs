@@ -16,6 +16,8 @@ pub struct NewDeviceRow<'a> {
     pub user_id: i64,
     /// SHA-256 of its token.
     pub token_hash: &'a [u8],
+    /// SHA-256 of its wipe-report secret.
+    pub wipe_report_hash: &'a [u8],
     /// A label to recognise it by.
     pub label: &'a str,
     /// When it was registered.
@@ -50,15 +52,16 @@ pub struct TokenHolder {
 pub fn insert(tx: &WriteTx<'_>, device: &NewDeviceRow<'_>) -> Result<(), StoreError> {
     tx.sql()
         .prepare_cached(
-            "INSERT INTO devices (id, user_id, token_hash, label, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO devices (id, user_id, token_hash, label, created_at, wipe_report_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
         .execute(params![
             device.id,
             device.user_id,
             device.token_hash,
             device.label,
-            device.created_at.to_rfc3339()
+            device.created_at.to_rfc3339(),
+            device.wipe_report_hash
         ])?;
     Ok(())
 }
@@ -324,4 +327,24 @@ pub fn settle_token(tx: &WriteTx<'_>, device_id: &str) -> Result<(), StoreError>
         )?
         .execute([device_id])?;
     Ok(())
+}
+
+/// The device holding the wipe-report secret hashed `hash` wiped itself:
+/// it is revoked and its wipe recorded, and the secret is spent. The
+/// device's id, or `None` for an unknown (or spent) secret.
+pub fn self_wiped(
+    tx: &WriteTx<'_>,
+    hash: &[u8],
+    at: DateTime<Utc>,
+) -> Result<Option<String>, StoreError> {
+    Ok(tx
+        .sql()
+        .prepare_cached(
+            "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2),
+                    wiped_at = coalesce(wiped_at, ?2), wipe_report_hash = NULL
+              WHERE wipe_report_hash = ?1
+          RETURNING id",
+        )?
+        .query_row(params![hash, at.to_rfc3339()], |r| r.get(0))
+        .optional()?)
 }

@@ -189,9 +189,15 @@ const MIGRATIONS: &[&str] = &[
     // 14: device tokens rotate on use (`device_tokens.rs`): the token a
     // new one replaced stays good until the new one is first used, so a
     // rotation whose answer was lost strands no tablet.
+    // And a second, plain secret a tablet keeps outside its encrypted
+    // store, good for one thing only: reporting that it wiped itself after
+    // too many wrong passwords (its token went with the data key).
     "ALTER TABLE devices ADD COLUMN previous_token_hash BLOB;
     CREATE INDEX devices_by_previous_token ON devices(previous_token_hash)
-        WHERE previous_token_hash IS NOT NULL;",
+        WHERE previous_token_hash IS NOT NULL;
+    ALTER TABLE devices ADD COLUMN wipe_report_hash BLOB;
+    CREATE INDEX devices_by_wipe_report ON devices(wipe_report_hash)
+        WHERE wipe_report_hash IS NOT NULL;",
 ];
 
 /// The version that chained the audit trail (older entries are sealed
