@@ -33,8 +33,8 @@ fn serves_health_and_a_japanese_first_page_with_security_headers() -> anyhow::Re
     let health: serde_json::Value = serde_json::from_str(&health.body)?;
     assert_eq!(health["status"], "ok");
     assert_eq!(
-        health["schema_version"], 13,
-        "migration 12 numbers the devices' access logs"
+        health["schema_version"], 14,
+        "migration 14 keeps the token a rotation replaced"
     );
 
     let page = get(&server.url("/"), None)?;
