@@ -147,6 +147,20 @@ async fn a_record_opened_offline_reaches_the_trail_with_the_next_sync_and_both_t
     first_sign_in(&tablet, &server.url("/"), "demo.specialist", DEMO_PASSWORD).await?;
     wait_in_sync(&tablet, WAIT).await?;
     let person = tsunagu_tests::app_page::first_person(&tablet).await?;
+    // Every write that stands for "saved" asks the browser to reach the
+    // disk before it answers (Chromium's default is `relaxed`).
+    tablet
+        .client
+        .execute(
+            "window.__durabilities = [];
+             const original = IDBDatabase.prototype.transaction;
+             IDBDatabase.prototype.transaction = function (stores, mode, options) {
+               if (mode === 'readwrite') window.__durabilities.push(options ? options.durability : 'default');
+               return original.apply(this, arguments);
+             };",
+            vec![],
+        )
+        .await?;
     // A note written online, to open later offline.
     open_person(&tablet, &person).await?;
     tablet.click("[data-testid='new-ward_interview']").await?;
@@ -157,6 +171,16 @@ async fn a_record_opened_offline_reaches_the_trail_with_the_next_sync_and_both_t
         .await?;
     set_textarea(&tablet, "persons_words", "散歩が好き。").await?;
     save(&tablet).await?;
+    let durabilities = tablet
+        .client
+        .execute("return window.__durabilities", vec![])
+        .await?;
+    anyhow::ensure!(
+        durabilities
+            .as_array()
+            .is_some_and(|d| !d.is_empty() && d.iter().all(|d| d == "strict")),
+        "every save is strict: {durabilities}"
+    );
     back_to_person(&tablet).await?;
     let record = tsunagu_tests::app_page::record_of_kind(&tablet, "ward_interview").await?;
     wait_in_sync(&tablet, WAIT).await?;

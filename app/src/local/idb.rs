@@ -7,7 +7,7 @@ use js_sys::{Array, Promise, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbRequest, IdbTransaction, IdbTransactionMode};
+use web_sys::{IdbDatabase, IdbRequest, IdbTransaction};
 
 /// The database name.
 pub const DB_NAME: &str = "tsunagu";
@@ -171,11 +171,26 @@ impl Database {
 
     /// A read-write transaction over both stores, and a promise that
     /// settles when it commits or fails.
+    ///
+    /// The transaction is `durability: "strict"`: Chromium's default
+    /// (`relaxed`) reports a commit before the data reaches the disk, and
+    /// "saved on this tablet" must survive a power cut. web-sys keeps the
+    /// options argument behind its unstable-API flag, so it is passed by
+    /// calling `IDBDatabase.transaction` with three arguments; a browser
+    /// that ignores the option flushes as it always did.
     fn readwrite(&self, context: &'static str) -> Result<(IdbTransaction, Promise), JsError> {
         let stores = Array::of2(&JsValue::from_str(META), &JsValue::from_str(RECORDS));
-        let tx = self
-            .db
-            .transaction_with_str_sequence_and_mode(&stores, IdbTransactionMode::Readwrite)
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"durability".into(), &"strict".into())
+            .map_err(js_error(context))?;
+        let transaction: js_sys::Function = js_sys::Reflect::get(&self.db, &"transaction".into())
+            .map_err(js_error(context))?
+            .dyn_into()
+            .map_err(js_error(context))?;
+        let tx: IdbTransaction = transaction
+            .call3(&self.db, &stores, &"readwrite".into(), &options)
+            .map_err(js_error(context))?
+            .dyn_into()
             .map_err(js_error(context))?;
         let done = transaction_promise(&tx);
         Ok((tx, done))
