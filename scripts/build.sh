@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Builds the browser bundle into target/site: the hydrate wasm (wasm-bindgen,
-# and wasm-opt for --release), the stylesheet and the static files.
+# Builds the browser bundle: the hydrate wasm (wasm-bindgen, and wasm-opt
+# for --release), the stylesheet and the static files. The release bundle
+# goes to target/site (what target/release/tsunagu carries), the dev one to
+# target/site-dev (what target/debug/tsunagu and the tests carry), so running
+# the tests never replaces the bundle a demo started by run.sh serves.
 # Usage: scripts/build.sh [--release]   (run.sh and test.sh source it and call build_site)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-
-SITE="$TARGET_DIR/site"
-PKG="$SITE/pkg"
 
 build_wasm() {
   cargo build -p tsunagu-app --lib --target wasm32-unknown-unknown \
@@ -62,8 +62,11 @@ compress_assets() {
 
 # build_site [--release]
 build_site() {
-  PROFILE=dev; PROFILE_DIR=debug
-  if [ "${1:-}" = "--release" ]; then PROFILE=wasm-release; PROFILE_DIR=wasm-release; fi
+  PROFILE=dev; PROFILE_DIR=debug; SITE="$TARGET_DIR/site-dev"
+  if [ "${1:-}" = "--release" ]; then
+    PROFILE=wasm-release; PROFILE_DIR=wasm-release; SITE="$TARGET_DIR/site"
+  fi
+  PKG="$SITE/pkg"
   step "wasm32 target" ensure_wasm_target
   step "wasm-bindgen-cli $(wasm_bindgen_version)" ensure_wasm_bindgen
   step "build hydrate wasm ($PROFILE)" build_wasm

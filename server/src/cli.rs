@@ -165,7 +165,8 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "TSUNAGU_LISTEN", default_value = "127.0.0.1:3000")]
     pub listen: SocketAddr,
-    /// Directory of the built browser bundle (default: target/site).
+    /// Directory of the built browser bundle (default: the one the binary
+    /// carries, else target/site, or target/site-dev for a debug build).
     #[arg(long, env = "TSUNAGU_SITE_ROOT")]
     pub site_root: Option<PathBuf>,
     /// Seed a synthetic demo programme into an empty database and print a demo login.

@@ -9,9 +9,10 @@ use tsunagu_app::BUNDLE_NAME;
 
 /// The bundle directory: the explicit one (`--site-root`), else the
 /// bundle this binary carries, written out under `data_dir`
-/// ([`crate::embedded_site`]), else `site/` beside the executable's
-/// directory (`target/site` for `target/release/tsunagu`), else
-/// `target/site` under the working directory.
+/// ([`crate::embedded_site`]), else the bundle `scripts/build.sh` writes
+/// beside the executable's directory (`target/site` for
+/// `target/release/tsunagu`, `target/site-dev` for `target/debug/tsunagu`),
+/// else `target/site` under the working directory.
 pub fn locate(explicit: Option<&Path>, data_dir: &Path) -> anyhow::Result<PathBuf> {
     if let Some(path) = explicit {
         return Ok(path.to_owned());
@@ -21,7 +22,15 @@ pub fn locate(explicit: Option<&Path>, data_dir: &Path) -> anyhow::Result<PathBu
     }
     Ok(std::env::current_exe()
         .ok()
-        .and_then(|exe| Some(exe.parent()?.parent()?.join("site")))
+        .and_then(|exe| {
+            let profile_dir = exe.parent()?;
+            let site = if profile_dir.file_name()? == "debug" {
+                "site-dev"
+            } else {
+                "site"
+            };
+            Some(profile_dir.parent()?.join(site))
+        })
         .filter(|candidate| candidate.join("pkg").is_dir())
         .unwrap_or_else(|| PathBuf::from("target/site")))
 }
