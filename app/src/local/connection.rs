@@ -3,7 +3,7 @@
 //! stops (and keeps its notes), a device reported lost wipes itself.
 
 use super::device_api::{self, Standing};
-use super::js::{describe, now_millis, random_unit, sleep};
+use super::js::{describe, mark, measure, now_millis, random_unit, sleep};
 use super::runtime::{Runtime, refresh};
 use super::state::{Connection, WipeReason};
 use futures::StreamExt;
@@ -211,6 +211,9 @@ async fn exchange(
                 session.on_local_change(&mut *store)
             }
             Event::Frame(frame) => {
+                // User Timing measures per frame: what the session did with
+                // it, and writing it out (`browser-bench` sums them).
+                mark("tsunagu-frame-start");
                 let (output, new_records) = {
                     let mut store = runtime.vault.store.borrow_mut();
                     let before = store.records.ids().count();
@@ -218,16 +221,19 @@ async fn exchange(
                     let after = store.records.ids().count();
                     (output, after.saturating_sub(before))
                 };
+                measure("tsunagu-frame", "tsunagu-frame-start");
                 if new_records > 0 {
                     runtime.state.status.update(|s| s.received += new_records);
                 }
                 // What the frame changed is on disk before anything that
                 // depends on it goes back to the server.
+                mark("tsunagu-persist-start");
                 runtime
                     .vault
                     .persist()
                     .await
                     .map_err(|e| Failure::Broken(e.to_string()))?;
+                measure("tsunagu-persist", "tsunagu-persist-start");
                 output
             }
             Event::Closed(reason) => {

@@ -118,8 +118,13 @@ pub async fn first_sign_in(
     password: String,
     code: Option<String>,
 ) -> Result<(), crate::account::AccountError> {
+    mark("tsunagu-sign-in-start");
     sign_in(username.clone(), password.clone(), code).await?;
-    become_device(state, username, password).await
+    measure("tsunagu-sign-in", "tsunagu-sign-in-start");
+    mark("tsunagu-register-start");
+    let registered = become_device(state, username, password).await;
+    measure("tsunagu-register", "tsunagu-register-start");
+    registered
 }
 
 /// Registers this browser as a device of the user whose session the

@@ -115,6 +115,14 @@ async fn main() -> Result<()> {
     wait_in_sync(&browser, Duration::from_secs(1800)).await?;
     let download_s = started.elapsed().as_secs_f64();
     eprintln!("first download in the browser: {download_s:.1} s");
+    // Where the first download's time went, from the app's User Timing
+    // measures: the server's sign-in, registering the device and making
+    // its keyring, then per frame the session's work and writing it out.
+    let mut stages = Vec::new();
+    for stage in ["sign-in", "register", "frame", "persist"] {
+        let spans = timings(&browser, &format!("tsunagu-{stage}")).await?;
+        stages.push((stage, spans.len(), spans.iter().sum::<f64>()));
+    }
 
     // Saves: a new interview, then S-1 edits of its narrative.
     open_person(&browser, &persons[0]).await?;
@@ -177,9 +185,16 @@ async fn main() -> Result<()> {
         "save_ms_max": save_ms.last().copied().unwrap_or_default(),
         "offline_reload_to_unlock_form_ms": interactive_ms,
         "unlock_ms": unlock_ms,
+        "first_download_stages_ms": stages
+            .iter()
+            .map(|(stage, count, ms)| json!({ "stage": stage, "count": count, "ms": ms }))
+            .collect::<Vec<_>>(),
     });
     println!("records                        {records}");
     println!("first download (browser)       {download_s:.1} s");
+    for (stage, count, ms) in &stages {
+        println!("  {stage:<28} {ms:>7.0} ms over {count}");
+    }
     println!(
         "save p50 / p95 / max           {:.1} / {:.1} / {:.1} ms over {} saves",
         percentile(&save_ms, 0.5),
