@@ -33,13 +33,16 @@ fn sessions_of(store: &Store) -> u64 {
         .unwrap()
 }
 
-fn enrolled(accounts: &Accounts) -> (Totp, Vec<String>) {
+/// Enrols spec.one: the app, the recovery codes and the code that
+/// confirmed the enrolment.
+fn enrolled(accounts: &Accounts) -> (Totp, Vec<String>, String) {
     let enrolment = accounts.begin_enrolment("spec.one", PASSWORD, "c").unwrap();
     let app = app(&enrolment);
+    let first = code(&app, 0);
     let (_, codes) = accounts
-        .confirm_enrolment("spec.one", PASSWORD, &code(&app, 0), "c")
+        .confirm_enrolment("spec.one", PASSWORD, &first, "c")
         .unwrap();
-    (app, codes)
+    (app, codes, first)
 }
 
 #[test]
@@ -89,7 +92,7 @@ fn each_code_opens_one_session_and_the_password_alone_none() {
     add_user(&store, &specialist(PASSWORD), Utc::now()).unwrap();
     // Optional: an enrolled account is asked all the same.
     let accounts = Accounts::new(store.clone()).with_second_factor(SecondFactorPolicy::Optional);
-    let (app, _) = enrolled(&accounts);
+    let (app, _, first) = enrolled(&accounts);
     let before = sessions_of(&store);
     assert_eq!(
         accounts
@@ -100,7 +103,7 @@ fn each_code_opens_one_session_and_the_password_alone_none() {
     // The code that confirmed the enrolment is spent.
     assert_eq!(
         accounts
-            .sign_in("spec.one", PASSWORD, Some(&code(&app, 0)), "c")
+            .sign_in("spec.one", PASSWORD, Some(&first), "c")
             .unwrap_err(),
         AccountError::WrongCode
     );
@@ -129,7 +132,7 @@ fn a_recovery_code_works_once_however_it_is_typed() {
     let (_dir, store) = store();
     add_user(&store, &specialist(PASSWORD), Utc::now()).unwrap();
     let accounts = Accounts::new(store.clone());
-    let (_, codes) = enrolled(&accounts);
+    let (_, codes, _) = enrolled(&accounts);
     let typed = codes[3].to_uppercase().replace('-', " ");
     accounts
         .sign_in("spec.one", PASSWORD, Some(&typed), "c")
@@ -184,7 +187,7 @@ fn an_administrators_reset_sends_the_user_back_to_enrolment() {
     let (_dir, store) = store();
     add_user(&store, &specialist(PASSWORD), Utc::now()).unwrap();
     let accounts = Accounts::new(store.clone());
-    let (app, codes) = enrolled(&accounts);
+    let (app, codes, _) = enrolled(&accounts);
     assert!(crate::second_factor::reset(&store, "spec.one", Actor::Nobody, Utc::now()).unwrap());
     assert_eq!(sessions_of(&store), 0);
     assert_eq!(
