@@ -91,6 +91,17 @@ ensure_chromium() {
   chromium --version
 }
 
+# axe-core for the accessibility checks (tests/src/a11y.rs), from the npm
+# registry into target/axe, pinned.
+ensure_axe() {
+  local want="4.14.1" dir="$TARGET_DIR/axe"
+  if ! grep -qs "\"version\": \"$want\"" "$dir/node_modules/axe-core/package.json"; then
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-save --no-audit --no-fund "axe-core@$want" >/dev/null
+  fi
+  echo "axe-core $want"
+}
+
 ensure_nextest() {
   cargo nextest --version >/dev/null 2>&1 || cargo install cargo-nextest --locked
 }

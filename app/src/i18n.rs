@@ -74,7 +74,8 @@ pub struct Texts {
     pub tagline: &'static str,
     /// The language switch's label: the name of the language it switches to.
     pub switch_language: &'static str,
-    /// Accessible label of the language switch.
+    /// Accessible label of the language switch; it begins with the
+    /// button's visible text, so voice control finds it (WCAG 2.5.3).
     pub switch_language_label: &'static str,
     /// Network state before the browser has told us.
     pub network_checking: &'static str,
@@ -253,7 +254,7 @@ pub static JA: Texts = Texts {
     app_name: "つなぐ",
     tagline: "精神科長期入院からの地域移行・地域定着支援の記録",
     switch_language: "English",
-    switch_language_label: "表示言語を英語に切り替える",
+    switch_language_label: "English（表示言語を英語に切り替える）",
     network_checking: "接続を確認中…",
     network_online: "オンライン",
     network_offline: "オフライン",
@@ -346,7 +347,7 @@ pub static EN: Texts = Texts {
     app_name: "Tsunagu",
     tagline: "Records for community transition and settlement support after long psychiatric stays",
     switch_language: "日本語",
-    switch_language_label: "Switch the display language to Japanese",
+    switch_language_label: "日本語 (switch the display language to Japanese)",
     network_checking: "Checking connection…",
     network_online: "Online",
     network_offline: "Offline",

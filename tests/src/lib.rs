@@ -2,6 +2,7 @@
 //! its own data directory, plain HTTP requests against it, and headless
 //! Chromium driven through chromedriver.
 
+pub mod a11y;
 pub mod admin;
 pub mod app_page;
 pub mod browser;

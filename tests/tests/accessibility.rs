@@ -1,0 +1,58 @@
+//! Every screen a field worker passes on the way to a note, checked with
+//! axe-core's WCAG 2.1 A/AA rules in headless Chromium at tablet size, in
+//! both languages: the sign-in form, the caseload, a person's timeline and
+//! a record form. A violation fails the test with the rule and the
+//! elements.
+
+use anyhow::{Result, ensure};
+use tsunagu_tests::a11y::violations;
+use tsunagu_tests::app_page::{
+    WAIT, back_to_person, first_person, first_sign_in, open_person, wait_in_sync,
+};
+use tsunagu_tests::browser::Browser;
+use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
+
+async fn check(browser: &Browser, screen: &str, found: &mut Vec<String>) -> Result<()> {
+    for violation in violations(browser).await? {
+        found.push(format!("{screen}: {violation}"));
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_screens_to_a_note_meet_wcag_2_1_aa_in_both_languages() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    let tablet = Browser::start(820, 1180).await?;
+    let mut found = Vec::new();
+    tablet.client.goto(&server.url("/")).await?;
+    tablet
+        .wait_css("[data-testid='first-sign-in']", WAIT)
+        .await?;
+    check(&tablet, "sign-in (ja)", &mut found).await?;
+    first_sign_in(&tablet, &server.url("/"), "demo.specialist", DEMO_PASSWORD).await?;
+    wait_in_sync(&tablet, WAIT).await?;
+    check(&tablet, "caseload (ja)", &mut found).await?;
+    let person = first_person(&tablet).await?;
+    open_person(&tablet, &person).await?;
+    check(&tablet, "person (ja)", &mut found).await?;
+    tablet.click("[data-testid='new-ward_interview']").await?;
+    tablet.wait_css("[data-testid='record-form']", WAIT).await?;
+    check(&tablet, "record form (ja)", &mut found).await?;
+    tablet.click("[data-testid='language-switch']").await?;
+    tablet.wait_text("language-switch", "日本語", WAIT).await?;
+    check(&tablet, "record form (en)", &mut found).await?;
+    back_to_person(&tablet).await?;
+    check(&tablet, "person (en)", &mut found).await?;
+    let other = Browser::start(1180, 820).await?;
+    other.client.goto(&server.url("/")).await?;
+    other
+        .wait_css("[data-testid='first-sign-in']", WAIT)
+        .await?;
+    other.click("[data-testid='language-switch']").await?;
+    other.wait_text("language-switch", "日本語", WAIT).await?;
+    check(&other, "sign-in (en, landscape)", &mut found).await?;
+    other.close().await?;
+    ensure!(found.is_empty(), "WCAG violations:\n{}", found.join("\n"));
+    tablet.close().await
+}
