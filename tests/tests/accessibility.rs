@@ -1,8 +1,8 @@
-//! Every screen a field worker passes on the way to a note, checked with
-//! axe-core's WCAG 2.1 A/AA rules in headless Chromium at tablet size, in
-//! both languages: the sign-in form, the caseload, a person's timeline and
-//! a record form. A violation fails the test with the rule and the
-//! elements.
+//! The screens checked with axe-core's WCAG 2.1 A/AA rules in headless
+//! Chromium at tablet size: every screen a field worker passes on the way
+//! to a note (sign-in, caseload, person, record form) in both languages,
+//! and a coordinator's (unlock, every programme tab, the outcome report).
+//! A violation fails the test with the rule and the elements.
 
 use anyhow::{Result, ensure};
 use tsunagu_tests::a11y::violations;
@@ -55,4 +55,45 @@ async fn the_screens_to_a_note_meet_wcag_2_1_aa_in_both_languages() -> Result<()
     other.close().await?;
     ensure!(found.is_empty(), "WCAG violations:\n{}", found.join("\n"));
     tablet.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_coordinator_s_screens_meet_wcag_2_1_aa() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    let office = Browser::start(1180, 820).await?;
+    let mut found = Vec::new();
+    first_sign_in(&office, &server.url("/"), "demo.coordinator", DEMO_PASSWORD).await?;
+    wait_in_sync(&office, WAIT).await?;
+    office.click("[data-testid='programme-open']").await?;
+    for tab in [
+        "listing",
+        "events",
+        "assignments",
+        "handover",
+        "conferences",
+        "accounts",
+    ] {
+        office.click(&format!("[data-testid='tab-{tab}']")).await?;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        check(&office, &format!("programme: {tab}"), &mut found).await?;
+    }
+    office.client.refresh().await?;
+    office.wait_css("[data-testid='unlock']", WAIT).await?;
+    check(&office, "unlock", &mut found).await?;
+    office
+        .type_into("input[name='password']", DEMO_PASSWORD)
+        .await?;
+    office.click("button[type='submit']").await?;
+    office
+        .wait_css("[data-testid='outcome-open']", WAIT)
+        .await?;
+    office.click("[data-testid='outcome-open']").await?;
+    office.click("[data-testid='outcome-show']").await?;
+    office
+        .wait_css("[data-testid='outcome-counted-to']", WAIT)
+        .await?;
+    check(&office, "outcome report", &mut found).await?;
+    ensure!(found.is_empty(), "WCAG violations:\n{}", found.join("\n"));
+    office.close().await
 }

@@ -80,7 +80,8 @@ pub fn StatusChart(
     view! {
         <figure class="chart" data-testid="chart-status">
             <figcaption>{move || texts(lang.get()).chart_status}</figcaption>
-            <svg viewBox=format!("0 0 {w} {h}") role="img" preserveAspectRatio="xMinYMin meet">
+            <svg viewBox=format!("0 0 {w} {h}") role="img" preserveAspectRatio="xMinYMin meet"
+                aria-label=move || texts(lang.get()).chart_status>
                 <line class="axis-line" x1=LEFT y1=TOP + PLOT x2=w - 8.0 y2=TOP + PLOT/>
                 <text class="axis" x=LEFT - 6.0 y=TOP + 8.0 text-anchor="end">{max}</text>
                 <text class="axis" x=LEFT - 6.0 y=TOP + PLOT text-anchor="end">"0"</text>
@@ -141,7 +142,8 @@ pub fn EffectChart(
     view! {
         <figure class="chart" data-testid="chart-effect">
             <figcaption>{move || texts(lang.get()).chart_effect}</figcaption>
-            <svg viewBox=format!("0 0 {w} {h}") role="img" preserveAspectRatio="xMinYMin meet">
+            <svg viewBox=format!("0 0 {w} {h}") role="img" preserveAspectRatio="xMinYMin meet"
+                aria-label=move || texts(lang.get()).chart_effect>
                 <line class="axis-line" x1=LEFT y1=TOP + PLOT x2=w - 8.0 y2=TOP + PLOT/>
                 <text class="axis" x=LEFT - 6.0 y=TOP + 8.0 text-anchor="end">{move || format!("{max:.0}{}", texts(lang.get()).millions)}</text>
                 <text class="axis" x=LEFT - 6.0 y=TOP + PLOT text-anchor="end">"0"</text>

@@ -77,9 +77,11 @@ pub fn CostsEditor(
                 <tr data-testid="cost-row" data-year=year>
                     <th scope="row">{year}</th>
                     <td><input inputmode="numeric" data-testid="cost-inpatient" form=format!("cost-{year}")
+                        aria-label=move || format!("{year} {}", t().col_inpatient)
                         prop:value=move || inpatient.get()
                         on:input=move |ev| inpatient.set(event_target_value(&ev))/></td>
                     <td><input inputmode="numeric" data-testid="cost-programme" form=format!("cost-{year}")
+                        aria-label=move || format!("{year} {}", t().col_programme)
                         prop:value=move || programme.get()
                         on:input=move |ev| programme.set(event_target_value(&ev))/></td>
                     <td>
@@ -101,7 +103,7 @@ pub fn CostsEditor(
         <section class="outcome-costs no-print" data-testid="outcome-costs">
             <h3>{move || t().costs_heading}</h3>
             <p class="hint">{move || t().costs_note}</p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label=move || t().costs_heading>
                 <table>
                     <thead><tr>
                         <th scope="col">{move || t().col_year}</th>

@@ -38,7 +38,9 @@ pub fn ReportTables(
                 view! {
                     <section class="outcome-section" data-testid="outcome-section">
                         <h3>{if japanese { ja } else { en }}</h3>
-                        <div class="table-scroll">
+                        // Focusable, so a keyboard can scroll a wide table.
+                        <div class="table-scroll" tabindex="0" role="region"
+                            aria-label=if japanese { ja } else { en }>
                             <table class="outcome-table">
                                 <thead><tr>
                                     {heads.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}
