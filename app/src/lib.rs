@@ -96,6 +96,14 @@ pub fn App() -> impl IntoView {
         <Meta name="theme-color" content="#2f6f5e"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Link rel="manifest" href="/manifest.webmanifest"/>
+        // iPadOS reads neither the manifest's icons nor SVG: a PNG touch
+        // icon, and the meta tags that make "Add to Home Screen" open the
+        // app standalone (where Safari does not evict its storage).
+        <Link rel="apple-touch-icon" href="/apple-touch-icon.png"/>
+        <Meta name="apple-mobile-web-app-capable" content="yes"/>
+        <Meta name="mobile-web-app-capable" content="yes"/>
+        <Meta name="apple-mobile-web-app-title" content="つなぐ"/>
+        <Meta name="apple-mobile-web-app-status-bar-style" content="default"/>
         <Router>
             <header class="app-header">
                 <div class="brand">

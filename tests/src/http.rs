@@ -70,6 +70,18 @@ pub fn get(url: &str, cookie: Option<&str>) -> Result<Reply> {
     reply(request.call()?)
 }
 
+/// `GET url` of a binary file: the status, the `Content-Type` and the bytes.
+pub fn get_bytes(url: &str) -> Result<(u16, Option<String>, Vec<u8>)> {
+    let mut response = agent().get(url).call()?;
+    let status = response.status().as_u16();
+    let kind = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    Ok((status, kind, response.body_mut().read_to_vec()?))
+}
+
 /// `POST url` with a form body, asking for JSON like the app's client does.
 pub fn post_form(url: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> Result<Reply> {
     let mut request = agent().post(url).header("Accept", "application/json");

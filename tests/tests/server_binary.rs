@@ -4,7 +4,7 @@
 
 use std::io::Write;
 use std::process::Stdio;
-use tsunagu_tests::http::{get, post_form, session_cookie};
+use tsunagu_tests::http::{get, get_bytes, post_form, session_cookie};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess, tsunagu};
 
 #[test]
@@ -65,6 +65,46 @@ fn serves_health_and_a_japanese_first_page_with_security_headers() -> anyhow::Re
         "the server renders the same app shell for everyone; the device decides the screen"
     );
     assert!(page.body.contains("/manifest.webmanifest"), "installable");
+    assert!(
+        page.body
+            .contains(r#"<link href="/apple-touch-icon.png" rel="apple-touch-icon">"#)
+            && page
+                .body
+                .contains(r#"name="apple-mobile-web-app-capable" content="yes""#),
+        "installable on an iPad too"
+    );
+    // Every PNG icon the manifest names (and the touch icon) is served,
+    // at the size it claims.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&get(&server.url("/manifest.webmanifest"), None)?.body)?;
+    let mut icons: Vec<(String, u32)> = manifest["icons"]
+        .as_array()
+        .expect("icons")
+        .iter()
+        .filter(|icon| icon["type"] == "image/png")
+        .map(|icon| {
+            let src = icon["src"].as_str().expect("src").to_owned();
+            let size = icon["sizes"].as_str().expect("sizes");
+            (src, size.split('x').next().unwrap().parse().unwrap())
+        })
+        .collect();
+    assert!(icons.len() >= 3, "192, 512 and a maskable 512: {icons:?}");
+    assert!(
+        manifest["icons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["purpose"] == "maskable" && i["type"] == "image/png")
+    );
+    icons.push(("/apple-touch-icon.png".into(), 180));
+    for (src, size) in icons {
+        let (status, kind, file) = get_bytes(&server.url(&src))?;
+        assert_eq!(status, 200, "{src}");
+        assert_eq!(kind.as_deref(), Some("image/png"), "{src}");
+        // The PNG header: width and height, big-endian, at bytes 16..24.
+        let dims = |at: usize| u32::from_be_bytes(file[at..at + 4].try_into().unwrap());
+        assert_eq!((dims(16), dims(20)), (size, size), "{src}");
+    }
     assert!(
         page.body.contains("/pwa.js"),
         "registers the service worker"
