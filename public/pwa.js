@@ -1,5 +1,7 @@
-// Registers the service worker, asks for persistent storage, and tells the
-// app (through window events it listens to) when a new version is ready.
+// Registers the service worker, asks for persistent storage, estimates how
+// much of the browser's quota the app uses (at load and whenever the app
+// fires "tsunagu-check-storage", after saves and syncs), and tells the app
+// (through window events it listens to) when a new version is ready.
 // The app answers "tsunagu-apply-update" when the user taps reload.
 (function () {
   "use strict";
@@ -13,6 +15,14 @@
       function () { announce("storage", "best-effort"); }
     );
   }
+  function estimate() {
+    if (!navigator.storage || !navigator.storage.estimate) return;
+    navigator.storage.estimate().then(function (e) {
+      if (e && e.quota) announce("usage", (e.usage || 0) + " " + e.quota);
+    }, function () {});
+  }
+  estimate();
+  window.addEventListener("tsunagu-check-storage", estimate);
   if (!("serviceWorker" in navigator)) return;
   var reloading = false;
   navigator.serviceWorker.addEventListener("controllerchange", function () {

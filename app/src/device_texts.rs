@@ -64,6 +64,26 @@ pub fn wait(lang: Lang, ms: u32) -> String {
     }
 }
 
+/// How much of the browser's quota the app uses.
+pub fn storage_usage(lang: Lang, used_mb: &str, quota_mb: &str, percent: u32) -> String {
+    match lang {
+        Lang::Ja => format!("使用 {used_mb} MB / {quota_mb} MB（{percent}%）"),
+        Lang::En => format!("Using {used_mb} MB of {quota_mb} MB ({percent}%)"),
+    }
+}
+
+/// The warning near the quota.
+pub fn storage_nearly_full(lang: Lang, percent: u32) -> String {
+    match lang {
+        Lang::Ja => format!(
+            "この端末の保存容量の {percent}% を使っています。いっぱいになると新しい記録を保存できません。同期して、端末の写真や他のアプリのデータを整理してください。"
+        ),
+        Lang::En => format!(
+            "This app uses {percent}% of the storage the browser allows it. When it is full, new notes cannot be saved: sync, and free space on the tablet (photos, other apps)."
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

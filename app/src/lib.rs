@@ -28,7 +28,7 @@ pub mod past_events;
 pub mod programme;
 pub mod second_factor;
 
-use components::app_update::{StorageBadge, UpdateBanner};
+use components::app_update::{StorageBadge, StorageUsage, UpdateBanner};
 use components::sync_status::{DeviceMenu, SyncStatus};
 use components::{language_switch::LanguageSwitch, network_status::NetworkStatus};
 use leptos::prelude::*;
@@ -117,6 +117,7 @@ pub fn App() -> impl IntoView {
                 <SyncStatus/>
                 <DeviceMenu/>
                 <StorageBadge/>
+                <StorageUsage/>
             </header>
             <UpdateBanner/>
             <main>

@@ -1,6 +1,7 @@
 //! What the service-worker script (`public/pwa.js`) reports: a new version
-//! waiting (offered as a banner, never applied behind the user's back) and
-//! whether the browser granted persistent storage.
+//! waiting (offered as a banner, never applied behind the user's back),
+//! whether the browser granted persistent storage, and how much of its
+//! quota the app uses (a warning from 80 %).
 
 use crate::i18n::use_lang;
 use leptos::prelude::*;
@@ -68,5 +69,44 @@ pub fn StorageBadge() -> impl IntoView {
                 }}
             </span>
         </Show>
+    }
+}
+
+/// The share of the browser's storage quota from which the app warns.
+pub const STORAGE_WARNING_SHARE: f64 = 0.8;
+
+/// Usage and quota in bytes, from `pwa.js`'s `navigator.storage.estimate()`
+/// ("usage quota").
+fn usage(announced: Option<String>) -> Option<(f64, f64)> {
+    let announced = announced?;
+    let mut figures = announced.split_whitespace().map(str::parse::<f64>);
+    let used = figures.next()?.ok()?;
+    let quota = figures.next()?.ok().filter(|q| *q > 0.0)?;
+    Some((used, quota))
+}
+
+/// How much storage the app uses, and a warning near the quota: a tablet
+/// that fills up cannot save the next note.
+#[component]
+pub fn StorageUsage() -> impl IntoView {
+    let lang = use_lang();
+    let announced_usage = announced("usage");
+    let figures = move || usage(announced_usage.get());
+    let megabytes = |bytes: f64| format!("{:.0}", bytes / 1_000_000.0);
+    view! {
+        {move || figures().map(|(used, quota)| {
+            let share = used / quota;
+            let percent = (share * 100.0).round() as u32;
+            view! {
+                <span class="storage-usage" data-testid="storage-usage" data-percent=percent>
+                    {move || crate::device_texts::storage_usage(lang.get(), &megabytes(used), &megabytes(quota), percent)}
+                </span>
+                {(share >= STORAGE_WARNING_SHARE).then(|| view! {
+                    <p class="notice storage-warning" role="alert" data-testid="storage-warning">
+                        {move || crate::device_texts::storage_nearly_full(lang.get(), percent)}
+                    </p>
+                })}
+            }
+        })}
     }
 }

@@ -269,6 +269,7 @@ async fn exchange(
                 s.connection = Connection::InSync;
                 s.received = 0;
             });
+            super::runtime::check_storage();
             let runtime = runtime.clone();
             leptos::task::spawn_local(async move {
                 super::runtime::upload_access_log(&runtime).await;
