@@ -64,6 +64,15 @@ pub fn wait(lang: Lang, ms: u32) -> String {
     }
 }
 
+/// The header's connection when the browser is online but the server
+/// cannot be reached.
+pub fn server_unreachable(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => "サーバーに接続できません",
+        Lang::En => "Server unreachable",
+    }
+}
+
 /// How much of the browser's quota the app uses.
 pub fn storage_usage(lang: Lang, used_mb: &str, quota_mb: &str, percent: u32) -> String {
     match lang {

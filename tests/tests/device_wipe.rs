@@ -90,8 +90,17 @@ async fn a_tablet_reported_lost_wipes_itself_at_its_next_contact() -> Result<()>
         before["keys"]
     );
 
-    // The tablet is out of reach when it is reported lost.
+    // The tablet is out of reach when it is reported lost. The browser is
+    // still online: the header says the server cannot be reached.
     server.kill_hard()?;
+    let header = tablet
+        .wait_css(
+            "[data-testid='network-status'][data-state='server-unreachable']",
+            WAIT,
+        )
+        .await?;
+    ensure!(header.contains("サーバーに接続できません"), "{header}");
+    tablet.screenshot(&shots, "00-server-unreachable").await?;
     let device = device_of(dir.path(), "demo.specialist")?;
     let reported = cli(
         dir.path(),

@@ -49,8 +49,13 @@ pub fn use_network() -> RwSignal<Network> {
 pub fn NetworkStatus() -> impl IntoView {
     let lang = use_lang();
     let network = use_network();
-
+    let client = crate::local::state::ClientState::get();
+    // Online as far as the browser knows, yet the sync could not reach the
+    // server: say that, not "online" beside a sync bar that disagrees.
+    let unreachable =
+        move || network.get() == Network::Online && client.status.with(|s| s.unreachable);
     let state = move || match network.get() {
+        _ if unreachable() => "server-unreachable",
         Network::Unknown => "unknown",
         Network::Online => "online",
         Network::Offline => "offline",
@@ -58,6 +63,7 @@ pub fn NetworkStatus() -> impl IntoView {
     let label = move || {
         let texts = lang.get().texts();
         match network.get() {
+            _ if unreachable() => crate::device_texts::server_unreachable(lang.get()),
             Network::Unknown => texts.network_checking,
             Network::Online => texts.network_online,
             Network::Offline => texts.network_offline,

@@ -82,9 +82,13 @@ pub(super) async fn sync_loop(runtime: Rc<Runtime>) {
                             return;
                         }
                         Some(Standing::WipeOrdered) => return wipe(&runtime).await,
-                        Some(Standing::Active) | None => {
+                        Some(Standing::Active) => {
                             runtime.state.status.update(|s| s.error = Some(error))
                         }
+                        None => runtime.state.status.update(|s| {
+                            s.error = Some(error);
+                            s.unreachable = true;
+                        }),
                     }
                 }
                 Err(Failure::Broken(error)) => {
@@ -201,6 +205,7 @@ async fn exchange(
                 set_connection(runtime, Connection::Syncing);
                 runtime.state.status.update(|s| {
                     s.error = None;
+                    s.unreachable = false;
                     s.received = 0;
                 });
                 let mut store = runtime.vault.store.borrow_mut();

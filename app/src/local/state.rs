@@ -118,6 +118,9 @@ pub struct SyncStatus {
     pub error: Option<String>,
     /// Set when the server refuses the device: syncing stops, data stays.
     pub refused: Option<Refusal>,
+    /// The browser is online but the last attempt could not reach the
+    /// server (the header says so instead of "online").
+    pub unreachable: bool,
 }
 
 /// The open screen.
