@@ -194,6 +194,42 @@ impl Accounts {
         })
     }
 
+    /// Counts the attempt and checks the password (signing in, and each
+    /// enrolment step): the account's id when it is right and not
+    /// temporary; otherwise the refusal, audited. A wrong password's
+    /// reserved attempt stands as the failure.
+    fn right_password(
+        &self,
+        username: &str,
+        password: &str,
+        client: &str,
+        at: Instant,
+    ) -> Result<i64, AccountError> {
+        self.reserve_attempt(username, client, at)?;
+        match self.check_password(username, password) {
+            Ok(Checked::Right(credentials)) if credentials.change_required => {
+                self.limits.release(username, client, at, true);
+                self.refused(Some(credentials.id), Refused::PasswordChangeRequired);
+                Err(AccountError::PasswordChangeRequired)
+            }
+            Ok(Checked::Right(credentials)) => Ok(credentials.id),
+            Ok(Checked::Wrong(id)) => {
+                tracing::info!("sign-in rejected");
+                self.refused(Some(id), Refused::WrongPassword);
+                Err(AccountError::Rejected)
+            }
+            Ok(Checked::UnknownUser) => {
+                tracing::info!("sign-in rejected");
+                self.refused(None, Refused::UnknownUser);
+                Err(AccountError::Rejected)
+            }
+            Err(error) => {
+                self.limits.release(username, client, at, false);
+                Err(error)
+            }
+        }
+    }
+
     /// Counts an attempt against the sign-in limits, or refuses it.
     fn reserve_attempt(
         &self,
@@ -248,34 +284,9 @@ impl AccountBackend for Accounts {
         code: Option<&str>,
         client: &str,
     ) -> Result<NewSession, AccountError> {
-        let now = Instant::now();
-        self.reserve_attempt(username, client, now)?;
-        let checked = self.check_password(username, password);
-        match checked {
-            Ok(Checked::Right(credentials)) if credentials.change_required => {
-                self.limits.release(username, client, now, true);
-                self.refused(Some(credentials.id), Refused::PasswordChangeRequired);
-                Err(AccountError::PasswordChangeRequired)
-            }
-            Ok(Checked::Right(credentials)) => {
-                self.second_step(username, client, now, credentials.id, code)
-            }
-            // The reserved attempt stands as the failure.
-            Ok(Checked::Wrong(id)) => {
-                tracing::info!("sign-in rejected");
-                self.refused(Some(id), Refused::WrongPassword);
-                Err(AccountError::Rejected)
-            }
-            Ok(Checked::UnknownUser) => {
-                tracing::info!("sign-in rejected");
-                self.refused(None, Refused::UnknownUser);
-                Err(AccountError::Rejected)
-            }
-            Err(error) => {
-                self.limits.release(username, client, now, false);
-                Err(error)
-            }
-        }
+        let at = Instant::now();
+        let user_id = self.right_password(username, password, client, at)?;
+        self.second_step(username, client, at, user_id, code)
     }
 
     fn change_password(

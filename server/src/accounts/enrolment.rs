@@ -8,7 +8,7 @@
 //! administrator's reset (`tsunagu user reset-second-factor`) is the way
 //! back for a lost phone.
 
-use super::{Accounts, Checked, SESSION_TTL, unavailable};
+use super::{Accounts, SESSION_TTL, unavailable};
 use crate::second_factor::{self, matching_step, recovery_codes, recovery_hash};
 use crate::secrets::{new_token, token_hash};
 use crate::sign_in_audit::Refused;
@@ -29,37 +29,6 @@ enum Confirmed {
 }
 
 impl Accounts {
-    /// The account's id when `password` is right and not temporary; a
-    /// refusal (counted, audited) otherwise.
-    fn right_password(
-        &self,
-        username: &str,
-        password: &str,
-        client: &str,
-        at: Instant,
-    ) -> Result<i64, AccountError> {
-        self.reserve_attempt(username, client, at)?;
-        match self.check_password(username, password) {
-            Ok(Checked::Right(credentials)) if credentials.change_required => {
-                self.limits.release(username, client, at, false);
-                Err(AccountError::PasswordChangeRequired)
-            }
-            Ok(Checked::Right(credentials)) => Ok(credentials.id),
-            Ok(Checked::Wrong(id)) => {
-                self.refused(Some(id), Refused::WrongPassword);
-                Err(AccountError::Rejected)
-            }
-            Ok(Checked::UnknownUser) => {
-                self.refused(None, Refused::UnknownUser);
-                Err(AccountError::Rejected)
-            }
-            Err(error) => {
-                self.limits.release(username, client, at, false);
-                Err(error)
-            }
-        }
-    }
-
     /// [`tsunagu_app::account::AccountBackend::begin_enrolment`].
     pub(super) fn begin(
         &self,
