@@ -55,6 +55,21 @@ pub fn set_setting(key: &str, value: &str) {
     }
 }
 
+/// Forgets a device setting.
+pub fn remove_setting(key: &str) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.remove_item(key);
+    }
+}
+
+/// Fires a plain event named `name` on `window` (how the app talks to
+/// `pwa.js`).
+pub fn dispatch(name: &str) {
+    if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::Event::new(name)) {
+        let _ = window.dispatch_event(&event);
+    }
+}
+
 /// The bytes of a file the user chose.
 pub async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
     let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())

@@ -34,12 +34,7 @@ pub fn UpdateBanner() -> impl IntoView {
     let update = announced("update");
     let apply = move |_| {
         #[cfg(feature = "hydrate")]
-        if let (Some(window), Ok(event)) = (
-            web_sys::window(),
-            web_sys::Event::new("tsunagu-apply-update"),
-        ) {
-            let _ = window.dispatch_event(&event);
-        }
+        crate::browser::dispatch("tsunagu-apply-update");
     };
     view! {
         <Show when=move || update.get().is_some()>
@@ -71,6 +66,10 @@ pub fn StorageBadge() -> impl IntoView {
         </Show>
     }
 }
+
+/// The event that asks `pwa.js` to estimate the storage used again (the
+/// app fires it after each save and each completed sync).
+pub const CHECK_STORAGE_EVENT: &str = "tsunagu-check-storage";
 
 /// The share of the browser's storage quota from which the app warns.
 pub const STORAGE_WARNING_SHARE: f64 = 0.8;

@@ -274,7 +274,7 @@ async fn exchange(
                 s.connection = Connection::InSync;
                 s.received = 0;
             });
-            super::runtime::check_storage();
+            crate::browser::dispatch(crate::components::app_update::CHECK_STORAGE_EVENT);
             let runtime = runtime.clone();
             leptos::task::spawn_local(async move {
                 super::runtime::upload_access_log(&runtime).await;

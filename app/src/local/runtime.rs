@@ -349,7 +349,7 @@ async fn saved(runtime: &Rc<Runtime>) -> Result<(), String> {
     runtime.vault.persist().await.map_err(|e| e.to_string())?;
     // Edited, encrypted and committed to IndexedDB: the save is safe.
     measure("tsunagu-save", "tsunagu-save-start");
-    check_storage();
+    crate::browser::dispatch(crate::components::app_update::CHECK_STORAGE_EVENT);
     refresh(runtime);
     match runtime.events.borrow().as_ref() {
         Some(events) => {
@@ -392,16 +392,5 @@ fn install_wake_listeners() {
                 window.add_event_listener_with_callback(activity, handler.as_ref().unchecked_ref());
         }
         handler.forget();
-    }
-}
-
-/// Asks `pwa.js` to estimate the storage used again (the header warns near
-/// the quota).
-pub(super) fn check_storage() {
-    if let (Some(window), Ok(event)) = (
-        web_sys::window(),
-        web_sys::Event::new("tsunagu-check-storage"),
-    ) {
-        let _ = window.dispatch_event(&event);
     }
 }

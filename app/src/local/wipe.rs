@@ -123,9 +123,7 @@ pub fn remembered_reason() -> Option<WipeReason> {
 /// the service worker back if a wipe removed it (the app must open
 /// offline from now on).
 pub fn after_sign_in(state: ClientState) {
-    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = storage.remove_item(WIPE_NOTICE_SETTING);
-    }
+    crate::browser::remove_setting(WIPE_NOTICE_SETTING);
     state.wiped.set(None);
     register_service_worker();
     leptos::task::spawn_local(super::wipe_report::send_pending());

@@ -46,9 +46,7 @@ pub async fn send_pending() {
     let Some(secret) = crate::browser::setting(PENDING_SETTING) else {
         return;
     };
-    if device_api::report_self_wipe(&secret).await
-        && let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-    {
-        let _ = storage.remove_item(PENDING_SETTING);
+    if device_api::report_self_wipe(&secret).await {
+        crate::browser::remove_setting(PENDING_SETTING);
     }
 }
