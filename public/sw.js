@@ -16,6 +16,9 @@ const SHELL = [
   "/manifest.webmanifest",
 ];
 
+// The addresses of the app's screens (app/src/local/screen.rs).
+const SCREENS = /^\/(person\/[^/]+(\/new\/[^/]+)?|record\/[^/]+|programme(\/[^/]+)?|audit|report)?$/;
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
@@ -48,8 +51,12 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  // Every page is the one app shell; the app picks the screen itself.
-  const path = request.mode === "navigate" ? "/" : url.pathname;
+  // Every screen's address is the one app shell; the app picks the screen
+  // itself. Other addresses go to the server, which says they do not exist
+  // (the shell drawn at an address the app does not know would not match).
+  const screen = request.mode === "navigate" && SCREENS.test(url.pathname);
+  if (request.mode === "navigate" && !screen) return;
+  const path = screen ? "/" : url.pathname;
   if (!SHELL.includes(path)) return;
   event.respondWith(
     caches.open(CACHE).then((cache) =>

@@ -34,8 +34,8 @@ use components::{language_switch::LanguageSwitch, network_status::NetworkStatus}
 use leptos::prelude::*;
 use leptos_meta::{Html, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
-    components::{Route, Router, Routes},
+    ParamSegment, StaticSegment,
+    components::{ParentRoute, Route, Router, Routes},
 };
 use pages::{home::HomePage, not_found::NotFound};
 
@@ -121,8 +121,23 @@ pub fn App() -> impl IntoView {
             </header>
             <UpdateBanner/>
             <main>
+                // One page for every screen's address (see
+                // `local::screen`): the page stays mounted while the
+                // address changes, and draws the screen the address names.
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=HomePage/>
+                    <ParentRoute path=StaticSegment("") view=HomePage>
+                        <Route path=StaticSegment("") view=|| ()/>
+                        <Route path=(StaticSegment("person"), ParamSegment("person")) view=|| ()/>
+                        <Route
+                            path=(StaticSegment("person"), ParamSegment("person"),
+                                StaticSegment("new"), ParamSegment("kind"))
+                            view=|| ()/>
+                        <Route path=(StaticSegment("record"), ParamSegment("record")) view=|| ()/>
+                        <Route path=StaticSegment("programme") view=|| ()/>
+                        <Route path=(StaticSegment("programme"), ParamSegment("tab")) view=|| ()/>
+                        <Route path=StaticSegment("audit") view=|| ()/>
+                        <Route path=StaticSegment("report") view=|| ()/>
+                    </ParentRoute>
                 </Routes>
             </main>
         </Router>

@@ -213,9 +213,9 @@ async fn a_record_opened_offline_reaches_the_trail_with_the_next_sync_and_both_t
     tablet
         .click("[data-testid='unlock'] button[type='submit']")
         .await?;
-    tablet.wait_css("[data-testid='caseload']", WAIT).await?;
+    // The reload reopens the person it was on.
+    tablet.wait_css("[data-testid='person-page']", WAIT).await?;
     let before_offline = logged(dir.path())?.len();
-    open_person(&tablet, &person).await?;
     open_record(&tablet, &record).await?;
     let opened_offline = chrono::Utc::now();
     assert_eq!(

@@ -78,7 +78,9 @@ async fn the_coordinator_s_screens_meet_wcag_2_1_aa() -> Result<()> {
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
         check(&office, &format!("programme: {tab}"), &mut found).await?;
     }
-    office.client.refresh().await?;
+    // Reloaded at the caseload's address (a reload here would reopen
+    // the programme tab, which has no way to the report).
+    office.client.goto(&server.url("/")).await?;
     office.wait_css("[data-testid='unlock']", WAIT).await?;
     check(&office, "unlock", &mut found).await?;
     office

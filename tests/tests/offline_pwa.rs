@@ -69,7 +69,8 @@ async fn notes_written_offline_reach_the_server_and_colleagues_by_themselves() -
     a.screenshot(&shots, "03-offline-unlock").await?;
     a.type_into("input[name='password']", DEMO_PASSWORD).await?;
     a.click("button[type='submit']").await?;
-    open_person(&a, &person).await?;
+    // The reload reopens the person it was on.
+    a.wait_css("[data-testid='person-page']", WAIT).await?;
     a.click("[data-testid='new-home_visit']").await?;
     a.wait_css("[data-testid='record-form']", WAIT).await?;
     a.select("select[name='visit_kind']", "settlement").await?;

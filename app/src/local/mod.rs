@@ -8,6 +8,7 @@
 
 pub mod edits;
 pub mod read;
+pub mod screen;
 pub mod state;
 pub mod unlock_guard;
 

@@ -224,7 +224,7 @@ pub fn lock(state: ClientState) {
         }
     }
     state.status.set(SyncStatus::default());
-    state.screen.set(Default::default());
+    // The screen stays: unlocking again reopens it.
     state.phase.set(Phase::Locked);
 }
 

@@ -4,7 +4,8 @@
 //! and in the browser.
 
 use leptos::prelude::*;
-use tsunagu_sync::record::schema::RecordKind;
+
+pub use super::screen::{ProgrammeTab, Screen};
 
 /// The `localStorage` key of the idle-lock setting (minutes).
 pub const IDLE_LOCK_SETTING: &str = "tsunagu_idle_lock_minutes";
@@ -123,31 +124,6 @@ pub struct SyncStatus {
     pub unreachable: bool,
 }
 
-/// The open screen.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum Screen {
-    /// The persons on my caseload.
-    #[default]
-    Caseload,
-    /// One person's timeline.
-    Person(String),
-    /// A new record of `kind` for `person`.
-    NewRecord {
-        /// The person.
-        person: String,
-        /// The kind.
-        kind: RecordKind,
-    },
-    /// An existing record.
-    Record(String),
-    /// The coordinator's programme screens (listing, assignments, handover).
-    Programme,
-    /// The auditor's view of the audit trail.
-    AuditTrail,
-    /// The outcome report (coordinators and auditors).
-    Outcome,
-}
-
 /// All client state, `Copy` so closures can hold it.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientState {
@@ -157,8 +133,14 @@ pub struct ClientState {
     pub status: RwSignal<SyncStatus>,
     /// Bumped whenever the local records change, so lists re-read them.
     pub revision: RwSignal<u64>,
-    /// The open screen.
+    /// The open screen (follows the address; see [`Screen::path`]).
     pub screen: RwSignal<Screen>,
+    /// A screen [`ClientState::open`] asked for, and whether its address
+    /// replaces the current history entry, until the router has moved.
+    pub navigation: RwSignal<Option<(Screen, bool)>>,
+    /// A page that now has another address ([`ClientState::rename`]): the
+    /// new address and the page still drawn there.
+    pub renamed: RwSignal<Option<(Screen, Screen)>>,
     /// The login name of the device's owner (known before unlocking).
     pub owner: RwSignal<Option<String>>,
     /// Progress of unlocking: (records loaded, total).
@@ -177,6 +159,8 @@ impl ClientState {
             status: RwSignal::new(SyncStatus::default()),
             revision: RwSignal::new(0),
             screen: RwSignal::new(Screen::default()),
+            navigation: RwSignal::new(None),
+            renamed: RwSignal::new(None),
             owner: RwSignal::new(None),
             loading: RwSignal::new((0, 0)),
             wiped: RwSignal::new(None),
@@ -191,9 +175,47 @@ impl ClientState {
         expect_context::<ClientState>()
     }
 
-    /// Opens a screen.
+    /// Opens a screen: draws it now and asks the router for its address
+    /// (a new history entry, so "back" returns here).
     pub fn open(&self, screen: Screen) {
-        self.screen.set(screen);
+        self.renamed.set(None);
+        self.show(screen.clone());
+        self.navigation.set(Some((screen, false)));
+    }
+
+    /// Gives the open page a new address without drawing it again: a new
+    /// note, once saved, lives at its record's address, so a reload
+    /// reopens the note instead of an empty form.
+    pub fn rename(&self, screen: Screen) {
+        let page = self.screen.get_untracked().page();
+        self.renamed.set(Some((screen.clone(), page)));
+        self.show(screen.clone());
+        self.navigation.set(Some((screen, true)));
+    }
+
+    /// Sets the open screen (when it differs), forgetting a rename that
+    /// no longer applies.
+    pub fn show(&self, screen: Screen) {
+        if self
+            .renamed
+            .get_untracked()
+            .is_some_and(|(address, _)| address != screen)
+        {
+            self.renamed.set(None);
+        }
+        if self.screen.get_untracked() != screen {
+            self.screen.set(screen);
+        }
+    }
+
+    /// The page to draw for the open screen: its own, or the one it was
+    /// renamed from.
+    pub fn page(&self) -> Screen {
+        let screen = self.screen.get();
+        match self.renamed.get_untracked() {
+            Some((address, page)) if address == screen => page,
+            _ => screen.page(),
+        }
     }
 }
 

@@ -23,7 +23,7 @@ pub fn CaseloadPage() -> impl IntoView {
     view! {
         {coordinator.then(|| view! {
             <button class="button primary programme-open" data-testid="programme-open"
-                on:click=move |_| state.open(Screen::Programme)>
+                on:click=move |_| state.open(Screen::Programme(Default::default()))>
                 {move || crate::pages::programme::texts::texts(lang.get()).open}
             </button>
         })}

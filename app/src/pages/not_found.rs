@@ -12,7 +12,7 @@ pub fn NotFound() -> impl IntoView {
     }
     let lang = use_lang();
     view! {
-        <section class="card">
+        <section class="card" data-testid="not-found">
             <h2>{move || lang.get().texts().not_found}</h2>
             <a class="button" href="/">{move || lang.get().texts().back_home}</a>
         </section>

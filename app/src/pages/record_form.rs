@@ -181,6 +181,9 @@ pub fn RecordForm(
                             base.set_value(heads);
                             status.set(Some(saved_status));
                         }
+                        if record_id.get_value().is_none() {
+                            state.rename(Screen::Record(id.clone()));
+                        }
                         record_id.set_value(Some(id));
                         reason.set(String::new());
                         message.set(Some(Ok(())));

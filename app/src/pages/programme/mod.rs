@@ -15,22 +15,11 @@ pub mod texts;
 
 use crate::components::network_status::{Network, use_network};
 use crate::i18n::use_lang;
-use crate::local::state::{ClientState, Screen};
+use crate::local::state::{ClientState, ProgrammeTab as Tab, Screen};
 use crate::programme::{Overview, ProgrammeError, programme_overview};
 use leptos::prelude::*;
 use std::future::Future;
 use texts::texts;
-
-/// Which screen of the three is open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tab {
-    Listing,
-    Events,
-    Assignments,
-    Handover,
-    Conferences,
-    Accounts,
-}
 
 /// What the three screens share: the latest overview from the server, the
 /// last problem, and whether a request is running.
@@ -90,7 +79,11 @@ pub fn ProgrammePage() -> impl IntoView {
         busy: RwSignal::new(false),
     };
     provide_context(shared);
-    let tab = RwSignal::new(Tab::Listing);
+    // The tab is part of the address (`/programme/{tab}`).
+    let tab = Memo::new(move |_| match state.screen.get() {
+        Screen::Programme(tab) => tab,
+        _ => Tab::default(),
+    });
     shared.reload();
     // Back online: fetch what may have changed meanwhile.
     Effect::new(move |previous: Option<Network>| {
@@ -104,7 +97,7 @@ pub fn ProgrammePage() -> impl IntoView {
         view! {
             <button class="button tab" data-testid=testid
                 aria-pressed=move || (tab.get() == which).to_string()
-                on:click=move |_| tab.set(which)>
+                on:click=move |_| state.open(Screen::Programme(which))>
                 {move || {
                     let t = texts(lang.get());
                     match which {
