@@ -203,12 +203,6 @@ pub struct Texts {
     pub storage_persistent: &'static str,
     /// Storage may be evicted by the browser.
     pub storage_best_effort: &'static str,
-    /// Next action: the joint first interview is still to be held.
-    pub needs_first_interview: &'static str,
-    /// Before the number of days without a record.
-    pub quiet_prefix: &'static str,
-    /// After the number of days without a record.
-    pub quiet_suffix: &'static str,
     /// Label of the idle-lock choice.
     pub idle_lock: &'static str,
     /// Unit after a number of minutes.
@@ -318,9 +312,6 @@ pub static JA: Texts = Texts {
     amendments: "修正履歴",
     storage_persistent: "端末保存: 永続",
     storage_best_effort: "端末保存: ブラウザが消す可能性あり",
-    needs_first_interview: "初回合同面接がまだです",
-    quiet_prefix: "記録なし ",
-    quiet_suffix: "日",
     idle_lock: "自動ロック",
     minutes_unit: "分",
     open_in_other_tab: "つなぐは別のタブで開かれています。そのタブを使うか、閉じてから解除してください。",
@@ -411,9 +402,6 @@ pub static EN: Texts = Texts {
     amendments: "Amendments",
     storage_persistent: "Storage: persistent",
     storage_best_effort: "Storage: may be evicted",
-    needs_first_interview: "First joint interview not yet held",
-    quiet_prefix: "No record for ",
-    quiet_suffix: " days",
     idle_lock: "Auto-lock after",
     minutes_unit: " min",
     open_in_other_tab: "Tsunagu is open in another tab. Use that tab, or close it and unlock here.",

@@ -299,6 +299,7 @@ pub fn stage_label(lang: Lang, stage: tsunagu_sync::stage::Stage) -> &'static st
         S::TransitionSupport => ("地域移行支援", "Transition support"),
         S::Discharged => ("退院", "Discharged"),
         S::SettlementSupport => ("地域定着支援", "Settlement support"),
+        S::Readmitted => ("再入院中", "Readmitted"),
         S::Ended(R::Readmitted) => ("終結（再入院）", "Ended (readmitted)"),
         S::Ended(R::Died) => ("終結（死亡）", "Ended (died)"),
         S::Ended(R::Moved) => ("終結（転出）", "Ended (moved)"),

@@ -1,7 +1,9 @@
 //! Where a case stands, read from its records (DOMAIN §2 Case): listed →
 //! first joint interview → continued interviews → transition support →
-//! discharged → settlement support → ended (with a reason). Nobody sets
-//! the stage by hand; it follows from what was recorded, offline or not.
+//! discharged → settlement support → ended (with a reason). A readmission
+//! without a re-discharge keeps the case open in its own stage: that is
+//! when preventing a long stay again matters most. Nobody sets the stage
+//! by hand; it follows from what was recorded, offline or not.
 
 use crate::record::schema::RecordKind;
 use crate::record::{FieldValue, Record};
@@ -46,6 +48,9 @@ pub enum Stage {
     SettlementSupport,
     /// Support ended.
     Ended(EndReason),
+    /// Back in hospital after a discharge and not discharged again; the
+    /// case stays open (closing it takes a case-closure record).
+    Readmitted,
 }
 
 /// What one record says about the stage.
@@ -186,7 +191,7 @@ pub fn stage_of(events: &[Dated]) -> (Stage, Option<NaiveDate>) {
     let readmitted = latest(&|e| matches!(e, Event::Readmitted { redischarged: None }));
     match (discharged, readmitted) {
         (_, Some(back)) if discharged.is_none_or(|out| back >= out) => {
-            return (Stage::Ended(EndReason::Readmitted), Some(back));
+            return (Stage::Readmitted, Some(back));
         }
         (Some(out), _) => {
             let visited = events
@@ -260,7 +265,11 @@ mod tests {
             (Stage::SettlementSupport, Some(at(Event::HomeVisit, 12).on))
         );
         events.push(at(Event::Readmitted { redischarged: None }, 20));
-        assert_eq!(stage_of(&events).0, Stage::Ended(EndReason::Readmitted));
+        assert_eq!(
+            stage_of(&events).0,
+            Stage::Readmitted,
+            "back in hospital, the case stays open"
+        );
         // Discharged again: back to the community.
         events.pop();
         events.push(at(

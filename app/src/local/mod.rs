@@ -6,6 +6,7 @@
 //! server (SSR) there is no device, so the readers return nothing and the
 //! pages render their "starting" frame.
 
+pub mod attention;
 pub mod edits;
 pub mod read;
 pub mod screen;
@@ -34,6 +35,8 @@ pub mod runtime;
 pub mod unlock;
 #[cfg(feature = "hydrate")]
 pub mod vault;
+#[cfg(feature = "hydrate")]
+mod vault_format;
 #[cfg(feature = "hydrate")]
 mod wipe;
 #[cfg(feature = "hydrate")]

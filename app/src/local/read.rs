@@ -28,6 +28,24 @@ pub struct Summary {
     pub excerpt: String,
     /// What it says about the case's stage.
     pub event: Option<Dated>,
+    /// For a profile, the name's kana ("family given"); otherwise empty.
+    pub kana: String,
+    /// The next contact it plans (an interview's next contact, a visit's
+    /// next visit).
+    pub next_contact: Option<NaiveDate>,
+    /// The review date a transition plan sets.
+    pub review_on: Option<NaiveDate>,
+    /// A conference's action items not yet done.
+    pub open_actions: Vec<OpenAction>,
+}
+
+/// An action item not yet done, as lists need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenAction {
+    /// Who does it, as written.
+    pub owner: String,
+    /// By when, if agreed.
+    pub due: Option<NaiveDate>,
 }
 
 /// Summarises a loaded record.
@@ -46,6 +64,37 @@ pub fn summarise(record: &Record) -> Summary {
         },
         excerpt: excerpt(record),
         event: event_of(record),
+        kana: match meta.kind {
+            RecordKind::Person => {
+                let kana = format!(
+                    "{} {}",
+                    short(record, "family_name_kana"),
+                    short(record, "given_name_kana")
+                );
+                kana.trim().to_owned()
+            }
+            _ => String::new(),
+        },
+        next_contact: date(record, "next_contact_on").or_else(|| date(record, "next_visit_on")),
+        review_on: date(record, "next_review_on"),
+        open_actions: record
+            .actions("action_items")
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|item| !item.done)
+            .map(|item| OpenAction {
+                owner: item.owner,
+                due: item.due,
+            })
+            .collect(),
+    }
+}
+
+/// The date field `name` of `record`, if the record has it and it is set.
+fn date(record: &Record, name: &str) -> Option<NaiveDate> {
+    match record.get(name) {
+        Ok(Some(FieldValue::Date(d))) => Some(d),
+        _ => None,
     }
 }
 
@@ -56,6 +105,8 @@ pub struct PersonRow {
     pub id: String,
     /// "family given" from the person's profile.
     pub name: String,
+    /// The name's kana, from the profile (empty when unknown).
+    pub kana: String,
     /// Records held for the person (profile excluded).
     pub records: usize,
     /// The latest contact date among them.
@@ -64,6 +115,13 @@ pub struct PersonRow {
     pub waiting: usize,
     /// Where the case stands, from the records on this device.
     pub stage: Stage,
+    /// The next contact planned by the latest record that plans one, and
+    /// that record's date.
+    pub next_contact: Option<(NaiveDate, NaiveDate)>,
+    /// The review date of the latest transition plan that sets one.
+    pub review_on: Option<(NaiveDate, NaiveDate)>,
+    /// Action items not yet done, from the person's conferences.
+    pub open_actions: Vec<OpenAction>,
 }
 
 /// One entry of a person's timeline.
@@ -169,14 +227,19 @@ pub fn caseload(
             .or_insert_with(|| PersonRow {
                 id: summary.person_id.clone(),
                 name: String::new(),
+                kana: String::new(),
                 records: 0,
                 last_contact: None,
                 waiting: 0,
                 stage: Stage::Listed,
+                next_contact: None,
+                review_on: None,
+                open_actions: Vec::new(),
             });
         // The full profile's name wins over the card's.
         if row.name.is_empty() || summary.kind == RecordKind::Person {
             row.name = summary.name.clone();
+            row.kana = summary.kana.clone();
         }
         row.waiting += usize::from(waiting(id));
     }
@@ -188,6 +251,12 @@ pub fn caseload(
             row.records += 1;
             row.waiting += usize::from(waiting(id));
             row.last_contact = row.last_contact.max(Some(summary.date));
+            // The latest record that plans something sets the plan.
+            let planned = |due: Option<NaiveDate>| due.map(|due| (summary.date, due));
+            row.next_contact = row.next_contact.max(planned(summary.next_contact));
+            row.review_on = row.review_on.max(planned(summary.review_on));
+            row.open_actions
+                .extend(summary.open_actions.iter().cloned());
         }
     }
     let mut events: BTreeMap<&str, Vec<Dated>> = BTreeMap::new();
@@ -239,31 +308,6 @@ pub fn person_display_name(summaries: &BTreeMap<String, Summary>, person: &str) 
         .map(|row| row.name)
 }
 
-/// How long without any record before a case needs attention.
-pub const QUIET_DAYS: i64 = 30;
-
-/// What a case needs next, shown on the caseload.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NextAction {
-    /// Listed, but no joint first interview yet.
-    FirstInterview,
-    /// Nothing recorded for this many days.
-    Quiet(i64),
-}
-
-/// The next action for a person row on `today`, if any: ended cases need
-/// none.
-pub fn next_action(row: &PersonRow, today: NaiveDate) -> Option<NextAction> {
-    match row.stage {
-        Stage::Ended(_) => None,
-        Stage::Listed => Some(NextAction::FirstInterview),
-        _ => {
-            let quiet = row.last_contact.map(|d| (today - d).num_days())?;
-            (quiet > QUIET_DAYS).then_some(NextAction::Quiet(quiet))
-        }
-    }
-}
-
 /// The stage a record moves its case into, for the timeline's marker:
 /// interviews and visits continue a stage rather than start one.
 pub fn stage_marker(event: &Dated) -> Option<Stage> {
@@ -272,7 +316,7 @@ pub fn stage_marker(event: &Dated) -> Option<Stage> {
         Event::FirstJointInterview => Some(Stage::FirstJointInterview),
         Event::TransitionStep => Some(Stage::TransitionSupport),
         Event::Discharged => Some(Stage::Discharged),
-        Event::Readmitted { .. } => Some(Stage::Ended(EndReason::Readmitted)),
+        Event::Readmitted { .. } => Some(Stage::Readmitted),
         Event::Died => Some(Stage::Ended(EndReason::Died)),
         Event::Closed(reason) => Some(Stage::Ended(reason)),
         Event::Interview | Event::HomeVisit => None,
@@ -293,6 +337,10 @@ mod tests {
             name: name.into(),
             excerpt: String::new(),
             event: None,
+            kana: String::new(),
+            next_contact: None,
+            review_on: None,
+            open_actions: Vec::new(),
         }
     }
 

@@ -141,6 +141,8 @@ pub struct ClientState {
     /// A page that now has another address ([`ClientState::rename`]): the
     /// new address and the page still drawn there.
     pub renamed: RwSignal<Option<(Screen, Screen)>>,
+    /// The caseload's filters, kept across screens.
+    pub caseload_view: RwSignal<super::attention::CaseloadView>,
     /// The login name of the device's owner (known before unlocking).
     pub owner: RwSignal<Option<String>>,
     /// Progress of unlocking: (records loaded, total).
@@ -160,6 +162,7 @@ impl ClientState {
             revision: RwSignal::new(0),
             screen: RwSignal::new(Screen::default()),
             navigation: RwSignal::new(None),
+            caseload_view: RwSignal::new(Default::default()),
             renamed: RwSignal::new(None),
             owner: RwSignal::new(None),
             loading: RwSignal::new((0, 0)),

@@ -10,8 +10,9 @@
 
 use super::crypto;
 use super::idb::{Database, META, RECORDS, Write};
-use super::js::JsError;
 use super::unlock_guard::UnlockGuard;
+pub use super::vault_format::VaultError;
+use super::vault_format::{decode, decode_entry, encode, encode_entry};
 pub use super::working_copy::LocalStore;
 use super::working_copy::{Stored, StoredEntry};
 use crate::account::{SignedInUser, UnlockPolicy};
@@ -63,63 +64,6 @@ pub struct DeviceIdentity {
 struct SyncMeta {
     cursor: u64,
     last_sync_ms: Option<f64>,
-}
-
-/// Why the vault could not do something.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum VaultError {
-    /// The browser refused (quota, private mode, ...).
-    #[error(transparent)]
-    Browser(#[from] JsError),
-    /// The password does not open this device's keyring.
-    #[error("wrong password")]
-    WrongPassword,
-    /// Another tab of this browser has the device unlocked.
-    #[error("the app is open in another tab")]
-    InOtherTab,
-    /// This browser holds no device to unlock.
-    #[error("no device in this browser")]
-    NoDevice,
-    /// Something the device always stores is not there.
-    #[error("corrupt local data: {0} missing")]
-    Missing(&'static str),
-    /// Stored bytes did not decode as what they should hold.
-    #[error("corrupt local data: {what}: {source}")]
-    Decode {
-        /// What was being read back.
-        what: &'static str,
-        /// Why postcard could not decode it.
-        source: postcard::Error,
-    },
-    /// A record entry is not in this version's layout (`ENTRY_FORMAT`):
-    /// another version of the app wrote it.
-    #[error("a record was stored by another version of the app; sign out and in again")]
-    OtherVersion,
-}
-
-/// The layout of a stored record entry; bumped whenever [`StoredEntry`] or
-/// what it holds changes, so an old entry is reported, never misread.
-const ENTRY_FORMAT: u8 = 2;
-
-fn encode_entry(entry: &StoredEntry) -> Vec<u8> {
-    let mut bytes = vec![ENTRY_FORMAT];
-    bytes.extend(encode(entry));
-    bytes
-}
-
-fn decode_entry(bytes: &[u8]) -> Result<StoredEntry, VaultError> {
-    match bytes.split_first() {
-        Some((&ENTRY_FORMAT, rest)) => decode(rest, "record"),
-        _ => Err(VaultError::OtherVersion),
-    }
-}
-
-fn encode<T: Serialize>(value: &T) -> Vec<u8> {
-    postcard::to_allocvec(value).unwrap_or_default()
-}
-
-fn decode<T: for<'a> Deserialize<'a>>(bytes: &[u8], what: &'static str) -> Result<T, VaultError> {
-    postcard::from_bytes(bytes).map_err(|source| VaultError::Decode { what, source })
 }
 
 /// An unlocked device: the data key, the identity and the records.
@@ -271,6 +215,7 @@ impl Vault {
             )?);
         }
         let mut summaries = BTreeMap::new();
+        let mut outdated = Vec::new();
         let stored = db.get_all(RECORDS).await?;
         let total = stored.len();
         let mut done = 0;
@@ -286,27 +231,36 @@ impl Vault {
             )
             .await;
             for ((id, _), plain) in chunk.iter().zip(plain) {
-                let entry = decode_entry(&plain?)?;
+                let (entry, old) = decode_entry(&plain?)?;
+                if old {
+                    outdated.push(id.clone());
+                }
                 records.import_dormant(id, &entry.summary.person_id, entry.record);
                 summaries.insert(id.clone(), entry.summary);
             }
             done += chunk.len();
             progress(done, total);
         }
-        Ok(Vault {
+        let mut store = LocalStore {
+            records,
+            summaries,
+            cursor: meta.cursor,
+            dirty: BTreeSet::new(),
+            meta_dirty: false,
+            last_sync_ms: meta.last_sync_ms,
+        };
+        store.resummarise(&outdated);
+        let vault = Vault {
             db,
             key,
             identity,
-            store: RefCell::new(LocalStore {
-                records,
-                summaries,
-                cursor: meta.cursor,
-                dirty: BTreeSet::new(),
-                meta_dirty: false,
-                last_sync_ms: meta.last_sync_ms,
-            }),
+            store: RefCell::new(store),
             write_lock: futures::lock::Mutex::new(()),
-        })
+        };
+        if !outdated.is_empty() {
+            vault.persist().await?;
+        }
+        Ok(vault)
     }
 
     /// Writes everything changed since the last persist, in one

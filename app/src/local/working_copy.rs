@@ -30,6 +30,62 @@ pub(super) struct StoredEntry {
     pub(super) record: DeviceRecord,
 }
 
+/// A stored entry in the layout before summaries carried kana and planned
+/// dates (format 2), read once and summarised afresh.
+#[derive(Debug, Deserialize)]
+pub(super) struct StoredEntryV2 {
+    summary: SummaryV2,
+    record: DeviceRecord,
+}
+
+/// [`Summary`] as format 2 stored it.
+#[derive(Debug, Deserialize)]
+struct SummaryV2 {
+    kind: tsunagu_sync::record::schema::RecordKind,
+    person_id: String,
+    status: tsunagu_sync::record::Status,
+    date: chrono::NaiveDate,
+    updated_at: chrono::DateTime<chrono::Utc>,
+    name: String,
+    excerpt: String,
+    event: Option<tsunagu_sync::stage::Dated>,
+}
+
+impl StoredEntryV2 {
+    /// The entry in today's layout, the new parts of its summary empty
+    /// until [`LocalStore::resummarise`] fills them.
+    pub(super) fn into_current(self) -> StoredEntry {
+        let SummaryV2 {
+            kind,
+            person_id,
+            status,
+            date,
+            updated_at,
+            name,
+            excerpt,
+            event,
+        } = self.summary;
+        let summary = Summary {
+            kind,
+            person_id,
+            status,
+            date,
+            updated_at,
+            name,
+            excerpt,
+            event,
+            kana: String::new(),
+            next_contact: None,
+            review_on: None,
+            open_actions: Vec::new(),
+        };
+        StoredEntry {
+            summary,
+            record: self.record,
+        }
+    }
+}
+
 /// The in-memory working copy, a [`ClientStore`] that remembers what it
 /// changed so [`Vault::persist`] writes exactly that.
 #[derive(Debug)]
@@ -64,6 +120,18 @@ impl LocalStore {
             },
         };
         Stored::Entry(StoredEntry { summary, record })
+    }
+
+    /// Summarises `ids` afresh from their documents and marks them to be
+    /// stored again (entries written by an older version of the app).
+    pub(super) fn resummarise(&mut self, ids: &[String]) {
+        for id in ids {
+            if let Some(record) = self.records.record_mut(id) {
+                let summary = summarise(record);
+                self.summaries.insert(id.clone(), summary);
+                self.dirty.insert(id.clone());
+            }
+        }
     }
 
     /// Marks a record as changed (saved, merged, acknowledged or purged).

@@ -1,8 +1,12 @@
-//! The persons on my caseload, read from the device.
+//! The persons on my caseload, read from the device: those who need
+//! something first, with filters (open, needs attention, ended), a stage
+//! choice and a search by name or kana.
 
+use super::caseload_texts::{filter_label, hint_text, texts};
 use crate::i18n::use_lang;
 use crate::labels::stage_label;
-use crate::local::read::{NextAction, PersonRow, caseload, next_action};
+use crate::local::attention::{CaseFilter, CaseRow, Me, OPEN_STAGES, select};
+use crate::local::read::caseload;
 use crate::local::state::{ClientState, Screen};
 use crate::local::with_device;
 use leptos::prelude::*;
@@ -12,12 +16,26 @@ use leptos::prelude::*;
 pub fn CaseloadPage() -> impl IntoView {
     let lang = use_lang();
     let state = ClientState::get();
-    let rows = move || {
+    let user = crate::local::current_user();
+    let me = user
+        .as_ref()
+        .map(|u| Me::new(&u.display_name, &u.username))
+        .unwrap_or_default();
+    let view_of = state.caseload_view;
+    let rows = Memo::new(move |_| {
         state.revision.track();
-        with_device(|store, summaries| caseload(summaries, |id| store.waiting_for(id) > 0))
-            .unwrap_or_default()
+        let view = view_of.get();
+        let rows =
+            with_device(|store, summaries| caseload(summaries, |id| store.waiting_for(id) > 0))
+                .unwrap_or_default();
+        let today = tsunagu_sync::policy::japan_date(chrono::Utc::now());
+        select(rows, today, &me, view.filter, view.stage, &view.query)
+    });
+    let any = move || {
+        state.revision.track();
+        with_device(|_, summaries| summaries.values().any(|s| s.kind.is_profile())).unwrap_or(false)
     };
-    let role = crate::local::current_user().map(|user| user.role);
+    let role = user.map(|user| user.role);
     let coordinator = role == Some(tsunagu_sync::role::Role::Coordinator);
     let auditor = role == Some(tsunagu_sync::role::Role::Auditor);
     view! {
@@ -41,28 +59,97 @@ pub fn CaseloadPage() -> impl IntoView {
         })}
         <section class="card" data-testid="caseload">
             <h2>{move || lang.get().texts().caseload_heading}</h2>
-            {move || {
-                let rows = rows();
-                if rows.is_empty() {
-                    view! { <p class="hint" data-testid="caseload-empty">{lang.get().texts().no_persons}</p> }
-                        .into_any()
-                } else {
-                    view! {
-                        <ul class="person-list">
-                            {rows.into_iter().map(|row| view! { <PersonItem row/> }).collect_view()}
-                        </ul>
-                    }
-                    .into_any()
+            {move || if any() {
+                view! {
+                    <Filters/>
+                    <p class="hint" data-testid="caseload-count" aria-live="polite">
+                        {move || rows.with(Vec::len)} {move || texts(lang.get()).shown_unit}
+                    </p>
+                    {move || {
+                        let rows = rows.get();
+                        if rows.is_empty() {
+                            view! { <p class="hint" data-testid="caseload-no-match">{texts(lang.get()).no_match}</p> }
+                                .into_any()
+                        } else {
+                            view! {
+                                <ul class="person-list">
+                                    {rows.into_iter().map(|case| view! { <PersonItem case/> }).collect_view()}
+                                </ul>
+                            }
+                            .into_any()
+                        }
+                    }}
                 }
+                .into_any()
+            } else {
+                view! { <p class="hint" data-testid="caseload-empty">{lang.get().texts().no_persons}</p> }
+                    .into_any()
             }}
         </section>
     }
 }
 
+/// The search field and the filter and stage choices.
 #[component]
-fn PersonItem(row: PersonRow) -> impl IntoView {
+fn Filters() -> impl IntoView {
+    let lang = use_lang();
+    let view_of = ClientState::get().caseload_view;
+    let t = move || texts(lang.get());
+    view! {
+        <div class="caseload-filters">
+            <label class="grow">
+                <span>{move || t().search}</span>
+                <input type="search" name="caseload-search" data-testid="caseload-search"
+                    placeholder=move || t().search_hint
+                    prop:value=move || view_of.with(|v| v.query.clone())
+                    on:input=move |ev| {
+                        let query = event_target_value(&ev);
+                        view_of.update(|v| v.query = query);
+                    }/>
+            </label>
+            <label>
+                <span>{move || t().show}</span>
+                <select name="caseload-filter" data-testid="caseload-filter"
+                    prop:value=move || view_of.with(|v| v.filter.as_str())
+                    on:change=move |ev| {
+                        let filter = CaseFilter::parse(&event_target_value(&ev)).unwrap_or_default();
+                        view_of.update(|v| v.filter = filter);
+                    }>
+                    {CaseFilter::ALL.into_iter().map(|f| view! {
+                        <option value=f.as_str()>{move || filter_label(lang.get(), f)}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>
+                <span>{move || t().stage}</span>
+                <select name="caseload-stage" data-testid="caseload-stage"
+                    prop:value=move || view_of.with(|v| {
+                        v.stage
+                            .and_then(|s| OPEN_STAGES.iter().position(|o| *o == s))
+                            .map_or_else(String::new, |i| i.to_string())
+                    })
+                    on:change=move |ev| {
+                        let stage = event_target_value(&ev)
+                            .parse::<usize>()
+                            .ok()
+                            .and_then(|i| OPEN_STAGES.get(i).copied());
+                        view_of.update(|v| v.stage = stage);
+                    }>
+                    <option value="">{move || t().any_stage}</option>
+                    {OPEN_STAGES.into_iter().enumerate().map(|(i, s)| view! {
+                        <option value=i.to_string()>{move || stage_label(lang.get(), s)}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+        </div>
+    }
+}
+
+#[component]
+fn PersonItem(case: CaseRow) -> impl IntoView {
     let lang = use_lang();
     let state = ClientState::get();
+    let CaseRow { row, hints } = case;
     let id = row.id.clone();
     view! {
         <li>
@@ -74,17 +161,11 @@ fn PersonItem(row: PersonRow) -> impl IntoView {
                     {row.records} {move || lang.get().texts().records_unit}
                     {row.last_contact.map(|d| format!(" · {d}"))}
                 </span>
-                {next_action(&row, tsunagu_sync::policy::japan_date(chrono::Utc::now())).map(|action| view! {
-                    <span class="badge attention" data-testid="next-action">
-                        {move || {
-                            let texts = lang.get().texts();
-                            match action {
-                                NextAction::FirstInterview => texts.needs_first_interview.to_owned(),
-                                NextAction::Quiet(days) => format!("{}{days}{}", texts.quiet_prefix, texts.quiet_suffix),
-                            }
-                        }}
+                {hints.into_iter().map(|hint| view! {
+                    <span class="badge attention" class:overdue=hint.overdue() data-testid="hint">
+                        {move || hint_text(lang.get(), hint)}
                     </span>
-                })}
+                }).collect_view()}
                 {(row.waiting > 0).then(|| view! {
                     <span class="badge waiting">{move || lang.get().texts().not_sent} " " {row.waiting}</span>
                 })}

@@ -4,6 +4,7 @@ pub mod action_items;
 pub mod audit_texts;
 pub mod audit_trail;
 pub mod caseload;
+pub mod caseload_texts;
 pub mod home;
 pub mod new_password;
 pub mod not_found;
