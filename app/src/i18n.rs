@@ -177,6 +177,8 @@ pub struct Texts {
     pub status_amended: &'static str,
     /// Badge of a record with unsent changes.
     pub not_sent: &'static str,
+    /// Badge: the server refused the record.
+    pub refused: &'static str,
     /// The save button.
     pub save: &'static str,
     /// Save and finalise.
@@ -299,6 +301,7 @@ pub static JA: Texts = Texts {
     status_finalised: "確定",
     status_amended: "修正あり",
     not_sent: "未送信",
+    refused: "送信できません",
     save: "保存",
     save_and_finalise: "保存して確定",
     saved: "端末に保存しました。",
@@ -389,6 +392,7 @@ pub static EN: Texts = Texts {
     status_finalised: "Finalised",
     status_amended: "Amended",
     not_sent: "Not sent",
+    refused: "Refused",
     save: "Save",
     save_and_finalise: "Save and finalise",
     saved: "Saved on this device.",

@@ -9,6 +9,7 @@
 pub mod attention;
 pub mod edits;
 pub mod read;
+pub mod receipts;
 pub mod screen;
 pub mod state;
 pub mod unlock_guard;

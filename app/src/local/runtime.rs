@@ -55,7 +55,8 @@ thread_local! {
     static DATABASE: RefCell<Option<Database>> = const { RefCell::new(None) };
 }
 
-fn runtime() -> Option<Rc<Runtime>> {
+/// The unlocked session, if any.
+pub(super) fn runtime() -> Option<Rc<Runtime>> {
     RUNTIME.with(|r| r.borrow().clone())
 }
 
@@ -344,7 +345,7 @@ pub async fn update_record(
 }
 
 /// After a local save: persist, then offer it to the server.
-async fn saved(runtime: &Rc<Runtime>) -> Result<(), String> {
+pub(super) async fn saved(runtime: &Rc<Runtime>) -> Result<(), String> {
     runtime.last_activity.set(now_millis());
     runtime.vault.persist().await.map_err(|e| e.to_string())?;
     // Edited, encrypted and committed to IndexedDB: the save is safe.

@@ -171,6 +171,7 @@ impl Vault {
                 dirty: BTreeSet::new(),
                 meta_dirty: false,
                 last_sync_ms: None,
+                reached: BTreeMap::new(),
             }),
             write_lock: futures::lock::Mutex::new(()),
         })
@@ -216,6 +217,7 @@ impl Vault {
         }
         let mut summaries = BTreeMap::new();
         let mut outdated = Vec::new();
+        let mut reached = BTreeMap::new();
         let stored = db.get_all(RECORDS).await?;
         let total = stored.len();
         let mut done = 0;
@@ -235,6 +237,9 @@ impl Vault {
                 if old {
                     outdated.push(id.clone());
                 }
+                if let Some(at) = entry.reached_ms {
+                    reached.insert(id.clone(), at);
+                }
                 records.import_dormant(id, &entry.summary.person_id, entry.record);
                 summaries.insert(id.clone(), entry.summary);
             }
@@ -248,6 +253,7 @@ impl Vault {
             dirty: BTreeSet::new(),
             meta_dirty: false,
             last_sync_ms: meta.last_sync_ms,
+            reached,
         };
         store.resummarise(&outdated);
         let vault = Vault {

@@ -28,6 +28,9 @@ pub(super) struct StoredEntry {
     pub(super) summary: Summary,
     /// The record.
     pub(super) record: DeviceRecord,
+    /// When the server last acknowledged all of this device's changes to
+    /// it (browser clock, ms): the note's receipt.
+    pub(super) reached_ms: Option<f64>,
 }
 
 /// A stored entry in the layout before summaries carried kana and planned
@@ -82,6 +85,7 @@ impl StoredEntryV2 {
         StoredEntry {
             summary,
             record: self.record,
+            reached_ms: None,
         }
     }
 }
@@ -102,6 +106,9 @@ pub struct LocalStore {
     pub(super) meta_dirty: bool,
     /// When the device last finished a sync (browser clock, ms).
     pub last_sync_ms: Option<f64>,
+    /// When the server acknowledged each record's last change from this
+    /// device (browser clock, ms).
+    pub(super) reached: BTreeMap<String, f64>,
 }
 
 impl LocalStore {
@@ -119,7 +126,12 @@ impl LocalStore {
                 None => return Stored::Unchanged,
             },
         };
-        Stored::Entry(StoredEntry { summary, record })
+        let reached_ms = self.reached.get(id).copied();
+        Stored::Entry(StoredEntry {
+            summary,
+            record,
+            reached_ms,
+        })
     }
 
     /// Summarises `ids` afresh from their documents and marks them to be
@@ -175,6 +187,14 @@ impl ClientStore for LocalStore {
             .map_err(|e| e.to_string())?;
         for doc in sent {
             self.dirty.insert(doc.id.clone());
+        }
+        let now = super::js::now_millis();
+        for result in results {
+            if let DocOutcome::Stored { id } = result
+                && self.records.waiting_for(id) == 0
+            {
+                self.reached.insert(id.clone(), now);
+            }
         }
         // Records given back to a restored server left the queue (or one
         // joined it): persist the queue with them.

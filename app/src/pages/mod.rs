@@ -11,6 +11,7 @@ pub mod not_found;
 pub mod outcome;
 pub mod person;
 pub mod programme;
+pub mod receipt;
 pub mod record_form;
 pub mod record_history;
 pub mod second_factor;

@@ -63,7 +63,14 @@ pub fn PersonPage(
         move || {
             state.revision.track();
             with_device(|store, summaries| {
+                let refused = store.rejected().clone();
                 timeline(summaries, &person, |id| store.waiting_for(id) > 0)
+                    .into_iter()
+                    .map(|row| {
+                        let refused = refused.contains_key(&row.id);
+                        (row, refused)
+                    })
+                    .collect::<Vec<_>>()
             })
             .unwrap_or_default()
         }
@@ -94,7 +101,7 @@ pub fn PersonPage(
                     if rows.is_empty() {
                         return view! { <li class="hint">{lang.get().texts().timeline_empty}</li> }.into_any();
                     }
-                    rows.into_iter().map(|row| {
+                    rows.into_iter().map(|(row, refused)| {
                         let id = row.id.clone();
                         view! {
                             <li>
@@ -109,9 +116,15 @@ pub fn PersonPage(
                                             "→ " {move || stage_label(lang.get(), stage)}
                                         </span>
                                     })}
-                                    {row.waiting.then(|| view! {
-                                        <span class="badge waiting">{move || lang.get().texts().not_sent}</span>
-                                    })}
+                                    {if refused {
+                                        Some(view! {
+                                            <span class="badge refused" data-testid="refused-badge">{move || lang.get().texts().refused}</span>
+                                        }.into_any())
+                                    } else {
+                                        row.waiting.then(|| view! {
+                                            <span class="badge waiting">{move || lang.get().texts().not_sent}</span>
+                                        }.into_any())
+                                    }}
                                     <span class="excerpt">{row.excerpt.clone()}</span>
                                 </button>
                             </li>

@@ -9,6 +9,7 @@ use crate::local::state::{ClientState, Screen};
 use crate::local::{current_user, with_device};
 use crate::pages::action_items::{ActionItemsEditor, ActionLists, items_to_save};
 use crate::pages::person::status_label;
+use crate::pages::receipt::RecordReceipt;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 use tsunagu_sync::policy;
@@ -142,7 +143,10 @@ pub fn RecordForm(
         .unwrap_or(false);
     let base = StoredValue::new(loaded.base.clone());
     let record_id = StoredValue::new(record.clone());
+    // The same id, for the receipt line (a new note gets one at its save).
+    let saved_id = RwSignal::new(record.clone());
     let person_back = person.clone();
+    let person_receipt = person.clone();
 
     let save = move |finalise: bool| {
         if saving.get_untracked() {
@@ -184,7 +188,8 @@ pub fn RecordForm(
                         if record_id.get_value().is_none() {
                             state.rename(Screen::Record(id.clone()));
                         }
-                        record_id.set_value(Some(id));
+                        record_id.set_value(Some(id.clone()));
+                        saved_id.set(Some(id));
                         reason.set(String::new());
                         message.set(Some(Ok(())));
                     }
@@ -193,7 +198,7 @@ pub fn RecordForm(
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (input, &person, base, record_id, status);
+        let _ = (input, &person, base, record_id, status, saved_id);
     };
     let save_plain = save.clone();
 
@@ -209,6 +214,7 @@ pub fn RecordForm(
                     <span class="badge" data-testid="record-status">{move || status_label(lang.get(), status)}</span>
                 })}
             </h2>
+            <RecordReceipt id=saved_id.into() person=person_receipt/>
             <Show when=finalised>
                 <p class="hint">{move || lang.get().texts().finalised_note}</p>
             </Show>

@@ -133,8 +133,50 @@ impl DeviceStore {
                 .entry(id.to_owned())
                 .or_default()
                 .extend(changes);
+            // A refused record the user has changed (fixed, say) is
+            // offered to the server again.
+            self.rejected.remove(id);
         }
         Ok(())
+    }
+
+    /// Offers a refused record to the server again at the next push (the
+    /// reason may have gone away: the person is back on the caseload, a
+    /// colleague's part arrived); returns whether it was refused.
+    pub fn retry(&mut self, id: &str) -> bool {
+        self.rejected.remove(id).is_some()
+    }
+
+    /// Whether the server has stored nothing of the record: every change
+    /// in it is one of this device's, still waiting (a new note not yet
+    /// accepted). Loads the record.
+    pub fn never_stored(&mut self, id: &str) -> bool {
+        let waiting = self.pending.get(id).map_or(0, Vec::len);
+        if waiting == 0 {
+            return false;
+        }
+        self.record_mut(id)
+            .is_some_and(|record| record.changes_since(&[]).len() == waiting)
+    }
+
+    /// Drops a refused record the server has stored nothing of, with its
+    /// unsent changes: the one way a note leaves a device unsent, and only
+    /// at the user's word. Returns whether it was dropped (a record the
+    /// server holds, or one not refused, is kept).
+    pub fn discard_refused(&mut self, id: &str) -> bool {
+        if !self.rejected.contains_key(id) || !self.never_stored(id) {
+            return false;
+        }
+        self.rejected.remove(id);
+        self.pending.remove(id);
+        self.unshared.remove(id);
+        self.saved.remove(id);
+        self.covered.remove(id);
+        self.deferred.remove(id);
+        self.recovery.resend.remove(id);
+        self.records.remove(id);
+        self.dormant.remove(id);
+        true
     }
 
     /// A record held on this device, if it is loaded (a dormant record

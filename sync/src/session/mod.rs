@@ -39,6 +39,8 @@ pub struct Output {
 }
 
 #[cfg(test)]
+mod refusal_tests;
+#[cfg(test)]
 mod rewind_tests;
 #[cfg(test)]
 mod tests;
