@@ -6,6 +6,7 @@ use crate::persons::insert_person;
 use crate::store::listings::{self, ListingEntry};
 use crate::store::{Store, WriteTx, assignments, users};
 use chrono::{DateTime, Utc};
+use tsunagu_sync::record::FieldValue;
 use tsunagu_sync::role::Role;
 
 /// The password every demo account shares. Public by design: demo only.
@@ -36,6 +37,28 @@ const GIVEN: &[&str] = &[
     "誠",
     "かおる",
     "昇",
+];
+
+/// The kana of `FAMILY` and `GIVEN`, as a listing's フリガナ column has them.
+const FAMILY_KANA: &[&str] = &[
+    "シノノメ",
+    "アサギリ",
+    "ユウナギ",
+    "シラハマ",
+    "アオバ",
+    "ワカクサ",
+    "ハルノ",
+    "アキヅキ",
+];
+const GIVEN_KANA: &[&str] = &[
+    "ヒカリ",
+    "ショウ",
+    "イズミ",
+    "ミノル",
+    "ユカリ",
+    "マコト",
+    "カオル",
+    "ノボル",
 ];
 
 /// What seeding did.
@@ -124,10 +147,23 @@ fn seed_persons(
     let year = tsunagu_sync::outcome::fiscal::fiscal_year(today);
     let listed_on = tsunagu_sync::outcome::fiscal::first_day(year);
     for i in 0..count {
-        let name = format!("{} {}", FAMILY[i], GIVEN[(i * 3) % GIVEN.len()]);
+        let given = (i * 3) % GIVEN.len();
+        let name = format!("{} {}", FAMILY[i], GIVEN[given]);
         let recipient = format!("DEMO-{year}-C{i:02}");
-        let id = insert_person(tx, &name, Some(&recipient), Vec::new(), now)?;
         let admitted_on = listed_on - chrono::Days::new(400 + 365 * i as u64);
+        let ward = format!("第{}病棟", i % 3 + 1);
+        let born = chrono::NaiveDate::from_ymd_opt(1950 + 3 * i as i32, 1 + i as u32, 10)
+            .unwrap_or_default();
+        let text = |v: &str| FieldValue::Str(v.to_owned());
+        let profile = vec![
+            ("family_name_kana".into(), text(FAMILY_KANA[i])),
+            ("given_name_kana".into(), text(GIVEN_KANA[given])),
+            ("date_of_birth".into(), FieldValue::Date(born)),
+            ("hospital".into(), text("架空山病院")),
+            ("ward".into(), text(&ward)),
+            ("admitted_on".into(), FieldValue::Date(admitted_on)),
+        ];
+        let id = insert_person(tx, &name, Some(&recipient), profile, now)?;
         listings::insert(
             tx,
             &ListingEntry {
@@ -138,7 +174,7 @@ fn seed_persons(
                 stay_days: (listed_on - admitted_on).num_days(),
                 short_stay: false,
                 hospital: "架空山病院",
-                ward: "",
+                ward: &ward,
                 imported_at: now,
             },
         )?;

@@ -10,6 +10,7 @@ pub mod new_password;
 pub mod not_found;
 pub mod outcome;
 pub mod person;
+pub mod person_header;
 pub mod programme;
 pub mod receipt;
 pub mod record_form;

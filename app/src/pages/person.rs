@@ -1,10 +1,12 @@
-//! One person: name, the record kinds I may write, and the timeline.
+//! One person: who they are and what is planned (`person_header`), the
+//! record kinds I may write (my role's usual ones first), the timeline.
 
 use crate::i18n::{Lang, use_lang};
 use crate::labels::{kind_label, stage_label};
-use crate::local::read::{caseload, person_display_name, stage_marker, timeline};
+use crate::local::read::{stage_marker, timeline};
 use crate::local::state::{ClientState, Screen};
 use crate::local::{current_user, with_device};
+use crate::pages::person_header::{PersonHeader, ordered_kinds};
 use leptos::prelude::*;
 use tsunagu_sync::policy;
 use tsunagu_sync::record::Status;
@@ -28,34 +30,14 @@ pub fn PersonPage(
 ) -> impl IntoView {
     let lang = use_lang();
     let state = ClientState::get();
-    let name = {
-        let person = person.clone();
-        move || {
-            state.revision.track();
-            with_device(|_, summaries| person_display_name(summaries, &person))
-                .flatten()
-                .unwrap_or_default()
-        }
-    };
-    let stage = {
-        let person = person.clone();
-        move || {
-            state.revision.track();
-            with_device(|_, summaries| {
-                caseload(summaries, |_| false)
-                    .into_iter()
-                    .find(|row| row.id == person)
-                    .map(|row| row.stage)
-            })
-            .flatten()
-        }
-    };
-    let writable: Vec<RecordKind> = current_user()
+    // The kinds the user may write, those their role writes most first.
+    let writable: Vec<(RecordKind, bool)> = current_user()
         .map(|user| {
-            RecordKind::ALL
+            let kinds: Vec<RecordKind> = RecordKind::ALL
                 .into_iter()
                 .filter(|k| !k.is_profile() && policy::access(user.role, *k).write)
-                .collect()
+                .collect();
+            ordered_kinds(user.role, &kinds)
         })
         .unwrap_or_default();
     let rows = {
@@ -80,15 +62,13 @@ pub fn PersonPage(
             {move || lang.get().texts().back}
         </button>
         <section class="card" data-testid="person-page">
-            <h2 data-testid="person-name">{name}</h2>
-            {move || stage().map(|stage| view! {
-                <p class="badge stage" data-testid="person-stage">{move || stage_label(lang.get(), stage)}</p>
-            })}
+            <PersonHeader person=person.clone()/>
             <div class="new-record-buttons">
-                {writable.into_iter().map(|kind| {
+                {writable.into_iter().map(|(kind, usual)| {
                     let person = person.clone();
                     view! {
-                        <button class="button primary" data-testid=format!("new-{kind}")
+                        <button class="button" class:primary=usual class:secondary=!usual
+                            data-testid=format!("new-{kind}")
                             on:click=move |_| state.open(Screen::NewRecord { person: person.clone(), kind })>
                             {move || lang.get().texts().new_record} {move || kind_label(lang.get(), kind)}
                         </button>

@@ -1,0 +1,233 @@
+//! The top of a person's page: who they are (kana, age, hospital and
+//! ward, time in hospital), where the case stands, what is planned or
+//! overdue, and the record kinds the user writes most, first.
+
+use super::caseload_texts::hint_text;
+use crate::i18n::{Lang, use_lang};
+use crate::labels::stage_label;
+use crate::local::attention::{Me, hints};
+use crate::local::read::{PersonRow, caseload};
+use crate::local::state::ClientState;
+use crate::local::{current_user, with_device};
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use tsunagu_sync::record::FieldValue;
+use tsunagu_sync::record::schema::RecordKind;
+use tsunagu_sync::role::Role;
+use tsunagu_sync::stage::Stage;
+
+/// What the person's profile says, as the header shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Profile {
+    /// The name's kana.
+    pub kana: String,
+    /// Date of birth.
+    pub born: Option<NaiveDate>,
+    /// Hospital.
+    pub hospital: String,
+    /// Ward.
+    pub ward: String,
+    /// Admitted on.
+    pub admitted_on: Option<NaiveDate>,
+}
+
+/// The person's profile, if the device holds it (a peer supporter's holds
+/// only the card).
+fn profile(person: &str) -> Option<Profile> {
+    with_device(|store, summaries| {
+        let id = summaries
+            .iter()
+            .find(|(_, s)| s.kind == RecordKind::Person && s.person_id == person)
+            .map(|(id, s)| (id.clone(), s.kana.clone()))?;
+        let record = store.record_mut(&id.0)?;
+        let text = |name: &str| match record.get(name) {
+            Ok(Some(FieldValue::Str(s))) => s,
+            _ => String::new(),
+        };
+        let date = |name: &str| match record.get(name) {
+            Ok(Some(FieldValue::Date(d))) => Some(d),
+            _ => None,
+        };
+        Some(Profile {
+            kana: id.1,
+            born: date("date_of_birth"),
+            hospital: text("hospital"),
+            ward: text("ward"),
+            admitted_on: date("admitted_on"),
+        })
+    })
+    .flatten()
+}
+
+/// Whether the case's person is (still or again) in hospital.
+fn in_hospital(stage: Stage) -> bool {
+    matches!(
+        stage,
+        Stage::Listed
+            | Stage::FirstJointInterview
+            | Stage::ContinuedInterviews
+            | Stage::TransitionSupport
+    )
+}
+
+/// The kinds a role writes most, in the order its page offers them first.
+pub fn usual_kinds(role: Role) -> &'static [RecordKind] {
+    use RecordKind as K;
+    match role {
+        Role::PeerSupporter => &[K::Outing],
+        Role::VisitingNurse => &[K::HomeVisit],
+        Role::Caseworker => &[K::WardInterview, K::HomeVisit, K::CaseConference],
+        Role::SupportSpecialist => &[K::WardInterview, K::HomeVisit, K::Outing, K::TransitionPlan],
+        Role::Coordinator => &[K::CaseConference],
+        Role::Auditor => &[],
+    }
+}
+
+/// `kinds` in the order the user's role offers them: its usual kinds
+/// first, then the rest as they come. The boolean says "usual".
+pub fn ordered_kinds(role: Role, kinds: &[RecordKind]) -> Vec<(RecordKind, bool)> {
+    let usual = usual_kinds(role);
+    let first = usual
+        .iter()
+        .filter(|k| kinds.contains(k))
+        .map(|k| (*k, true));
+    let rest = kinds
+        .iter()
+        .filter(|k| !usual.contains(k))
+        .map(|k| (*k, false));
+    first.chain(rest).collect()
+}
+
+fn facts_text(lang: Lang, profile: &Profile, stage: Stage, today: NaiveDate) -> Vec<String> {
+    let ja = lang == Lang::Ja;
+    let mut facts = Vec::new();
+    if let Some(age) = profile.born.and_then(|born| today.years_since(born)) {
+        facts.push(if ja {
+            format!("{age}歳")
+        } else {
+            format!("{age} years old")
+        });
+    }
+    let place = [profile.hospital.as_str(), profile.ward.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !place.is_empty() {
+        facts.push(place);
+    }
+    if let Some(admitted) = profile.admitted_on {
+        let days = (today - admitted).num_days();
+        facts.push(match (in_hospital(stage), ja) {
+            (true, true) => format!("入院 {admitted}（{days}日）"),
+            (true, false) => format!("In hospital since {admitted} ({days} days)"),
+            (false, true) => format!("入院日 {admitted}"),
+            (false, false) => format!("Admitted {admitted}"),
+        });
+    }
+    facts
+}
+
+/// The header of the person page.
+#[component]
+pub fn PersonHeader(
+    /// The person's id.
+    person: String,
+) -> impl IntoView {
+    let lang = use_lang();
+    let state = ClientState::get();
+    let me = current_user()
+        .map(|u| Me::new(&u.display_name, &u.username))
+        .unwrap_or_default();
+    let row = {
+        let person = person.clone();
+        Memo::new(move |_| {
+            state.revision.track();
+            with_device(|_, summaries| {
+                caseload(summaries, |_| false)
+                    .into_iter()
+                    .find(|row: &PersonRow| row.id == person)
+            })
+            .flatten()
+        })
+    };
+    let details = {
+        let person = person.clone();
+        Memo::new(move |_| {
+            state.revision.track();
+            profile(&person)
+        })
+    };
+    let today = tsunagu_sync::policy::japan_date(chrono::Utc::now());
+    view! {
+        <header class="person-header" data-testid="person-header">
+            <h2 data-testid="person-name">{move || row.with(|r| r.as_ref().map(|r| r.name.clone()))}</h2>
+            {move || details.get().filter(|p| !p.kana.is_empty()).map(|p| view! {
+                <p class="kana" data-testid="person-kana">{p.kana}</p>
+            })}
+            <div class="person-facts">
+                {move || row.get().map(|r| view! {
+                    <span class="badge stage" data-testid="person-stage">{move || stage_label(lang.get(), r.stage)}</span>
+                })}
+                {move || {
+                    let (Some(r), Some(p)) = (row.get(), details.get()) else { return Vec::new() };
+                    facts_text(lang.get(), &p, r.stage, today)
+                        .into_iter()
+                        .map(|fact| view! { <span class="fact" data-testid="person-fact">{fact}</span> })
+                        .collect::<Vec<_>>()
+                }}
+            </div>
+            <div class="person-hints">
+                {move || {
+                    let Some(r) = row.get() else { return Vec::new() };
+                    hints(&r, today, &me)
+                        .into_iter()
+                        .map(|hint| view! {
+                            <span class="badge attention" class:overdue=hint.overdue() data-testid="hint">
+                                {move || hint_text(lang.get(), hint)}
+                            </span>
+                        })
+                        .collect::<Vec<_>>()
+                }}
+            </div>
+        </header>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_role_finds_its_usual_kinds_first() {
+        let all: Vec<RecordKind> = RecordKind::ALL.into_iter().collect();
+        let nurse = ordered_kinds(Role::VisitingNurse, &[RecordKind::HomeVisit]);
+        assert_eq!(nurse, vec![(RecordKind::HomeVisit, true)]);
+        let specialist = ordered_kinds(Role::SupportSpecialist, &all);
+        assert_eq!(specialist[0], (RecordKind::WardInterview, true));
+        assert_eq!(specialist[1], (RecordKind::HomeVisit, true));
+        assert_eq!(specialist.len(), all.len(), "nothing lost");
+        assert!(specialist[4..].iter().all(|(_, usual)| !usual));
+    }
+
+    #[test]
+    fn the_facts_say_age_place_and_days_in_hospital() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let profile = Profile {
+            kana: String::new(),
+            born: Some(day(1960, 4, 2)),
+            hospital: "架空山病院".into(),
+            ward: "3病棟".into(),
+            admitted_on: Some(day(2016, 5, 1)),
+        };
+        let today = day(2026, 12, 1);
+        assert_eq!(
+            facts_text(Lang::Ja, &profile, Stage::ContinuedInterviews, today),
+            ["66歳", "架空山病院 3病棟", "入院 2016-05-01（3866日）"]
+        );
+        assert_eq!(
+            facts_text(Lang::En, &profile, Stage::Discharged, today)[2],
+            "Admitted 2016-05-01"
+        );
+    }
+}
