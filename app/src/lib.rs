@@ -28,8 +28,9 @@ pub mod past_events;
 pub mod programme;
 pub mod second_factor;
 
-use components::app_update::{StorageBadge, StorageUsage, UpdateBanner};
-use components::sync_status::{DeviceMenu, SyncStatus};
+use components::app_update::{StorageWarning, UpdateBanner};
+use components::device_menu::DeviceMenu;
+use components::sync_status::SyncStatus;
 use components::{language_switch::LanguageSwitch, network_status::NetworkStatus};
 use leptos::prelude::*;
 use leptos_meta::{Html, Link, Meta, MetaTags, Title, provide_meta_context};
@@ -105,7 +106,10 @@ pub fn App() -> impl IntoView {
         <Meta name="apple-mobile-web-app-title" content="つなぐ"/>
         <Meta name="apple-mobile-web-app-status-bar-style" content="default"/>
         <Router>
-            <header class="app-header">
+            // Once the device is open the header folds to one row on a
+            // landscape tablet (two in portrait): the page gets the room.
+            <header class="app-header"
+                class:ready=move || state.phase.get() == local::state::Phase::Ready>
                 <div class="brand">
                     <h1 data-testid="app-name">{move || lang.get().texts().app_name}</h1>
                     <p class="tagline">{move || lang.get().texts().tagline}</p>
@@ -113,11 +117,10 @@ pub fn App() -> impl IntoView {
                 <div class="header-tools">
                     <NetworkStatus/>
                     <LanguageSwitch/>
+                    <DeviceMenu/>
                 </div>
                 <SyncStatus/>
-                <DeviceMenu/>
-                <StorageBadge/>
-                <StorageUsage/>
+                <StorageWarning/>
             </header>
             <UpdateBanner/>
             <main>

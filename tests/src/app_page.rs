@@ -162,3 +162,16 @@ pub async fn save(browser: &Browser) -> Result<()> {
     browser.wait_css("[data-testid='saved']", WAIT).await?;
     Ok(())
 }
+
+/// Opens the header's device menu (auto-lock, lock, sign-out, storage), if
+/// it is not open already.
+pub async fn open_menu(browser: &Browser) -> Result<()> {
+    let menu = browser
+        .client
+        .find(Locator::Css("[data-testid='device-menu']"))
+        .await?;
+    if menu.attr("open").await?.is_none() {
+        browser.click("[data-testid='menu-open']").await?;
+    }
+    Ok(())
+}

@@ -4,7 +4,7 @@
 
 use fantoccini::Locator;
 use std::time::Duration;
-use tsunagu_tests::app_page::first_sign_in;
+use tsunagu_tests::app_page::{first_sign_in, open_menu};
 use tsunagu_tests::browser::{Browser, screenshot_dir};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
 
@@ -170,6 +170,7 @@ async fn the_app_locks_on_request_and_by_itself_after_the_chosen_idle_time() -> 
     first_sign_in(&browser, &server.url("/"), "demo.nurse", DEMO_PASSWORD).await?;
 
     // "Lock" forgets the key at once; the password opens it again.
+    open_menu(&browser).await?;
     browser.click("[data-testid='lock']").await?;
     browser.wait_css("[data-testid='unlock']", WAIT).await?;
     browser
@@ -180,6 +181,7 @@ async fn the_app_locks_on_request_and_by_itself_after_the_chosen_idle_time() -> 
 
     // With the shortest idle time chosen and nobody touching the tablet,
     // it locks itself within about a minute.
+    open_menu(&browser).await?;
     browser.select("[data-testid='idle-lock']", "1").await?;
     let started = std::time::Instant::now();
     browser

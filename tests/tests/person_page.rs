@@ -63,6 +63,17 @@ async fn the_person_page_says_who_they_are_and_offers_the_usual_notes_first() ->
     );
 
     b.screenshot(&shots, "01-person-ja-1180x820").await?;
+    // The header leaves the page most of the screen.
+    let header = b
+        .client
+        .execute(
+            "return document.querySelector('.app-header').offsetHeight",
+            vec![],
+        )
+        .await?
+        .as_f64()
+        .unwrap_or(f64::MAX);
+    ensure!(header <= 140.0, "the header is {header} px of 820");
     b.client.set_window_size(820, 1180).await?;
     b.screenshot(&shots, "02-person-ja-820x1180").await?;
     let found = violations(&b).await?;
@@ -77,6 +88,14 @@ async fn the_person_page_says_who_they_are_and_offers_the_usual_notes_first() ->
     b.screenshot(&shots, "03-person-en-820x1180").await?;
     b.client.set_window_size(1180, 820).await?;
     b.screenshot(&shots, "04-person-en-1180x820").await?;
+    tsunagu_tests::app_page::open_menu(&b).await?;
+    b.wait_css("[data-testid='lock']", WAIT).await?;
+    b.screenshot(&shots, "05-menu-en-1180x820").await?;
+    let found = violations(&b).await?;
+    ensure!(
+        found.is_empty(),
+        "WCAG violations with the menu open: {found:?}"
+    );
     let found = violations(&b).await?;
     ensure!(found.is_empty(), "WCAG violations: {found:?}");
     b.close().await

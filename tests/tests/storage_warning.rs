@@ -8,7 +8,7 @@
 use anyhow::{Result, ensure};
 use tsunagu_tests::a11y::violations;
 use tsunagu_tests::app_page::{
-    WAIT, first_person, first_sign_in, open_person, save, set_textarea, wait_in_sync,
+    WAIT, first_person, first_sign_in, open_menu, open_person, save, set_textarea, wait_in_sync,
 };
 use tsunagu_tests::browser::{Browser, screenshot_dir};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
@@ -21,6 +21,8 @@ async fn near_the_quota_the_header_warns_after_the_next_save() -> Result<()> {
     let tablet = Browser::start(820, 1180).await?;
     first_sign_in(&tablet, &server.url("/"), "demo.specialist", DEMO_PASSWORD).await?;
     wait_in_sync(&tablet, WAIT).await?;
+    // The figures are in the device menu.
+    open_menu(&tablet).await?;
     let usage = tablet
         .wait_css("[data-testid='storage-usage']", WAIT)
         .await?;
@@ -55,6 +57,7 @@ async fn near_the_quota_the_header_warns_after_the_next_save() -> Result<()> {
         .wait_css("[data-testid='storage-warning']", WAIT)
         .await?;
     ensure!(warning.contains("85%"), "{warning}");
+    open_menu(&tablet).await?;
     ensure!(
         tablet
             .text_of("storage-usage")

@@ -84,28 +84,41 @@ fn usage(announced: Option<String>) -> Option<(f64, f64)> {
     Some((used, quota))
 }
 
-/// How much storage the app uses, and a warning near the quota: a tablet
-/// that fills up cannot save the next note.
+/// How much storage the app uses (in the device menu).
 #[component]
 pub fn StorageUsage() -> impl IntoView {
     let lang = use_lang();
     let announced_usage = announced("usage");
     let figures = move || usage(announced_usage.get());
     let megabytes = |bytes: f64| format!("{:.0}", bytes / 1_000_000.0);
-    view! {
-        {move || figures().map(|(used, quota)| {
-            let share = used / quota;
-            let percent = (share * 100.0).round() as u32;
+    move || {
+        figures().map(|(used, quota)| {
+            let percent = (used / quota * 100.0).round() as u32;
             view! {
                 <span class="storage-usage" data-testid="storage-usage" data-percent=percent>
                     {move || crate::device_texts::storage_usage(lang.get(), &megabytes(used), &megabytes(quota), percent)}
                 </span>
-                {(share >= STORAGE_WARNING_SHARE).then(|| view! {
-                    <p class="notice storage-warning" role="alert" data-testid="storage-warning">
-                        {move || crate::device_texts::storage_nearly_full(lang.get(), percent)}
-                    </p>
-                })}
             }
-        })}
+        })
+    }
+}
+
+/// A warning near the quota, in the header where it cannot be missed: a
+/// tablet that fills up cannot save the next note.
+#[component]
+pub fn StorageWarning() -> impl IntoView {
+    let lang = use_lang();
+    let announced_usage = announced("usage");
+    move || {
+        let (used, quota) = usage(announced_usage.get())?;
+        let share = used / quota;
+        let percent = (share * 100.0).round() as u32;
+        (share >= STORAGE_WARNING_SHARE).then(|| {
+            view! {
+                <p class="notice storage-warning" role="alert" data-testid="storage-warning">
+                    {move || crate::device_texts::storage_nearly_full(lang.get(), percent)}
+                </p>
+            }
+        })
     }
 }

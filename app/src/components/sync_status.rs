@@ -1,10 +1,8 @@
 //! The always-visible sync badge: connection, changes waiting, last sync,
-//! and progress while a download runs. Plus the lock and sign-out menu.
+//! and progress while a download runs.
 
 use crate::i18n::use_lang;
-use crate::local::state::{
-    ClientState, Connection, DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_CHOICES, Phase, Refusal,
-};
+use crate::local::state::{ClientState, Connection, Phase, Refusal};
 use leptos::prelude::*;
 use tsunagu_sync::japan_time;
 
@@ -70,82 +68,6 @@ pub fn SyncStatus() -> impl IntoView {
                     </Show>
                 </Show>
             </div>
-        </Show>
-    }
-}
-
-/// Lock and sign-out, for an unlocked device. Sign-out warns when changes
-/// have not reached the server, since it wipes the device.
-#[component]
-pub fn DeviceMenu() -> impl IntoView {
-    let lang = use_lang();
-    let state = ClientState::get();
-    let confirming = RwSignal::new(false);
-    let lock = move |_| {
-        #[cfg(feature = "hydrate")]
-        crate::local::runtime::lock(state);
-    };
-    let sign_out = move |force: bool| {
-        if !force && state.status.with_untracked(|s| s.waiting) > 0 {
-            confirming.set(true);
-            return;
-        }
-        confirming.set(false);
-        #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(async move {
-            if let Err(error) = crate::local::runtime::sign_out_and_wipe(state).await {
-                state.status.update(|s| s.error = Some(error));
-            }
-        });
-    };
-    // The idle-lock choice is a device setting, read once the app runs.
-    let idle_minutes = RwSignal::new(DEFAULT_IDLE_LOCK_MINUTES);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| idle_minutes.set(crate::local::runtime::idle_lock_minutes()));
-    let choose_idle = move |event: leptos::ev::Event| {
-        let minutes: u32 = event_target_value(&event)
-            .parse()
-            .unwrap_or(DEFAULT_IDLE_LOCK_MINUTES);
-        idle_minutes.set(minutes);
-        #[cfg(feature = "hydrate")]
-        crate::browser::set_setting(crate::local::state::IDLE_LOCK_SETTING, &minutes.to_string());
-    };
-    view! {
-        <Show when=move || state.phase.get() == Phase::Ready>
-            <div class="device-menu">
-                <label class="idle-lock">
-                    <span>{move || lang.get().texts().idle_lock}</span>
-                    <select data-testid="idle-lock" on:change=choose_idle
-                        prop:value=move || idle_minutes.get().to_string()>
-                        {IDLE_LOCK_CHOICES.into_iter().map(|m| view! {
-                            <option value=m.to_string() selected=move || idle_minutes.get() == m>
-                                {m} {move || lang.get().texts().minutes_unit}
-                            </option>
-                        }).collect_view()}
-                    </select>
-                </label>
-                <button class="button secondary small" data-testid="lock" on:click=lock>
-                    {move || lang.get().texts().lock}
-                </button>
-                <button class="button secondary small" data-testid="sign-out" on:click=move |_| sign_out(false)>
-                    {move || lang.get().texts().sign_out_wipe}
-                </button>
-            </div>
-            <Show when=move || confirming.get()>
-                <div class="card warning" role="alertdialog" data-testid="sign-out-warning">
-                    <p>
-                        {move || lang.get().texts().unsent_warning_prefix}
-                        <strong>{move || state.status.with(|s| s.waiting)}</strong>
-                        {move || lang.get().texts().unsent_warning_suffix}
-                    </p>
-                    <button class="button danger" on:click=move |_| sign_out(true)>
-                        {move || lang.get().texts().sign_out_anyway}
-                    </button>
-                    <button class="button secondary" on:click=move |_| confirming.set(false)>
-                        {move || lang.get().texts().cancel}
-                    </button>
-                </div>
-            </Show>
         </Show>
     }
 }
