@@ -31,6 +31,16 @@ pub fn is_online() -> bool {
         .unwrap_or(true)
 }
 
+/// Whether this is Safari on an iPad or iPhone, opened as a web page
+/// rather than from the home screen: only there is `navigator.standalone`
+/// defined, and it is `false` until the app is added to the home screen.
+pub fn ios_browser_tab() -> bool {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"standalone".into()).ok())
+        .and_then(|v| v.as_bool())
+        == Some(false)
+}
+
 /// The rendered page's `<html lang>` attribute, if it has one.
 pub fn document_lang_attr() -> Option<String> {
     web_sys::window()?

@@ -30,6 +30,7 @@ pub mod second_factor;
 
 use components::app_update::{StorageWarning, UpdateBanner};
 use components::device_menu::DeviceMenu;
+use components::install_hint::InstallHint;
 use components::sync_status::SyncStatus;
 use components::{language_switch::LanguageSwitch, network_status::NetworkStatus};
 use leptos::prelude::*;
@@ -123,6 +124,7 @@ pub fn App() -> impl IntoView {
                 <StorageWarning/>
             </header>
             <UpdateBanner/>
+            <InstallHint/>
             <main>
                 // One page for every screen's address (see
                 // `local::screen`): the page stays mounted while the
