@@ -198,6 +198,13 @@ pub struct ServeArgs {
     /// `--demo`).
     #[arg(long, env = "TSUNAGU_SECOND_FACTOR", value_enum)]
     pub second_factor: Option<crate::second_factor::SecondFactorPolicy>,
+    /// Months after a case ended (a closure or a death) before its records
+    /// leave the tablets (never with unsent changes); the server and the
+    /// outcome report keep them.
+    #[arg(long, env = "TSUNAGU_RETAIN_ENDED_MONTHS",
+          default_value_t = crate::retention::DEFAULT_ENDED_MONTHS,
+          value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub retain_ended_months: u32,
 }
 
 /// `user` subcommands.

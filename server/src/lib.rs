@@ -42,6 +42,7 @@ pub mod persons;
 pub mod programme;
 pub mod record_locks;
 pub mod report_commands;
+pub mod retention;
 pub mod second_factor;
 pub mod secrets;
 pub mod serve;

@@ -74,6 +74,9 @@ pub fn run(store: Store, args: ServeArgs) -> anyhow::Result<()> {
                 delay_ms: args.unlock_delay_ms,
             },
             second_factor,
+            retention: crate::retention::Retention {
+                ended_months: args.retain_ended_months,
+            },
             secure_transport: args
                 .public_url
                 .as_deref()

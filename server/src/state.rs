@@ -27,6 +27,8 @@ pub struct AppState {
     pub unlock_policy: tsunagu_app::account::UnlockPolicy,
     /// Whether signing in needs a second factor.
     pub second_factor: crate::second_factor::SecondFactorPolicy,
+    /// How long devices keep a case after it ended.
+    pub retention: crate::retention::Retention,
     /// The app is served over HTTPS (`--public-url https://...`): HSTS on,
     /// session cookies `Secure`.
     pub secure_transport: bool,

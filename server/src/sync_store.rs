@@ -4,6 +4,7 @@
 //! WAL with `synchronous=FULL`).
 
 use crate::record_locks::{RecordGuard, RecordLocks};
+use crate::retention::Retention;
 use crate::store::{Store, StoreError, assignments, deliveries, feed, history, records};
 use chrono::{DateTime, NaiveDate, Utc};
 use tsunagu_sync::policy;
@@ -21,6 +22,8 @@ pub struct SqliteServerStore<'c> {
     /// The records this session merges into, held until it is dropped.
     held: Option<RecordGuard<'c>>,
     now: DateTime<Utc>,
+    /// How long devices keep ended cases.
+    retention: Retention,
     /// The persons whose records [`ServerStore::commit`] changed, so the
     /// driver can tell the connections that care.
     pub committed_persons: Vec<String>,
@@ -28,13 +31,20 @@ pub struct SqliteServerStore<'c> {
 
 impl<'c> SqliteServerStore<'c> {
     /// A store over `store`, merging under `locks`, with `now` for
-    /// timestamps and the caseload date.
-    pub fn new(store: &'c Store, locks: &'c RecordLocks, now: DateTime<Utc>) -> Self {
+    /// timestamps and the caseload date, and `retention` for how long a
+    /// device keeps an ended case.
+    pub fn new(
+        store: &'c Store,
+        locks: &'c RecordLocks,
+        now: DateTime<Utc>,
+        retention: Retention,
+    ) -> Self {
         SqliteServerStore {
             store,
             locks,
             held: None,
             now,
+            retention,
             committed_persons: Vec::new(),
         }
     }
@@ -122,10 +132,16 @@ impl ServerStore for SqliteServerStore<'_> {
             .read(|tx| records::snapshot_page(tx, &readable, persons, after_id, max_bytes))
     }
 
+    /// The active caseload, less the cases that ended longer ago than
+    /// the retention: those leave the device (unsent changes first reach
+    /// the server; the session's purge never drops them).
     fn caseload(&mut self, caller: &Caller) -> Result<Vec<String>, StoreError> {
-        let today = self.today();
-        self.store
-            .read(|tx| assignments::active_persons(tx, &caller.user_id, today))
+        let (today, retention) = (self.today(), self.retention);
+        self.store.read(|tx| {
+            let active = assignments::active_persons(tx, &caller.user_id, today)?;
+            let ended = retention.long_ended(tx, &active, today)?;
+            Ok(active.into_iter().filter(|p| !ended.contains(p)).collect())
+        })
     }
 
     fn held(&mut self, caller: &Caller) -> Result<Vec<(String, bool)>, StoreError> {

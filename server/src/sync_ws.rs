@@ -88,8 +88,9 @@ async fn step(
     input: Input,
 ) -> Option<(ServerSession, Output, Vec<String>)> {
     let (store, locks) = (state.store.clone(), state.record_locks.clone());
+    let retention = state.retention;
     tokio::task::spawn_blocking(move || {
-        let mut sqlite = SqliteServerStore::new(&store, &locks, chrono::Utc::now());
+        let mut sqlite = SqliteServerStore::new(&store, &locks, chrono::Utc::now(), retention);
         let out = match input {
             // Each frame is checked against the device's standing first: a
             // push that arrives after a revocation is refused, not merged.

@@ -175,3 +175,18 @@ pub async fn open_menu(browser: &Browser) -> Result<()> {
     }
     Ok(())
 }
+
+/// Sets the input named `name` the way typing or picking does (the app
+/// sees `input`): for date pickers, whose typing depends on the locale.
+pub async fn set_input(browser: &Browser, name: &str, value: &str) -> Result<()> {
+    browser
+        .client
+        .execute(
+            "const e = document.querySelector(`input[name='${arguments[0]}']`);
+             e.value = arguments[1];
+             e.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![name.into(), value.into()],
+        )
+        .await?;
+    Ok(())
+}

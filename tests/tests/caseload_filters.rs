@@ -7,7 +7,9 @@
 
 use anyhow::{Context, Result, ensure};
 use fantoccini::Locator;
-use tsunagu_tests::app_page::{WAIT, first_person, first_sign_in, open_person, save, wait_in_sync};
+use tsunagu_tests::app_page::{
+    WAIT, first_person, first_sign_in, open_person, save, set_input, wait_in_sync,
+};
 use tsunagu_tests::browser::{Browser, screenshot_dir};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
 
@@ -51,21 +53,6 @@ async fn show(browser: &Browser, filter: &str) -> Result<Vec<(String, String)>> 
         .await?;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     rows(browser).await
-}
-
-/// Sets an input's value the way typing or picking does (the app sees
-/// `input`).
-async fn set_input(browser: &Browser, name: &str, value: &str) -> Result<()> {
-    browser
-        .client
-        .execute(
-            "const e = document.querySelector(`input[name='${arguments[0]}']`);
-             e.value = arguments[1];
-             e.dispatchEvent(new Event('input', { bubbles: true }));",
-            vec![name.into(), value.into()],
-        )
-        .await?;
-    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

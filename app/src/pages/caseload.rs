@@ -62,6 +62,9 @@ pub fn CaseloadPage() -> impl IntoView {
             {move || if any() {
                 view! {
                     <Filters/>
+                    <Show when=move || view_of.with(|v| matches!(v.filter, CaseFilter::Ended | CaseFilter::All))>
+                        <p class="hint" data-testid="retention-note">{move || texts(lang.get()).retention_note}</p>
+                    </Show>
                     <p class="hint" data-testid="caseload-count" aria-live="polite">
                         {move || rows.with(Vec::len)} {move || texts(lang.get()).shown_unit}
                     </p>

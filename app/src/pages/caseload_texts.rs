@@ -21,6 +21,8 @@ pub struct CaseloadTexts {
     pub shown_unit: &'static str,
     /// When no one matches the filters.
     pub no_match: &'static str,
+    /// Under the ended cases: how long the tablet keeps them.
+    pub retention_note: &'static str,
 }
 
 static JA: CaseloadTexts = CaseloadTexts {
@@ -31,6 +33,7 @@ static JA: CaseloadTexts = CaseloadTexts {
     any_stage: "すべての段階",
     shown_unit: "人を表示",
     no_match: "条件に合う方はいません。",
+    retention_note: "支援が終わった方の記録は、終わってから一定期間（通常12か月）たつとこの端末から消えます。未送信の記録は届くまで残ります。サーバーと実績報告には残ります。",
 };
 
 static EN: CaseloadTexts = CaseloadTexts {
@@ -41,6 +44,7 @@ static EN: CaseloadTexts = CaseloadTexts {
     any_stage: "Every stage",
     shown_unit: " shown",
     no_match: "No one matches.",
+    retention_note: "Records of a person whose support ended leave this tablet some time after it ended (usually 12 months). Unsent notes stay until they reach the server. The server and the outcome report keep them.",
 };
 
 /// The caseload's strings in `lang`.

@@ -173,6 +173,36 @@ pub fn of_kind(tx: &ReadTx<'_>, kind: RecordKind) -> Result<Vec<StoredRecord>, S
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The records that can end a case (case closures and deaths) of
+/// `persons`.
+pub fn closings_of(tx: &ReadTx<'_>, persons: &[String]) -> Result<Vec<StoredRecord>, StoreError> {
+    if persons.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut statement = tx.sql().prepare_cached(
+        "SELECT id, kind, person_id, snapshot FROM records
+          WHERE kind IN (:closure, :death)
+            AND person_id IN (SELECT value FROM json_each(:persons))
+          ORDER BY id",
+    )?;
+    let rows = statement.query_map(
+        rusqlite::named_params! {
+            ":closure": RecordKind::CaseClosure.as_str(),
+            ":death": RecordKind::Death.as_str(),
+            ":persons": json_list(persons),
+        },
+        |r| {
+            Ok(StoredRecord {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                person_id: r.get(2)?,
+                snapshot: r.get(3)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// How many feed entries a record has.
 pub fn feed_entries_of(tx: &ReadTx<'_>, record_id: &str) -> Result<u64, StoreError> {
     let count: i64 = tx
