@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use tsunagu_sync::record::Edit;
 use tsunagu_tests::admin::{TEST_PASSWORD, add_device, add_person, add_user, assign};
 use tsunagu_tests::app_page::{
-    WAIT, first_sign_in, open_person, open_record, save, set_textarea, textarea_value, wait_in_sync,
+    WAIT, first_sign_in, open_person, save, set_textarea, textarea_value, wait_in_sync,
 };
 use tsunagu_tests::browser::Browser;
 use tsunagu_tests::device::NativeDevice;
@@ -162,17 +162,20 @@ async fn main() -> Result<()> {
         .type_into("input[name='password']", TEST_PASSWORD)
         .await?;
     browser.click("button[type='submit']").await?;
+    // The reload was at the note's address: unlocked, the note written
+    // online is open again, offline.
     browser
-        .wait_css("[data-testid='caseload']", Duration::from_secs(600))
+        .wait_css("[data-testid='record-form']", Duration::from_secs(600))
         .await?;
     let unlock_ms = *timings(&browser, "tsunagu-unlock")
         .await?
         .first()
         .context("no tsunagu-unlock measure")?;
-    // The note written online is there after the offline unlock.
-    open_person(&browser, &persons[0]).await?;
-    let ward = tsunagu_tests::app_page::record_of_kind(&browser, "ward_interview").await?;
-    open_record(&browser, &ward).await?;
+    let words = textarea_value(&browser, "persons_words").await?;
+    anyhow::ensure!(
+        words.starts_with("ベンチの面接"),
+        "the note reopened: {words:?}"
+    );
     browser.close().await?;
 
     let result = json!({
