@@ -1,11 +1,13 @@
 //! The screens checked with axe-core's WCAG 2.1 A/AA rules in headless
 //! Chromium at tablet size: every screen a field worker passes on the way
 //! to a note (sign-in, caseload, person, record form) in both languages,
-//! and a coordinator's (unlock, every programme tab, the outcome report).
+//! a coordinator's (unlock, every programme tab, the outcome report), and
+//! an auditor's (the audit trail, both languages).
 //! A violation fails the test with the rule and the elements.
 
 use anyhow::{Result, ensure};
 use tsunagu_tests::a11y::violations;
+use tsunagu_tests::admin::{TEST_PASSWORD, add_user};
 use tsunagu_tests::app_page::{
     WAIT, back_to_person, first_person, first_sign_in, open_person, wait_in_sync,
 };
@@ -98,4 +100,24 @@ async fn the_coordinator_s_screens_meet_wcag_2_1_aa() -> Result<()> {
     check(&office, "outcome report", &mut found).await?;
     ensure!(found.is_empty(), "WCAG violations:\n{}", found.join("\n"));
     office.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_auditor_s_trail_meets_wcag_2_1_aa_in_both_languages() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    // After the demo seed, which runs only on a database without users.
+    add_user(dir.path(), "audit.one", "auditor")?;
+    let desk = Browser::start(1180, 820).await?;
+    let mut found = Vec::new();
+    first_sign_in(&desk, &server.url("/"), "audit.one", TEST_PASSWORD).await?;
+    check(&desk, "auditor's caseload (ja)", &mut found).await?;
+    desk.click("[data-testid='audit-open']").await?;
+    desk.wait_css("[data-testid='audit-entry']", WAIT).await?;
+    check(&desk, "audit trail (ja)", &mut found).await?;
+    desk.click("[data-testid='language-switch']").await?;
+    desk.wait_text("language-switch", "日本語", WAIT).await?;
+    check(&desk, "audit trail (en)", &mut found).await?;
+    ensure!(found.is_empty(), "WCAG violations:\n{}", found.join("\n"));
+    desk.close().await
 }

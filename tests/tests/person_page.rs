@@ -1,13 +1,15 @@
 //! The person page at a glance, in headless Chromium against the real
 //! server binary: the profile (kana, age, hospital and ward, days in
-//! hospital), the stage, what is planned, and the specialist's usual record
+//! hospital), the stage, the next planned contact, and the specialist's usual record
 //! kinds first. Screenshots in both languages at both tablet orientations,
 //! and axe-core's WCAG 2.1 AA check.
 
 use anyhow::{Result, ensure};
 use fantoccini::Locator;
 use tsunagu_tests::a11y::violations;
-use tsunagu_tests::app_page::{WAIT, first_person, first_sign_in, open_person, wait_in_sync};
+use tsunagu_tests::app_page::{
+    WAIT, first_person, first_sign_in, open_person, save, set_input, wait_in_sync,
+};
 use tsunagu_tests::browser::{Browser, screenshot_dir};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
 
@@ -61,6 +63,17 @@ async fn the_person_page_says_who_they_are_and_offers_the_usual_notes_first() ->
         order.iter().any(|(_, primary)| !primary),
         "the other kinds are there too, quieter: {order:?}"
     );
+
+    // A visit that plans the next one in ten days: the header says when.
+    b.click("[data-testid='new-home_visit']").await?;
+    b.wait_css("[data-testid='record-form']", WAIT).await?;
+    b.select("select[name='visit_kind']", "settlement").await?;
+    let next = tsunagu_sync::policy::japan_date(chrono::Utc::now()) + chrono::Days::new(10);
+    set_input(&b, "next_visit_on", &next.to_string()).await?;
+    save(&b).await?;
+    b.client.back().await?;
+    let plan = b.wait_css("[data-testid='plan']", WAIT).await?;
+    ensure!(plan == format!("次回連絡予定 {next}"), "{plan}");
 
     b.screenshot(&shots, "01-person-ja-1180x820").await?;
     // The header leaves the page most of the screen.

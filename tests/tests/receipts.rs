@@ -156,6 +156,10 @@ async fn a_refused_note_shows_why_and_is_sent_again_or_discarded() -> Result<()>
     b.wait_text("language-switch", "日本語", WAIT).await?;
     let reached = wait_receipt(&b, "reached").await?;
     ensure!(reached.starts_with("Reached the server at "), "{reached}");
+    b.client.execute("window.scrollTo(0, 0)", vec![]).await?;
+    b.screenshot(&shots, "05-reached-en-1180x820").await?;
+    b.client.set_window_size(820, 1180).await?;
+    b.screenshot(&shots, "06-reached-en-820x1180").await?;
     b.client.refresh().await?;
     b.wait_css("[data-testid='unlock']", WAIT).await?;
     b.type_into("input[name='password']", DEMO_PASSWORD).await?;

@@ -122,6 +122,35 @@ pub fn hints(row: &PersonRow, today: NaiveDate, me: &Me) -> Vec<Hint> {
     hints
 }
 
+/// A planned date further ahead than a hint looks (hints cover what is
+/// due within [`DUE_SOON_DAYS`] or overdue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    /// The next contact a record planned, not yet kept.
+    Contact(NaiveDate),
+    /// The transition plan's review.
+    Review(NaiveDate),
+}
+
+/// What is planned for `row`'s case beyond the next few days.
+pub fn plans(row: &PersonRow, today: NaiveDate) -> Vec<Plan> {
+    if matches!(row.stage, Stage::Ended(_)) {
+        return Vec::new();
+    }
+    let soon = today + chrono::Days::new(DUE_SOON_DAYS as u64);
+    let contact = row
+        .next_contact
+        .map(|(_, due)| due)
+        .filter(|due| *due > soon && row.last_contact.is_none_or(|last| last < *due))
+        .map(Plan::Contact);
+    let review = row
+        .review_on
+        .map(|(_, due)| due)
+        .filter(|due| *due > soon)
+        .map(Plan::Review);
+    contact.into_iter().chain(review).collect()
+}
+
 /// Which cases the caseload shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CaseFilter {

@@ -11,7 +11,7 @@ pub enum Receipt {
     /// Saved on this tablet; the server has not acknowledged it yet.
     Waiting,
     /// The server acknowledged every change from this tablet, at this
-    /// time ("HH:MM", tablet clock).
+    /// time ("HH:MM", Japan time, by the tablet's clock).
     Reached(String),
     /// The server refused it.
     Refused {
@@ -54,11 +54,17 @@ pub fn receipt(id: &str) -> Option<Receipt> {
     }
 }
 
-/// "HH:MM" of a browser timestamp, in the tablet's time zone.
+/// "HH:MM" of a browser timestamp, in Japan time like the sync status
+/// (a tablet's own zone may be set to anything).
 #[cfg(feature = "hydrate")]
 fn clock(ms: f64) -> String {
-    let date = js_sys::Date::new(&ms.into());
-    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+    chrono::DateTime::from_timestamp_millis(ms as i64)
+        .map(|at| {
+            tsunagu_sync::japan_time::local(at)
+                .format("%H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
 }
 
 /// Offers a refused record to the server again (saved first, then sent).

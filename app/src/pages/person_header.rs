@@ -5,7 +5,7 @@
 use super::caseload_texts::hint_text;
 use crate::i18n::{Lang, use_lang};
 use crate::labels::stage_label;
-use crate::local::attention::{Me, hints};
+use crate::local::attention::{Me, Plan, hints, plans};
 use crate::local::read::{PersonRow, caseload};
 use crate::local::state::ClientState;
 use crate::local::{current_user, with_device};
@@ -128,6 +128,16 @@ fn facts_text(lang: Lang, profile: &Profile, stage: Stage, today: NaiveDate) -> 
     facts
 }
 
+/// What a plan says, in `lang`.
+fn plan_text(lang: Lang, plan: Plan) -> String {
+    match (plan, lang) {
+        (Plan::Contact(on), Lang::Ja) => format!("次回連絡予定 {on}"),
+        (Plan::Contact(on), Lang::En) => format!("Next contact planned {on}"),
+        (Plan::Review(on), Lang::Ja) => format!("計画見直し予定 {on}"),
+        (Plan::Review(on), Lang::En) => format!("Plan review due {on}"),
+    }
+}
+
 /// The header of the person page.
 #[component]
 pub fn PersonHeader(
@@ -186,7 +196,10 @@ pub fn PersonHeader(
                             <span class="badge attention" class:overdue=hint.overdue() data-testid="hint">
                                 {move || hint_text(lang.get(), hint)}
                             </span>
-                        })
+                        }.into_any())
+                        .chain(plans(&r, today).into_iter().map(|plan| view! {
+                            <span class="plan" data-testid="plan">{move || plan_text(lang.get(), plan)}</span>
+                        }.into_any()))
                         .collect::<Vec<_>>()
                 }}
             </div>

@@ -62,6 +62,27 @@ fn planned_dates_raise_hints_until_a_later_record_keeps_them() {
 }
 
 #[test]
+fn plans_further_ahead_are_listed_and_near_ones_left_to_hints() {
+    let mut r = row("a", "", Stage::TransitionSupport);
+    r.next_contact = Some((day(1), day(20)));
+    r.review_on = Some((day(1), day(7)));
+    assert_eq!(
+        plans(&r, day(5)),
+        vec![Plan::Contact(day(20))],
+        "the review is a hint"
+    );
+    assert_eq!(
+        hints(&r, day(5), &Me::default()),
+        vec![Hint::ReviewDue(day(7))]
+    );
+    r.last_contact = Some(day(21));
+    assert_eq!(plans(&r, day(5)), vec![], "kept by a later record");
+    r.stage = Stage::Ended(EndReason::Moved);
+    r.last_contact = Some(day(1));
+    assert_eq!(plans(&r, day(5)), vec![]);
+}
+
+#[test]
 fn quiet_cases_need_attention_unless_a_contact_is_planned() {
     let me = Me::default();
     let mut r = row("a", "", Stage::SettlementSupport);
