@@ -13,6 +13,14 @@ pub fn checking_password(lang: Lang) -> &'static str {
     }
 }
 
+/// The sync status's alert: notes the server refused.
+pub fn refused_notes(lang: Lang, count: usize) -> String {
+    match lang {
+        Lang::Ja => format!("送信できない記録 {count}件（記録を開くと理由が出ます）"),
+        Lang::En => format!("{count} refused (open the note to see why)"),
+    }
+}
+
 /// The header's alert for a device whose token expired unused.
 pub fn expired(lang: Lang) -> &'static str {
     match lang {

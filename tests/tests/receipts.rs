@@ -101,6 +101,9 @@ async fn a_refused_note_shows_why_and_is_sent_again_or_discarded() -> Result<()>
     let server = ServerProcess::start_listening(dir.path(), &listen, &["--demo"])?;
     let refused = wait_receipt(&b, "refused").await?;
     ensure!(refused.contains("担当"), "{refused}");
+    // The header says so on every screen.
+    let count = b.wait_css("[data-testid='refused-count']", WAIT).await?;
+    ensure!(count.contains("送信できない記録 1件"), "{count}");
     b.screenshot(&shots, "02-refused-with-its-reason").await?;
     let found = violations(&b).await?;
     ensure!(found.is_empty(), "WCAG violations: {found:?}");
@@ -147,6 +150,15 @@ async fn a_refused_note_shows_why_and_is_sent_again_or_discarded() -> Result<()>
     b.click("[data-testid='send-again']").await?;
     let reached = wait_receipt(&b, "reached").await?;
     ensure!(reached.contains("サーバーに届きました"), "{reached}");
+    b.wait_for("the header's refused count to go", WAIT, || async {
+        let gone = b
+            .client
+            .find(Locator::Css("[data-testid='refused-count']"))
+            .await
+            .is_err();
+        Ok(gone.then_some(()))
+    })
+    .await?;
     b.client.execute("window.scrollTo(0, 0)", vec![]).await?;
     b.screenshot(&shots, "04-reached-the-server").await?;
 

@@ -48,6 +48,14 @@ pub fn SyncStatus() -> impl IntoView {
                     {move || lang.get().texts().waiting_suffix}
                 </span>
                 <span class="sync-last" data-testid="last-sync">{last_sync}</span>
+                {move || {
+                    let count = state.status.with(|s| s.refused_notes);
+                    (count > 0).then(|| view! {
+                        <strong class="refused-notes" role="alert" data-testid="refused-count" data-count=count>
+                            {move || crate::device_texts::refused_notes(lang.get(), count)}
+                        </strong>
+                    })
+                }}
                 {move || state.status.with(|s| s.refused).map(|refusal| {
                     let texts = lang.get().texts();
                     let text = match refusal {

@@ -361,10 +361,20 @@ pub(super) async fn saved(runtime: &Rc<Runtime>) -> Result<(), String> {
     Ok(())
 }
 
-/// Publishes the waiting count and tells the pages to re-read the records.
+/// Publishes the waiting and refused counts and tells the pages to re-read
+/// the records.
 pub(super) fn refresh(runtime: &Runtime) {
-    let waiting = runtime.vault.store.borrow().records.waiting_records();
-    runtime.state.status.update(|s| s.waiting = waiting);
+    let (waiting, refused) = {
+        let store = runtime.vault.store.borrow();
+        (
+            store.records.waiting_records(),
+            store.records.rejected().len(),
+        )
+    };
+    runtime.state.status.update(|s| {
+        s.waiting = waiting;
+        s.refused_notes = refused;
+    });
     runtime.state.revision.update(|r| *r += 1);
 }
 

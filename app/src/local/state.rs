@@ -111,6 +111,9 @@ pub struct SyncStatus {
     pub connection: Connection,
     /// Local changes the server has not acknowledged yet.
     pub waiting: usize,
+    /// Records the server refused, kept on the device until the user
+    /// sends them again or discards them.
+    pub refused_notes: usize,
     /// When the last complete sync finished (browser clock, ms since epoch).
     pub last_sync_ms: Option<f64>,
     /// Records received in the current download (shown as progress).
