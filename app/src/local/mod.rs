@@ -12,6 +12,7 @@ pub mod read;
 pub mod receipts;
 pub mod screen;
 pub mod state;
+pub mod stored_entry;
 pub mod unlock_guard;
 
 #[cfg(feature = "hydrate")]

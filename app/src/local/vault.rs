@@ -10,9 +10,10 @@
 
 use super::crypto;
 use super::idb::{Database, META, RECORDS, Write};
+use super::stored_entry::{decode_entry, encode_entry};
 use super::unlock_guard::UnlockGuard;
 pub use super::vault_format::VaultError;
-use super::vault_format::{decode, decode_entry, encode, encode_entry};
+use super::vault_format::{decode, encode};
 pub use super::working_copy::LocalStore;
 use super::working_copy::{Stored, StoredEntry};
 use crate::account::{SignedInUser, UnlockPolicy};

@@ -1,8 +1,8 @@
-//! How the vault's entries are laid out in IndexedDB (postcard, behind a
-//! format byte for records), and why reading them back can fail.
+//! How the vault's values are encoded in IndexedDB (postcard; record
+//! entries in `stored_entry`), and why reading them back can fail.
 
 use super::js::JsError;
-use super::working_copy::{StoredEntry, StoredEntryV2};
+use super::stored_entry::EntryError;
 use serde::{Deserialize, Serialize};
 
 /// Why the vault could not do something.
@@ -37,32 +37,6 @@ pub enum VaultError {
     OtherVersion,
 }
 
-/// The layout of a stored record entry; bumped whenever [`StoredEntry`] or
-/// what it holds changes, so an old entry is reported, never misread.
-const ENTRY_FORMAT: u8 = 3;
-/// The layout before summaries carried planned dates and kana; such an
-/// entry is read and summarised afresh once, at unlock.
-const ENTRY_FORMAT_2: u8 = 2;
-
-/// A record entry as stored: the format byte, then postcard.
-pub(super) fn encode_entry(entry: &StoredEntry) -> Vec<u8> {
-    let mut bytes = vec![ENTRY_FORMAT];
-    bytes.extend(encode(entry));
-    bytes
-}
-
-/// A stored entry, and whether its summary is from an older layout.
-pub(super) fn decode_entry(bytes: &[u8]) -> Result<(StoredEntry, bool), VaultError> {
-    match bytes.split_first() {
-        Some((&ENTRY_FORMAT, rest)) => Ok((decode(rest, "record")?, false)),
-        Some((&ENTRY_FORMAT_2, rest)) => Ok((
-            decode::<StoredEntryV2>(rest, "record")?.into_current(),
-            true,
-        )),
-        _ => Err(VaultError::OtherVersion),
-    }
-}
-
 /// Encodes `value` with postcard.
 pub(super) fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     postcard::to_allocvec(value).unwrap_or_default()
@@ -74,4 +48,16 @@ pub(super) fn decode<T: for<'a> Deserialize<'a>>(
     what: &'static str,
 ) -> Result<T, VaultError> {
     postcard::from_bytes(bytes).map_err(|source| VaultError::Decode { what, source })
+}
+
+impl From<EntryError> for VaultError {
+    fn from(error: EntryError) -> Self {
+        match error {
+            EntryError::OtherVersion => VaultError::OtherVersion,
+            EntryError::Decode(source) => VaultError::Decode {
+                what: "record",
+                source,
+            },
+        }
+    }
 }

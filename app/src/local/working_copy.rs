@@ -4,11 +4,11 @@
 //! writes exactly that.
 
 use super::read::{Summary, summarise};
-use serde::{Deserialize, Serialize};
+pub(super) use super::stored_entry::StoredEntry;
 use std::collections::{BTreeMap, BTreeSet};
 use tsunagu_sync::protocol::{DocChanges, DocOutcome};
 use tsunagu_sync::session::client::ClientStore;
-use tsunagu_sync::session::device_store::{DeviceRecord, DeviceStore};
+use tsunagu_sync::session::device_store::DeviceStore;
 
 /// What persisting does with one record's stored copy.
 pub(super) enum Stored {
@@ -18,76 +18,6 @@ pub(super) enum Stored {
     Gone,
     /// Leave the copy as it is.
     Unchanged,
-}
-
-/// One record as IndexedDB holds it (encrypted): its summary for lists,
-/// readable without loading the document, and the record itself.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(super) struct StoredEntry {
-    /// The summary lists show.
-    pub(super) summary: Summary,
-    /// The record.
-    pub(super) record: DeviceRecord,
-    /// When the server last acknowledged all of this device's changes to
-    /// it (browser clock, ms): the note's receipt.
-    pub(super) reached_ms: Option<f64>,
-}
-
-/// A stored entry in the layout before summaries carried kana and planned
-/// dates (format 2), read once and summarised afresh.
-#[derive(Debug, Deserialize)]
-pub(super) struct StoredEntryV2 {
-    summary: SummaryV2,
-    record: DeviceRecord,
-}
-
-/// [`Summary`] as format 2 stored it.
-#[derive(Debug, Deserialize)]
-struct SummaryV2 {
-    kind: tsunagu_sync::record::schema::RecordKind,
-    person_id: String,
-    status: tsunagu_sync::record::Status,
-    date: chrono::NaiveDate,
-    updated_at: chrono::DateTime<chrono::Utc>,
-    name: String,
-    excerpt: String,
-    event: Option<tsunagu_sync::stage::Dated>,
-}
-
-impl StoredEntryV2 {
-    /// The entry in today's layout, the new parts of its summary empty
-    /// until [`LocalStore::resummarise`] fills them.
-    pub(super) fn into_current(self) -> StoredEntry {
-        let SummaryV2 {
-            kind,
-            person_id,
-            status,
-            date,
-            updated_at,
-            name,
-            excerpt,
-            event,
-        } = self.summary;
-        let summary = Summary {
-            kind,
-            person_id,
-            status,
-            date,
-            updated_at,
-            name,
-            excerpt,
-            event,
-            kana: String::new(),
-            next_contact: None,
-            review_on: None,
-            open_actions: Vec::new(),
-        };
-        StoredEntry {
-            summary,
-            record: self.record,
-            reached_ms: None,
-        }
-    }
 }
 
 /// The in-memory working copy, a [`ClientStore`] that remembers what it
