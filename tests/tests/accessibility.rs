@@ -9,7 +9,8 @@ use anyhow::{Result, ensure};
 use tsunagu_tests::a11y::violations;
 use tsunagu_tests::admin::{TEST_PASSWORD, add_user};
 use tsunagu_tests::app_page::{
-    WAIT, back_to_person, first_person, first_sign_in, open_person, wait_in_sync,
+    WAIT, back_to_person, first_person, first_sign_in, open_person, open_record, record_of_kind,
+    save, wait_in_sync,
 };
 use tsunagu_tests::browser::Browser;
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
@@ -41,6 +42,18 @@ async fn the_screens_to_a_note_meet_wcag_2_1_aa_in_both_languages() -> Result<()
     tablet.click("[data-testid='new-ward_interview']").await?;
     tablet.wait_css("[data-testid='record-form']", WAIT).await?;
     check(&tablet, "record form (ja)", &mut found).await?;
+    // Saved and opened again, the form shows its receipt and versions.
+    tablet.select("select[name='place']", "ward").await?;
+    tablet
+        .select("select[name='interview_type']", "continued")
+        .await?;
+    save(&tablet).await?;
+    back_to_person(&tablet).await?;
+    let interview = record_of_kind(&tablet, "ward_interview").await?;
+    open_record(&tablet, &interview).await?;
+    tablet.click("[data-testid='versions'] summary").await?;
+    tablet.wait_css("[data-testid='version']", WAIT).await?;
+    check(&tablet, "record form with its versions (ja)", &mut found).await?;
     tablet.click("[data-testid='language-switch']").await?;
     tablet.wait_text("language-switch", "日本語", WAIT).await?;
     check(&tablet, "record form (en)", &mut found).await?;

@@ -68,6 +68,10 @@ async fn back_forward_and_reload_follow_the_screens() -> Result<()> {
     let record = record_path.trim_start_matches("/record/").to_owned();
     b.wait_css("[data-testid='saved']", WAIT).await?;
     b.screenshot(&shots, "01-saved-note-at-its-address").await?;
+    b.client.set_window_size(820, 1180).await?;
+    b.screenshot(&shots, "01-saved-note-at-its-address-820x1180")
+        .await?;
+    b.client.set_window_size(1180, 820).await?;
 
     // Back: the person (the new-note form was replaced, not stacked).
     b.client.back().await?;
