@@ -102,6 +102,19 @@ ensure_axe() {
   echo "axe-core $want"
 }
 
+# Lighthouse and puppeteer-core (npm; puppeteer-core drives Debian's
+# chromium and downloads no browser), for tests/tests/lighthouse.rs.
+ensure_lighthouse() {
+  local want="12.8.2" puppeteer="24.43.1" dir="$TARGET_DIR/lighthouse"
+  if ! grep -qs "\"version\": \"$want\"" "$dir/node_modules/lighthouse/package.json" ||
+     ! grep -qs "\"version\": \"$puppeteer\"" "$dir/node_modules/puppeteer-core/package.json"; then
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-save --no-audit --no-fund \
+      "lighthouse@$want" "puppeteer-core@$puppeteer" >/dev/null
+  fi
+  echo "lighthouse $want, puppeteer-core $puppeteer"
+}
+
 ensure_nextest() {
   cargo nextest --version >/dev/null 2>&1 || cargo install cargo-nextest --locked
 }

@@ -8,6 +8,7 @@ cd "$ROOT"
 step "chromium + chromedriver" ensure_chromium
 step "cargo-nextest" ensure_nextest
 step "axe-core" ensure_axe
+step "lighthouse" ensure_lighthouse
 step "rustfmt" cargo fmt --all -- --check
 step "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
 step "wasm32 target" ensure_wasm_target
