@@ -1,19 +1,20 @@
 // Lighthouse's accessibility audit (snapshot mode) of the app's screens as
 // a user reaches them, in headless Chromium driven by puppeteer-core: the
 // field worker's (sign-in, caseload, person, device menu, new note, saved
-// note) at 820×1180, or the coordinator's (every programme tab, unlock,
-// outcome report) at 1180×820. Prints "screen: score failed-audit-ids" per
+// note) at 820×1180, the coordinator's (every programme tab, unlock,
+// outcome report) or an auditor's (the trail in both languages) at
+// 1180×820. Prints "screen: score failed-audit-ids" per
 // screen. Run by tests/tests/lighthouse.rs from target/lighthouse, where
 // scripts/test.sh installs lighthouse and puppeteer-core from npm.
 //
-// usage: node screens.mjs BASE_URL field|coordinator CHROMIUM PASSWORD
+// usage: node screens.mjs BASE_URL field|coordinator|auditor CHROMIUM PASSWORD [USER]
 import puppeteer from 'puppeteer-core';
 import {startFlow} from 'lighthouse';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const [base, who, chromium, password] = process.argv.slice(2);
+const [base, who, chromium, password, user] = process.argv.slice(2);
 const field = who === 'field';
 const browser = await puppeteer.launch({
   executablePath: chromium,
@@ -32,11 +33,22 @@ const wait = (css) => page.waitForSelector(css, {timeout: 60000});
 await page.goto(base);
 await wait("[data-testid='first-sign-in']");
 if (field) await flow.snapshot({name: 'sign-in'});
-await page.type("input[name='username']", field ? 'demo.specialist' : 'demo.coordinator');
+const login = user || (field ? 'demo.specialist' : 'demo.coordinator');
+await page.type("input[name='username']", login);
 await page.type("input[name='password']", password);
 await page.click("button[type='submit']");
-await wait("[data-testid='caseload'] [data-testid='person-item']");
-if (field) {
+if (who === 'auditor') {
+  await wait("[data-testid='audit-open']");
+  await flow.snapshot({name: "auditor's caseload"});
+  await page.click("[data-testid='audit-open']");
+  await wait("[data-testid='audit-entry']");
+  await flow.snapshot({name: 'audit trail'});
+  await page.click("[data-testid='language-switch']");
+  await page.waitForFunction(
+    () => document.querySelector("[data-testid='language-switch']").textContent.includes('日本語'));
+  await flow.snapshot({name: 'audit trail (en)'});
+} else if (field) {
+  await wait("[data-testid='caseload'] [data-testid='person-item']");
   await flow.snapshot({name: 'caseload'});
   await page.click("[data-testid='person-item']");
   await wait("[data-testid='person-page']");
@@ -45,6 +57,7 @@ if (field) {
   await wait("[data-testid='lock']");
   await flow.snapshot({name: 'person with the device menu'});
   await page.click("[data-testid='menu-open']");
+  await wait("[data-testid='new-home_visit']");
   await page.click("[data-testid='new-home_visit']");
   await wait("[data-testid='record-form']");
   await flow.snapshot({name: 'new note'});
@@ -53,8 +66,10 @@ if (field) {
   await wait("[data-testid='receipt']");
   await flow.snapshot({name: 'saved note with its receipt'});
 } else {
+  await wait("[data-testid='programme-open']");
   await page.click("[data-testid='programme-open']");
   for (const tab of ['listing', 'events', 'assignments', 'handover', 'conferences', 'accounts']) {
+    await wait(`[data-testid='tab-${tab}']`);
     await page.click(`[data-testid='tab-${tab}']`);
     await new Promise((done) => setTimeout(done, 800));
     await flow.snapshot({name: `programme: ${tab}`});

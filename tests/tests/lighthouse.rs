@@ -1,10 +1,12 @@
 //! Lighthouse's accessibility score (snapshot mode, from npm; see
 //! `tests/lighthouse/screens.mjs`) of every screen a field worker passes on
-//! the way to a note and of the coordinator's screens: 100 on each.
+//! the way to a note, of the coordinator's screens and of the auditor's
+//! trail: 100 on each.
 
 use anyhow::{Context, Result, bail, ensure};
 use std::path::PathBuf;
 use std::process::Command;
+use tsunagu_tests::admin::{TEST_PASSWORD, add_user};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
 
 /// `target/lighthouse`, where `scripts/test.sh` installs Lighthouse.
@@ -23,8 +25,9 @@ fn lighthouse_dir() -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// Runs the screens of `who` and returns each screen's line.
-fn scores(url: &str, who: &str) -> Result<Vec<String>> {
+/// Runs the screens of `who` (signed in as `login`, with `password`) and
+/// returns each screen's line.
+fn scores(url: &str, who: &str, login: &str, password: &str) -> Result<Vec<String>> {
     let dir = lighthouse_dir()?;
     // Beside its node_modules, so the script's imports resolve.
     let script = dir.join("screens.mjs");
@@ -35,7 +38,7 @@ fn scores(url: &str, who: &str) -> Result<Vec<String>> {
         .context("Debian's chromium")?;
     let out = Command::new("node")
         .arg(&script)
-        .args([url, who, chromium, DEMO_PASSWORD])
+        .args([url, who, chromium, password, login])
         .current_dir(&dir)
         .output()
         .context("running node")?;
@@ -72,7 +75,7 @@ fn all_full_marks(lines: &[String], expected: usize) -> Result<()> {
 fn the_field_screens_score_100_for_accessibility() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let server = ServerProcess::start(dir.path(), &["--demo"])?;
-    let lines = scores(&server.url("/"), "field")?;
+    let lines = scores(&server.url("/"), "field", "demo.specialist", DEMO_PASSWORD)?;
     println!("{}", lines.join("\n"));
     all_full_marks(&lines, 6)
 }
@@ -81,7 +84,23 @@ fn the_field_screens_score_100_for_accessibility() -> Result<()> {
 fn the_coordinator_s_screens_score_100_for_accessibility() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let server = ServerProcess::start(dir.path(), &["--demo"])?;
-    let lines = scores(&server.url("/"), "coordinator")?;
+    let lines = scores(
+        &server.url("/"),
+        "coordinator",
+        "demo.coordinator",
+        DEMO_PASSWORD,
+    )?;
     println!("{}", lines.join("\n"));
     all_full_marks(&lines, 8)
+}
+
+#[test]
+fn the_auditor_s_trail_scores_100_for_accessibility_in_both_languages() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(dir.path(), &["--demo"])?;
+    // After the demo seed, which runs only on a database without users.
+    add_user(dir.path(), "audit.one", "auditor")?;
+    let lines = scores(&server.url("/"), "auditor", "audit.one", TEST_PASSWORD)?;
+    println!("{}", lines.join("\n"));
+    all_full_marks(&lines, 3)
 }
