@@ -53,6 +53,8 @@ async fn an_ipad_in_a_safari_tab_is_told_to_add_the_app_to_the_home_screen() -> 
     ipad.click("[data-testid='language-switch']").await?;
     ipad.wait_text("language-switch", "日本語", WAIT).await?;
     ipad.screenshot(&shots, "02-hint-en-820x1180").await?;
+    ipad.client.set_window_size(1180, 820).await?;
+    ipad.screenshot(&shots, "03-hint-en-1180x820").await?;
 
     // Read: gone, and not shown again at the next unlock.
     ipad.click("[data-testid='install-hint-read']").await?;

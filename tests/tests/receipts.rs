@@ -107,6 +107,15 @@ async fn a_refused_note_shows_why_and_is_sent_again_or_discarded() -> Result<()>
     b.screenshot(&shots, "02-refused-with-its-reason").await?;
     let found = violations(&b).await?;
     ensure!(found.is_empty(), "WCAG violations: {found:?}");
+    b.click("[data-testid='language-switch']").await?;
+    b.wait_text("language-switch", "日本語", WAIT).await?;
+    let refused_en = wait_receipt(&b, "refused").await?;
+    ensure!(refused_en.contains("not assigned"), "{refused_en}");
+    b.client.set_window_size(820, 1180).await?;
+    b.screenshot(&shots, "02-refused-en-820x1180").await?;
+    b.client.set_window_size(1180, 820).await?;
+    b.click("[data-testid='language-switch']").await?;
+    b.wait_text("language-switch", "English", WAIT).await?;
 
     // A second note for the same person is refused too; discarding it
     // asks first, and then it is gone.
