@@ -67,6 +67,8 @@ async fn back_forward_and_reload_follow_the_screens() -> Result<()> {
         .await?;
     let record = record_path.trim_start_matches("/record/").to_owned();
     b.wait_css("[data-testid='saved']", WAIT).await?;
+    // Its history is there at once, not only when it is opened again.
+    b.wait_css("[data-testid='versions']", WAIT).await?;
     b.screenshot(&shots, "01-saved-note-at-its-address").await?;
     b.client.set_window_size(820, 1180).await?;
     b.screenshot(&shots, "01-saved-note-at-its-address-820x1180")

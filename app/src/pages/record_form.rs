@@ -260,7 +260,8 @@ pub fn RecordForm(
                     {loaded.amendments.iter().map(|(at, _by, why)| view! { <li>{at.clone()} " — " {why.clone()}</li> }).collect_view()}
                 </ul>
             })}
-            {record.clone().map(|record| view! { <super::record_history::VersionHistory record/> })}
+            // A new note gets its history at its first save.
+            {move || saved_id.get().map(|record| view! { <super::record_history::VersionHistory record/> })}
         </section>
     }
 }
