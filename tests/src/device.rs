@@ -99,6 +99,13 @@ impl NativeDevice {
         };
         self.session.on_disconnect();
         let _ = ws.close(None).await;
+        // Wait for the server's close: it answers only after it has handled
+        // every frame sent before (a `CaseloadApplied` needs no reply), so
+        // the next sync never races this one's last write.
+        let _ = tokio::time::timeout(Duration::from_secs(5), async {
+            while let Some(Ok(_)) = ws.next().await {}
+        })
+        .await;
         result.map(|()| stats)
     }
 
