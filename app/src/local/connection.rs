@@ -4,7 +4,8 @@
 
 use super::device_api::{self, Standing};
 use super::js::{describe, mark, measure, now_millis, random_unit, sleep};
-use super::runtime::{Runtime, refresh};
+use super::runtime::Runtime;
+use super::saving::refresh;
 use super::state::{Connection, WipeReason};
 use futures::StreamExt;
 use futures::channel::mpsc::unbounded;

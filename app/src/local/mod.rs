@@ -34,6 +34,8 @@ mod js;
 #[cfg(feature = "hydrate")]
 pub mod runtime;
 #[cfg(feature = "hydrate")]
+pub mod saving;
+#[cfg(feature = "hydrate")]
 pub mod unlock;
 #[cfg(feature = "hydrate")]
 pub mod vault;

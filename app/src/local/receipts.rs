@@ -77,7 +77,7 @@ pub async fn send_again(id: String) -> Result<(), String> {
             store.records.retry(&id);
             store.touch(&id);
         }
-        super::runtime::saved(&runtime).await
+        super::saving::saved(&runtime).await
     }
     #[cfg(not(feature = "hydrate"))]
     {
@@ -100,7 +100,7 @@ pub async fn discard(id: String) -> Result<(), String> {
             store.reached.remove(&id);
             store.touch(&id);
         }
-        super::runtime::saved(&runtime).await
+        super::saving::saved(&runtime).await
     }
     #[cfg(not(feature = "hydrate"))]
     {

@@ -1,11 +1,13 @@
-//! The browser side of the app's life: boot, first sign-in, lock,
-//! sign-out and saving. Unlocking is in [`super::unlock`], the sync
-//! connection in [`super::connection`], wiping in [`super::wipe`].
+//! The browser side of the app's life: boot, first sign-in, lock and
+//! sign-out. Saving is in [`super::saving`], unlocking in
+//! [`super::unlock`], the sync connection in [`super::connection`], wiping
+//! in [`super::wipe`].
 
 use super::connection::Event;
-use super::edits::{self, FormInput};
+
 use super::idb::Database;
 use super::js::{JsError, mark, measure, now_millis, sleep};
+use super::saving::refresh;
 use super::state::{
     ClientState, DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_CHOICES, IDLE_LOCK_SETTING, Phase, SyncStatus,
 };
@@ -16,8 +18,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use tsunagu_sync::record::RecordError;
-use tsunagu_sync::record::schema::RecordKind;
 use tsunagu_sync::session::device_store::DeviceStore;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -47,7 +47,8 @@ pub(super) struct Runtime {
     pub(super) stopped: Cell<bool>,
     /// What the user opened and saved, waiting for the server.
     pub(super) access: super::access_queue::AccessQueue,
-    last_activity: Cell<f64>,
+    /// When the user last touched the tablet or saved (for the idle lock).
+    pub(super) last_activity: Cell<f64>,
 }
 
 thread_local! {
@@ -287,95 +288,6 @@ pub fn touch_activity() {
     if let Some(runtime) = runtime() {
         runtime.last_activity.set(now_millis());
     }
-}
-
-/// Saves a new record; returns its id once it is stored on the device.
-pub async fn create_record(
-    kind: RecordKind,
-    person: String,
-    input: FormInput,
-) -> Result<String, String> {
-    let runtime = runtime().ok_or("locked")?;
-    mark("tsunagu-save-start");
-    let id = {
-        let identity = &runtime.vault.identity;
-        let edit = edits::edit_by(&identity.user, chrono::Utc::now());
-        let mut random = [0u8; 10];
-        random.copy_from_slice(&super::crypto::random_bytes(10).map_err(|e| e.to_string())?[..10]);
-        let mut store = runtime.vault.store.borrow_mut();
-        let id = edits::create_record(
-            &mut store.records,
-            kind,
-            &person,
-            &identity.device_id,
-            &edit,
-            &input,
-            random,
-        )
-        .map_err(|e: RecordError| e.to_string())?;
-        store.touch(&id);
-        id
-    };
-    saved(&runtime).await?;
-    record_access(crate::access_log::AccessKind::RecordCreated, &id);
-    Ok(id)
-}
-
-/// Saves a form over an existing record.
-pub async fn update_record(
-    id: String,
-    base: Vec<tsunagu_sync::record::ChangeHash>,
-    input: FormInput,
-) -> Result<bool, String> {
-    let runtime = runtime().ok_or("locked")?;
-    mark("tsunagu-save-start");
-    let changed = {
-        let edit = edits::edit_by(&runtime.vault.identity.user, chrono::Utc::now());
-        let mut store = runtime.vault.store.borrow_mut();
-        let changed = edits::update_record(&mut store.records, &id, Some(&base), &edit, &input)
-            .map_err(|e| e.to_string())?;
-        store.touch(&id);
-        changed
-    };
-    saved(&runtime).await?;
-    if changed {
-        record_access(crate::access_log::AccessKind::RecordEdited, &id);
-    }
-    Ok(changed)
-}
-
-/// After a local save: persist, then offer it to the server.
-pub(super) async fn saved(runtime: &Rc<Runtime>) -> Result<(), String> {
-    runtime.last_activity.set(now_millis());
-    runtime.vault.persist().await.map_err(|e| e.to_string())?;
-    // Edited, encrypted and committed to IndexedDB: the save is safe.
-    measure("tsunagu-save", "tsunagu-save-start");
-    crate::browser::dispatch(crate::components::app_update::CHECK_STORAGE_EVENT);
-    refresh(runtime);
-    match runtime.events.borrow().as_ref() {
-        Some(events) => {
-            let _ = events.unbounded_send(Event::Local);
-        }
-        None => runtime.wake.set(true),
-    }
-    Ok(())
-}
-
-/// Publishes the waiting and refused counts and tells the pages to re-read
-/// the records.
-pub(super) fn refresh(runtime: &Runtime) {
-    let (waiting, refused) = {
-        let store = runtime.vault.store.borrow();
-        (
-            store.records.waiting_records(),
-            store.records.rejected().len(),
-        )
-    };
-    runtime.state.status.update(|s| {
-        s.waiting = waiting;
-        s.refused_notes = refused;
-    });
-    runtime.state.revision.update(|r| *r += 1);
 }
 
 async fn idle_lock(runtime: Rc<Runtime>) {

@@ -166,12 +166,12 @@ pub fn RecordForm(
         {
             let person = person.clone();
             leptos::task::spawn_local(async move {
-                use crate::local::runtime;
+                use crate::local::saving::{create_record, update_record};
                 let result = match record_id.get_value() {
-                    Some(id) => runtime::update_record(id.clone(), base.get_value(), input)
+                    Some(id) => update_record(id.clone(), base.get_value(), input)
                         .await
                         .map(|_| id),
-                    None => runtime::create_record(kind, person, input).await,
+                    None => create_record(kind, person, input).await,
                 };
                 saving.set(false);
                 match result {
