@@ -142,8 +142,7 @@ pub fn RecordForm(
         .map(|u| policy::access(u.role, kind).write)
         .unwrap_or(false);
     let base = StoredValue::new(loaded.base.clone());
-    let record_id = StoredValue::new(record.clone());
-    // The same id, for the receipt line (a new note gets one at its save).
+    // The record's id; a new note gets one at its first save.
     let saved_id = RwSignal::new(record.clone());
     let person_back = person.clone();
     let person_receipt = person.clone();
@@ -167,7 +166,7 @@ pub fn RecordForm(
             let person = person.clone();
             leptos::task::spawn_local(async move {
                 use crate::local::saving::{create_record, update_record};
-                let result = match record_id.get_value() {
+                let result = match saved_id.get_untracked() {
                     Some(id) => update_record(id.clone(), base.get_value(), input)
                         .await
                         .map(|_| id),
@@ -185,11 +184,12 @@ pub fn RecordForm(
                             base.set_value(heads);
                             status.set(Some(saved_status));
                         }
-                        if record_id.get_value().is_none() {
+                        // A new note now lives at its record's address (an
+                        // existing one keeps its id, and its open history).
+                        if saved_id.get_untracked().is_none() {
                             state.rename(Screen::Record(id.clone()));
+                            saved_id.set(Some(id));
                         }
-                        record_id.set_value(Some(id.clone()));
-                        saved_id.set(Some(id));
                         reason.set(String::new());
                         message.set(Some(Ok(())));
                     }
@@ -198,7 +198,7 @@ pub fn RecordForm(
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (input, &person, base, record_id, status, saved_id);
+        let _ = (input, &person, base, status, saved_id);
     };
     let save_plain = save.clone();
 
