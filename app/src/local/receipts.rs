@@ -97,7 +97,6 @@ pub async fn discard(id: String) -> Result<(), String> {
             if !store.records.discard_refused(&id) {
                 return Err("the server holds this record; it cannot be discarded".into());
             }
-            store.reached.remove(&id);
             store.touch(&id);
         }
         super::saving::saved(&runtime).await

@@ -46,6 +46,8 @@ impl LocalStore {
     /// its summary; a loaded one is summarised afresh.
     pub(super) fn entry(&mut self, id: &str) -> Stored {
         let Some(record) = self.records.export(id) else {
+            // Purged or discarded: its receipt goes with it.
+            self.reached.remove(id);
             return Stored::Gone;
         };
         let summary = match self.summaries.get(id) {
