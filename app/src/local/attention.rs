@@ -68,6 +68,19 @@ impl Me {
     }
 }
 
+/// The last day a planned date counts as due, seen from `today`.
+fn due_soon(today: NaiveDate) -> NaiveDate {
+    today + chrono::Days::new(DUE_SOON_DAYS as u64)
+}
+
+/// The next contact `row`'s latest plan names, unless a record dated on
+/// or after it already kept it.
+fn pending_contact(row: &PersonRow) -> Option<NaiveDate> {
+    row.next_contact
+        .map(|(_, due)| due)
+        .filter(|due| row.last_contact.is_none_or(|last| last < *due))
+}
+
 /// What `row`'s case needs on `today`, most urgent first; nothing for an
 /// ended case.
 pub fn hints(row: &PersonRow, today: NaiveDate, me: &Me) -> Vec<Hint> {
@@ -78,12 +91,8 @@ pub fn hints(row: &PersonRow, today: NaiveDate, me: &Me) -> Vec<Hint> {
     if row.stage == Stage::Listed {
         hints.push(Hint::FirstInterview);
     }
-    let soon = today + chrono::Days::new(DUE_SOON_DAYS as u64);
-    // A planned contact is kept by any record dated on or after it.
-    let contact = row
-        .next_contact
-        .map(|(_, due)| due)
-        .filter(|due| row.last_contact.is_none_or(|last| last < *due));
+    let soon = due_soon(today);
+    let contact = pending_contact(row);
     match contact {
         Some(due) if due < today => hints.push(Hint::ContactOverdue(due)),
         Some(due) if due <= soon => hints.push(Hint::ContactDue(due)),
@@ -137,11 +146,9 @@ pub fn plans(row: &PersonRow, today: NaiveDate) -> Vec<Plan> {
     if matches!(row.stage, Stage::Ended(_)) {
         return Vec::new();
     }
-    let soon = today + chrono::Days::new(DUE_SOON_DAYS as u64);
-    let contact = row
-        .next_contact
-        .map(|(_, due)| due)
-        .filter(|due| *due > soon && row.last_contact.is_none_or(|last| last < *due))
+    let soon = due_soon(today);
+    let contact = pending_contact(row)
+        .filter(|due| *due > soon)
         .map(Plan::Contact);
     let review = row
         .review_on

@@ -91,7 +91,7 @@ pub fn summarise(record: &Record) -> Summary {
 }
 
 /// The date field `name` of `record`, if the record has it and it is set.
-fn date(record: &Record, name: &str) -> Option<NaiveDate> {
+pub fn date(record: &Record, name: &str) -> Option<NaiveDate> {
     match record.get(name) {
         Ok(Some(FieldValue::Date(d))) => Some(d),
         _ => None,
@@ -145,7 +145,8 @@ pub struct TimelineRow {
     pub event: Option<Dated>,
 }
 
-fn short(record: &Record, name: &str) -> String {
+/// The text or choice field `name` of `record`; empty when unset.
+pub fn short(record: &Record, name: &str) -> String {
     match record.get(name) {
         Ok(Some(FieldValue::Str(s))) => s,
         _ => String::new(),

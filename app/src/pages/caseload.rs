@@ -22,19 +22,21 @@ pub fn CaseloadPage() -> impl IntoView {
         .map(|u| Me::new(&u.display_name, &u.username))
         .unwrap_or_default();
     let view_of = state.caseload_view;
-    let rows = Memo::new(move |_| {
+    // Whether the device holds anyone at all, and who the filters keep.
+    let shown = Memo::new(move |_| {
         state.revision.track();
         let view = view_of.get();
         let rows =
             with_device(|store, summaries| caseload(summaries, |id| store.waiting_for(id) > 0))
                 .unwrap_or_default();
         let today = tsunagu_sync::policy::japan_date(chrono::Utc::now());
-        select(rows, today, &me, view.filter, view.stage, &view.query)
+        let held = !rows.is_empty();
+        (
+            held,
+            select(rows, today, &me, view.filter, view.stage, &view.query),
+        )
     });
-    let any = move || {
-        state.revision.track();
-        with_device(|_, summaries| summaries.values().any(|s| s.kind.is_profile())).unwrap_or(false)
-    };
+    let any = move || shown.with(|(held, _)| *held);
     let role = user.map(|user| user.role);
     let coordinator = role == Some(tsunagu_sync::role::Role::Coordinator);
     let auditor = role == Some(tsunagu_sync::role::Role::Auditor);
@@ -66,10 +68,10 @@ pub fn CaseloadPage() -> impl IntoView {
                         <p class="hint" data-testid="retention-note">{move || texts(lang.get()).retention_note}</p>
                     </Show>
                     <p class="hint" data-testid="caseload-count" aria-live="polite">
-                        {move || rows.with(Vec::len)} {move || texts(lang.get()).shown_unit}
+                        {move || shown.with(|(_, rows)| rows.len())} {move || texts(lang.get()).shown_unit}
                     </p>
                     {move || {
-                        let rows = rows.get();
+                        let rows = shown.get().1;
                         if rows.is_empty() {
                             view! { <p class="hint" data-testid="caseload-no-match">{texts(lang.get()).no_match}</p> }
                                 .into_any()

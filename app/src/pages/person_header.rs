@@ -6,12 +6,11 @@ use super::caseload_texts::hint_text;
 use crate::i18n::{Lang, use_lang};
 use crate::labels::stage_label;
 use crate::local::attention::{Me, Plan, hints, plans};
-use crate::local::read::{PersonRow, caseload};
+use crate::local::read::{PersonRow, caseload, date, short};
 use crate::local::state::ClientState;
 use crate::local::{current_user, with_device};
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use tsunagu_sync::record::FieldValue;
 use tsunagu_sync::record::schema::RecordKind;
 use tsunagu_sync::role::Role;
 use tsunagu_sync::stage::Stage;
@@ -40,20 +39,12 @@ fn profile(person: &str) -> Option<Profile> {
             .find(|(_, s)| s.kind == RecordKind::Person && s.person_id == person)
             .map(|(id, s)| (id.clone(), s.kana.clone()))?;
         let record = store.record_mut(&id.0)?;
-        let text = |name: &str| match record.get(name) {
-            Ok(Some(FieldValue::Str(s))) => s,
-            _ => String::new(),
-        };
-        let date = |name: &str| match record.get(name) {
-            Ok(Some(FieldValue::Date(d))) => Some(d),
-            _ => None,
-        };
         Some(Profile {
             kana: id.1,
-            born: date("date_of_birth"),
-            hospital: text("hospital"),
-            ward: text("ward"),
-            admitted_on: date("admitted_on"),
+            born: date(record, "date_of_birth"),
+            hospital: short(record, "hospital"),
+            ward: short(record, "ward"),
+            admitted_on: date(record, "admitted_on"),
         })
     })
     .flatten()
