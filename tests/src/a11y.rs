@@ -8,20 +8,23 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use std::path::PathBuf;
 
+/// `target/<name>`, beside the test executable: where `scripts/test.sh`
+/// installs the npm tools the checks use (`axe`, `lighthouse`).
+pub fn npm_tools_dir(name: &str) -> Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let target = exe
+        .ancestors()
+        .find(|dir| dir.file_name().is_some_and(|name| name == "target"))
+        .context("the test runs from inside a target directory")?;
+    Ok(target.join(name))
+}
+
 /// `axe.min.js`: `$TSUNAGU_AXE`, else `target/axe/node_modules/axe-core/`
 /// beside the test executable's target directory.
 pub fn axe_script() -> Result<String> {
     let path = match std::env::var_os("TSUNAGU_AXE") {
         Some(path) => PathBuf::from(path),
-        None => {
-            let exe = std::env::current_exe()?;
-            let target = exe
-                .ancestors()
-                .find(|dir| dir.file_name().is_some_and(|name| name == "target"))
-                .context("the test runs from inside a target directory")?
-                .to_owned();
-            target.join("axe/node_modules/axe-core/axe.min.js")
-        }
+        None => npm_tools_dir("axe")?.join("node_modules/axe-core/axe.min.js"),
     };
     std::fs::read_to_string(&path).with_context(|| {
         format!(

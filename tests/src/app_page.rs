@@ -190,3 +190,15 @@ pub async fn set_input(browser: &Browser, name: &str, value: &str) -> Result<()>
         .await?;
     Ok(())
 }
+
+/// Unlocks the device from its unlock form with `password` (after a
+/// reload, a lock or an idle lock).
+pub async fn unlock(browser: &Browser, password: &str) -> Result<()> {
+    browser.wait_css("[data-testid='unlock']", WAIT).await?;
+    browser
+        .type_into("input[name='password']", password)
+        .await?;
+    browser
+        .click("[data-testid='unlock'] button[type='submit']")
+        .await
+}

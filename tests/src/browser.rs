@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Debian's Chromium, the browser every check drives.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
 /// A chromedriver process and one browser session with a fresh profile.
 pub struct Browser {
     driver: Child,
@@ -48,7 +51,7 @@ impl Browser {
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "goog:chromeOptions".into(),
-            json!({ "binary": "/usr/bin/chromium", "args": args }),
+            json!({ "binary": CHROMIUM, "args": args }),
         );
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);

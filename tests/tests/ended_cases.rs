@@ -7,7 +7,8 @@
 use anyhow::{Context, Result, ensure};
 use fantoccini::Locator;
 use tsunagu_tests::app_page::{
-    WAIT, first_person, first_sign_in, open_person, save, set_input, set_textarea, wait_in_sync,
+    WAIT, first_person, first_sign_in, open_person, save, set_input, set_textarea, unlock,
+    wait_in_sync,
 };
 use tsunagu_tests::browser::{Browser, screenshot_dir};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
@@ -50,11 +51,7 @@ async fn reload_and_unlock(browser: &Browser) -> Result<()> {
                 .ascii_serialization(),
         )
         .await?;
-    browser.wait_css("[data-testid='unlock']", WAIT).await?;
-    browser
-        .type_into("input[name='password']", DEMO_PASSWORD)
-        .await?;
-    browser.click("button[type='submit']").await?;
+    unlock(browser, DEMO_PASSWORD).await?;
     browser.wait_css("[data-testid='caseload']", WAIT).await?;
     Ok(())
 }

@@ -6,7 +6,7 @@
 use anyhow::{Result, ensure};
 use fantoccini::Locator;
 use tsunagu_tests::a11y::violations;
-use tsunagu_tests::app_page::{WAIT, first_sign_in, open_menu};
+use tsunagu_tests::app_page::{WAIT, first_sign_in, open_menu, unlock};
 use tsunagu_tests::browser::{Browser, screenshot_dir};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
 
@@ -61,10 +61,7 @@ async fn an_ipad_in_a_safari_tab_is_told_to_add_the_app_to_the_home_screen() -> 
     ensure!(!hint_shown(&ipad).await?, "dismissed");
     open_menu(&ipad).await?;
     ipad.click("[data-testid='lock']").await?;
-    ipad.wait_css("[data-testid='unlock']", WAIT).await?;
-    ipad.type_into("input[name='password']", DEMO_PASSWORD)
-        .await?;
-    ipad.click("button[type='submit']").await?;
+    unlock(&ipad, DEMO_PASSWORD).await?;
     ipad.wait_css("[data-testid='caseload']", WAIT).await?;
     ensure!(!hint_shown(&ipad).await?, "read once is enough");
     ipad.close().await

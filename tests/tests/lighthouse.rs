@@ -6,17 +6,14 @@
 use anyhow::{Context, Result, bail, ensure};
 use std::path::PathBuf;
 use std::process::Command;
+use tsunagu_tests::a11y::npm_tools_dir;
 use tsunagu_tests::admin::{TEST_PASSWORD, add_user};
+use tsunagu_tests::browser::CHROMIUM;
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
 
 /// `target/lighthouse`, where `scripts/test.sh` installs Lighthouse.
 fn lighthouse_dir() -> Result<PathBuf> {
-    let exe = std::env::current_exe()?;
-    let target = exe
-        .ancestors()
-        .find(|dir| dir.file_name().is_some_and(|name| name == "target"))
-        .context("the test runs from inside a target directory")?;
-    let dir = target.join("lighthouse");
+    let dir = npm_tools_dir("lighthouse")?;
     ensure!(
         dir.join("node_modules/lighthouse").is_dir(),
         "{} lacks lighthouse; scripts/test.sh installs it there",
@@ -32,13 +29,9 @@ fn scores(url: &str, who: &str, login: &str, password: &str) -> Result<Vec<Strin
     // Beside its node_modules, so the script's imports resolve.
     let script = dir.join("screens.mjs");
     std::fs::write(&script, include_str!("../lighthouse/screens.mjs"))?;
-    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .find(|path| std::path::Path::new(path).exists())
-        .context("Debian's chromium")?;
     let out = Command::new("node")
         .arg(&script)
-        .args([url, who, chromium, password, login])
+        .args([url, who, CHROMIUM, password, login])
         .current_dir(&dir)
         .output()
         .context("running node")?;

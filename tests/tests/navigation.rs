@@ -7,7 +7,7 @@
 use anyhow::{Result, ensure};
 use tsunagu_tests::app_page::{
     WAIT, first_person, first_sign_in, open_person, open_record, save, set_textarea,
-    textarea_value, wait_in_sync,
+    textarea_value, unlock, wait_in_sync,
 };
 use tsunagu_tests::browser::{Browser, screenshot_dir};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
@@ -24,15 +24,6 @@ async fn wait_path(browser: &Browser, expected: &str) -> Result<()> {
             Ok((path_of(browser).await? == expected).then_some(()))
         })
         .await
-}
-
-/// Unlocks the device after a reload.
-async fn unlock(browser: &Browser) -> Result<()> {
-    browser.wait_css("[data-testid='unlock']", WAIT).await?;
-    browser
-        .type_into("input[name='password']", DEMO_PASSWORD)
-        .await?;
-    browser.click("button[type='submit']").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -95,7 +86,7 @@ async fn back_forward_and_reload_follow_the_screens() -> Result<()> {
 
     // A reload on the record reopens it after unlock.
     b.client.refresh().await?;
-    unlock(&b).await?;
+    unlock(&b, DEMO_PASSWORD).await?;
     b.wait_css("[data-testid='record-form']", WAIT).await?;
     wait_path(&b, &record_path).await?;
     ensure!(textarea_value(&b, "mental_state").await? == "散歩の話をした。");
@@ -105,7 +96,7 @@ async fn back_forward_and_reload_follow_the_screens() -> Result<()> {
     b.client.goto(&server.url("/nowhere/at/all")).await?;
     b.wait_css("[data-testid='not-found']", WAIT).await?;
     b.click("[data-testid='not-found'] a").await?;
-    unlock(&b).await?;
+    unlock(&b, DEMO_PASSWORD).await?;
     b.wait_css("[data-testid='caseload']", WAIT).await?;
     wait_path(&b, "/").await?;
 
@@ -116,7 +107,7 @@ async fn back_forward_and_reload_follow_the_screens() -> Result<()> {
     open_person(&b, &person).await?;
     open_record(&b, &record).await?;
     b.client.refresh().await?;
-    unlock(&b).await?;
+    unlock(&b, DEMO_PASSWORD).await?;
     b.wait_css("[data-testid='record-form']", WAIT).await?;
     wait_path(&b, &record_path).await?;
     ensure!(textarea_value(&b, "mental_state").await? == "散歩の話をした。");

@@ -10,7 +10,7 @@ use fantoccini::Locator;
 use tsunagu_tests::a11y::violations;
 use tsunagu_tests::admin::cli;
 use tsunagu_tests::app_page::{
-    WAIT, first_person, first_sign_in, open_person, save, set_textarea, wait_in_sync,
+    WAIT, first_person, first_sign_in, open_person, save, set_textarea, unlock, wait_in_sync,
 };
 use tsunagu_tests::browser::{Browser, screenshot_dir};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
@@ -182,9 +182,7 @@ async fn a_refused_note_shows_why_and_is_sent_again_or_discarded() -> Result<()>
     b.client.set_window_size(820, 1180).await?;
     b.screenshot(&shots, "06-reached-en-820x1180").await?;
     b.client.refresh().await?;
-    b.wait_css("[data-testid='unlock']", WAIT).await?;
-    b.type_into("input[name='password']", DEMO_PASSWORD).await?;
-    b.click("button[type='submit']").await?;
+    unlock(&b, DEMO_PASSWORD).await?;
     wait_receipt(&b, "reached").await?;
     b.click(".back").await?;
     b.wait_css(&item(&first), WAIT).await?;
