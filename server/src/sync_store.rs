@@ -5,7 +5,7 @@
 
 use crate::record_locks::{RecordGuard, RecordLocks};
 use crate::retention::Retention;
-use crate::store::{Store, StoreError, assignments, deliveries, feed, history, records};
+use crate::store::{Store, StoreError, assignments, deliveries, feed, history, listings, records};
 use chrono::{DateTime, NaiveDate, Utc};
 use tsunagu_sync::policy;
 use tsunagu_sync::record::schema::RecordKind;
@@ -13,6 +13,7 @@ use tsunagu_sync::session::Caller;
 use tsunagu_sync::session::server::{
     FeedPage, FeedQuery, RecordWrite, ServerStore, SnapshotPage, StoredDoc,
 };
+use tsunagu_sync::team::{PersonTeam, TeamMember};
 
 /// [`ServerStore`] over the server's store. Each call holds a connection
 /// for its statements only; merging (pure CPU) runs outside the database.
@@ -141,6 +142,29 @@ impl ServerStore for SqliteServerStore<'_> {
             let active = assignments::active_persons(tx, &caller.user_id, today)?;
             let ended = retention.long_ended(tx, &active, today)?;
             Ok(active.into_iter().filter(|p| !ended.contains(p)).collect())
+        })
+    }
+
+    fn teams(
+        &mut self,
+        caller: &Caller,
+        persons: &[String],
+    ) -> Result<Vec<PersonTeam>, StoreError> {
+        let today = self.today();
+        self.store.read(|tx| {
+            let mut teams = Vec::with_capacity(persons.len());
+            for person in persons {
+                let members = assignments::colleagues_on(tx, person, &caller.user_id, today)?
+                    .into_iter()
+                    .map(|(role, name)| TeamMember { role, name })
+                    .collect();
+                teams.push(PersonTeam {
+                    person_id: person.clone(),
+                    listed_years: listings::years_of(tx, person)?,
+                    members,
+                });
+            }
+            Ok(teams)
         })
     }
 

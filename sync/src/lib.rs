@@ -13,3 +13,4 @@ pub mod record;
 pub mod role;
 pub mod session;
 pub mod stage;
+pub mod team;

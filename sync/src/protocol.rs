@@ -1,7 +1,8 @@
 //! Sync protocol v1: the messages, and their encoding inside a [`Frame`].
 //!
-//! Client → server: `Resume` (my feed cursor, and the server history it
-//! belongs to; `Hello`, the cursor alone, from older builds), `Push` (a
+//! Client → server: `Open` (my feed cursor, the server history it belongs
+//! to, and the [`REVISION`] of server messages I read; `Resume` without the
+//! revision and `Hello`, the cursor alone, from older builds), `Push` (a
 //! batch of new changes), `CaseloadApplied` (I stored / deleted what
 //! `Caseload` said).
 //! Server → client: `History` (the answer to `Resume`: this server's
@@ -9,10 +10,15 @@
 //! (after the batch is durably committed), `Changes` (a page of the change
 //! feed the user may read), `Caseload` (persons whose whole history was
 //! just sent, persons to delete), `Error` (then the server closes the
-//! connection).
+//! connection), `Team` (who else works with each person, revision 2).
 //!
 //! New messages are added at the end of each enum, so a build that knows
-//! them still reads every message of the builds before it.
+//! them still reads every message of the builds before it. A server
+//! message an older build cannot read is sent only to devices that
+//! announced a revision that has it (`Open`): older apps keep syncing.
+//! The server is upgraded before the app it serves, so a device never
+//! speaks a revision its server lacks (after a server downgrade its
+//! service worker takes the older app at the next load).
 //!
 //! The body is postcard (compact, serde-based, no_std-friendly); the frame
 //! kind says which direction the message travels, so a message can never
@@ -26,6 +32,13 @@ use thiserror::Error;
 pub const FROM_CLIENT: u8 = 1;
 /// Frame kind of messages from the server.
 pub const FROM_SERVER: u8 = 2;
+
+/// The revision of server messages this build reads, announced in `Open`:
+/// 1 is every message up to `History`; 2 adds `Team`.
+pub const REVISION: u32 = 2;
+
+/// The first revision whose devices read [`ServerMessage::Team`].
+pub const TEAM_REVISION: u32 = 2;
 
 /// One record's changes, each encoded on its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +81,20 @@ pub enum ClientMessage {
         /// The history id of the server that gave it (`None` before the
         /// first answer).
         history: Option<String>,
+    },
+    /// `Resume`, and the revision of server messages the device reads
+    /// ([`REVISION`]): the server sends nothing newer.
+    Open {
+        /// The last feed position this device has stored (0 = nothing).
+        cursor: u64,
+        /// The history id of the server that gave it (`None` before the
+        /// first answer).
+        history: Option<String>,
+        /// The device's [`REVISION`].
+        revision: u32,
+        /// [`crate::team::digest`] of the teams the device holds: the
+        /// server sends `Team` only if its picture differs.
+        team: u64,
     },
 }
 
@@ -195,6 +222,13 @@ pub enum ServerMessage {
         id: String,
         /// The device's state is ahead of this server's.
         rewound: bool,
+    },
+    /// Who works with each person on the caseload: the whole picture,
+    /// replacing the last one, sent when the caseload is looked up and it
+    /// changed (revision 2; never to older devices).
+    Team {
+        /// One entry per person on the caseload.
+        persons: Vec<crate::team::PersonTeam>,
     },
 }
 

@@ -230,3 +230,34 @@ pub fn active_on(tx: &ReadTx<'_>, day: NaiveDate) -> Result<Vec<ActiveAssignment
     }
     Ok(active)
 }
+
+/// The workers other than user `except_user` holding `person_id` on `day`
+/// whose accounts are open: (role, display name), by role then name.
+/// Rows whose role this build cannot read are left out.
+pub fn colleagues_on(
+    tx: &ReadTx<'_>,
+    person_id: &str,
+    except_user: &str,
+    day: NaiveDate,
+) -> Result<Vec<(Role, String)>, StoreError> {
+    let mut statement = tx.sql().prepare_cached(concat!(
+        "SELECT DISTINCT u.role, u.display_name
+           FROM assignments a JOIN users u ON u.id = a.user_id
+          WHERE a.person_id = :person AND a.user_id != :user
+            AND u.disabled_at IS NULL AND ",
+        active_on!("a", ":day"),
+        " ORDER BY u.role, u.display_name"
+    ))?;
+    let rows = statement.query_map(
+        named_params! { ":person": person_id, ":user": except_user, ":day": day.to_string() },
+        |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+    )?;
+    let mut colleagues = Vec::new();
+    for row in rows {
+        let (role, name) = row?;
+        if let Ok(role) = role.parse() {
+            colleagues.push((role, name));
+        }
+    }
+    Ok(colleagues)
+}

@@ -61,6 +61,15 @@ pub fn is_listed(tx: &ReadTx<'_>, fiscal_year: i32, person_id: &str) -> Result<b
         .query_row(params![fiscal_year, person_id], |r| r.get(0))?)
 }
 
+/// The fiscal years `person_id` was listed, oldest first.
+pub fn years_of(tx: &ReadTx<'_>, person_id: &str) -> Result<Vec<i32>, StoreError> {
+    let mut statement = tx.sql().prepare_cached(
+        "SELECT fiscal_year FROM listings WHERE person_id = ?1 ORDER BY fiscal_year",
+    )?;
+    let rows = statement.query_map([person_id], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Every listing entry as the outcome report reads it: (person, entry).
 pub fn facts(tx: &ReadTx<'_>) -> Result<Vec<(String, ListingFact)>, StoreError> {
     let mut statement = tx

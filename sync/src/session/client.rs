@@ -2,8 +2,9 @@
 
 use super::Output;
 use crate::protocol::{
-    ClientMessage, DocChanges, DocOutcome, ErrorCode, ProtocolError, ServerMessage,
+    ClientMessage, DocChanges, DocOutcome, ErrorCode, ProtocolError, REVISION, ServerMessage,
 };
+use crate::team::PersonTeam;
 use thiserror::Error;
 
 /// What the client session needs from the device's storage.
@@ -39,6 +40,11 @@ pub trait ClientStore {
     /// now wholly gone. A record with changes the server has not
     /// acknowledged stays until it has: a note is never lost to a purge.
     fn purge_persons(&mut self, persons: &[String]) -> Result<Vec<String>, Self::Error>;
+    /// Who works with each person on the caseload, replacing what was
+    /// known: persons not named have no team to show.
+    fn set_teams(&mut self, teams: Vec<PersonTeam>) -> Result<(), Self::Error>;
+    /// [`crate::team::digest`] of the teams held.
+    fn team_digest(&mut self) -> Result<u64, Self::Error>;
 }
 
 /// Why the client session stopped.
@@ -93,8 +99,17 @@ impl ClientSession {
         self.in_flight = None;
         let cursor = store.cursor().map_err(store_err)?;
         let history = store.history().map_err(store_err)?;
+        let team = store.team_digest().map_err(store_err)?;
         let mut out = Output {
-            frames: vec![ClientMessage::Resume { cursor, history }.encode()?],
+            frames: vec![
+                ClientMessage::Open {
+                    cursor,
+                    history,
+                    revision: REVISION,
+                    team,
+                }
+                .encode()?,
+            ],
             close: false,
         };
         out.frames.extend(self.push_pending(store)?);
@@ -178,6 +193,10 @@ impl ClientSession {
                     frames: vec![ClientMessage::CaseloadApplied { added, removed }.encode()?],
                     close: false,
                 })
+            }
+            ServerMessage::Team { persons } => {
+                store.set_teams(persons).map_err(store_err)?;
+                Ok(Output::default())
             }
             ServerMessage::Error { code, message } => Err(ClientError::Server { code, message }),
             ServerMessage::History { id, rewound } => {

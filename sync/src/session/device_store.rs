@@ -12,6 +12,7 @@ mod client_store;
 
 use crate::protocol::Rejection;
 use crate::record::{ChangeHash, Edit, NewRecord, Record, RecordError};
+use crate::team::PersonTeam;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One record as a device keeps it between sessions: the saved document,
@@ -69,6 +70,8 @@ pub struct DeviceStore {
     /// (it lacks a colleague's part of them, or the caseload that covers
     /// them): tried again at the next connection.
     deferred: BTreeSet<String>,
+    /// Who works with each person on the caseload, as the server last said.
+    teams: BTreeMap<String, PersonTeam>,
 }
 
 /// The server history the device's cursor and acknowledgements belong to,
@@ -99,6 +102,7 @@ impl DeviceStore {
             saved: BTreeMap::new(),
             recovery: Recovery::default(),
             deferred: BTreeSet::new(),
+            teams: BTreeMap::new(),
         }
     }
 
@@ -317,6 +321,25 @@ impl DeviceStore {
     /// persistent storage.
     pub fn restore_recovery(&mut self, recovery: Recovery) {
         self.recovery = recovery;
+    }
+
+    /// Who works with `person`, as the server last said (`None`: not told,
+    /// e.g. by a server older than this app).
+    pub fn team(&self, person: &str) -> Option<&PersonTeam> {
+        self.teams.get(person)
+    }
+
+    /// Every person's team, as it should be persisted.
+    pub fn teams(&self) -> impl Iterator<Item = &PersonTeam> {
+        self.teams.values()
+    }
+
+    /// Sets the teams, from the server or read back from persistent storage.
+    pub fn restore_teams(&mut self, teams: Vec<PersonTeam>) {
+        self.teams = teams
+            .into_iter()
+            .map(|team| (team.person_id.clone(), team))
+            .collect();
     }
 
     /// How many records wait to be given back to a restored server.

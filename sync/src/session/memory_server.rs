@@ -7,6 +7,7 @@ use super::server::{FeedPage, FeedQuery, RecordWrite, ServerStore, SnapshotPage,
 use crate::policy;
 use crate::protocol::DocChanges;
 use crate::record::schema::RecordKind;
+use crate::team::PersonTeam;
 use std::collections::{BTreeMap, BTreeSet};
 use std::convert::Infallible;
 use std::ops::Bound;
@@ -41,6 +42,8 @@ pub struct MemoryServerStore {
     pub clock: Option<chrono::DateTime<chrono::Utc>>,
     /// How many times this store was put back from a copy: its history id.
     restores: u32,
+    /// What [`ServerStore::teams`] says of each person (set by tests).
+    teams: BTreeMap<String, PersonTeam>,
 }
 
 impl MemoryServerStore {
@@ -53,6 +56,11 @@ impl MemoryServerStore {
     pub fn unassign(&mut self, user_id: &str, person_id: &str) {
         self.assignments
             .remove(&(user_id.to_owned(), person_id.to_owned()));
+    }
+
+    /// Sets what the server tells devices about who works with a person.
+    pub fn set_team(&mut self, team: PersonTeam) {
+        self.teams.insert(team.person_id.clone(), team);
     }
 
     /// The stored document of a record.
@@ -226,6 +234,19 @@ impl ServerStore for MemoryServerStore {
             .iter()
             .filter(|(user, _)| *user == caller.user_id)
             .map(|(_, person)| person.clone())
+            .collect())
+    }
+
+    fn teams(&mut self, _: &Caller, persons: &[String]) -> Result<Vec<PersonTeam>, Infallible> {
+        Ok(persons
+            .iter()
+            .map(|person| {
+                self.teams.get(person).cloned().unwrap_or(PersonTeam {
+                    person_id: person.clone(),
+                    listed_years: Vec::new(),
+                    members: Vec::new(),
+                })
+            })
             .collect())
     }
 

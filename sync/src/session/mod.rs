@@ -12,6 +12,7 @@ pub mod memory_server;
 mod parallel;
 mod push;
 pub mod server;
+mod server_store;
 
 use crate::role::Role;
 
@@ -42,5 +43,7 @@ pub struct Output {
 mod refusal_tests;
 #[cfg(test)]
 mod rewind_tests;
+#[cfg(test)]
+mod team_tests;
 #[cfg(test)]
 mod tests;

@@ -6,6 +6,7 @@ use super::{DeviceStore, Dormant, load_checked};
 use crate::protocol::{DocChanges, DocOutcome, Rejection};
 use crate::record::{Record, RecordError};
 use crate::session::client::ClientStore;
+use crate::team::PersonTeam;
 use std::collections::BTreeSet;
 
 impl ClientStore for DeviceStore {
@@ -168,6 +169,8 @@ impl ClientStore for DeviceStore {
             return Ok(Vec::new());
         }
         self.read_dormant_persons();
+        // No longer on the caseload: whoever works with them is not ours to know.
+        self.teams.retain(|person, _| !persons.contains(person));
         let mut kept = BTreeSet::new();
         let mut doomed = Vec::new();
         let loaded = self
@@ -207,6 +210,15 @@ impl ClientStore for DeviceStore {
             .filter(|p| !kept.contains(*p))
             .cloned()
             .collect())
+    }
+
+    fn set_teams(&mut self, teams: Vec<PersonTeam>) -> Result<(), RecordError> {
+        self.restore_teams(teams);
+        Ok(())
+    }
+
+    fn team_digest(&mut self) -> Result<u64, RecordError> {
+        Ok(crate::team::digest(self.teams()))
     }
 }
 
