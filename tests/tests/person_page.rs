@@ -1,6 +1,8 @@
 //! The person page at a glance, in headless Chromium against the real
 //! server binary: the profile (kana, age, hospital and ward, days in
-//! hospital), the stage, the next planned contact, and the specialist's usual record
+//! hospital), the listing year and the other workers (from the server's
+//! listings and assignments, kept on the tablet for offline use), the
+//! stage, the next planned contact, and the specialist's usual record
 //! kinds first. Screenshots in both languages at both tablet orientations,
 //! and axe-core's WCAG 2.1 AA check.
 
@@ -8,7 +10,7 @@ use anyhow::{Result, ensure};
 use fantoccini::Locator;
 use tsunagu_tests::a11y::violations;
 use tsunagu_tests::app_page::{
-    WAIT, first_person, first_sign_in, open_person, save, set_input, wait_in_sync,
+    WAIT, first_person, first_sign_in, open_person, save, set_input, unlock, wait_in_sync,
 };
 use tsunagu_tests::browser::{Browser, screenshot_dir};
 use tsunagu_tests::server::{DEMO_PASSWORD, ServerProcess};
@@ -42,6 +44,20 @@ async fn the_person_page_says_who_they_are_and_offers_the_usual_notes_first() ->
     );
     let stage = b.text_of("person-stage").await?;
     ensure!(!stage.is_empty());
+
+    // The demo lists its current persons this fiscal year, and gives each
+    // of demo.specialist's a caseworker, a peer supporter and a nurse.
+    let today = tsunagu_sync::policy::japan_date(chrono::Utc::now());
+    let year = tsunagu_sync::outcome::fiscal::fiscal_year(today);
+    let listed = b.wait_css("[data-testid='person-listed']", WAIT).await?;
+    ensure!(listed == format!("名簿登載 {year}年度"), "{listed}");
+    let team = vec![
+        "生活保護担当者 福祉 健太".to_owned(),
+        "ピアサポーター 仲間 さくら".to_owned(),
+        "訪問看護師 看護 みどり".to_owned(),
+    ];
+    let members = texts(&b, "[data-testid='team-member']").await?;
+    ensure!(members == team, "the others working with them: {members:?}");
 
     // A specialist's usual kinds come first, as primary buttons.
     let buttons = b
@@ -111,5 +127,16 @@ async fn the_person_page_says_who_they_are_and_offers_the_usual_notes_first() ->
     );
     let found = violations(&b).await?;
     ensure!(found.is_empty(), "WCAG violations: {found:?}");
+
+    // The team is kept on the tablet: with the server gone, a reload
+    // still shows it.
+    b.click("[data-testid='language-switch']").await?;
+    b.wait_text("language-switch", "English", WAIT).await?;
+    server.kill_hard()?;
+    b.client.refresh().await?;
+    unlock(&b, DEMO_PASSWORD).await?;
+    b.wait_css("[data-testid='person-listed']", WAIT).await?;
+    let members = texts(&b, "[data-testid='team-member']").await?;
+    ensure!(members == team, "offline after a reload: {members:?}");
     b.close().await
 }

@@ -19,8 +19,9 @@ use super::working_copy::{Stored, StoredEntry};
 use crate::account::{SignedInUser, UnlockPolicy};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use tsunagu_sync::session::device_store::{DeviceStore, Recovery};
+use tsunagu_sync::team::PersonTeam;
 use web_sys::CryptoKey;
 
 const KEYRING_KEY: &str = "keyring";
@@ -31,6 +32,8 @@ const SYNC_KEY: &str = "sync";
 /// The server history and the records to give back after a restore
 /// (`Recovery`), beside `sync` so builds before it read `sync` unchanged.
 const RECOVERY_KEY: &str = "recovery";
+/// Who works with each person on the caseload (`DeviceStore::teams`).
+const TEAMS_KEY: &str = "teams";
 const DATA_KEY_BYTES: usize = 32;
 const SALT_BYTES: usize = 16;
 /// Records decrypted together while unlocking.
@@ -165,15 +168,11 @@ impl Vault {
             db,
             key,
             identity,
-            store: RefCell::new(LocalStore {
-                records: DeviceStore::new(&session_actor()?),
-                summaries: BTreeMap::new(),
-                cursor: 0,
-                dirty: BTreeSet::new(),
-                meta_dirty: false,
-                last_sync_ms: None,
-                reached: BTreeMap::new(),
-            }),
+            store: RefCell::new(LocalStore::new(
+                DeviceStore::new(&session_actor()?),
+                0,
+                None,
+            )),
             write_lock: futures::lock::Mutex::new(()),
         })
     }
@@ -247,15 +246,12 @@ impl Vault {
             done += chunk.len();
             progress(done, total);
         }
-        let mut store = LocalStore {
-            records,
-            summaries,
-            cursor: meta.cursor,
-            dirty: BTreeSet::new(),
-            meta_dirty: false,
-            last_sync_ms: meta.last_sync_ms,
-            reached,
-        };
+        if let Some(sealed) = db.get(META, TEAMS_KEY).await? {
+            records.restore_teams(decode(&crypto::decrypt(&key, &sealed).await?, "teams")?);
+        }
+        let mut store = LocalStore::new(records, meta.cursor, meta.last_sync_ms);
+        store.summaries = summaries;
+        store.reached = reached;
         store.resummarise(&outdated);
         let vault = Vault {
             db,
@@ -275,7 +271,7 @@ impl Vault {
     /// persist tries again; the working copy keeps them meanwhile.
     pub async fn persist(&self) -> Result<(), VaultError> {
         let _serial = self.write_lock.lock().await;
-        let (records, meta, ids) = {
+        let (records, meta, teams, ids) = {
             let mut store = self.store.borrow_mut();
             let ids: Vec<String> = std::mem::take(&mut store.dirty).into_iter().collect();
             let mut records = Vec::with_capacity(ids.len());
@@ -299,15 +295,17 @@ impl Vault {
                 };
                 (sync, store.records.recovery().clone())
             });
-            (records, meta, ids)
+            let teams = std::mem::take(&mut store.teams_dirty)
+                .then(|| store.records.teams().cloned().collect::<Vec<_>>());
+            (records, meta, teams, ids)
         };
-        let result = self.write_out(records, meta.clone()).await;
+        let (had_meta, had_teams) = (meta.is_some(), teams.is_some());
+        let result = self.write_out(records, meta, teams).await;
         if result.is_err() {
             let mut store = self.store.borrow_mut();
             store.dirty.extend(ids);
-            if meta.is_some() {
-                store.meta_dirty = true;
-            }
+            store.meta_dirty |= had_meta;
+            store.teams_dirty |= had_teams;
         }
         result
     }
@@ -316,6 +314,7 @@ impl Vault {
         &self,
         records: Vec<(String, Option<StoredEntry>)>,
         meta: Option<(SyncMeta, Recovery)>,
+        teams: Option<Vec<PersonTeam>>,
     ) -> Result<(), VaultError> {
         // Encrypt first: an IndexedDB transaction must not wait on anything
         // else, or the browser commits it early.
@@ -343,6 +342,13 @@ impl Vault {
                 store: META,
                 key: RECOVERY_KEY.into(),
                 value: crypto::encrypt(&self.key, &encode(&recovery)).await?,
+            });
+        }
+        if let Some(teams) = teams {
+            writes.push(Write::Put {
+                store: META,
+                key: TEAMS_KEY.into(),
+                value: crypto::encrypt(&self.key, &encode(&teams)).await?,
             });
         }
         self.db.write(&writes).await?;

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use tsunagu_sync::protocol::{DocChanges, DocOutcome};
 use tsunagu_sync::session::client::ClientStore;
 use tsunagu_sync::session::device_store::DeviceStore;
+use tsunagu_sync::team::PersonTeam;
 
 /// What persisting does with one record's stored copy.
 pub(super) enum Stored {
@@ -34,6 +35,8 @@ pub struct LocalStore {
     pub(super) dirty: BTreeSet<String>,
     /// The sync bookkeeping changed since the last persist.
     pub(super) meta_dirty: bool,
+    /// Who works with whom changed since the last persist.
+    pub(super) teams_dirty: bool,
     /// When the device last finished a sync (browser clock, ms).
     pub last_sync_ms: Option<f64>,
     /// When the server acknowledged each record's last change from this
@@ -42,6 +45,20 @@ pub struct LocalStore {
 }
 
 impl LocalStore {
+    /// A working copy holding nothing yet but `records`, at feed `cursor`.
+    pub(super) fn new(records: DeviceStore, cursor: u64, last_sync_ms: Option<f64>) -> Self {
+        LocalStore {
+            records,
+            summaries: BTreeMap::new(),
+            cursor,
+            dirty: BTreeSet::new(),
+            meta_dirty: false,
+            teams_dirty: false,
+            last_sync_ms,
+            reached: BTreeMap::new(),
+        }
+    }
+
     /// What to do with record `id`'s stored copy. A dormant record keeps
     /// its summary; a loaded one is summarised afresh.
     pub(super) fn entry(&mut self, id: &str) -> Stored {
@@ -157,12 +174,30 @@ impl ClientStore for LocalStore {
 
     fn purge_persons(&mut self, persons: &[String]) -> Result<Vec<String>, String> {
         let before: BTreeSet<String> = self.records.ids().cloned().collect();
+        let had_team: BTreeSet<String> =
+            self.records.teams().map(|t| t.person_id.clone()).collect();
         let gone = self
             .records
             .purge_persons(persons)
             .map_err(|e| e.to_string())?;
         let after: BTreeSet<String> = self.records.ids().cloned().collect();
         self.dirty.extend(before.difference(&after).cloned());
+        if persons.iter().any(|p| had_team.contains(p)) {
+            self.teams_dirty = true;
+        }
         Ok(gone)
+    }
+
+    fn team_digest(&mut self) -> Result<u64, String> {
+        Ok(tsunagu_sync::team::digest(self.records.teams()))
+    }
+
+    fn set_teams(&mut self, teams: Vec<PersonTeam>) -> Result<(), String> {
+        // Told at every connection; written only when it changes something.
+        if !self.records.teams().eq(teams.iter()) {
+            self.records.restore_teams(teams);
+            self.teams_dirty = true;
+        }
+        Ok(())
     }
 }

@@ -3,7 +3,7 @@
 //! overdue, and the record kinds the user writes most, first.
 
 use super::caseload_texts::hint_text;
-use crate::i18n::{Lang, use_lang};
+use crate::i18n::{Lang, role_label, use_lang};
 use crate::labels::stage_label;
 use crate::local::attention::{Me, Plan, hints, plans};
 use crate::local::read::{PersonRow, caseload, date, short};
@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use tsunagu_sync::record::schema::RecordKind;
 use tsunagu_sync::role::Role;
 use tsunagu_sync::stage::Stage;
+use tsunagu_sync::team::PersonTeam;
 
 /// What the person's profile says, as the header shows it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -129,6 +130,49 @@ fn plan_text(lang: Lang, plan: Plan) -> String {
     }
 }
 
+/// The fiscal years on the annual listing, in `lang`.
+fn listed_text(lang: Lang, years: &[i32]) -> String {
+    match lang {
+        Lang::Ja => {
+            let years: Vec<String> = years.iter().map(|y| format!("{y}年度")).collect();
+            format!("名簿登載 {}", years.join("・"))
+        }
+        Lang::En => {
+            let years: Vec<String> = years.iter().map(|y| format!("FY{y}")).collect();
+            format!("Listed {}", years.join(", "))
+        }
+    }
+}
+
+/// The other workers holding the person, as the server last said.
+#[component]
+fn TeamLine(
+    /// Who works with the person.
+    team: PersonTeam,
+) -> impl IntoView {
+    let lang = use_lang();
+    let nobody = team.members.is_empty();
+    let members = team
+        .members
+        .into_iter()
+        .map(|m| view! {
+            <li data-testid="team-member">
+                <span class="team-role">{move || role_label(lang.get(), m.role)}</span>" "{m.name.clone()}
+            </li>
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <div class="person-team" data-testid="person-team">
+            <span class="team-label">{move || if lang.get() == Lang::Ja { "ほかの担当者" } else { "Also working with them" }}</span>
+            {if nobody {
+                view! { <span data-testid="team-none">{move || if lang.get() == Lang::Ja { "なし" } else { "nobody else" }}</span> }.into_any()
+            } else {
+                view! { <ul class="team-members">{members}</ul> }.into_any()
+            }}
+        </div>
+    }
+}
+
 /// The header of the person page.
 #[component]
 pub fn PersonHeader(
@@ -159,6 +203,13 @@ pub fn PersonHeader(
             profile(&person)
         })
     };
+    let team = {
+        let person = person.clone();
+        Memo::new(move |_| {
+            state.revision.track();
+            with_device(|store, _| store.team(&person).cloned()).flatten()
+        })
+    };
     let today = tsunagu_sync::policy::japan_date(chrono::Utc::now());
     view! {
         <header class="person-header" data-testid="person-header">
@@ -177,7 +228,11 @@ pub fn PersonHeader(
                         .map(|fact| view! { <span class="fact" data-testid="person-fact">{fact}</span> })
                         .collect::<Vec<_>>()
                 }}
+                {move || team.get().filter(|t| !t.listed_years.is_empty()).map(|t| view! {
+                    <span class="fact" data-testid="person-listed">{move || listed_text(lang.get(), &t.listed_years)}</span>
+                })}
             </div>
+            {move || team.get().map(|team| view! { <TeamLine team /> })}
             <div class="person-hints">
                 {move || {
                     let Some(r) = row.get() else { return Vec::new() };
