@@ -111,12 +111,17 @@ async fn an_ended_case_leaves_the_tablet_after_the_retention_but_never_its_unsen
     ensure!(note.contains("12か月"), "{note}");
     b.screenshot(&shots, "01-ended-filter-says-how-long")
         .await?;
+    b.client.set_window_size(820, 1180).await?;
+    b.screenshot(&shots, "01-ended-filter-ja-820x1180").await?;
+    b.client.set_window_size(1180, 820).await?;
     b.click("[data-testid='language-switch']").await?;
     b.wait_text("language-switch", "日本語", WAIT).await?;
     b.client.set_window_size(820, 1180).await?;
     let note = b.wait_css("[data-testid='retention-note']", WAIT).await?;
     ensure!(note.contains("12 months"), "{note}");
     b.screenshot(&shots, "02-ended-filter-en-820x1180").await?;
+    b.client.set_window_size(1180, 820).await?;
+    b.screenshot(&shots, "02-ended-filter-en-1180x820").await?;
     b.click("[data-testid='language-switch']").await?;
     b.wait_text("language-switch", "English", WAIT).await?;
     reload_and_unlock(&b).await?;

@@ -48,6 +48,9 @@ async fn an_ipad_in_a_safari_tab_is_told_to_add_the_app_to_the_home_screen() -> 
     let text = ipad.wait_css("[data-testid='install-hint']", WAIT).await?;
     ensure!(text.contains("ホーム画面に追加"), "{text}");
     ipad.screenshot(&shots, "01-hint-ja-820x1180").await?;
+    ipad.client.set_window_size(1180, 820).await?;
+    ipad.screenshot(&shots, "01-hint-ja-1180x820").await?;
+    ipad.client.set_window_size(820, 1180).await?;
     let found = violations(&ipad).await?;
     ensure!(found.is_empty(), "WCAG violations: {found:?}");
     ipad.click("[data-testid='language-switch']").await?;

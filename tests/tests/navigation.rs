@@ -64,7 +64,14 @@ async fn back_forward_and_reload_follow_the_screens() -> Result<()> {
     b.client.set_window_size(820, 1180).await?;
     b.screenshot(&shots, "01-saved-note-at-its-address-820x1180")
         .await?;
+    b.click("[data-testid='language-switch']").await?;
+    b.wait_text("language-switch", "日本語", WAIT).await?;
+    b.wait_css("[data-testid='saved']", WAIT).await?;
+    b.screenshot(&shots, "01-saved-note-en-820x1180").await?;
     b.client.set_window_size(1180, 820).await?;
+    b.screenshot(&shots, "01-saved-note-en-1180x820").await?;
+    b.click("[data-testid='language-switch']").await?;
+    b.wait_text("language-switch", "English", WAIT).await?;
 
     // Back: the person (the new-note form was replaced, not stacked).
     b.client.back().await?;

@@ -105,6 +105,9 @@ async fn a_refused_note_shows_why_and_is_sent_again_or_discarded() -> Result<()>
     let count = b.wait_css("[data-testid='refused-count']", WAIT).await?;
     ensure!(count.contains("送信できない記録 1件"), "{count}");
     b.screenshot(&shots, "02-refused-with-its-reason").await?;
+    b.client.set_window_size(820, 1180).await?;
+    b.screenshot(&shots, "02-refused-ja-820x1180").await?;
+    b.client.set_window_size(1180, 820).await?;
     let found = violations(&b).await?;
     ensure!(found.is_empty(), "WCAG violations: {found:?}");
     b.click("[data-testid='language-switch']").await?;
