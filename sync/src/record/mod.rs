@@ -20,6 +20,7 @@ pub mod give_back;
 pub mod history;
 pub mod limits;
 pub mod schema;
+pub mod summary;
 mod validate;
 pub mod value;
 
