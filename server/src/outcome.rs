@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use tsunagu_sync::outcome::facts::RecordSummary;
 use tsunagu_sync::outcome::{OutcomeReport, PersonFacts, ProgrammeFacts, Range, YearCosts, report};
 use tsunagu_sync::record::Record;
+use tsunagu_sync::record::summary::{Summary, summarise};
 
 /// How many records one summarising transaction covers.
 const SUMMARY_BATCH: usize = 500;
@@ -43,13 +44,13 @@ pub fn summarise_records(store: &Store) -> Result<usize, StoreError> {
             return Ok(done);
         };
         after = last.id.clone();
-        let summaries: Vec<(Unsummarised, RecordSummary)> = batch
+        let summaries: Vec<(Unsummarised, RecordSummary, Summary)> = batch
             .into_iter()
             .filter_map(
                 |stored| match Record::load(&stored.snapshot, b"tsunagu-server") {
                     Ok(record) => {
                         let summary = RecordSummary::of(&record);
-                        Some((stored, summary))
+                        Some((stored, summary, summarise(&record)))
                     }
                     Err(error) => {
                         tracing::warn!(record = %stored.id, %error, "stored record does not load; not summarised");
@@ -60,8 +61,8 @@ pub fn summarise_records(store: &Store) -> Result<usize, StoreError> {
             .collect();
         done += summaries.len();
         store.write(|tx| {
-            summaries.iter().try_for_each(|(stored, summary)| {
-                records::set_summary(tx, &stored.id, &stored.person_id, summary)
+            summaries.iter().try_for_each(|(stored, summary, list)| {
+                records::set_summary(tx, &stored.id, &stored.person_id, summary, list)
             })
         })?;
     }
@@ -215,6 +216,35 @@ mod tests {
         );
         assert_eq!(facts(&store), vec![discharge]);
         assert_eq!(summarise_records(&store).unwrap(), 0, "nothing left to do");
+
+        // A database from before migration 15 has no list summaries: a
+        // first download then leaves the summarising to the tablet, until
+        // the next start makes them.
+        let kinds: Vec<&str> = RecordKind::ALL.iter().map(|k| k.as_str()).collect();
+        let page = |store: &Store| {
+            store
+                .read(|tx| {
+                    records::snapshot_page(
+                        tx,
+                        &kinds,
+                        std::slice::from_ref(&person),
+                        "",
+                        usize::MAX,
+                    )
+                })
+                .unwrap()
+        };
+        let summaries = page(&store).summaries;
+        assert_eq!(summaries.len(), 3);
+        assert!(summaries.iter().all(Option::is_some), "made on write");
+        store.write(records::forget_list_summaries).unwrap();
+        assert!(page(&store).summaries.iter().all(Option::is_none));
+        assert_eq!(summarise_records(&store).unwrap(), 3);
+        let page = page(&store);
+        for (doc, summary) in page.docs.iter().zip(&page.summaries) {
+            let record = Record::load(&doc.changes[0], b"check").unwrap();
+            assert_eq!(summary.as_ref(), Some(&summarise(&record)));
+        }
     }
 
     #[test]

@@ -193,6 +193,7 @@ fn commit_document(
         snapshot: record.save(),
         new_changes: record.changes_since(&[]),
         summary: RecordSummary::of(record),
+        list_summary: tsunagu_sync::record::summary::summarise(record),
     };
     records::commit(tx, SERVER_ORIGIN, now, &[write])?;
     Ok(())

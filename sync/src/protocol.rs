@@ -10,7 +10,9 @@
 //! (after the batch is durably committed), `Changes` (a page of the change
 //! feed the user may read), `Caseload` (persons whose whole history was
 //! just sent, persons to delete), `Error` (then the server closes the
-//! connection), `Team` (who else works with each person, revision 2).
+//! connection), `Team` (who else works with each person, revision 2),
+//! `Documents` (a new person's saved documents with their list summaries,
+//! revision 3).
 //!
 //! New messages are added at the end of each enum, so a build that knows
 //! them still reads every message of the builds before it. A server
@@ -34,8 +36,11 @@ pub const FROM_CLIENT: u8 = 1;
 pub const FROM_SERVER: u8 = 2;
 
 /// The revision of server messages this build reads, announced in `Open`:
-/// 1 is every message up to `History`; 2 adds `Team`.
-pub const REVISION: u32 = 2;
+/// 1 is every message up to `History`; 2 adds `Team`; 3 `Documents`.
+pub const REVISION: u32 = 3;
+
+/// The first revision whose devices read [`ServerMessage::Documents`].
+pub const DOCUMENTS_REVISION: u32 = 3;
 
 /// The first revision whose devices read [`ServerMessage::Team`].
 pub const TEAM_REVISION: u32 = 2;
@@ -229,6 +234,17 @@ pub enum ServerMessage {
     Team {
         /// One entry per person on the caseload.
         persons: Vec<crate::team::PersonTeam>,
+    },
+    /// `Changes` carrying saved documents (a new person's whole history),
+    /// each with what the device's lists read of it, so a first download
+    /// stores thousands of records without loading one (revision 3).
+    Documents {
+        /// Store this cursor once the page is applied.
+        cursor: u64,
+        /// Each record's id with its saved document as the only item.
+        docs: Vec<DocChanges>,
+        /// Each document's list summary, in the order of `docs`.
+        summaries: Vec<Option<crate::record::summary::Summary>>,
     },
 }
 

@@ -10,6 +10,7 @@
 
 use super::crypto;
 use super::idb::{Database, META, RECORDS, Write};
+use super::js::{mark, measure};
 use super::stored_entry::{decode_entry, encode_entry};
 use super::unlock_guard::UnlockGuard;
 pub use super::vault_format::VaultError;
@@ -271,6 +272,9 @@ impl Vault {
     /// persist tries again; the working copy keeps them meanwhile.
     pub async fn persist(&self) -> Result<(), VaultError> {
         let _serial = self.write_lock.lock().await;
+        // User Timing per step (`browser-bench` sums them): building the
+        // entries (summarising loaded records), sealing, the commit.
+        mark("tsunagu-entries-start");
         let (records, meta, teams, ids) = {
             let mut store = self.store.borrow_mut();
             let ids: Vec<String> = std::mem::take(&mut store.dirty).into_iter().collect();
@@ -299,6 +303,7 @@ impl Vault {
                 .then(|| store.records.teams().cloned().collect::<Vec<_>>());
             (records, meta, teams, ids)
         };
+        measure("tsunagu-entries", "tsunagu-entries-start");
         let (had_meta, had_teams) = (meta.is_some(), teams.is_some());
         let result = self.write_out(records, meta, teams).await;
         if result.is_err() {
@@ -318,19 +323,31 @@ impl Vault {
     ) -> Result<(), VaultError> {
         // Encrypt first: an IndexedDB transaction must not wait on anything
         // else, or the browser commits it early.
-        let mut writes = Vec::with_capacity(records.len() + 1);
-        for (id, record) in records {
-            writes.push(match record {
-                Some(record) => Write::Put {
-                    store: RECORDS,
-                    key: id,
-                    value: crypto::encrypt(&self.key, &encode_entry(&record)).await?,
-                },
-                None => Write::Delete {
-                    store: RECORDS,
-                    key: id,
-                },
-            });
+        mark("tsunagu-seal-start");
+        let mut writes = Vec::with_capacity(records.len() + 3);
+        // WebCrypto works off the main thread: a chunk of encryptions asked
+        // for at once overlaps them (a first download writes thousands).
+        for chunk in records.chunks(UNLOCK_CHUNK) {
+            let sealed = futures::future::join_all(chunk.iter().map(|(_, record)| async {
+                match record {
+                    Some(record) => Some(crypto::encrypt(&self.key, &encode_entry(record)).await),
+                    None => None,
+                }
+            }))
+            .await;
+            for ((id, _), sealed) in chunk.iter().zip(sealed) {
+                writes.push(match sealed {
+                    Some(value) => Write::Put {
+                        store: RECORDS,
+                        key: id.clone(),
+                        value: value?,
+                    },
+                    None => Write::Delete {
+                        store: RECORDS,
+                        key: id.clone(),
+                    },
+                });
+            }
         }
         if let Some((sync, recovery)) = meta {
             writes.push(Write::Put {
@@ -351,7 +368,10 @@ impl Vault {
                 value: crypto::encrypt(&self.key, &encode(&teams)).await?,
             });
         }
+        measure("tsunagu-seal", "tsunagu-seal-start");
+        mark("tsunagu-idb-start");
         self.db.write(&writes).await?;
+        measure("tsunagu-idb", "tsunagu-idb-start");
         Ok(())
     }
 

@@ -188,6 +188,24 @@ impl ClientStore for LocalStore {
         Ok(gone)
     }
 
+    fn take_summaries(
+        &mut self,
+        docs: &[DocChanges],
+        summaries: Vec<Option<Summary>>,
+    ) -> Result<(), String> {
+        // A record still dormant is exactly the document the server
+        // summarised; one merged into a loaded record is summarised afresh
+        // at the next persist.
+        for (doc, summary) in docs.iter().zip(summaries) {
+            if let Some(summary) = summary
+                && !self.records.is_loaded(&doc.id)
+            {
+                self.summaries.insert(doc.id.clone(), summary);
+            }
+        }
+        Ok(())
+    }
+
     fn team_digest(&mut self) -> Result<u64, String> {
         Ok(tsunagu_sync::team::digest(self.records.teams()))
     }

@@ -198,6 +198,11 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE devices ADD COLUMN wipe_report_hash BLOB;
     CREATE INDEX devices_by_wipe_report ON devices(wipe_report_hash)
         WHERE wipe_report_hash IS NOT NULL;",
+    // 15: what a tablet's lists read of each record (postcard of
+    // `record::summary::Summary`), sent with the documents of a first
+    // download so the tablet need not load each one. Records from before
+    // get theirs when the server starts, with the report's summaries.
+    "ALTER TABLE record_summaries ADD COLUMN list_summary BLOB;",
 ];
 
 /// The version that chained the audit trail (older entries are sealed

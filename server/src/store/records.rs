@@ -9,6 +9,7 @@ use rusqlite::{OptionalExtension, params};
 use tsunagu_sync::outcome::facts::RecordSummary;
 use tsunagu_sync::protocol::DocChanges;
 use tsunagu_sync::record::schema::RecordKind;
+use tsunagu_sync::record::summary::Summary;
 use tsunagu_sync::session::server::{RecordWrite, SnapshotPage, StoredDoc};
 
 /// A stored record.
@@ -45,7 +46,13 @@ pub fn commit(
     for write in writes {
         let kind = write.kind.as_str();
         upsert.execute(params![write.id, kind, write.person_id, write.snapshot])?;
-        set_summary(tx, &write.id, &write.person_id, &write.summary)?;
+        set_summary(
+            tx,
+            &write.id,
+            &write.person_id,
+            &write.summary,
+            &write.list_summary,
+        )?;
         for change in &write.new_changes {
             append.execute(params![
                 write.id,
@@ -64,7 +71,7 @@ fn summary_json(summary: &RecordSummary) -> String {
     serde_json::to_string(summary).unwrap_or_default()
 }
 
-/// A stored record without a summary.
+/// A stored record without a summary (or without its list summary).
 #[derive(Debug, Clone)]
 pub struct Unsummarised {
     /// Record id.
@@ -85,7 +92,8 @@ pub fn unsummarised(
     let mut statement = tx.sql().prepare_cached(
         "SELECT r.id, r.person_id, r.snapshot FROM records r
            LEFT JOIN record_summaries s ON s.record_id = r.id
-          WHERE s.record_id IS NULL AND r.id > ?1 ORDER BY r.id LIMIT ?2",
+          WHERE (s.record_id IS NULL OR s.list_summary IS NULL)
+            AND r.id > ?1 ORDER BY r.id LIMIT ?2",
     )?;
     let rows = statement.query_map(params![after_id, limit as i64], |r| {
         Ok(Unsummarised {
@@ -97,19 +105,24 @@ pub fn unsummarised(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Stores (or replaces) what the report reads of record `id` of `person_id`.
+/// Stores (or replaces) what the report and a device's lists read of
+/// record `id` of `person_id`.
 pub fn set_summary(
     tx: &WriteTx<'_>,
     id: &str,
     person_id: &str,
     summary: &RecordSummary,
+    list_summary: &Summary,
 ) -> Result<(), StoreError> {
+    let list = list_summary.to_bytes();
     tx.sql()
         .prepare_cached(
-            "INSERT INTO record_summaries (record_id, person_id, summary) VALUES (?1, ?2, ?3)
-             ON CONFLICT (record_id) DO UPDATE SET summary = excluded.summary",
+            "INSERT INTO record_summaries (record_id, person_id, summary, list_summary)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (record_id) DO UPDATE
+               SET summary = excluded.summary, list_summary = excluded.list_summary",
         )?
-        .execute(params![id, person_id, summary_json(summary)])?;
+        .execute(params![id, person_id, summary_json(summary), list])?;
     Ok(())
 }
 
@@ -118,6 +131,15 @@ pub fn set_summary(
 #[cfg(test)]
 pub fn forget_summaries(tx: &WriteTx<'_>) -> Result<(), StoreError> {
     tx.sql().execute("DELETE FROM record_summaries", [])?;
+    Ok(())
+}
+
+/// Forgets every list summary, as a database from before migration 15
+/// holds none (for tests of the summarising at start).
+#[cfg(test)]
+pub fn forget_list_summaries(tx: &WriteTx<'_>) -> Result<(), StoreError> {
+    tx.sql()
+        .execute("UPDATE record_summaries SET list_summary = NULL", [])?;
     Ok(())
 }
 
@@ -224,6 +246,7 @@ pub fn snapshot_page(
 ) -> Result<SnapshotPage, StoreError> {
     let mut page = SnapshotPage {
         docs: Vec::new(),
+        summaries: Vec::new(),
         last_id: after_id.to_owned(),
         done: true,
     };
@@ -231,11 +254,12 @@ pub fn snapshot_page(
         return Ok(page);
     }
     let mut statement = tx.sql().prepare_cached(
-        "SELECT id, snapshot FROM records
-          WHERE id > :after
-            AND kind IN (SELECT value FROM json_each(:kinds))
-            AND person_id IN (SELECT value FROM json_each(:persons))
-          ORDER BY id",
+        "SELECT r.id, r.snapshot, s.list_summary FROM records r
+           LEFT JOIN record_summaries s ON s.record_id = r.id
+          WHERE r.id > :after
+            AND r.kind IN (SELECT value FROM json_each(:kinds))
+            AND r.person_id IN (SELECT value FROM json_each(:persons))
+          ORDER BY r.id",
     )?;
     let mut rows = statement.query(rusqlite::named_params! {
         ":after": after_id,
@@ -250,6 +274,10 @@ pub fn snapshot_page(
         }
         let id: String = row.get(0)?;
         let snapshot: Vec<u8> = row.get(1)?;
+        let list: Option<Vec<u8>> = row.get(2)?;
+        // One this build cannot read is left to the device to make.
+        page.summaries
+            .push(list.and_then(|bytes| Summary::from_bytes(&bytes)));
         bytes += snapshot.len();
         page.last_id = id.clone();
         page.docs.push(DocChanges {

@@ -4,6 +4,7 @@ use super::Output;
 use crate::protocol::{
     ClientMessage, DocChanges, DocOutcome, ErrorCode, ProtocolError, REVISION, ServerMessage,
 };
+use crate::record::summary::Summary;
 use crate::team::PersonTeam;
 use thiserror::Error;
 
@@ -45,6 +46,15 @@ pub trait ClientStore {
     fn set_teams(&mut self, teams: Vec<PersonTeam>) -> Result<(), Self::Error>;
     /// [`crate::team::digest`] of the teams held.
     fn team_digest(&mut self) -> Result<u64, Self::Error>;
+    /// The list summaries the server sent with a page of documents just
+    /// applied (`summaries` in the order of `docs`): a store that keeps
+    /// summaries may use them for records it has not loaded, instead of
+    /// loading each to summarise it.
+    fn take_summaries(
+        &mut self,
+        docs: &[DocChanges],
+        summaries: Vec<Option<Summary>>,
+    ) -> Result<(), Self::Error>;
 }
 
 /// Why the client session stopped.
@@ -193,6 +203,17 @@ impl ClientSession {
                     frames: vec![ClientMessage::CaseloadApplied { added, removed }.encode()?],
                     close: false,
                 })
+            }
+            ServerMessage::Documents {
+                cursor,
+                docs,
+                summaries,
+            } => {
+                store.apply_page(&docs, cursor).map_err(store_err)?;
+                store.take_summaries(&docs, summaries).map_err(store_err)?;
+                // More follows: a backfill is never the last page.
+                self.caught_up = false;
+                Ok(Output::default())
             }
             ServerMessage::Team { persons } => {
                 store.set_teams(persons).map_err(store_err)?;

@@ -224,6 +224,11 @@ impl ServerStore for MemoryServerStore {
                 id: id.clone(),
                 changes: vec![record.snapshot.clone()],
             });
+            page.summaries.push(
+                crate::record::Record::load(&record.snapshot, b"memory-server")
+                    .ok()
+                    .map(|loaded| crate::record::summary::summarise(&loaded)),
+            );
         }
         Ok(page)
     }

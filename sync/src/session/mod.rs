@@ -40,6 +40,8 @@ pub struct Output {
 }
 
 #[cfg(test)]
+mod documents_tests;
+#[cfg(test)]
 mod refusal_tests;
 #[cfg(test)]
 mod rewind_tests;

@@ -454,6 +454,7 @@ fn merge_items(
             snapshot,
             new_changes,
             summary: RecordSummary::of(&record),
+            list_summary: crate::record::summary::summarise(&record),
         },
         stamps,
         rules,

@@ -2,7 +2,9 @@
 
 use super::push::{self, PushError};
 use super::{Caller, Output};
-use crate::protocol::{ClientMessage, ErrorCode, ProtocolError, ServerMessage, TEAM_REVISION};
+use crate::protocol::{
+    ClientMessage, DOCUMENTS_REVISION, ErrorCode, ProtocolError, ServerMessage, TEAM_REVISION,
+};
 use crate::team::PersonTeam;
 
 pub use super::server_store::{
@@ -278,10 +280,18 @@ impl ServerSession {
                 .snapshot_page(&self.caller, persons, &after, PAGE_BYTES)
                 .map_err(SessionError::Store)?;
             if !page.docs.is_empty() {
-                frames.push(encode(&ServerMessage::Changes {
-                    cursor,
-                    docs: page.docs,
-                    caught_up: false,
+                frames.push(encode(&if self.revision >= DOCUMENTS_REVISION {
+                    ServerMessage::Documents {
+                        cursor,
+                        docs: page.docs,
+                        summaries: page.summaries,
+                    }
+                } else {
+                    ServerMessage::Changes {
+                        cursor,
+                        docs: page.docs,
+                        caught_up: false,
+                    }
                 })?);
             }
             if page.done || page.last_id <= after {

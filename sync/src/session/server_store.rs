@@ -5,6 +5,7 @@ use super::Caller;
 use crate::protocol::{DocChanges, ProtocolError};
 use crate::record::RecordError;
 use crate::record::schema::RecordKind;
+use crate::record::summary::Summary;
 use crate::team::PersonTeam;
 
 /// The most feed bytes one `Changes` frame carries (well under the frame limit).
@@ -25,6 +26,9 @@ pub struct RecordWrite {
     pub new_changes: Vec<Vec<u8>>,
     /// What the outcome report reads of the record after the merge.
     pub summary: crate::outcome::facts::RecordSummary,
+    /// What a device's lists read of it, sent with its document in a
+    /// first download so the device need not load it.
+    pub list_summary: Summary,
 }
 
 /// A record as the server holds it.
@@ -67,6 +71,9 @@ pub struct FeedPage {
 pub struct SnapshotPage {
     /// Each record's id with its saved document as the only item.
     pub docs: Vec<DocChanges>,
+    /// Each document's list summary, in the order of `docs` (`None`: the
+    /// store has none yet; the device summarises it itself).
+    pub summaries: Vec<Option<Summary>>,
     /// The id of the last record looked at.
     pub last_id: String,
     /// No more records after it.

@@ -119,7 +119,9 @@ async fn main() -> Result<()> {
     // measures: the server's sign-in, registering the device and making
     // its keyring, then per frame the session's work and writing it out.
     let mut stages = Vec::new();
-    for stage in ["sign-in", "register", "frame", "persist"] {
+    for stage in [
+        "sign-in", "register", "frame", "persist", "entries", "seal", "idb",
+    ] {
         let spans = timings(&browser, &format!("tsunagu-{stage}")).await?;
         stages.push((stage, spans.len(), spans.iter().sum::<f64>()));
     }

@@ -220,6 +220,15 @@ impl ClientStore for DeviceStore {
     fn team_digest(&mut self) -> Result<u64, RecordError> {
         Ok(crate::team::digest(self.teams()))
     }
+
+    /// The device store keeps no summaries (the app's working copy does).
+    fn take_summaries(
+        &mut self,
+        _: &[DocChanges],
+        _: Vec<Option<crate::record::summary::Summary>>,
+    ) -> Result<(), RecordError> {
+        Ok(())
+    }
 }
 
 /// A record given back to a restored server can be refused for what the
