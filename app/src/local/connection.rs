@@ -12,6 +12,7 @@ use futures::channel::mpsc::unbounded;
 use leptos::prelude::*;
 use std::rc::Rc;
 use tsunagu_sync::protocol::ErrorCode;
+use tsunagu_sync::session::Output;
 use tsunagu_sync::session::client::{ClientError, ClientSession};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -31,6 +32,42 @@ pub(super) enum Event {
     Local,
     /// The socket closed (or the session ended), and why.
     Closed(String),
+}
+
+/// The most frames applied before one persist: large enough that a first
+/// download flushes to disk a few times, small enough that its progress
+/// shows.
+const FRAMES_PER_PERSIST: usize = 4;
+
+/// Hands `frames` to the session in order, stopping at the first that
+/// fails or closes the connection; the replies of all, and how many
+/// records are new on the device.
+fn apply_frames(
+    runtime: &Runtime,
+    session: &mut ClientSession,
+    frames: &[Vec<u8>],
+) -> (Result<Output, ClientError>, usize) {
+    let mut store = runtime.vault.store.borrow_mut();
+    let before = store.records.ids().count();
+    let mut out = Output::default();
+    let mut result = Ok(());
+    for frame in frames {
+        match session.on_frame(frame, &mut *store) {
+            Ok(reply) => {
+                out.frames.extend(reply.frames);
+                if reply.close {
+                    out.close = true;
+                    break;
+                }
+            }
+            Err(error) => {
+                result = Err(error);
+                break;
+            }
+        }
+    }
+    let after = store.records.ids().count();
+    (result.map(|()| out), after.saturating_sub(before))
 }
 
 fn set_connection(runtime: &Runtime, connection: Connection) {
@@ -196,10 +233,22 @@ async fn exchange(
         }
         Ok(())
     };
-    while let Some(event) = events.next().await {
+    // An event taken from the queue while gathering frames, handled next.
+    let mut stashed: Option<Event> = None;
+    loop {
+        let event = match stashed.take() {
+            Some(event) => event,
+            None => match events.next().await {
+                Some(event) => event,
+                None => break,
+            },
+        };
         if runtime.stopped.get() {
             return Ok(());
         }
+        // When the frames just written left the session idle: the time of
+        // this sync, stored in the same transaction as they were.
+        let mut idle_written: Option<f64> = None;
         let output = match event {
             Event::Open => {
                 opened = true;
@@ -217,19 +266,37 @@ async fn exchange(
                 session.on_local_change(&mut *store)
             }
             Event::Frame(frame) => {
-                // User Timing measures per frame: what the session did with
+                // Frames that arrived meanwhile (a first download's pages
+                // come in a burst) are applied together and written in one
+                // transaction: one flush to disk instead of one per page.
+                let mut frames = vec![frame];
+                while frames.len() < FRAMES_PER_PERSIST {
+                    match events.try_recv() {
+                        Ok(Event::Frame(next)) => frames.push(next),
+                        Ok(other) => {
+                            stashed = Some(other);
+                            break;
+                        }
+                        _ => break,
+                    }
+                }
+                // User Timing measures per batch: what the session did with
                 // it, and writing it out (`browser-bench` sums them).
                 mark("tsunagu-frame-start");
-                let (output, new_records) = {
-                    let mut store = runtime.vault.store.borrow_mut();
-                    let before = store.records.ids().count();
-                    let output = session.on_frame(&frame, &mut *store);
-                    let after = store.records.ids().count();
-                    (output, after.saturating_sub(before))
-                };
+                let (output, new_records) = apply_frames(runtime, &mut session, &frames);
                 measure("tsunagu-frame", "tsunagu-frame-start");
                 if new_records > 0 {
                     runtime.state.status.update(|s| s.received += new_records);
+                }
+                if session.is_idle() {
+                    // The sync's end goes in the same transaction: one flush
+                    // to disk fewer after every push (a save waits for any
+                    // flush in progress).
+                    let now = now_millis();
+                    let mut store = runtime.vault.store.borrow_mut();
+                    store.last_sync_ms = Some(now);
+                    store.touch_meta();
+                    idle_written = Some(now);
                 }
                 // What the frame changed is on disk before anything that
                 // depends on it goes back to the server.
@@ -259,17 +326,23 @@ async fn exchange(
         let idle = session.is_idle();
         if idle {
             synced = true;
-            let now = now_millis();
-            {
-                let mut store = runtime.vault.store.borrow_mut();
-                store.last_sync_ms = Some(now);
-                store.touch_meta();
-            }
-            runtime
-                .vault
-                .persist()
-                .await
-                .map_err(|e| Failure::Broken(e.to_string()))?;
+            let now = match idle_written {
+                Some(now) => now,
+                None => {
+                    let now = now_millis();
+                    {
+                        let mut store = runtime.vault.store.borrow_mut();
+                        store.last_sync_ms = Some(now);
+                        store.touch_meta();
+                    }
+                    runtime
+                        .vault
+                        .persist()
+                        .await
+                        .map_err(|e| Failure::Broken(e.to_string()))?;
+                    now
+                }
+            };
             runtime.state.status.update(|s| {
                 s.last_sync_ms = Some(now);
                 s.connection = Connection::InSync;
