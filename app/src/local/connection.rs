@@ -11,7 +11,7 @@ use futures::StreamExt;
 use futures::channel::mpsc::unbounded;
 use leptos::prelude::*;
 use std::rc::Rc;
-use tsunagu_sync::protocol::ErrorCode;
+use tsunagu_sync::protocol::{ClientMessage, ErrorCode};
 use tsunagu_sync::session::Output;
 use tsunagu_sync::session::client::{ClientError, ClientSession};
 use wasm_bindgen::JsCast;
@@ -298,15 +298,29 @@ async fn exchange(
                     store.touch_meta();
                     idle_written = Some(now);
                 }
-                // What the frame changed is on disk before anything that
-                // depends on it goes back to the server.
-                mark("tsunagu-persist-start");
-                runtime
-                    .vault
-                    .persist()
-                    .await
-                    .map_err(|e| Failure::Broken(e.to_string()))?;
-                measure("tsunagu-persist", "tsunagu-persist-start");
+                // What the frames changed is on disk before anything that
+                // depends on it goes back to the server (`CaseloadApplied`,
+                // the only notice), before the sync counts as done, and as
+                // new records arrive. An acknowledgement or a cursor alone
+                // waits for that next write: lost, it costs a resend the
+                // server takes as a duplicate, and a save does not queue
+                // behind its flush.
+                let depends = output.as_ref().map_or(true, |out| {
+                    out.close
+                        || out
+                            .frames
+                            .iter()
+                            .any(|f| !ClientMessage::frame_expects_reply(f))
+                });
+                if depends || new_records > 0 || idle_written.is_some() {
+                    mark("tsunagu-persist-start");
+                    runtime
+                        .vault
+                        .persist()
+                        .await
+                        .map_err(|e| Failure::Broken(e.to_string()))?;
+                    measure("tsunagu-persist", "tsunagu-persist-start");
+                }
                 output
             }
             Event::Closed(reason) => {

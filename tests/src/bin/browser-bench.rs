@@ -151,6 +151,18 @@ async fn main() -> Result<()> {
     let mut save_ms = timings(&browser, "tsunagu-save").await?;
     save_ms.sort_by(f64::total_cmp);
     wait_in_sync(&browser, WAIT).await?;
+    // Where a save's time goes: every persist step since the first
+    // download (the saves' own, and those of their acknowledgements).
+    let mut save_steps = Vec::new();
+    for (stage, done, _) in stages
+        .iter()
+        .filter(|(s, _, _)| ["entries", "seal", "idb"].contains(s))
+    {
+        let mut spans = timings(&browser, &format!("tsunagu-{stage}")).await?;
+        let mut spans = spans.split_off((*done).min(spans.len()));
+        spans.sort_by(f64::total_cmp);
+        save_steps.push((*stage, spans));
+    }
 
     // Offline: reload from the service worker, then unlock.
     server.kill_hard()?;
@@ -207,6 +219,14 @@ async fn main() -> Result<()> {
         save_ms.last().copied().unwrap_or_default(),
         save_ms.len()
     );
+    for (stage, spans) in &save_steps {
+        println!(
+            "  {stage:<28} p50 {:.1} / p95 {:.1} ms over {} persists",
+            percentile(spans, 0.5),
+            percentile(spans, 0.95),
+            spans.len()
+        );
+    }
     println!("offline reload → unlock form   {interactive_ms:.0} ms");
     println!("unlock (derive + load all)     {unlock_ms:.0} ms");
     if json_out {
