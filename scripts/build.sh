@@ -18,11 +18,20 @@ bind_wasm() {
     "$TARGET_DIR/wasm32-unknown-unknown/$PROFILE_DIR/tsunagu_app.wasm"
 }
 
+# wasm-opt -Oz takes about a minute on two cores: its output is kept
+# under target/, by the input's hash, so a rebuild with nothing changed
+# reuses it.
 optimise_wasm() {
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-reference-types --enable-multivalue --enable-mutable-globals \
-    -o "$PKG/tsunagu_bg.opt.wasm" "$PKG/tsunagu_bg.wasm"
-  mv "$PKG/tsunagu_bg.opt.wasm" "$PKG/tsunagu_bg.wasm"
+  local cache="$TARGET_DIR/wasm-opt-cache" key
+  key=$(sha256sum "$PKG/tsunagu_bg.wasm" | cut -c1-32)
+  if [ ! -f "$cache/$key.wasm" ]; then
+    rm -rf "$cache"; mkdir -p "$cache"
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-reference-types --enable-multivalue --enable-mutable-globals \
+      -o "$cache/$key.tmp" "$PKG/tsunagu_bg.wasm"
+    mv "$cache/$key.tmp" "$cache/$key.wasm"
+  fi
+  cp "$cache/$key.wasm" "$PKG/tsunagu_bg.wasm"
 }
 
 copy_assets() {
@@ -47,14 +56,23 @@ hash_bundle() {
   echo "bundle $name"
 }
 
-# Pre-compressed copies, served as-is by the server, and their sizes.
+# Pre-compressed copies, served as-is by the server, and their sizes. The
+# files are named by their content, so copies made for the same name are
+# kept under target/ and reused.
 compress_assets() {
   printf '%-34s %10s %10s %10s\n' file raw gzip brotli
-  local name
+  local name cache="$TARGET_DIR/compress-cache"
   name=$(cat "$PKG/bundle.txt")
+  mkdir -p "$cache"
+  find "$cache" -type f ! -name "$name*" -delete
   for f in "$PKG/${name}_bg.wasm" "$PKG/$name.js" "$PKG/$name.css"; do
-    gzip -9 -k -f "$f"
-    brotli -q 11 -k -f "$f"
+    local kept="$cache/$(basename "$f")"
+    if [ ! -f "$kept.gz" ] || [ ! -f "$kept.br" ]; then
+      gzip -9 -c "$f" > "$kept.gz.tmp" && mv "$kept.gz.tmp" "$kept.gz"
+      brotli -q 11 -c "$f" > "$kept.br.tmp" && mv "$kept.br.tmp" "$kept.br"
+    fi
+    cp "$kept.gz" "$f.gz"
+    cp "$kept.br" "$f.br"
     printf '%-34s %10s %10s %10s\n' "$(basename "$f")" "$(stat -c %s "$f")" \
       "$(stat -c %s "$f.gz")" "$(stat -c %s "$f.br")"
   done
@@ -66,6 +84,10 @@ build_site() {
   if [ "${1:-}" = "--release" ]; then
     PROFILE=wasm-release; PROFILE_DIR=wasm-release; SITE="$TARGET_DIR/site"
   fi
+  # Built beside the site and swapped in only if something changed: the
+  # server embeds the site, so rewriting identical files would rebuild it.
+  local final="$SITE"
+  SITE="$final.new"; rm -rf "$SITE"; mkdir -p "$SITE"
   PKG="$SITE/pkg"
   step "wasm32 target" ensure_wasm_target
   step "wasm-bindgen-cli $(wasm_bindgen_version)" ensure_wasm_bindgen
@@ -81,7 +103,14 @@ build_site() {
     step "brotli" ensure_brotli
     step "compress" compress_assets
   fi
-  echo "site built in $SITE"
+  if diff -rq "$SITE" "$final" > /dev/null 2>&1; then
+    rm -rf "$SITE"
+    echo "site unchanged in $final"
+  else
+    rm -rf "$final"; mv "$SITE" "$final"
+    echo "site built in $final"
+  fi
+  SITE="$final"; PKG="$SITE/pkg"
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
