@@ -62,7 +62,7 @@ pub fn summarise_records(store: &Store) -> Result<usize, StoreError> {
         done += summaries.len();
         store.write(|tx| {
             summaries.iter().try_for_each(|(stored, summary, list)| {
-                records::set_summary(tx, &stored.id, &stored.person_id, summary, list)
+                records::fill_summary(tx, &stored.id, &stored.person_id, summary, list)
             })
         })?;
     }

@@ -232,7 +232,8 @@ pub fn active_on(tx: &ReadTx<'_>, day: NaiveDate) -> Result<Vec<ActiveAssignment
 }
 
 /// The workers other than user `except_user` holding `person_id` on `day`
-/// whose accounts are open: (role, display name), by role then name.
+/// whose accounts are open, each once: (role, display name), by role (its
+/// stored name) then display name.
 /// Rows whose role this build cannot read are left out.
 pub fn colleagues_on(
     tx: &ReadTx<'_>,
@@ -241,12 +242,12 @@ pub fn colleagues_on(
     day: NaiveDate,
 ) -> Result<Vec<(Role, String)>, StoreError> {
     let mut statement = tx.sql().prepare_cached(concat!(
-        "SELECT DISTINCT u.role, u.display_name
+        "SELECT u.role, u.display_name
            FROM assignments a JOIN users u ON u.id = a.user_id
           WHERE a.person_id = :person AND a.user_id != :user
             AND u.disabled_at IS NULL AND ",
         active_on!("a", ":day"),
-        " ORDER BY u.role, u.display_name"
+        " GROUP BY u.id ORDER BY u.role, u.display_name, u.id"
     ))?;
     let rows = statement.query_map(
         named_params! { ":person": person_id, ":user": except_user, ":day": day.to_string() },

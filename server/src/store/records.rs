@@ -126,6 +126,33 @@ pub fn set_summary(
     Ok(())
 }
 
+/// [`set_summary`] for a record summarised at start: fills in what is
+/// missing and never overwrites a row a commit wrote meanwhile (a commit
+/// always writes both summaries).
+pub fn fill_summary(
+    tx: &WriteTx<'_>,
+    id: &str,
+    person_id: &str,
+    summary: &RecordSummary,
+    list_summary: &Summary,
+) -> Result<(), StoreError> {
+    tx.sql()
+        .prepare_cached(
+            "INSERT INTO record_summaries (record_id, person_id, summary, list_summary)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (record_id) DO UPDATE
+               SET summary = excluded.summary, list_summary = excluded.list_summary
+               WHERE record_summaries.list_summary IS NULL",
+        )?
+        .execute(params![
+            id,
+            person_id,
+            summary_json(summary),
+            list_summary.to_bytes()
+        ])?;
+    Ok(())
+}
+
 /// Forgets every summary, as a database from before migration 7 holds
 /// none (for tests of the summarising at start).
 #[cfg(test)]
@@ -275,10 +302,12 @@ pub fn snapshot_page(
         let id: String = row.get(0)?;
         let snapshot: Vec<u8> = row.get(1)?;
         let list: Option<Vec<u8>> = row.get(2)?;
+        // The page's size counts all it carries, so a frame stays well
+        // under the limit whatever the summaries hold.
+        bytes += snapshot.len() + id.len() + list.as_ref().map_or(0, Vec::len);
         // One this build cannot read is left to the device to make.
         page.summaries
             .push(list.and_then(|bytes| Summary::from_bytes(&bytes)));
-        bytes += snapshot.len();
         page.last_id = id.clone();
         page.docs.push(DocChanges {
             id,
