@@ -11,10 +11,10 @@
 use super::crypto;
 use super::idb::{Database, META, RECORDS, Write};
 use super::js::{mark, measure};
-use super::stored_entry::{decode_entry, encode_entry};
+use super::stored_entry::decode_entry;
 use super::unlock_guard::UnlockGuard;
 pub use super::vault_format::VaultError;
-use super::vault_format::{decode, encode};
+use super::vault_format::{decode, encode, seal_entries};
 pub use super::working_copy::LocalStore;
 use super::working_copy::{Stored, StoredEntry};
 use crate::account::{SignedInUser, UnlockPolicy};
@@ -247,8 +247,12 @@ impl Vault {
             done += chunk.len();
             progress(done, total);
         }
-        if let Some(sealed) = db.get(META, TEAMS_KEY).await? {
-            records.restore_teams(decode(&crypto::decrypt(&key, &sealed).await?, "teams")?);
+        // Only a copy of what the server says: unreadable, it is asked
+        // for again (the digest no longer matches), never a reason not to open.
+        if let Some(sealed) = db.get(META, TEAMS_KEY).await?
+            && let Ok(teams) = decode(&crypto::decrypt(&key, &sealed).await?, "teams")
+        {
+            records.restore_teams(teams);
         }
         let mut store = LocalStore::new(records, meta.cursor, meta.last_sync_ms);
         store.summaries = summaries;
@@ -324,31 +328,7 @@ impl Vault {
         // Encrypt first: an IndexedDB transaction must not wait on anything
         // else, or the browser commits it early.
         mark("tsunagu-seal-start");
-        let mut writes = Vec::with_capacity(records.len() + 3);
-        // WebCrypto works off the main thread: a chunk of encryptions asked
-        // for at once overlaps them (a first download writes thousands).
-        for chunk in records.chunks(UNLOCK_CHUNK) {
-            let sealed = futures::future::join_all(chunk.iter().map(|(_, record)| async {
-                match record {
-                    Some(record) => Some(crypto::encrypt(&self.key, &encode_entry(record)).await),
-                    None => None,
-                }
-            }))
-            .await;
-            for ((id, _), sealed) in chunk.iter().zip(sealed) {
-                writes.push(match sealed {
-                    Some(value) => Write::Put {
-                        store: RECORDS,
-                        key: id.clone(),
-                        value: value?,
-                    },
-                    None => Write::Delete {
-                        store: RECORDS,
-                        key: id.clone(),
-                    },
-                });
-            }
-        }
+        let mut writes = seal_entries(&self.key, &records, UNLOCK_CHUNK).await?;
         if let Some((sync, recovery)) = meta {
             writes.push(Write::Put {
                 store: META,

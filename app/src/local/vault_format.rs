@@ -1,9 +1,12 @@
 //! How the vault's values are encoded in IndexedDB (postcard; record
 //! entries in `stored_entry`), and why reading them back can fail.
 
+use super::crypto;
+use super::idb::{RECORDS, Write};
 use super::js::JsError;
-use super::stored_entry::EntryError;
+use super::stored_entry::{EntryError, StoredEntry, encode_entry};
 use serde::{Deserialize, Serialize};
+use web_sys::CryptoKey;
 
 /// Why the vault could not do something.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -60,4 +63,39 @@ impl From<EntryError> for VaultError {
             },
         }
     }
+}
+
+/// The writes that store `records` (`None`: delete the record's copy),
+/// each entry encrypted under `key`. WebCrypto works off the main thread,
+/// so `chunk` encryptions asked for at once overlap (a first download
+/// writes thousands).
+pub(super) async fn seal_entries(
+    key: &CryptoKey,
+    records: &[(String, Option<StoredEntry>)],
+    chunk: usize,
+) -> Result<Vec<Write>, VaultError> {
+    let mut writes = Vec::with_capacity(records.len() + 3);
+    for part in records.chunks(chunk.max(1)) {
+        let sealed = futures::future::join_all(part.iter().map(|(_, record)| async {
+            match record {
+                Some(record) => Some(crypto::encrypt(key, &encode_entry(record)).await),
+                None => None,
+            }
+        }))
+        .await;
+        for ((id, _), sealed) in part.iter().zip(sealed) {
+            writes.push(match sealed {
+                Some(value) => Write::Put {
+                    store: RECORDS,
+                    key: id.clone(),
+                    value: value?,
+                },
+                None => Write::Delete {
+                    store: RECORDS,
+                    key: id.clone(),
+                },
+            });
+        }
+    }
+    Ok(writes)
 }
