@@ -37,6 +37,12 @@ pub const FROM_SERVER: u8 = 2;
 
 /// The revision of server messages this build reads, announced in `Open`:
 /// 1 is every message up to `History`; 2 adds `Team`; 3 `Documents`.
+///
+/// A change to what an existing message carries is a new revision too:
+/// `Team` carries [`crate::role::Role`] and `Documents` the postcard layout of
+/// [`crate::record::summary::Summary`], so a new role or a changed summary
+/// layout must go in a new message (or a new variant) for the new revision,
+/// or an older app fails to read the whole frame.
 pub const REVISION: u32 = 3;
 
 /// The first revision whose devices read [`ServerMessage::Documents`].
@@ -345,84 +351,4 @@ impl ServerMessage {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::frame::PROTOCOL_VERSION;
-
-    #[test]
-    fn messages_round_trip_and_directions_are_not_confused() {
-        let push = ClientMessage::Push {
-            batch: 3,
-            docs: vec![DocChanges {
-                id: "r1".into(),
-                changes: vec![vec![1, 2, 3]],
-            }],
-        };
-        let bytes = push.encode().unwrap();
-        assert_eq!(ClientMessage::decode(&bytes).unwrap(), push);
-        assert!(matches!(
-            ServerMessage::decode(&bytes),
-            Err(ProtocolError::WrongDirection { .. })
-        ));
-        let error = ServerMessage::Error {
-            code: ErrorCode::Malformed,
-            message: "x".into(),
-        };
-        assert_eq!(
-            ServerMessage::decode(&error.encode().unwrap()).unwrap(),
-            error
-        );
-    }
-
-    #[test]
-    fn only_requests_expect_a_reply() {
-        let messages = [
-            ClientMessage::Hello { cursor: 300 },
-            ClientMessage::Push {
-                batch: 2,
-                docs: vec![],
-            },
-            ClientMessage::CaseloadApplied {
-                added: vec!["p".into()],
-                removed: vec![],
-            },
-        ];
-        for message in messages {
-            let frame = message.encode().unwrap();
-            assert_eq!(
-                ClientMessage::frame_expects_reply(&frame),
-                message.expects_reply(),
-                "{message:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn garbage_gets_a_clear_error_never_a_panic() {
-        assert!(matches!(
-            ClientMessage::decode(&[PROTOCOL_VERSION, FROM_CLIENT, 0xff, 0xff]),
-            Err(ProtocolError::Body(_))
-        ));
-        let mut bytes = ClientMessage::Hello { cursor: 9 }.encode().unwrap();
-        bytes.push(0);
-        assert!(
-            matches!(ClientMessage::decode(&bytes), Err(ProtocolError::Body(_))),
-            "trailing bytes"
-        );
-        let err = ClientMessage::decode(&[9, FROM_CLIENT]).unwrap_err();
-        assert_eq!(err.code(), ErrorCode::UnsupportedVersion);
-        // Every truncation of a valid frame is an error or a shorter valid message, never a panic.
-        let full = ClientMessage::Push {
-            batch: 1,
-            docs: vec![DocChanges {
-                id: "abc".into(),
-                changes: vec![vec![7; 40]],
-            }],
-        }
-        .encode()
-        .unwrap();
-        for cut in 0..full.len() {
-            assert!(ClientMessage::decode(&full[..cut]).is_err(), "cut at {cut}");
-        }
-    }
-}
+mod tests;

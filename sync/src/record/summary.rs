@@ -3,6 +3,13 @@
 //! The device summarises what it edits; the server summarises what it
 //! stores and sends the summary with a first download's documents, so a
 //! tablet takes in thousands of records without loading each one.
+//!
+//! Two copies of this code's output outlive a build: the server's stored
+//! summaries (`record_summaries.list_summary`) and the tablets' stored
+//! entries. A change to what [`summarise`] makes therefore needs a server
+//! migration that empties `list_summary` (the server makes them again at
+//! start) and a new stored-entry format on the device; a change to the
+//! layout also needs a new protocol revision (see `protocol::REVISION`).
 
 use super::schema::{FieldType, RecordKind};
 use super::{FieldValue, Record, Status};

@@ -2,6 +2,7 @@
 //! follows changes on an open connection, leaves with a purge, and is
 //! never sent to a build that cannot read it.
 
+use super::client::ClientStore;
 use super::server::ServerSession;
 use super::tests::setup;
 use crate::protocol::{ClientMessage, REVISION, ServerMessage};
@@ -115,6 +116,12 @@ fn a_purge_takes_the_team_with_the_person() {
     server.set_team(team("p1", &[2026], &[(Role::Caseworker, "cw name")]));
     spec.sync(&mut server);
     assert!(spec.store.team("p1").is_some());
+    // The purge itself, without the new picture that follows it over a
+    // connection (a lost frame, or a server that sends no teams).
+    ClientStore::purge_persons(&mut spec.store, &["p1".to_owned()]).unwrap();
+    assert_eq!(spec.store.team("p1"), None);
+    // And over a connection.
+    spec.sync(&mut server);
     server.unassign("spec", "p1");
     spec.sync(&mut server);
     assert_eq!(spec.store.team("p1"), None);
