@@ -21,14 +21,16 @@ bind_wasm() {
 # wasm-opt -Oz takes about a minute on two cores: its output is kept
 # under target/, by the input's hash, so a rebuild with nothing changed
 # reuses it.
+WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-reference-types --enable-multivalue --enable-mutable-globals)
 optimise_wasm() {
   local cache="$TARGET_DIR/wasm-opt-cache" key
-  key=$(sha256sum "$PKG/tsunagu_bg.wasm" | cut -c1-32)
+  # The key covers what decides the output: the input, wasm-opt's version, the flags.
+  key=$({ sha256sum < "$PKG/tsunagu_bg.wasm"; echo "$BINARYEN_VERSION ${WASM_OPT_FLAGS[*]}"; } \
+    | sha256sum | cut -c1-32)
   if [ ! -f "$cache/$key.wasm" ]; then
     rm -rf "$cache"; mkdir -p "$cache"
-    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-      --enable-reference-types --enable-multivalue --enable-mutable-globals \
-      -o "$cache/$key.tmp" "$PKG/tsunagu_bg.wasm"
+    wasm-opt "${WASM_OPT_FLAGS[@]}" -o "$cache/$key.tmp" "$PKG/tsunagu_bg.wasm"
     mv "$cache/$key.tmp" "$cache/$key.wasm"
   fi
   cp "$cache/$key.wasm" "$PKG/tsunagu_bg.wasm"
@@ -107,7 +109,10 @@ build_site() {
     rm -rf "$SITE"
     echo "site unchanged in $final"
   else
-    rm -rf "$final"; mv "$SITE" "$final"
+    # Never a moment without a site: the old one goes only once the new is in place.
+    rm -rf "$final.old"
+    if [ -e "$final" ]; then mv "$final" "$final.old"; fi
+    mv "$SITE" "$final" && rm -rf "$final.old"
     echo "site built in $final"
   fi
   SITE="$final"; PKG="$SITE/pkg"
