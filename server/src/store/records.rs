@@ -105,6 +105,20 @@ pub fn unsummarised(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The statement that inserts a record's summaries, or updates them where
+/// `$condition` (a `WHERE` clause on the existing row, or empty) holds.
+macro_rules! upsert_summaries {
+    ($condition:literal) => {
+        concat!(
+            "INSERT INTO record_summaries (record_id, person_id, summary, list_summary)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (record_id) DO UPDATE
+               SET summary = excluded.summary, list_summary = excluded.list_summary",
+            $condition
+        )
+    };
+}
+
 /// Stores (or replaces) what the report and a device's lists read of
 /// record `id` of `person_id`.
 pub fn set_summary(
@@ -114,16 +128,11 @@ pub fn set_summary(
     summary: &RecordSummary,
     list_summary: &Summary,
 ) -> Result<(), StoreError> {
-    let list = list_summary.to_bytes();
-    tx.sql()
-        .prepare_cached(
-            "INSERT INTO record_summaries (record_id, person_id, summary, list_summary)
-             VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (record_id) DO UPDATE
-               SET summary = excluded.summary, list_summary = excluded.list_summary",
-        )?
-        .execute(params![id, person_id, summary_json(summary), list])?;
-    Ok(())
+    upsert_summaries(
+        tx,
+        upsert_summaries!(""),
+        (id, person_id, summary, list_summary),
+    )
 }
 
 /// [`set_summary`] for a record summarised at start: fills in what is
@@ -136,20 +145,25 @@ pub fn fill_summary(
     summary: &RecordSummary,
     list_summary: &Summary,
 ) -> Result<(), StoreError> {
-    tx.sql()
-        .prepare_cached(
-            "INSERT INTO record_summaries (record_id, person_id, summary, list_summary)
-             VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (record_id) DO UPDATE
-               SET summary = excluded.summary, list_summary = excluded.list_summary
-               WHERE record_summaries.list_summary IS NULL",
-        )?
-        .execute(params![
-            id,
-            person_id,
-            summary_json(summary),
-            list_summary.to_bytes()
-        ])?;
+    upsert_summaries(
+        tx,
+        upsert_summaries!(" WHERE record_summaries.list_summary IS NULL"),
+        (id, person_id, summary, list_summary),
+    )
+}
+
+/// Runs `sql` ([`upsert_summaries!`]) with a record's summaries.
+fn upsert_summaries(
+    tx: &WriteTx<'_>,
+    sql: &'static str,
+    (id, person_id, summary, list_summary): (&str, &str, &RecordSummary, &Summary),
+) -> Result<(), StoreError> {
+    tx.sql().prepare_cached(sql)?.execute(params![
+        id,
+        person_id,
+        summary_json(summary),
+        list_summary.to_bytes()
+    ])?;
     Ok(())
 }
 
