@@ -293,9 +293,7 @@ async fn exchange(
                     // to disk fewer after every push (a save waits for any
                     // flush in progress).
                     let now = now_millis();
-                    let mut store = runtime.vault.store.borrow_mut();
-                    store.last_sync_ms = Some(now);
-                    store.touch_meta();
+                    runtime.vault.store.borrow_mut().synced_at(now);
                     idle_written = Some(now);
                 }
                 // What the frames changed is on disk before anything that
@@ -344,11 +342,7 @@ async fn exchange(
                 Some(now) => now,
                 None => {
                     let now = now_millis();
-                    {
-                        let mut store = runtime.vault.store.borrow_mut();
-                        store.last_sync_ms = Some(now);
-                        store.touch_meta();
-                    }
+                    runtime.vault.store.borrow_mut().synced_at(now);
                     runtime
                         .vault
                         .persist()

@@ -100,8 +100,10 @@ impl LocalStore {
         self.dirty.insert(id.to_owned());
     }
 
-    /// Marks the sync bookkeeping as changed.
-    pub fn touch_meta(&mut self) {
+    /// A sync finished at `at` (browser clock, ms); written with the next
+    /// persist.
+    pub fn synced_at(&mut self, at: f64) {
+        self.last_sync_ms = Some(at);
         self.meta_dirty = true;
     }
 }
@@ -207,7 +209,7 @@ impl ClientStore for LocalStore {
     }
 
     fn team_digest(&mut self) -> Result<u64, String> {
-        Ok(tsunagu_sync::team::digest(self.records.teams()))
+        self.records.team_digest().map_err(|e| e.to_string())
     }
 
     fn set_teams(&mut self, teams: Vec<PersonTeam>) -> Result<(), String> {
