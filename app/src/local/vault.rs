@@ -330,23 +330,11 @@ impl Vault {
         mark("tsunagu-seal-start");
         let mut writes = seal_entries(&self.key, &records, UNLOCK_CHUNK).await?;
         if let Some((sync, recovery)) = meta {
-            writes.push(Write::Put {
-                store: META,
-                key: SYNC_KEY.into(),
-                value: crypto::encrypt(&self.key, &encode(&sync)).await?,
-            });
-            writes.push(Write::Put {
-                store: META,
-                key: RECOVERY_KEY.into(),
-                value: crypto::encrypt(&self.key, &encode(&recovery)).await?,
-            });
+            writes.push(self.sealed_meta(SYNC_KEY, &encode(&sync)).await?);
+            writes.push(self.sealed_meta(RECOVERY_KEY, &encode(&recovery)).await?);
         }
         if let Some(teams) = teams {
-            writes.push(Write::Put {
-                store: META,
-                key: TEAMS_KEY.into(),
-                value: crypto::encrypt(&self.key, &encode(&teams)).await?,
-            });
+            writes.push(self.sealed_meta(TEAMS_KEY, &encode(&teams)).await?);
         }
         measure("tsunagu-seal", "tsunagu-seal-start");
         mark("tsunagu-idb-start");
@@ -358,15 +346,18 @@ impl Vault {
     /// Stores `value` under `key` in the metadata, encrypted under the data
     /// key (for what other modules keep, such as the access log).
     pub async fn put_sealed(&self, key: &str, value: &[u8]) -> Result<(), VaultError> {
-        let sealed = crypto::encrypt(&self.key, value).await?;
-        self.db
-            .write(&[Write::Put {
-                store: META,
-                key: key.into(),
-                value: sealed,
-            }])
-            .await?;
+        let write = self.sealed_meta(key, value).await?;
+        self.db.write(&[write]).await?;
         Ok(())
+    }
+
+    /// The write that stores `value` under `key` in the metadata, encrypted.
+    async fn sealed_meta(&self, key: &str, value: &[u8]) -> Result<Write, VaultError> {
+        Ok(Write::Put {
+            store: META,
+            key: key.into(),
+            value: crypto::encrypt(&self.key, value).await?,
+        })
     }
 
     /// Reads back what [`Vault::put_sealed`] stored under `key`.
