@@ -37,7 +37,7 @@ use leptos::prelude::*;
 use leptos_meta::{Html, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     ParamSegment, StaticSegment,
-    components::{ParentRoute, Route, Router, Routes},
+    components::{Route, Router, Routes},
 };
 use pages::{home::HomePage, not_found::NotFound};
 
@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
     let lang = i18n::provide_lang();
     let state = local::state::ClientState::provide();
     components::network_status::provide_network();
+    pages::not_found::NotFoundShown::provide();
     #[cfg(feature = "hydrate")]
     {
         // After hydration: follow the language cookie (a page served from
@@ -126,24 +127,26 @@ pub fn App() -> impl IntoView {
             <UpdateBanner/>
             <InstallHint/>
             <main>
-                // One page for every screen's address (see
-                // `local::screen`): the page stays mounted while the
-                // address changes, and draws the screen the address names.
+                // The router knows the screens' addresses (see
+                // `local::screen`) and shows the 404 page at any other.
+                // The app's one page sits beside it, not in a route: it
+                // stays mounted while the address changes, and no route
+                // view erases its type (an erased view would pin a second,
+                // async hydration path for the whole app into the bundle).
                 <Routes fallback=NotFound>
-                    <ParentRoute path=StaticSegment("") view=HomePage>
-                        <Route path=StaticSegment("") view=|| ()/>
-                        <Route path=(StaticSegment("person"), ParamSegment("person")) view=|| ()/>
-                        <Route
-                            path=(StaticSegment("person"), ParamSegment("person"),
-                                StaticSegment("new"), ParamSegment("kind"))
-                            view=|| ()/>
-                        <Route path=(StaticSegment("record"), ParamSegment("record")) view=|| ()/>
-                        <Route path=StaticSegment("programme") view=|| ()/>
-                        <Route path=(StaticSegment("programme"), ParamSegment("tab")) view=|| ()/>
-                        <Route path=StaticSegment("audit") view=|| ()/>
-                        <Route path=StaticSegment("report") view=|| ()/>
-                    </ParentRoute>
+                    <Route path=StaticSegment("") view=|| ()/>
+                    <Route path=(StaticSegment("person"), ParamSegment("person")) view=|| ()/>
+                    <Route
+                        path=(StaticSegment("person"), ParamSegment("person"),
+                            StaticSegment("new"), ParamSegment("kind"))
+                        view=|| ()/>
+                    <Route path=(StaticSegment("record"), ParamSegment("record")) view=|| ()/>
+                    <Route path=StaticSegment("programme") view=|| ()/>
+                    <Route path=(StaticSegment("programme"), ParamSegment("tab")) view=|| ()/>
+                    <Route path=StaticSegment("audit") view=|| ()/>
+                    <Route path=StaticSegment("report") view=|| ()/>
                 </Routes>
+                <HomePage/>
             </main>
         </Router>
     }

@@ -10,6 +10,7 @@ use crate::local::state::{ClientState, Screen};
 use crate::pages::programme::problem_text;
 use crate::pages::programme::texts::texts;
 use crate::programme::ProgrammeError;
+use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use tsunagu_sync::japan_time;
 
@@ -173,13 +174,12 @@ pub fn AuditTrailPage() -> impl IntoView {
             {move || {
                 let t = texts(lang.get());
                 match page.get() {
-                    None => view! { <p class="loading">{lang.get().texts().loading}</p> }.into_any(),
-                    Some(Err(problem)) => view! {
+                    None => EitherOf4::A(view! { <p class="loading">{lang.get().texts().loading}</p> }),
+                    Some(Err(problem)) => EitherOf4::B(view! {
                         <p class="error" role="alert" data-testid="audit-problem">{problem_text(lang.get(), &problem)}</p>
-                    }
-                    .into_any(),
-                    Some(Ok(page)) if page.entries.is_empty() => view! { <p class="hint" data-testid="audit-none">{t.no_entries}</p> }.into_any(),
-                    Some(Ok(page)) => view! {
+                    }),
+                    Some(Ok(page)) if page.entries.is_empty() => EitherOf4::C(view! { <p class="hint" data-testid="audit-none">{t.no_entries}</p> }),
+                    Some(Ok(page)) => EitherOf4::D(view! {
                         <p class="hint" data-testid="audit-total">
                             {audit_texts::texts(lang.get()).matches}{page.total}{audit_texts::texts(lang.get()).newest_shown}
                         </p>
@@ -200,8 +200,7 @@ pub fn AuditTrailPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                    }
-                    .into_any(),
+                    }),
                 }
             }}
         </section>

@@ -9,6 +9,7 @@ use crate::local::attention::{CaseFilter, CaseRow, Me, OPEN_STAGES, select};
 use crate::local::read::caseload;
 use crate::local::state::{ClientState, Screen};
 use crate::local::with_device;
+use leptos::either::Either;
 use leptos::prelude::*;
 
 /// The caseload list: one large button per person.
@@ -62,7 +63,7 @@ pub fn CaseloadPage() -> impl IntoView {
         <section class="card" data-testid="caseload">
             <h2>{move || lang.get().texts().caseload_heading}</h2>
             {move || if any() {
-                view! {
+                Either::Left(view! {
                     <Filters/>
                     <Show when=move || view_of.with(|v| matches!(v.filter, CaseFilter::Ended | CaseFilter::All))>
                         <p class="hint" data-testid="retention-note">{move || texts(lang.get()).retention_note}</p>
@@ -73,22 +74,18 @@ pub fn CaseloadPage() -> impl IntoView {
                     {move || {
                         let rows = shown.get().1;
                         if rows.is_empty() {
-                            view! { <p class="hint" data-testid="caseload-no-match">{texts(lang.get()).no_match}</p> }
-                                .into_any()
+                            Either::Left(view! { <p class="hint" data-testid="caseload-no-match">{texts(lang.get()).no_match}</p> })
                         } else {
-                            view! {
+                            Either::Right(view! {
                                 <ul class="person-list">
                                     {rows.into_iter().map(|case| view! { <PersonItem case/> }).collect_view()}
                                 </ul>
-                            }
-                            .into_any()
+                            })
                         }
                     }}
-                }
-                .into_any()
+                })
             } else {
-                view! { <p class="hint" data-testid="caseload-empty">{lang.get().texts().no_persons}</p> }
-                    .into_any()
+                Either::Right(view! { <p class="hint" data-testid="caseload-empty">{lang.get().texts().no_persons}</p> })
             }}
         </section>
     }

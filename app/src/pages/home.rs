@@ -6,32 +6,42 @@
 
 use super::audit_trail::AuditTrailPage;
 use super::caseload::CaseloadPage;
+use super::not_found::NotFoundShown;
 use super::person::PersonPage;
 use super::programme::ProgrammePage;
 use super::record_form::RecordForm;
 use super::sign_in::{FirstSignIn, Unlock};
 use crate::i18n::use_lang;
 use crate::local::state::{ClientState, Phase, Screen};
+use leptos::either::{Either, EitherOf5, EitherOf6};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate};
 
-/// The app's one page.
+/// The app's one page, at every address but the 404 page's.
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let not_found = use_context::<NotFoundShown>().map(|NotFoundShown(shown)| shown);
+    let hidden = Memo::new(move |_| not_found.is_some_and(|shown| shown.get()));
+    move || (!hidden.get()).then(|| view! { <Screens/> })
+}
+
+/// What the device's phase calls for: first sign-in, unlock, loading, or
+/// the open screen.
+#[component]
+fn Screens() -> impl IntoView {
     let state = ClientState::get();
     let lang = use_lang();
     follow_the_address(state);
 
     view! {
         {move || match state.phase.get() {
-            Phase::Starting => view! {
+            Phase::Starting => EitherOf5::A(view! {
                 <p class="loading" data-testid="starting">{move || lang.get().texts().loading}</p>
-            }
-            .into_any(),
-            Phase::NoDevice => view! { <FirstSignIn/> }.into_any(),
-            Phase::Locked => view! { <Unlock/> }.into_any(),
-            Phase::Unlocking => view! {
+            }),
+            Phase::NoDevice => EitherOf5::B(view! { <FirstSignIn/> }),
+            Phase::Locked => EitherOf5::C(view! { <Unlock/> }),
+            Phase::Unlocking => EitherOf5::D(view! {
                 <section class="card" data-testid="unlocking">
                     <p>{move || lang.get().texts().unlocking}</p>
                     <progress
@@ -39,9 +49,8 @@ pub fn HomePage() -> impl IntoView {
                         value=move || state.loading.get().0
                     ></progress>
                 </section>
-            }
-            .into_any(),
-            Phase::Ready => view! { <OpenScreen/> }.into_any(),
+            }),
+            Phase::Ready => EitherOf5::E(view! { <OpenScreen/> }),
         }}
     }
 }
@@ -101,25 +110,25 @@ fn OpenScreen() -> impl IntoView {
     // Switching the programme's tabs keeps its page (see `Screen::page`).
     let page = Memo::new(move |_| state.page());
     move || match page.get() {
-        Screen::Caseload => view! { <CaseloadPage/> }.into_any(),
-        Screen::Programme(_) => view! { <ProgrammePage/> }.into_any(),
-        Screen::AuditTrail => view! { <AuditTrailPage/> }.into_any(),
-        Screen::Outcome => view! { <crate::pages::outcome::OutcomePage/> }.into_any(),
-        Screen::Person(person) => view! { <PersonPage person/> }.into_any(),
-        Screen::NewRecord { person, kind } => {
-            view! { <RecordForm person kind record=None/> }.into_any()
-        }
+        Screen::Caseload => EitherOf6::A(view! { <CaseloadPage/> }),
+        Screen::Programme(_) => EitherOf6::B(view! { <ProgrammePage/> }),
+        Screen::AuditTrail => EitherOf6::C(view! { <AuditTrailPage/> }),
+        Screen::Outcome => EitherOf6::D(view! { <crate::pages::outcome::OutcomePage/> }),
+        Screen::Person(person) => EitherOf6::E(view! { <PersonPage person/> }),
+        Screen::NewRecord { person, kind } => EitherOf6::F(Either::Left(
+            view! { <RecordForm person kind record=None/> },
+        )),
         Screen::Record(id) => {
             let found = crate::local::with_device(|_, summaries| {
                 summaries.get(&id).map(|s| (s.person_id.clone(), s.kind))
             })
             .flatten();
             match found {
-                Some((person, kind)) => {
-                    view! { <RecordForm person kind record=Some(id)/> }.into_any()
-                }
+                Some((person, kind)) => EitherOf6::F(Either::Left(
+                    view! { <RecordForm person kind record=Some(id)/> },
+                )),
                 // Purged meanwhile (the assignment ended): back to the list.
-                None => view! { <CaseloadPage/> }.into_any(),
+                None => EitherOf6::F(Either::Right(view! { <CaseloadPage/> })),
             }
         }
     }

@@ -7,6 +7,7 @@ use crate::local::read::{stage_marker, timeline};
 use crate::local::state::{ClientState, Screen};
 use crate::local::{current_user, with_device};
 use crate::pages::person_header::{PersonHeader, ordered_kinds};
+use leptos::either::Either;
 use leptos::prelude::*;
 use tsunagu_sync::policy;
 use tsunagu_sync::record::Status;
@@ -79,9 +80,9 @@ pub fn PersonPage(
                 {move || {
                     let rows = rows();
                     if rows.is_empty() {
-                        return view! { <li class="hint">{lang.get().texts().timeline_empty}</li> }.into_any();
+                        return Either::Left(view! { <li class="hint">{lang.get().texts().timeline_empty}</li> });
                     }
-                    rows.into_iter().map(|(row, refused)| {
+                    Either::Right(rows.into_iter().map(|(row, refused)| {
                         let id = row.id.clone();
                         view! {
                             <li>
@@ -97,19 +98,19 @@ pub fn PersonPage(
                                         </span>
                                     })}
                                     {if refused {
-                                        Some(view! {
+                                        Some(Either::Left(view! {
                                             <span class="badge refused" data-testid="refused-badge">{move || lang.get().texts().refused}</span>
-                                        }.into_any())
+                                        }))
                                     } else {
-                                        row.waiting.then(|| view! {
+                                        row.waiting.then(|| Either::Right(view! {
                                             <span class="badge waiting">{move || lang.get().texts().not_sent}</span>
-                                        }.into_any())
+                                        }))
                                     }}
                                     <span class="excerpt">{row.excerpt.clone()}</span>
                                 </button>
                             </li>
                         }
-                    }).collect_view().into_any()
+                    }).collect_view())
                 }}
             </ol>
         </section>

@@ -10,6 +10,7 @@ use crate::local::read::{PersonRow, caseload, date, short};
 use crate::local::state::ClientState;
 use crate::local::{current_user, with_device};
 use chrono::NaiveDate;
+use leptos::either::Either;
 use leptos::prelude::*;
 use tsunagu_sync::record::schema::RecordKind;
 use tsunagu_sync::role::Role;
@@ -165,9 +166,9 @@ fn TeamLine(
         <div class="person-team" data-testid="person-team">
             <span class="team-label">{move || if lang.get() == Lang::Ja { "ほかの担当者" } else { "Also working with them" }}</span>
             {if nobody {
-                view! { <span data-testid="team-none">{move || if lang.get() == Lang::Ja { "なし" } else { "nobody else" }}</span> }.into_any()
+                Either::Left(view! { <span data-testid="team-none">{move || if lang.get() == Lang::Ja { "なし" } else { "nobody else" }}</span> })
             } else {
-                view! { <ul class="team-members">{members}</ul> }.into_any()
+                Either::Right(view! { <ul class="team-members">{members}</ul> })
             }}
         </div>
     }
@@ -238,14 +239,14 @@ pub fn PersonHeader(
                     let Some(r) = row.get() else { return Vec::new() };
                     hints(&r, today, &me)
                         .into_iter()
-                        .map(|hint| view! {
+                        .map(|hint| Either::Left(view! {
                             <span class="badge attention" class:overdue=hint.overdue() data-testid="hint">
                                 {move || hint_text(lang.get(), hint)}
                             </span>
-                        }.into_any())
-                        .chain(plans(&r, today).into_iter().map(|plan| view! {
+                        }))
+                        .chain(plans(&r, today).into_iter().map(|plan| Either::Right(view! {
                             <span class="plan" data-testid="plan">{move || plan_text(lang.get(), plan)}</span>
-                        }.into_any()))
+                        })))
                         .collect::<Vec<_>>()
                 }}
             </div>

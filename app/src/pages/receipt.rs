@@ -6,6 +6,7 @@
 use crate::i18n::{Lang, use_lang};
 use crate::local::receipts::{Receipt, discard, receipt, send_again};
 use crate::local::state::{ClientState, Screen};
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use tsunagu_sync::protocol::Rejection;
 
@@ -138,21 +139,19 @@ pub fn RecordReceipt(
     move || {
         let t = texts(lang.get());
         let line = match current()? {
-            Receipt::Waiting => view! {
+            Receipt::Waiting => EitherOf3::A(view! {
                 <p class="receipt" data-testid="receipt" data-state="waiting">{t.waiting}</p>
-            }
-            .into_any(),
-            Receipt::Reached(at) => view! {
+            }),
+            Receipt::Reached(at) => EitherOf3::B(view! {
                 <p class="receipt ok" data-testid="receipt" data-state="reached">{t.reached}{at}</p>
-            }
-            .into_any(),
+            }),
             Receipt::InSync => return None,
             Receipt::Refused {
                 reason,
                 discardable,
             } => {
                 let (why, what) = refusal_text(lang.get(), &reason);
-                view! {
+                EitherOf3::C(view! {
                     <div class="receipt refused" role="alert" data-testid="receipt" data-state="refused">
                         <p><strong>{t.refused}</strong>{why}</p>
                         <p>{what}</p>
@@ -176,8 +175,7 @@ pub fn RecordReceipt(
                             </div>
                         </Show>
                     </div>
-                }
-                .into_any()
+                })
             }
         };
         Some(view! {

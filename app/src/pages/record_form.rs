@@ -10,6 +10,7 @@ use crate::local::{current_user, with_device};
 use crate::pages::action_items::{ActionItemsEditor, ActionLists, items_to_save};
 use crate::pages::person::status_label;
 use crate::pages::receipt::RecordReceipt;
+use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 use tsunagu_sync::policy;
@@ -249,10 +250,10 @@ pub fn RecordForm(
                 </div>
             </form>
             {move || message.get().map(|result| match result {
-                Ok(()) => view! { <p class="ok" role="status" data-testid="saved">{lang.get().texts().saved}</p> }.into_any(),
-                Err(error) => view! {
+                Ok(()) => Either::Left(view! { <p class="ok" role="status" data-testid="saved">{lang.get().texts().saved}</p> }),
+                Err(error) => Either::Right(view! {
                     <p class="error" role="alert" data-testid="save-error">{lang.get().texts().save_failed}{error}</p>
-                }.into_any(),
+                }),
             })}
             {(!loaded.amendments.is_empty()).then(|| view! {
                 <h3>{move || lang.get().texts().amendments}</h3>
@@ -282,21 +283,19 @@ fn Field(
     };
     if field.ty == FieldType::Actions {
         // Its rows have labels of their own, which a <label> may not hold.
-        return view! {
+        return Either::Left(view! {
             <div class="field actions-field">
                 <span>{move || field_label(lang.get(), name)}</span>
                 <ActionItemsEditor name lists=actions/>
             </div>
-        }
-        .into_any();
+        });
     }
     let control = match field.ty {
-        FieldType::Narrative => view! {
+        FieldType::Narrative => EitherOf4::A(view! {
             <textarea name=name rows="5" prop:value=value
                 on:input=move |ev| set(event_target_value(&ev))></textarea>
-        }
-        .into_any(),
-        FieldType::Choice(choices) => view! {
+        }),
+        FieldType::Choice(choices) => EitherOf4::B(view! {
             <select name=name prop:value=value on:change=move |ev| set(event_target_value(&ev))>
                 <option value="">{move || lang.get().texts().choose}</option>
                 {choices.iter().map(|choice| view! {
@@ -305,16 +304,14 @@ fn Field(
                     </option>
                 }).collect_view()}
             </select>
-        }
-        .into_any(),
-        FieldType::Flag => view! {
+        }),
+        FieldType::Flag => EitherOf4::C(view! {
             <select name=name prop:value=value on:change=move |ev| set(event_target_value(&ev))>
                 <option value="">{move || lang.get().texts().choose}</option>
                 <option value="true" selected=move || value() == "true">{move || lang.get().texts().yes}</option>
                 <option value="false" selected=move || value() == "false">{move || lang.get().texts().no}</option>
             </select>
-        }
-        .into_any(),
+        }),
         other => {
             let input_type = match other {
                 FieldType::Int { .. } => "number",
@@ -322,14 +319,13 @@ fn Field(
                 FieldType::Time => "time",
                 _ => "text",
             };
-            view! {
+            EitherOf4::D(view! {
                 <input type=input_type name=name prop:value=value
                     on:input=move |ev| set(event_target_value(&ev))/>
-            }
-            .into_any()
+            })
         }
     };
-    view! {
+    Either::Right(view! {
         <label class="field">
             <span>
                 {move || field_label(lang.get(), name)}
@@ -337,6 +333,5 @@ fn Field(
             </span>
             {control}
         </label>
-    }
-    .into_any()
+    })
 }

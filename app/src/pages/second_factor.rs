@@ -8,6 +8,7 @@ use crate::account::AccountError;
 use crate::i18n::use_lang;
 use crate::local::state::ClientState;
 use crate::second_factor::Enrolment;
+use leptos::either::Either;
 use leptos::prelude::*;
 
 /// Asks for the code the authenticator app shows, or a recovery code.
@@ -136,12 +137,12 @@ pub fn EnrolStep(
             <h2>{move || texts(lang.get()).enrol_heading}</h2>
             <p>{move || texts(lang.get()).intro}</p>
             {move || match enrolment.get() {
-                None => view! { <p class="hint" role="status">{texts(lang.get()).preparing}</p> }.into_any(),
-                Some(drawn) => view! {
+                None => Either::Left(view! { <p class="hint" role="status">{texts(lang.get()).preparing}</p> }),
+                Some(drawn) => Either::Right(view! {
                     <div class="qr" data-testid="enrol-qr" inner_html=drawn.qr_svg></div>
                     <p class="hint">{texts(lang.get()).secret_label}</p>
                     <p class="secret" data-testid="enrol-secret">{drawn.secret}</p>
-                }.into_any(),
+                }),
             }}
             <form on:submit=submit>
                 <label>

@@ -4,6 +4,7 @@
 use crate::account::AccountError;
 use crate::i18n::{Lang, use_lang};
 use crate::local::state::{ClientState, UnlockFailure};
+use leptos::either::EitherOf5;
 use leptos::prelude::*;
 
 /// What the sign-in forms say about a refusal, in `lang`.
@@ -132,21 +133,21 @@ pub fn AccountProblem(
 pub fn FirstSignIn() -> impl IntoView {
     let step = RwSignal::new(Step::Credentials);
     move || match step.get() {
-        Step::Credentials => view! { <Credentials step/> }.into_any(),
+        Step::Credentials => EitherOf5::A(view! { <Credentials step/> }),
         Step::NewPassword { username, current } => {
-            view! { <super::new_password::NewPassword username current step/> }.into_any()
+            EitherOf5::B(view! { <super::new_password::NewPassword username current step/> })
         }
         Step::Code { username, password } => {
-            view! { <super::second_factor::CodeStep username password step/> }.into_any()
+            EitherOf5::C(view! { <super::second_factor::CodeStep username password step/> })
         }
         Step::Enrol { username, password } => {
-            view! { <super::second_factor::EnrolStep username password step/> }.into_any()
+            EitherOf5::D(view! { <super::second_factor::EnrolStep username password step/> })
         }
         Step::RecoveryCodes {
             username,
             password,
             codes,
-        } => view! { <super::second_factor::RecoveryCodes username password codes/> }.into_any(),
+        } => EitherOf5::E(view! { <super::second_factor::RecoveryCodes username password codes/> }),
     }
 }
 

@@ -7,6 +7,7 @@ use crate::i18n::use_lang;
 use crate::outcome_report::{CostsRequest, set_year_costs};
 use crate::pages::programme::problem_text;
 use crate::programme::ProgrammeError;
+use leptos::either::Either;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 use tsunagu_sync::outcome::YearCosts;
@@ -89,10 +90,10 @@ pub fn CostsEditor(
                             <button type="submit" class="button secondary small" data-testid="cost-save">{move || t().save}</button>
                         </form>
                         {move || match problem.get() {
-                            Some(problem) => Some(view! { <span class="error" role="alert">{problem_text(lang.get(), &problem)}</span> }.into_any()),
-                            None => (last_saved.get() == Some(year)).then(|| view! {
+                            Some(problem) => Some(Either::Left(view! { <span class="error" role="alert">{problem_text(lang.get(), &problem)}</span> })),
+                            None => (last_saved.get() == Some(year)).then(|| Either::Right(view! {
                                 <span class="hint" role="status" data-testid="cost-saved">{t().saved}</span>
-                            }.into_any()),
+                            })),
                         }}
                     </td>
                 </tr>

@@ -16,6 +16,7 @@ use crate::outcome_report::{OutcomeAnswer, OutcomeRequest, outcome_csv, read_out
 use crate::pages::programme::problem_text;
 use crate::programme::ProgrammeError;
 use chrono::NaiveDate;
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use texts::texts;
 use tsunagu_sync::outcome::fiscal::fiscal_year;
@@ -101,12 +102,11 @@ pub fn OutcomePage() -> impl IntoView {
                 <button type="button" class="button secondary" data-testid="outcome-print" on:click=move |_| print()>{move || texts(lang.get()).print}</button>
             </form>
             {move || match answer.get() {
-                None => view! { <p class="loading">{texts(lang.get()).loading}</p> }.into_any(),
-                Some(Err(problem)) => view! {
+                None => EitherOf3::A(view! { <p class="loading">{texts(lang.get()).loading}</p> }),
+                Some(Err(problem)) => EitherOf3::B(view! {
                     <p class="error" role="alert" data-testid="outcome-problem">{problem_text(lang.get(), &problem)}</p>
-                }
-                .into_any(),
-                Some(Ok(answer)) => view! { <Report answer coordinator last_saved reload=Callback::new(move |()| load())/> }.into_any(),
+                }),
+                Some(Ok(answer)) => EitherOf3::C(view! { <Report answer coordinator last_saved reload=Callback::new(move |()| load())/> }),
             }}
         </section>
     }

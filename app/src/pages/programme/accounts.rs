@@ -10,6 +10,7 @@ use crate::administration::{
     load_administration, reset_password, reset_second_factor, set_account_enabled,
 };
 use crate::i18n::{Lang, role_label, use_lang};
+use leptos::either::Either;
 use leptos::prelude::*;
 
 /// An action waiting for its confirmation.
@@ -144,27 +145,27 @@ fn Account(account: AccountEntry, own: bool) -> impl IntoView {
                     }}
                 </span>
                 {if own {
-                    view! { <span class="hint">{move || texts(lang.get()).yourself}</span> }.into_any()
+                    Either::Left(view! { <span class="hint">{move || texts(lang.get()).yourself}</span> })
                 } else {
                     let password = Pending::Password { username: account.username.clone() };
                     let factor = Pending::SecondFactor { username: account.username.clone() };
-                    view! {
+                    Either::Right(view! {
                         <ActionButton pending/>
                         {enabled.then(|| view! { <ActionButton pending=password/> })}
                         {(enabled && account.second_factor)
                             .then(|| view! { <ActionButton pending=factor/> })}
-                    }.into_any()
+                    })
                 }}
             </div>
             {issued}
             {if devices.is_empty() {
-                view! { <p class="hint">{move || texts(lang.get()).no_devices}</p> }.into_any()
+                Either::Left(view! { <p class="hint">{move || texts(lang.get()).no_devices}</p> })
             } else {
-                view! {
+                Either::Right(view! {
                     <ul class="admin-devices">
                         {devices.into_iter().map(|device| view! { <Device device/> }).collect_view()}
                     </ul>
-                }.into_any()
+                })
             }}
         </li>
     }

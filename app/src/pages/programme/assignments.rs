@@ -5,6 +5,7 @@ use super::texts::texts;
 use super::{Shared, StaffOptions, optional_date, staff_label};
 use crate::i18n::use_lang;
 use crate::programme::{ProgrammeError, assign_person, end_assignment};
+use leptos::either::Either;
 use leptos::prelude::*;
 
 /// The assignments screen.
@@ -84,9 +85,9 @@ pub fn Assignments() -> impl IntoView {
                             })}
                             <div class="assignees">
                                 {if p.assignees.is_empty() {
-                                    view! { <span class="badge attention" data-testid="no-assignee">{move || texts(lang.get()).no_assignee}</span> }.into_any()
+                                    Either::Left(view! { <span class="badge attention" data-testid="no-assignee">{move || texts(lang.get()).no_assignee}</span> })
                                 } else {
-                                    p.assignees.into_iter().map(|a| {
+                                    Either::Right(p.assignees.into_iter().map(|a| {
                                         let (person_id, username) = (person_id.clone(), a.username.clone());
                                         let end = move |_| {
                                             let (person_id, username) = (person_id.clone(), username.clone());
@@ -104,7 +105,7 @@ pub fn Assignments() -> impl IntoView {
                                                 </button>
                                             </span>
                                         }
-                                    }).collect_view().into_any()
+                                    }).collect_view())
                                 }}
                             </div>
                         </li>

@@ -8,6 +8,7 @@ use crate::local::read::{caseload, person_display_name};
 use crate::local::state::{ClientState, Screen};
 use crate::local::with_device;
 use crate::pages::person::status_label;
+use leptos::either::Either;
 use leptos::prelude::*;
 use tsunagu_sync::record::schema::RecordKind;
 
@@ -80,9 +81,9 @@ pub fn Conferences() -> impl IntoView {
             {move || {
                 let rows = rows();
                 if rows.is_empty() {
-                    return view! { <li class="hint">{texts(lang.get()).no_conferences}</li> }.into_any();
+                    return Either::Left(view! { <li class="hint">{texts(lang.get()).no_conferences}</li> });
                 }
-                rows.into_iter().map(|row| {
+                Either::Right(rows.into_iter().map(|row| {
                     let id = row.id.clone();
                     view! {
                         <li>
@@ -95,7 +96,7 @@ pub fn Conferences() -> impl IntoView {
                             </button>
                         </li>
                     }
-                }).collect_view().into_any()
+                }).collect_view())
             }}
         </ol>
     }

@@ -17,6 +17,7 @@ use crate::components::network_status::{Network, use_network};
 use crate::i18n::use_lang;
 use crate::local::state::{ClientState, ProgrammeTab as Tab, Screen};
 use crate::programme::{Overview, ProgrammeError, programme_overview};
+use leptos::either::{Either, EitherOf6};
 use leptos::prelude::*;
 use std::future::Future;
 use texts::texts;
@@ -138,12 +139,12 @@ pub fn ProgrammePage() -> impl IntoView {
                 </button>
             </nav>
             {move || match tab.get() {
-                Tab::Listing => view! { <listing_import::ListingImport/> }.into_any(),
-                Tab::Events => view! { <events_import::EventsImport/> }.into_any(),
-                Tab::Assignments => view! { <assignments::Assignments/> }.into_any(),
-                Tab::Handover => view! { <handover::Handover/> }.into_any(),
-                Tab::Conferences => view! { <conferences::Conferences/> }.into_any(),
-                Tab::Accounts => view! { <accounts::Accounts/> }.into_any(),
+                Tab::Listing => EitherOf6::A(view! { <listing_import::ListingImport/> }),
+                Tab::Events => EitherOf6::B(view! { <events_import::EventsImport/> }),
+                Tab::Assignments => EitherOf6::C(view! { <assignments::Assignments/> }),
+                Tab::Handover => EitherOf6::D(view! { <handover::Handover/> }),
+                Tab::Conferences => EitherOf6::E(view! { <conferences::Conferences/> }),
+                Tab::Accounts => EitherOf6::F(view! { <accounts::Accounts/> }),
             }}
             {move || shared.busy.get().then(|| view! {
                 <p class="hint" role="status" data-testid="programme-busy">{move || texts(lang.get()).working}</p>
@@ -187,7 +188,7 @@ fn Problem() -> impl IntoView {
     move || {
         let t = texts(lang.get());
         shared.problem.get().map(|problem| match problem {
-            ProgrammeError::NotSignedIn => view! {
+            ProgrammeError::NotSignedIn => Either::Left(view! {
                 <form class="renew" data-testid="programme-renew" on:submit=renew>
                     <p role="alert">{t.session_ended}</p>
                     <input type="password" autocomplete="current-password" data-testid="renew-password"
@@ -200,12 +201,10 @@ fn Problem() -> impl IntoView {
                         on:input=move |ev| code.set(event_target_value(&ev))/>
                     <button type="submit" class="button primary" data-testid="renew-submit">{t.renew}</button>
                 </form>
-            }
-            .into_any(),
-            other => view! {
+            }),
+            other => Either::Right(view! {
                 <p class="error" role="alert" data-testid="programme-problem">{problem_text(lang.get(), &other)}</p>
-            }
-            .into_any(),
+            }),
         })
     }
 }
