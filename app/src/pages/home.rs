@@ -10,7 +10,6 @@ use super::not_found::NotFoundShown;
 use super::person::PersonPage;
 use super::programme::ProgrammePage;
 use super::record_form::RecordForm;
-use super::sign_in::{FirstSignIn, Unlock};
 use crate::i18n::use_lang;
 use crate::local::state::{ClientState, Phase, Screen};
 use leptos::either::{Either, EitherOf5, EitherOf6};
@@ -33,26 +32,33 @@ fn Screens() -> impl IntoView {
     let state = ClientState::get();
     let lang = use_lang();
     follow_the_address(state);
-
-    view! {
-        {move || match state.phase.get() {
-            Phase::Starting => EitherOf5::A(view! {
-                <p class="loading" data-testid="starting">{move || lang.get().texts().loading}</p>
-            }),
-            Phase::NoDevice => EitherOf5::B(view! { <FirstSignIn/> }),
-            Phase::Locked => EitherOf5::C(view! { <Unlock/> }),
-            Phase::Unlocking => EitherOf5::D(view! {
-                <section class="card" data-testid="unlocking">
-                    <p>{move || lang.get().texts().unlocking}</p>
-                    <progress
-                        max=move || state.loading.get().1.max(1)
-                        value=move || state.loading.get().0
-                    ></progress>
-                </section>
-            }),
-            Phase::Ready => EitherOf5::E(view! { <OpenScreen/> }),
-        }}
-    }
+    let starting = move || {
+        view! {
+            <p class="loading" data-testid="starting">{move || lang.get().texts().loading}</p>
+        }
+    };
+    // The server draws only the starting frame (the device's phase lives
+    // in the browser), so only that branch is compiled for it: no other
+    // screen is ever rendered to HTML, and the server build skips them.
+    #[cfg(not(feature = "hydrate"))]
+    let screens = move || EitherOf5::<_, (), (), (), ()>::A(starting());
+    #[cfg(feature = "hydrate")]
+    let screens = move || match state.phase.get() {
+        Phase::Starting => EitherOf5::A(starting()),
+        Phase::NoDevice => EitherOf5::B(view! { <super::sign_in::FirstSignIn/> }),
+        Phase::Locked => EitherOf5::C(view! { <super::sign_in::Unlock/> }),
+        Phase::Unlocking => EitherOf5::D(view! {
+            <section class="card" data-testid="unlocking">
+                <p>{move || lang.get().texts().unlocking}</p>
+                <progress
+                    max=move || state.loading.get().1.max(1)
+                    value=move || state.loading.get().0
+                ></progress>
+            </section>
+        }),
+        Phase::Ready => EitherOf5::E(view! { <OpenScreen/> }),
+    };
+    view! { {screens} }
 }
 
 /// Keeps the open screen and the address together: a screen opened in the
@@ -93,6 +99,8 @@ fn follow_the_address(state: ClientState) {
     });
 }
 
+// Drawn only in the browser (see `Screens`).
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[component]
 fn OpenScreen() -> impl IntoView {
     let state = ClientState::get();
