@@ -5,7 +5,25 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 source "$ROOT/scripts/build.sh"
+
+# Only the small tsunagu-bundle crate needs the bundle: the server library
+# and its dependencies build beside the wasm, on the core that the wasm's
+# single-threaded link-time optimisation and wasm-opt leave idle.
+mkdir -p "$TARGET_DIR"
+SERVER_LOG="$TARGET_DIR/server-library-build.log"
+cargo build --release -p tsunagu-server > "$SERVER_LOG" 2>&1 &
+SERVER_BUILD=$!
+trap 'kill "$SERVER_BUILD" 2>/dev/null || true' EXIT
+wait_for_server_library() {
+  if ! wait "$SERVER_BUILD"; then
+    cat "$SERVER_LOG" >&2
+    return 1
+  fi
+}
+
 build_site --release
-step "build server (release)" cargo build --release -p tsunagu-server
+step "server library (release, built beside the bundle)" wait_for_server_library
+trap - EXIT
+step "build tsunagu (release)" cargo build --release -p tsunagu
 summary
 exec "$TARGET_DIR/release/tsunagu" --data-dir "${TSUNAGU_DATA_DIR:-$ROOT/data}" serve --demo "$@"

@@ -16,6 +16,6 @@ step "clippy (wasm hydrate)" cargo clippy -p tsunagu-app -p tsunagu-sync \
   --target wasm32-unknown-unknown --features tsunagu-app/hydrate -- -D warnings
 source "$ROOT/scripts/build.sh"
 build_site
-step "build server binary" cargo build -p tsunagu-server
+step "build server binary" cargo build -p tsunagu
 step "tests" cargo nextest run --workspace --no-fail-fast
 summary

@@ -28,7 +28,6 @@ mod demo_history;
 pub mod device_http;
 pub mod device_tokens;
 pub mod devices;
-pub mod embedded_site;
 pub mod event_import;
 pub mod feed_hub;
 pub mod http_guard;

@@ -11,13 +11,14 @@ use axum::serve::ListenerExt;
 use std::io::Write;
 use std::sync::Arc;
 
-/// Runs the server on `store` until a shutdown signal.
-pub fn run(store: Store, args: ServeArgs) -> anyhow::Result<()> {
+/// Runs the server on `store` until a shutdown signal; `carried` writes
+/// out the browser bundle the binary carries (see [`site::locate`]).
+pub fn run(store: Store, args: ServeArgs, carried: site::UnpackCarried) -> anyhow::Result<()> {
     let data_dir = store.path().parent().unwrap_or(std::path::Path::new("."));
     // One server per data directory; a restore waits for it to stop.
     let _lock = crate::store::backup::ServerLock::acquire(data_dir)
         .context("locking the data directory")?;
-    let site_root = site::locate(args.site_root.as_deref(), data_dir)?;
+    let site_root = site::locate(args.site_root.as_deref(), data_dir, carried)?;
     let bundle = site::bundle_name(&site_root)?;
     let store = Arc::new(store);
     let profiles = persons::ensure_person_documents(&store, chrono::Utc::now())

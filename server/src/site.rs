@@ -7,17 +7,26 @@ use leptos::config::{Env, LeptosOptions};
 use std::path::{Path, PathBuf};
 use tsunagu_app::BUNDLE_NAME;
 
+/// Writes the bundle a binary carries under a data directory and returns
+/// its directory, or `None` when the binary carries none (the `tsunagu`
+/// binary passes `tsunagu_bundle::unpack`).
+pub type UnpackCarried = fn(&Path) -> anyhow::Result<Option<PathBuf>>;
+
 /// The bundle directory: the explicit one (`--site-root`), else the
-/// bundle this binary carries, written out under `data_dir`
-/// ([`crate::embedded_site`]), else the bundle `scripts/build.sh` writes
+/// bundle this binary carries, written out under `data_dir` by `carried`,
+/// else the bundle `scripts/build.sh` writes
 /// beside the executable's directory (`target/site` for
 /// `target/release/tsunagu`, `target/site-dev` for `target/debug/tsunagu`),
 /// else `target/site` under the working directory.
-pub fn locate(explicit: Option<&Path>, data_dir: &Path) -> anyhow::Result<PathBuf> {
+pub fn locate(
+    explicit: Option<&Path>,
+    data_dir: &Path,
+    carried: UnpackCarried,
+) -> anyhow::Result<PathBuf> {
     if let Some(path) = explicit {
         return Ok(path.to_owned());
     }
-    if let Some(root) = crate::embedded_site::unpack(data_dir)? {
+    if let Some(root) = carried(data_dir)? {
         return Ok(root);
     }
     Ok(std::env::current_exe()

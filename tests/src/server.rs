@@ -32,7 +32,7 @@ pub fn server_binary() -> Result<PathBuf> {
     let binary = profile_dir.join("tsunagu");
     anyhow::ensure!(
         binary.is_file(),
-        "{} is missing; build it first with `cargo build -p tsunagu-server` (scripts/test.sh does)",
+        "{} is missing; build it first with `cargo build -p tsunagu` (scripts/test.sh does)",
         binary.display()
     );
     Ok(binary)

@@ -10,7 +10,7 @@
 //! itself (`tsunagu-unlock`: key derivation, decrypting and loading every
 //! record).
 //!
-//! `cargo build --release -p tsunagu-server -p tsunagu-tests --bins`,
+//! `cargo build --release -p tsunagu -p tsunagu-tests --bins`,
 //! `scripts/build.sh --release`, then
 //! `target/release/browser-bench --records N [--saves S] [--json]`.
 

@@ -8,7 +8,7 @@
 //! of the database and its `restore`, and prints the figures.
 //!
 //! `cargo run -p tsunagu-tests --release --bin report-bench -- --persons 10000 --records 20`
-//! (build the server first: `cargo build --release -p tsunagu-server`).
+//! (build the server first: `cargo build --release -p tsunagu`).
 
 use anyhow::{Context, Result, ensure};
 use chrono::{Days, NaiveDate};

@@ -3,7 +3,7 @@
 //! last and exits non-zero when anything was lost, leaked or unconverged.
 //!
 //! `cargo run -p tsunagu-tests --release --bin simulate -- --devices D --persons P --days T --edits-per-day E --server-kills K --restores R --seed S`
-//! (build the server first: `cargo build --release -p tsunagu-server`, and
+//! (build the server first: `cargo build --release -p tsunagu`, and
 //! point `TSUNAGU_BIN` at it if the profiles differ).
 
 use anyhow::{Context, Result};

@@ -9,7 +9,7 @@
 //! Load mode: `... --bin sync-bench -- --load --devices D --rate EDITS_PER_S --seconds S [--json]`:
 //! D devices stay connected and edit at the given total rate; prints
 //! edits/s accepted, p50/p99 acknowledgement latency and server RSS.
-//! (build the server first: `cargo build --release -p tsunagu-server`).
+//! (build the server first: `cargo build --release -p tsunagu`).
 
 use anyhow::{Context, Result};
 use chrono::{TimeZone, Utc};

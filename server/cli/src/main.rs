@@ -43,7 +43,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Restore { .. } => unreachable!("handled above"),
         Command::Backup { to } => commands::backup(&store, &to),
         Command::Audit(AuditCommand::Verify) => commands::verify_audit(&store),
-        Command::Serve(args) => tsunagu_server::serve::run(store, args),
+        Command::Serve(args) => tsunagu_server::serve::run(store, args, |data_dir| {
+            Ok(tsunagu_bundle::unpack(data_dir)?)
+        }),
         Command::User(UserCommand::Add {
             username,
             display_name,

@@ -1,4 +1,4 @@
-//! Tells the `rust-embed` derive in `src/embedded_site.rs` where the built
+//! Tells the `rust-embed` derive in `src/lib.rs` where the built
 //! browser bundle is (`scripts/build.sh` writes the release one to
 //! `<target>/site`, carried by release builds, and the dev one to
 //! `<target>/site-dev`, carried by the others; or `$TSUNAGU_EMBED_SITE`),
@@ -10,7 +10,7 @@ fn main() {
     let site = std::env::var("TSUNAGU_EMBED_SITE").unwrap_or_else(|_| {
         let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| {
             let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it");
-            format!("{manifest}/../target")
+            format!("{manifest}/../../target")
         });
         // Cargo's PROFILE is "release" for profiles that inherit from it.
         let release = std::env::var("PROFILE").is_ok_and(|p| p == "release");
