@@ -32,6 +32,7 @@ pub mod event_import;
 pub mod feed_hub;
 pub mod http_guard;
 pub mod listing;
+pub mod logging;
 pub mod outcome;
 pub mod outcome_screen;
 pub mod passwords;

@@ -9,18 +9,7 @@ use tsunagu_server::cli::{
 use tsunagu_server::{commands, report_commands};
 
 fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("TSUNAGU_LOG")
-                // automerge marks its load functions `#[instrument]`, at
-                // info: recording those spans (formatting their arguments)
-                // on every document load cost several percent of the
-                // server's CPU under load and told an operator nothing.
-                .unwrap_or_else(|_| "info,automerge=warn".into()),
-        )
-        .init();
+    tsunagu_server::logging::init();
     match dispatch(Cli::parse()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
