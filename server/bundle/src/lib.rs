@@ -3,15 +3,19 @@
 //! `<data dir>/site/<bundle name>/` (a new build writes a new directory and
 //! the old ones go), and served from there exactly as a `--site-root` is.
 
-use rust_embed::Embed;
 use std::path::{Path, PathBuf};
 
 /// The files of `<target>/site` when the server was built (none if the
-/// bundle had not been built then).
-#[derive(Embed)]
-#[folder = "$TSUNAGU_EMBED_SITE_DIR"]
-#[allow_missing = true]
-struct Bundle;
+/// bundle had not been built then), as (path under the site, content).
+static FILES: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/files.rs"));
+
+/// The content of the carried file at `name` (`pkg/bundle.txt`, …).
+fn file(name: &str) -> Option<&'static [u8]> {
+    FILES
+        .iter()
+        .find(|(path, _)| *path == name)
+        .map(|(_, data)| *data)
+}
 
 /// Why the embedded bundle could not be written out.
 #[derive(Debug, thiserror::Error)]
@@ -23,8 +27,8 @@ pub struct UnpackError {
 
 /// The name of the bundle this binary carries (`tsunagu.<hash>`), if any.
 pub fn bundle_name() -> Option<String> {
-    let index = Bundle::get("pkg/bundle.txt")?;
-    Some(String::from_utf8_lossy(&index.data).trim().to_owned())
+    let index = file("pkg/bundle.txt")?;
+    Some(String::from_utf8_lossy(index).trim().to_owned())
 }
 
 /// Writes the carried bundle under `data_dir/site/` unless it is there
@@ -43,12 +47,11 @@ pub fn unpack(data_dir: &Path) -> Result<Option<PathBuf>, UnpackError> {
     if !root.join("pkg").join("bundle.txt").is_file() {
         let partial = sites.join(format!("{name}.partial"));
         let _ = std::fs::remove_dir_all(&partial);
-        for file in Bundle::iter() {
-            let target = partial.join(file.as_ref());
+        for (name, data) in FILES {
+            let target = partial.join(name);
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(io(parent))?;
             }
-            let data = Bundle::get(&file).map(|f| f.data).unwrap_or_default();
             std::fs::write(&target, data).map_err(io(&target))?;
         }
         std::fs::rename(&partial, &root).map_err(io(&root))?;
