@@ -69,7 +69,8 @@ ensure_wasm_bindgen() {
   if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
     # Not --locked: its lock file pins a crate version the registry no longer serves.
     # Built once per machine and run for a second per build, so lightly
-    # optimised: that takes a third off its install.
+    # optimised (its install time alone was not measured apart: on a first
+    # run.sh it shares the cores with the server build).
     CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo install wasm-bindgen-cli --version "$want" --force
   fi
 }
