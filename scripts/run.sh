@@ -7,8 +7,10 @@ cd "$ROOT"
 source "$ROOT/scripts/build.sh"
 
 # Only the small tsunagu-bundle crate needs the bundle: the server library
-# and its dependencies build beside the wasm, on the core that the wasm's
-# single-threaded link-time optimisation and wasm-opt leave idle.
+# and its dependencies build beside the wasm, and the binary after both
+# takes seconds. From nothing this measured 1,218 s against 1,230 s built
+# one after the other: both cores are busy either way, so the overlap only
+# fills the gaps the wasm's link-time optimisation and wasm-opt leave.
 mkdir -p "$TARGET_DIR"
 SERVER_LOG="$TARGET_DIR/server-library-build.log"
 cargo build --release -p tsunagu-server > "$SERVER_LOG" 2>&1 &
