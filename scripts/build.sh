@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the browser bundle: the hydrate wasm (wasm-bindgen, and wasm-opt
+# Builds the browser bundle: the hydrate wasm (its glue by tools/bindgen, wasm-opt
 # for --release), the stylesheet and the static files. The release bundle
 # goes to target/site (what target/release/tsunagu carries), the dev one to
 # target/site-dev (what target/debug/tsunagu and the tests carry), so running
@@ -14,8 +14,7 @@ build_wasm() {
 
 bind_wasm() {
   rm -rf "$PKG"; mkdir -p "$PKG"
-  wasm-bindgen --target web --no-typescript --out-dir "$PKG" --out-name tsunagu \
-    "$TARGET_DIR/wasm32-unknown-unknown/$PROFILE_DIR/tsunagu_app.wasm"
+  "$BINDGEN" "$TARGET_DIR/wasm32-unknown-unknown/$PROFILE_DIR/tsunagu_app.wasm" "$PKG"
 }
 
 # wasm-opt -Oz takes about a minute on two cores: its output is kept
@@ -92,9 +91,9 @@ build_site() {
   SITE="$final.new"; rm -rf "$SITE"; mkdir -p "$SITE"
   PKG="$SITE/pkg"
   step "wasm32 target" ensure_wasm_target
-  step "wasm-bindgen-cli $(wasm_bindgen_version)" ensure_wasm_bindgen
+  step "tsunagu-bindgen (wasm-bindgen $(wasm_bindgen_version))" build_bindgen
   step "build hydrate wasm ($PROFILE)" build_wasm
-  step "wasm-bindgen" bind_wasm
+  step "JavaScript glue" bind_wasm
   if [ "$PROFILE" = wasm-release ]; then
     step "wasm-opt $BINARYEN_VERSION" ensure_wasm_opt
     step "wasm-opt -Oz" optimise_wasm

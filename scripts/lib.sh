@@ -58,21 +58,20 @@ ensure_wasm_target() {
     || rustup target add wasm32-unknown-unknown
 }
 
-# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+# The wasm's JavaScript glue comes from tools/bindgen, our own small binary
+# over the wasm-bindgen-cli-support library: Cargo.lock holds it at the
+# same version as the wasm-bindgen crate, so the two cannot differ, and it
+# builds from the registry with the rest of the workspace. (`cargo install
+# wasm-bindgen-cli` also built a test runner's HTTP server, client and TLS:
+# 192 s alone on a fresh machine, against about 90 core-seconds for this.)
+# It has its own profile, so it builds while a release build holds
+# target/release (cargo locks one profile's directory at a time).
 wasm_bindgen_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
 }
-
-ensure_wasm_bindgen() {
-  local want; want="$(wasm_bindgen_version)"
-  [ -n "$want" ] || { echo "no wasm-bindgen in Cargo.lock" >&2; return 1; }
-  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
-    # Not --locked: its lock file pins a crate version the registry no longer serves.
-    # Built once per machine and run for a second per build, so lightly
-    # optimised (its install time alone was not measured apart: on a first
-    # run.sh it shares the cores with the server build).
-    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo install wasm-bindgen-cli --version "$want" --force
-  fi
+BINDGEN="$TARGET_DIR/tools/tsunagu-bindgen"
+build_bindgen() {
+  cargo build --profile tools -p tsunagu-bindgen
 }
 
 ensure_wasm_opt() {
