@@ -8,12 +8,12 @@ source "$ROOT/scripts/build.sh"
 
 # Only the small tsunagu-bundle crate needs the bundle: the server library
 # and its dependencies build beside the wasm, and the binary after both
-# takes seconds. From nothing this measured 1,218 s against 1,230 s built
-# one after the other: both cores are busy either way, so the overlap only
-# fills the gaps the wasm's link-time optimisation and wasm-opt leave.
+# takes seconds. The bundle's chain (glue tool, wasm, its single-threaded
+# link-time optimisation, wasm-opt) is the longest path, so the server
+# builds at a lower priority and takes the core that chain leaves idle.
 mkdir -p "$TARGET_DIR"
 SERVER_LOG="$TARGET_DIR/server-library-build.log"
-cargo build --release -p tsunagu-server > "$SERVER_LOG" 2>&1 &
+nice -n 10 cargo build --release -p tsunagu-server > "$SERVER_LOG" 2>&1 &
 SERVER_BUILD=$!
 trap 'kill "$SERVER_BUILD" 2>/dev/null || true' EXIT
 wait_for_server_library() {
