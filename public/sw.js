@@ -12,6 +12,7 @@ const SHELL = [
   "/pkg/__BUNDLE___bg.wasm",
   "/pkg/__BUNDLE__.css",
   "/pwa.js",
+  "/journal-worker.js",
   "/favicon.svg",
   "/manifest.webmanifest",
 ];
