@@ -12,7 +12,6 @@ const SHELL = [
   "/pkg/__BUNDLE___bg.wasm",
   "/pkg/__BUNDLE__.css",
   "/pwa.js",
-  "/journal-worker.js",
   "/favicon.svg",
   "/manifest.webmanifest",
 ];

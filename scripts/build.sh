@@ -47,7 +47,7 @@ copy_assets() {
 hash_bundle() {
   local hash name
   hash=$(cat "$PKG"/tsunagu_bg.wasm "$PKG"/tsunagu.js "$PKG"/tsunagu.css \
-    "$SITE"/pwa.js "$SITE"/journal-worker.js "$SITE"/manifest.webmanifest "$SITE"/favicon.svg | sha256sum | cut -c1-16)
+    "$SITE"/pwa.js "$SITE"/manifest.webmanifest "$SITE"/favicon.svg | sha256sum | cut -c1-16)
   name="tsunagu.$hash"
   mv "$PKG/tsunagu.js" "$PKG/$name.js"
   mv "$PKG/tsunagu_bg.wasm" "$PKG/${name}_bg.wasm"

@@ -1,6 +1,6 @@
 //! Headless Chromium (Debian's package) driven over WebDriver by chromedriver.
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, bail};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::future::Future;
@@ -12,14 +12,12 @@ use std::time::{Duration, Instant};
 /// Debian's Chromium, the browser every check drives.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
-/// A chromedriver process and one browser session with a fresh profile
-/// (or one the caller keeps, to start a browser on it again).
+/// A chromedriver process and one browser session with a fresh profile.
 pub struct Browser {
     driver: Child,
     /// The WebDriver session.
     pub client: Client,
-    profile: PathBuf,
-    _owned_profile: Option<tempfile::TempDir>,
+    _profile: tempfile::TempDir,
 }
 
 fn free_port() -> Result<u16> {
@@ -29,23 +27,6 @@ fn free_port() -> Result<u16> {
 impl Browser {
     /// Starts chromedriver and a headless Chromium with a `width`×`height` window.
     pub async fn start(width: u32, height: u32) -> Result<Self> {
-        let profile = tempfile::tempdir()?;
-        let path = profile.path().to_owned();
-        Self::start_on(width, height, path, Some(profile)).await
-    }
-
-    /// Starts a browser on the profile in `profile`, which the caller keeps
-    /// (what one Chromium left there, the next one finds).
-    pub async fn start_with_profile(width: u32, height: u32, profile: &Path) -> Result<Self> {
-        Self::start_on(width, height, profile.to_owned(), None).await
-    }
-
-    async fn start_on(
-        width: u32,
-        height: u32,
-        profile: PathBuf,
-        owned: Option<tempfile::TempDir>,
-    ) -> Result<Self> {
         let port = free_port()?;
         let mut driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -53,6 +34,7 @@ impl Browser {
             .stderr(Stdio::null())
             .spawn()
             .context("starting chromedriver (apt-get install chromium-driver)")?;
+        let profile = tempfile::tempdir()?;
         let args = [
             "--headless=new".to_owned(),
             "--no-sandbox".to_owned(),
@@ -64,7 +46,7 @@ impl Browser {
             "--disable-sync".to_owned(),
             "--disable-dev-shm-usage".to_owned(),
             format!("--window-size={width},{height}"),
-            format!("--user-data-dir={}", profile.display()),
+            format!("--user-data-dir={}", profile.path().display()),
         ];
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
@@ -94,8 +76,7 @@ impl Browser {
         Ok(Browser {
             driver,
             client,
-            profile,
-            _owned_profile: owned,
+            _profile: profile,
         })
     }
 
@@ -201,33 +182,6 @@ impl Browser {
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, self.client.screenshot().await?)?;
         Ok(path)
-    }
-
-    /// Kills Chromium with SIGKILL, as a tablet losing power or an OS
-    /// killing the tab would: nothing gets to finish or flush.
-    pub fn kill_hard(mut self) -> Result<()> {
-        let flag = format!("user-data-dir={}", self.profile.display());
-        let status = Command::new("pkill")
-            .args(["-KILL", "-f", &flag])
-            .status()?;
-        ensure!(
-            status.success(),
-            "no Chromium ran on {}",
-            self.profile.display()
-        );
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-        // Until every process of it is gone, the profile is still locked.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Command::new("pgrep")
-            .args(["-f", &flag])
-            .status()?
-            .success()
-        {
-            ensure!(Instant::now() < deadline, "Chromium did not die");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Ok(())
     }
 
     /// Ends the session and chromedriver.

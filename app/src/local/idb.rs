@@ -13,7 +13,31 @@ use web_sys::{IdbDatabase, IdbRequest, IdbTransaction};
 pub const DB_NAME: &str = "tsunagu";
 /// Its schema version.
 const DB_VERSION: u32 = 1;
-pub use super::writes::{META, RECORDS, Write};
+/// Key-value pairs about the device and the user (keyring, device, cursor).
+pub const META: &str = "meta";
+/// One entry per record.
+pub const RECORDS: &str = "records";
+
+/// One write of a transaction.
+#[derive(Debug, Clone)]
+pub enum Write {
+    /// Store `value` under `key` in `store`.
+    Put {
+        /// `META` or `RECORDS`.
+        store: &'static str,
+        /// The key.
+        key: String,
+        /// The (encrypted) bytes.
+        value: Vec<u8>,
+    },
+    /// Remove `key` from `store`.
+    Delete {
+        /// `META` or `RECORDS`.
+        store: &'static str,
+        /// The key.
+        key: String,
+    },
+}
 
 /// An open database.
 #[derive(Debug, Clone)]

@@ -30,9 +30,6 @@ mod device_tokens;
 #[cfg(feature = "hydrate")]
 mod idb;
 #[cfg(feature = "hydrate")]
-mod journal;
-pub mod journal_format;
-#[cfg(feature = "hydrate")]
 mod js;
 #[cfg(feature = "hydrate")]
 pub mod runtime;
@@ -45,14 +42,11 @@ pub mod vault;
 #[cfg(feature = "hydrate")]
 mod vault_format;
 #[cfg(feature = "hydrate")]
-mod vault_journal;
-#[cfg(feature = "hydrate")]
 mod wipe;
 #[cfg(feature = "hydrate")]
 mod wipe_report;
 #[cfg(feature = "hydrate")]
 mod working_copy;
-pub mod writes;
 
 use read::Summary;
 use std::collections::BTreeMap;

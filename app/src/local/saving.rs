@@ -1,7 +1,6 @@
 //! Saving on the tablet: a form's edits go into the working copy, are
-//! persisted (encrypted; flushed to the save journal, or committed to
-//! IndexedDB with strict durability) and only then count as saved and
-//! are offered to the server.
+//! persisted (encrypted, strict durability) and only then count as saved
+//! and are offered to the server.
 
 use super::connection::Event;
 use super::edits::{self, FormInput};
@@ -70,15 +69,8 @@ pub async fn update_record(
 /// After a local save: persist, then offer it to the server.
 pub(super) async fn saved(runtime: &Rc<Runtime>) -> Result<(), String> {
     runtime.last_activity.set(now_millis());
-    // The persist goes on (into IndexedDB) after it says the save is safe.
-    let (saved, safe) = futures::channel::oneshot::channel();
-    let persisting = runtime.clone();
-    leptos::task::spawn_local(async move { persisting.vault.persist_save(saved).await });
-    safe.await
-        .unwrap_or(Err(super::vault::VaultError::Missing("the save's answer")))
-        .map_err(|e| e.to_string())?;
-    // Edited, encrypted and flushed to the journal (or committed to
-    // IndexedDB): the save is safe.
+    runtime.vault.persist().await.map_err(|e| e.to_string())?;
+    // Edited, encrypted and committed to IndexedDB: the save is safe.
     measure("tsunagu-save", "tsunagu-save-start");
     crate::browser::dispatch(crate::components::app_update::CHECK_STORAGE_EVENT);
     refresh(runtime);

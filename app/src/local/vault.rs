@@ -2,12 +2,11 @@
 //! encrypted under the data key; the working copy in memory is
 //! [`LocalStore`] (`working_copy.rs`).
 //!
-//! Every save goes through [`Vault::persist_save`], which writes the
-//! records touched since the last persist to the save journal (flushed to
-//! disk) and then in one IndexedDB transaction; a save counts (and is
-//! offered to the server) only once one of them holds it
-//! (`vault_journal`). Persists are serialised, so an older copy of a
-//! record can never overwrite a newer one.
+//! Every save goes through [`Vault::persist`], which writes the records
+//! touched since the last persist in one IndexedDB transaction; a save
+//! counts (and is offered to the server) only once that transaction has
+//! completed. Persists are serialised, so an older copy of a record can
+//! never overwrite a newer one.
 
 use super::crypto;
 use super::idb::{Database, META, RECORDS, Write};
@@ -16,7 +15,6 @@ use super::stored_entry::decode_entry;
 use super::unlock_guard::UnlockGuard;
 pub use super::vault_format::VaultError;
 use super::vault_format::{decode, encode, seal_entries};
-use super::vault_journal::{SaveJournal, Saved};
 pub use super::working_copy::LocalStore;
 use super::working_copy::{Stored, StoredEntry};
 use crate::account::{SignedInUser, UnlockPolicy};
@@ -82,7 +80,6 @@ pub struct Vault {
     /// The working copy.
     pub store: RefCell<LocalStore>,
     write_lock: futures::lock::Mutex<()>,
-    journal: SaveJournal,
 }
 
 /// Reads the keyring, if this browser holds a device.
@@ -178,7 +175,6 @@ impl Vault {
                 None,
             )),
             write_lock: futures::lock::Mutex::new(()),
-            journal: SaveJournal::open_empty().await?,
         })
     }
 
@@ -202,8 +198,6 @@ impl Vault {
         key: CryptoKey,
         mut progress: impl FnMut(usize, usize),
     ) -> Result<Vault, VaultError> {
-        // Saves a killed tab journaled but did not fold go in first.
-        let journal = SaveJournal::open_and_replay(&db).await?;
         let open =
             |bytes: Option<Vec<u8>>, what: &'static str| bytes.ok_or(VaultError::Missing(what));
         let identity: DeviceIdentity = decode(
@@ -270,7 +264,6 @@ impl Vault {
             identity,
             store: RefCell::new(store),
             write_lock: futures::lock::Mutex::new(()),
-            journal,
         };
         if !outdated.is_empty() {
             vault.persist().await?;
@@ -282,21 +275,6 @@ impl Vault {
     /// transaction. On failure the changes stay marked and the next
     /// persist tries again; the working copy keeps them meanwhile.
     pub async fn persist(&self) -> Result<(), VaultError> {
-        self.persist_with(&mut None).await
-    }
-
-    /// Persists a save: like [`Vault::persist`], but `saved` is told as
-    /// soon as the save is safe on the device (in the save journal, or
-    /// else in IndexedDB), while the rest of the persist goes on.
-    pub async fn persist_save(&self, saved: Saved) {
-        let mut saved = Some(saved);
-        let result = self.persist_with(&mut saved).await;
-        if let Some(saved) = saved {
-            let _ = saved.send(result);
-        }
-    }
-
-    async fn persist_with(&self, saved: &mut Option<Saved>) -> Result<(), VaultError> {
         let _serial = self.write_lock.lock().await;
         // User Timing per step (`browser-bench` sums them): building the
         // entries (summarising loaded records), sealing, the commit.
@@ -331,7 +309,7 @@ impl Vault {
         };
         measure("tsunagu-entries", "tsunagu-entries-start");
         let (had_meta, had_teams) = (meta.is_some(), teams.is_some());
-        let result = self.write_out(records, meta, teams, saved).await;
+        let result = self.write_out(records, meta, teams).await;
         if result.is_err() {
             let mut store = self.store.borrow_mut();
             store.dirty.extend(ids);
@@ -346,7 +324,6 @@ impl Vault {
         records: Vec<(String, Option<StoredEntry>)>,
         meta: Option<(SyncMeta, Recovery)>,
         teams: Option<Vec<PersonTeam>>,
-        saved: &mut Option<Saved>,
     ) -> Result<(), VaultError> {
         // Encrypt first: an IndexedDB transaction must not wait on anything
         // else, or the browser commits it early.
@@ -360,7 +337,10 @@ impl Vault {
             writes.push(self.sealed_meta(TEAMS_KEY, &encode(&teams)).await?);
         }
         measure("tsunagu-seal", "tsunagu-seal-start");
-        self.journal.write(&self.db, &writes, saved).await
+        mark("tsunagu-idb-start");
+        self.db.write(&writes).await?;
+        measure("tsunagu-idb", "tsunagu-idb-start");
+        Ok(())
     }
 
     /// Stores `value` under `key` in the metadata, encrypted under the data

@@ -53,7 +53,6 @@ pub async fn wipe_device(state: ClientState, reason: WipeReason, confirm_with: O
 /// settings; the database first, as it is what matters.
 async fn erase(db: &Database) -> Result<(), JsError> {
     db.clear().await?;
-    super::journal::remove_file().await?;
     clear_caches().await?;
     unregister_service_workers().await?;
     clear_settings();

@@ -12,9 +12,7 @@
 //!
 //! `cargo build --release -p tsunagu -p tsunagu-tests --bins`,
 //! `scripts/build.sh --release`, then
-//! `target/release/browser-bench --records N [--saves S] [--settle] [--json]`.
-//! Saves follow each other at once unless `--settle`, which waits until
-//! the last one is acknowledged and written (as a user typing does).
+//! `target/release/browser-bench --records N [--saves S] [--json]`.
 
 use anyhow::{Context, Result};
 use chrono::{TimeZone, Utc};
@@ -31,18 +29,10 @@ use tsunagu_tests::rng::Rng;
 use tsunagu_tests::server::ServerProcess;
 use tsunagu_tests::workload;
 
-const USAGE: &str = "use --records N [--saves S] [--settle] [--json]";
+const USAGE: &str = "use --records N [--saves S] [--json]";
 
-/// The command line: N, S, `--settle`, `--json`.
-struct Args {
-    records: usize,
-    saves: usize,
-    settle: bool,
-    json: bool,
-}
-
-fn parse_args() -> Result<Args> {
-    let (mut records, mut saves, mut settle, mut json) = (1000, 20, false, false);
+fn parse_args() -> Result<(usize, usize, bool)> {
+    let (mut records, mut saves, mut json) = (1000, 20, false);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || {
@@ -53,17 +43,11 @@ fn parse_args() -> Result<Args> {
             "--records" => records = value()?.parse()?,
             "--saves" => saves = value()?.parse()?,
             "--json" => json = true,
-            "--settle" => settle = true,
             other => anyhow::bail!("unknown argument {other:?}; {USAGE}"),
         }
     }
     anyhow::ensure!(records > 0 && saves > 0, "need N > 0 and S > 0");
-    Ok(Args {
-        records,
-        saves,
-        settle,
-        json,
-    })
+    Ok((records, saves, json))
 }
 
 /// Durations (ms) of every User Timing entry called `name`.
@@ -90,12 +74,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<()> {
-    let Args {
-        records,
-        saves,
-        settle,
-        json: json_out,
-    } = parse_args()?;
+    let (records, saves, json_out) = parse_args()?;
     let dir = tempfile::tempdir()?;
     let user_id = add_user(dir.path(), "bench.user", "support_specialist")?;
     let persons: Vec<String> = (0..(records / 25).max(1))
@@ -141,7 +120,7 @@ async fn main() -> Result<()> {
     // its keyring, then per frame the session's work and writing it out.
     let mut stages = Vec::new();
     for stage in [
-        "sign-in", "register", "frame", "persist", "entries", "seal", "journal", "idb",
+        "sign-in", "register", "frame", "persist", "entries", "seal", "idb",
     ] {
         let spans = timings(&browser, &format!("tsunagu-{stage}")).await?;
         stages.push((stage, spans.len(), spans.iter().sum::<f64>()));
@@ -160,11 +139,6 @@ async fn main() -> Result<()> {
     set_textarea(&browser, "persons_words", "ベンチの面接。").await?;
     save(&browser).await?;
     for n in 1..saves {
-        if settle {
-            // As a user would: the last save's IndexedDB write and its
-            // acknowledgement are done before the next edit.
-            wait_in_sync(&browser, WAIT).await?;
-        }
         let text = textarea_value(&browser, "persons_words").await?;
         set_textarea(&browser, "persons_words", &format!("{text}{n}。")).await?;
         browser.click("[data-testid='save']").await?;
@@ -182,7 +156,7 @@ async fn main() -> Result<()> {
     let mut save_steps = Vec::new();
     for (stage, done, _) in stages
         .iter()
-        .filter(|(s, _, _)| ["entries", "seal", "journal", "idb"].contains(s))
+        .filter(|(s, _, _)| ["entries", "seal", "idb"].contains(s))
     {
         let mut spans = timings(&browser, &format!("tsunagu-{stage}")).await?;
         let mut spans = spans.split_off((*done).min(spans.len()));
