@@ -12,7 +12,9 @@
 //!
 //! `cargo build --release -p tsunagu -p tsunagu-tests --bins`,
 //! `scripts/build.sh --release`, then
-//! `target/release/browser-bench --records N [--saves S] [--json]`.
+//! `target/release/browser-bench --records N [--saves S] [--settle] [--json]`.
+//! Saves follow each other at once unless `--settle`, which waits until
+//! the last one is acknowledged and written (as a user typing does).
 
 use anyhow::{Context, Result};
 use chrono::{TimeZone, Utc};
@@ -29,10 +31,18 @@ use tsunagu_tests::rng::Rng;
 use tsunagu_tests::server::ServerProcess;
 use tsunagu_tests::workload;
 
-const USAGE: &str = "use --records N [--saves S] [--json]";
+const USAGE: &str = "use --records N [--saves S] [--settle] [--json]";
 
-fn parse_args() -> Result<(usize, usize, bool)> {
-    let (mut records, mut saves, mut json) = (1000, 20, false);
+/// The command line: N, S, `--settle`, `--json`.
+struct Args {
+    records: usize,
+    saves: usize,
+    settle: bool,
+    json: bool,
+}
+
+fn parse_args() -> Result<Args> {
+    let (mut records, mut saves, mut settle, mut json) = (1000, 20, false, false);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || {
@@ -43,11 +53,17 @@ fn parse_args() -> Result<(usize, usize, bool)> {
             "--records" => records = value()?.parse()?,
             "--saves" => saves = value()?.parse()?,
             "--json" => json = true,
+            "--settle" => settle = true,
             other => anyhow::bail!("unknown argument {other:?}; {USAGE}"),
         }
     }
     anyhow::ensure!(records > 0 && saves > 0, "need N > 0 and S > 0");
-    Ok((records, saves, json))
+    Ok(Args {
+        records,
+        saves,
+        settle,
+        json,
+    })
 }
 
 /// Durations (ms) of every User Timing entry called `name`.
@@ -74,7 +90,12 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<()> {
-    let (records, saves, json_out) = parse_args()?;
+    let Args {
+        records,
+        saves,
+        settle,
+        json: json_out,
+    } = parse_args()?;
     let dir = tempfile::tempdir()?;
     let user_id = add_user(dir.path(), "bench.user", "support_specialist")?;
     let persons: Vec<String> = (0..(records / 25).max(1))
@@ -139,6 +160,11 @@ async fn main() -> Result<()> {
     set_textarea(&browser, "persons_words", "ベンチの面接。").await?;
     save(&browser).await?;
     for n in 1..saves {
+        if settle {
+            // As a user would: the last save's IndexedDB write and its
+            // acknowledgement are done before the next edit.
+            wait_in_sync(&browser, WAIT).await?;
+        }
         let text = textarea_value(&browser, "persons_words").await?;
         set_textarea(&browser, "persons_words", &format!("{text}{n}。")).await?;
         browser.click("[data-testid='save']").await?;
@@ -197,6 +223,7 @@ async fn main() -> Result<()> {
         "seed_s": seed_s,
         "first_download_s": download_s,
         "saves": save_ms.len(),
+        "settle": settle,
         "save_ms_p50": percentile(&save_ms, 0.5),
         "save_ms_p95": percentile(&save_ms, 0.95),
         "save_ms_max": save_ms.last().copied().unwrap_or_default(),
