@@ -63,7 +63,8 @@ ensure_wasm_target() {
 # same version as the wasm-bindgen crate, so the two cannot differ, and it
 # builds from the registry with the rest of the workspace. (`cargo install
 # wasm-bindgen-cli` also built a test runner's HTTP server, client and TLS:
-# 192 s alone on a fresh machine, against about 90 core-seconds for this.)
+# 87 s on both cores in a cold test.sh and 190 s beside run.sh's server
+# build, where this builds in 53 s, about 75 core-seconds.)
 # It has its own profile, so it builds while a release build holds
 # target/release (cargo locks one profile's directory at a time).
 wasm_bindgen_version() {
