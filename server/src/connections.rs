@@ -2,8 +2,11 @@
 //! disabling its user, or reporting the device lost) closes them within a
 //! second, whichever process made the change: the command line writes the
 //! database, not this server's memory, so [`watch`] looks the connected
-//! devices up once a second.
+//! devices up once a second. It also notices any other commit from outside
+//! (an assignment or a listing import on the command line) and has every
+//! connection look its caseload up again, within the same second.
 
+use crate::feed_hub::FeedHub;
 use crate::store::{Store, devices, devices::Ended};
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
@@ -106,13 +109,22 @@ impl Drop for Registration {
 }
 
 /// Every [`CHECK_EVERY`], closes the connections of devices that may no
-/// longer sync. Runs until the server stops; a failed look-up is retried
-/// at the next tick (each frame is checked on its own as well).
-pub async fn watch(store: Arc<Store>, connections: Arc<Connections>) {
+/// longer sync, and after a commit from outside this server wakes every
+/// connection to look its caseload up. Runs until the server stops; a
+/// failed look-up is retried at the next tick (each frame is checked on
+/// its own as well).
+pub async fn watch(store: Arc<Store>, connections: Arc<Connections>, feed: Arc<FeedHub>) {
     let mut tick = tokio::time::interval(CHECK_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        let changes = store.clone();
+        match tokio::task::spawn_blocking(move || changes.changed_elsewhere()).await {
+            Ok(Ok(true)) => feed.all_caseloads_changed(),
+            Ok(Ok(false)) => {}
+            Ok(Err(error)) => tracing::warn!(%error, "could not look for outside changes"),
+            Err(error) => tracing::warn!(%error, "the look for outside changes did not finish"),
+        }
         let connected = connections.devices();
         if connected.is_empty() {
             continue;

@@ -64,6 +64,15 @@ impl FeedHub {
         }
     }
 
+    /// Tells every open connection to look its caseload up again (after a
+    /// change this server did not make, whose users it does not know).
+    pub fn all_caseloads_changed(&self) {
+        let registry = self.registry();
+        for notify in registry.by_user.values().flat_map(|c| c.values()) {
+            notify.notify_one();
+        }
+    }
+
     /// Tells the open connections of `users` to look their caseload up again.
     pub fn caseloads_changed(&self, users: &[String]) {
         let registry = self.registry();

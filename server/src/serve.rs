@@ -86,6 +86,7 @@ pub fn run(store: Store, args: ServeArgs, carried: site::UnpackCarried) -> anyho
         tokio::spawn(connections::watch(
             state.store.clone(),
             state.connections.clone(),
+            state.feed.clone(),
         ));
         let app = web::router(state);
         // The first stdout line is the contract tests and scripts read.

@@ -40,8 +40,10 @@ pub async fn handler(
         .on_upgrade(move |socket| connection(socket, caller, state))
 }
 
-/// How often an open connection looks the caseload up again, so a
-/// handover reaches a device that stays connected.
+/// How often an open connection looks the caseload up again anyway. A
+/// change made in this server wakes the users' connections at once, one
+/// made on the command line wakes them all within a second
+/// (`connections::watch`); this is the floor if both were missed.
 const CASELOAD_RECHECK: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The WebSocket read buffer: big frames take a few more reads, small

@@ -109,6 +109,9 @@ impl<'c> WriteTx<'c> {
 pub struct Store {
     path: PathBuf,
     conn: Arc<Mutex<Connection>>,
+    /// The writing connection's `data_version` when last looked at
+    /// ([`Store::changed_elsewhere`]).
+    seen_data_version: std::sync::atomic::AtomicI64,
     readers: pool::Readers,
     writer: std::sync::mpsc::Sender<group_commit::Job>,
 }
@@ -167,6 +170,7 @@ impl Store {
             readers: pool::Readers::new(path.clone()),
             path,
             conn,
+            seen_data_version: std::sync::atomic::AtomicI64::new(0),
             writer,
         })
     }
@@ -235,6 +239,21 @@ impl Store {
         Ok(self
             .writer()
             .pragma_query_value(None, "user_version", |row| row.get(0))?)
+    }
+
+    /// Whether another process (the command line: an assignment, a
+    /// listing import) committed to the database since the last call.
+    /// SQLite's `data_version` on a connection changes only with commits
+    /// made through other connections, and every write of this server
+    /// goes through the one writing connection. The first call says yes.
+    pub fn changed_elsewhere(&self) -> Result<bool, StoreError> {
+        let version: i64 = self
+            .writer()
+            .pragma_query_value(None, "data_version", |row| row.get(0))?;
+        let seen = self
+            .seen_data_version
+            .swap(version, std::sync::atomic::Ordering::Relaxed);
+        Ok(seen != version)
     }
 
     /// The writing connection. A poisoned lock (a panic mid-statement) is

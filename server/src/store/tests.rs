@@ -1,4 +1,4 @@
-//! The store's own tests: opening, pragmas, readers and plans.
+//! The store's own tests: opening, pragmas, readers and plans, outside commits.
 
 use super::*;
 use crate::store::persons::PersonRow;
@@ -128,4 +128,35 @@ fn a_data_dir_that_cannot_be_created_is_a_clear_error() {
     let err = Store::open(&file.join("data")).err().expect("must fail");
     assert!(matches!(err, StoreError::CreateDataDir { .. }), "{err}");
     assert!(err.to_string().contains("not-a-dir"), "{err}");
+}
+
+#[test]
+fn notices_commits_by_another_process_and_not_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let person = |id: &'static str| PersonRow {
+        id,
+        display_name: "試験",
+        recipient_number: None,
+        created_at: chrono::DateTime::UNIX_EPOCH,
+    };
+    assert!(
+        store.changed_elsewhere().unwrap(),
+        "the first look says yes"
+    );
+    assert!(!store.changed_elsewhere().unwrap());
+    store
+        .write(|tx| persons::insert(tx, &person("p-own")))
+        .unwrap();
+    assert!(
+        !store.changed_elsewhere().unwrap(),
+        "its own commits are not news"
+    );
+    // What the command line does: its own Store on the same file.
+    let elsewhere = Store::open(dir.path()).unwrap();
+    elsewhere
+        .write(|tx| persons::insert(tx, &person("p-cli")))
+        .unwrap();
+    assert!(store.changed_elsewhere().unwrap());
+    assert!(!store.changed_elsewhere().unwrap(), "told once");
 }
