@@ -61,6 +61,7 @@ pub use error::StoreError;
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The database file's name inside the data directory.
@@ -111,7 +112,7 @@ pub struct Store {
     conn: Arc<Mutex<Connection>>,
     /// The writing connection's `data_version` when last looked at
     /// ([`Store::changed_elsewhere`]).
-    seen_data_version: std::sync::atomic::AtomicI64,
+    seen_data_version: AtomicI64,
     readers: pool::Readers,
     writer: std::sync::mpsc::Sender<group_commit::Job>,
 }
@@ -170,7 +171,7 @@ impl Store {
             readers: pool::Readers::new(path.clone()),
             path,
             conn,
-            seen_data_version: std::sync::atomic::AtomicI64::new(0),
+            seen_data_version: AtomicI64::new(0),
             writer,
         })
     }
@@ -250,9 +251,7 @@ impl Store {
         let version: i64 = self
             .writer()
             .pragma_query_value(None, "data_version", |row| row.get(0))?;
-        let seen = self
-            .seen_data_version
-            .swap(version, std::sync::atomic::Ordering::Relaxed);
+        let seen = self.seen_data_version.swap(version, Ordering::Relaxed);
         Ok(seen != version)
     }
 
