@@ -121,3 +121,85 @@ ensure_lighthouse() {
 ensure_nextest() {
   cargo nextest --version >/dev/null 2>&1 || cargo install cargo-nextest --locked
 }
+
+# at_exit COMMAND: runs COMMAND when the script exits, on success, on an
+# error under set -e or on Ctrl-C, before any EXIT trap already set, which
+# it keeps (run.sh sets one of its own).
+at_exit() {
+  local cmd="$1" old
+  old=$(trap -p EXIT)
+  if [ -n "$old" ]; then eval "set -- $old"; cmd="$cmd"$'\n'"$3"; fi
+  trap -- "$cmd" EXIT
+}
+
+# The tests' PostgreSQL is Debian's server: its initdb and pg_ctl live in
+# /usr/lib/postgresql/<version>/bin, off PATH (/usr/bin has the client and
+# wrappers for Debian's own clusters). A client package of another version
+# adds a directory there too, so this takes the newest that has a server.
+pg_server_bin() {
+  local dir
+  for dir in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -rV); do
+    if [ -x "$dir/postgres" ] && [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then
+      echo "$dir"; return 0
+    fi
+  done
+  return 1
+}
+
+ensure_postgres() {
+  PG_BIN=$(pg_server_bin) || { apt_install postgresql; PG_BIN=$(pg_server_bin); }
+  export PG_BIN
+  "$PG_BIN/postgres" --version
+}
+
+# pg_as_owner COMMAND...: runs a server program as the cluster's owner.
+# PostgreSQL refuses to run as root, so under root (CI, containers) that is
+# the postgres user Debian's package creates; from /, as that user may not
+# enter the checkout.
+pg_as_owner() {
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else (cd / && "$@"); fi
+}
+
+# A throwaway cluster for the tests, listening on 127.0.0.1 only, as the
+# superuser tsunagu without passwords; the tests create their own databases
+# in it through $TSUNAGU_TEST_POSTGRES. Under /tmp, not $TMPDIR, so the
+# postgres user can reach it and the socket's path stays short. Stopped
+# and deleted when the script exits.
+start_test_postgres() {
+  PG_TEST_DIR=$(mktemp -d /tmp/tsunagu-postgres.XXXXXX)
+  at_exit stop_test_postgres
+  if [ "$(id -u)" = 0 ]; then chown postgres: "$PG_TEST_DIR"; fi
+  # Nothing here has to survive a crash, so initdb skips its fsyncs.
+  local init=("$PG_BIN/initdb" -D "$PG_TEST_DIR" --auth=trust -U tsunagu --encoding=UTF8 --no-sync)
+  local out
+  if ! out=$(pg_as_owner "${init[@]}" --locale=C.UTF-8 2>&1); then
+    # A system without the C.UTF-8 locale: the C locale sorts the same.
+    out=$(pg_as_owner "${init[@]}" --no-locale 2>&1) || { printf '%s\n' "$out" >&2; return 1; }
+  fi
+  # fsync stays on, as in production; 200 connections, as nextest runs
+  # many tests at once and each opens its own.
+  local opts="-c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_TEST_DIR"
+  opts+=" -c fsync=on -c max_connections=200"
+  # The first port from 55432 on that nothing listens on; the next if
+  # another run (a second checkout testing at once) binds it first.
+  local port=55432 tries=1
+  while :; do
+    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+    rm -f "$PG_TEST_DIR/log"
+    if out=$(pg_as_owner "$PG_BIN/pg_ctl" -w -s -D "$PG_TEST_DIR" -l "$PG_TEST_DIR/log" \
+      -o "$opts -c port=$port" start 2>&1); then break; fi
+    if [ "$tries" -ge 10 ] || ! grep -qs 'Address already in use' "$PG_TEST_DIR/log"; then
+      printf '%s\n' "$out" >&2; cat "$PG_TEST_DIR/log" >&2; return 1
+    fi
+    port=$((port + 1)); tries=$((tries + 1))
+  done
+  export TSUNAGU_TEST_POSTGRES="postgres://tsunagu@127.0.0.1:$port/postgres"
+  echo "PostgreSQL at $TSUNAGU_TEST_POSTGRES, data in $PG_TEST_DIR"
+}
+
+stop_test_postgres() {
+  if [ -f "$PG_TEST_DIR/postmaster.pid" ]; then
+    pg_as_owner "$PG_BIN/pg_ctl" -s -w -D "$PG_TEST_DIR" -m immediate stop || true
+  fi
+  rm -rf "$PG_TEST_DIR"
+}

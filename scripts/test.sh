@@ -9,6 +9,7 @@ step "chromium + chromedriver" ensure_chromium
 step "cargo-nextest" ensure_nextest
 step "axe-core" ensure_axe
 step "lighthouse" ensure_lighthouse
+step "postgresql" ensure_postgres
 step "rustfmt" cargo fmt --all -- --check
 step "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
 step "wasm32 target" ensure_wasm_target
@@ -17,5 +18,6 @@ step "clippy (wasm hydrate)" cargo clippy -p tsunagu-app -p tsunagu-sync \
 source "$ROOT/scripts/build.sh"
 build_site
 step "build server binary" cargo build -p tsunagu
+step "test postgresql cluster" start_test_postgres
 step "tests" cargo nextest run --workspace --no-fail-fast
 summary
