@@ -14,7 +14,10 @@ use std::sync::Arc;
 /// Runs the server on `store` until a shutdown signal; `carried` writes
 /// out the browser bundle the binary carries (see [`site::locate`]).
 pub fn run(store: Store, args: ServeArgs, carried: site::UnpackCarried) -> anyhow::Result<()> {
-    let data_dir = store.path().parent().unwrap_or(std::path::Path::new("."));
+    let data_dir = store
+        .path()
+        .and_then(std::path::Path::parent)
+        .context("the server runs on a SQLite data directory")?;
     // One server per data directory; a restore waits for it to stop.
     let _lock = crate::store::backup::ServerLock::acquire(data_dir)
         .context("locking the data directory")?;

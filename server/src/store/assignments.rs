@@ -33,7 +33,7 @@ pub fn insert(
     ends_on: Option<NaiveDate>,
     created_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    tx.sql()
+    tx.sql()?
         .prepare_cached(
             "INSERT INTO assignments (user_id, person_id, starts_on, ends_on, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -57,7 +57,7 @@ pub fn insert_unless_active(
     on: NaiveDate,
     created_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    tx.sql()
+    tx.sql()?
         .prepare_cached(concat!(
             "INSERT INTO assignments (user_id, person_id, starts_on, created_at)
              SELECT :user, :person, :on, :created WHERE NOT EXISTS (
@@ -85,7 +85,7 @@ pub fn insert_unless_open(
     starts_on: NaiveDate,
     created_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    tx.sql()
+    tx.sql()?
         .prepare_cached(
             "INSERT INTO assignments (user_id, person_id, starts_on, created_at)
              SELECT u.id, ?2, ?3, ?4 FROM users u
@@ -113,13 +113,13 @@ pub fn end(
 ) -> Result<usize, StoreError> {
     let on = on.to_string();
     let dropped = tx
-        .sql()
+        .sql()?
         .prepare_cached(
             "DELETE FROM assignments WHERE user_id = ?1 AND person_id = ?2 AND starts_on >= ?3",
         )?
         .execute(params![user_id, person_id, on])?;
     let ended = tx
-        .sql()
+        .sql()?
         .prepare_cached(
             "UPDATE assignments SET ends_on = ?3
               WHERE user_id = ?1 AND person_id = ?2 AND (ends_on IS NULL OR ends_on > ?3)",
@@ -134,7 +134,7 @@ pub fn active_persons(
     user_id: &str,
     day: NaiveDate,
 ) -> Result<Vec<String>, StoreError> {
-    let mut statement = tx.sql().prepare_cached(concat!(
+    let mut statement = tx.sql()?.prepare_cached(concat!(
         "SELECT DISTINCT a.person_id FROM assignments a WHERE a.user_id = :user AND ",
         active_on!("a", ":day"),
         " ORDER BY a.person_id"
@@ -157,7 +157,7 @@ pub fn held_on(
     grace_start: NaiveDate,
 ) -> Result<bool, StoreError> {
     Ok(tx
-        .sql()
+        .sql()?
         .prepare_cached(concat!(
             "SELECT EXISTS(SELECT 1 FROM assignments a
               WHERE a.user_id = :user AND a.person_id = :person AND ",
@@ -184,7 +184,7 @@ pub fn holds_after(
     day: NaiveDate,
 ) -> Result<bool, StoreError> {
     Ok(tx
-        .sql()
+        .sql()?
         .prepare_cached(
             "SELECT EXISTS(SELECT 1 FROM assignments a JOIN users u ON u.id = a.user_id
               WHERE u.username = ?1 AND a.person_id = ?2
@@ -197,7 +197,7 @@ pub fn holds_after(
 /// by role then login name. Rows whose role or date this build cannot
 /// read are left out.
 pub fn active_on(tx: &ReadTx<'_>, day: NaiveDate) -> Result<Vec<ActiveAssignment>, StoreError> {
-    let mut statement = tx.sql().prepare_cached(concat!(
+    let mut statement = tx.sql()?.prepare_cached(concat!(
         "SELECT a.person_id, u.username, u.display_name, u.role, min(a.starts_on)
            FROM assignments a JOIN users u ON u.id = a.user_id
           WHERE ",
@@ -241,7 +241,7 @@ pub fn colleagues_on(
     except_user: &str,
     day: NaiveDate,
 ) -> Result<Vec<(Role, String)>, StoreError> {
-    let mut statement = tx.sql().prepare_cached(concat!(
+    let mut statement = tx.sql()?.prepare_cached(concat!(
         "SELECT u.role, u.display_name
            FROM assignments a JOIN users u ON u.id = a.user_id
           WHERE a.person_id = :person AND a.user_id != :user

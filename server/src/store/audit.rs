@@ -59,12 +59,12 @@ pub fn append(
     let user = actor.user_id();
     let (at, detail) = (at.to_rfc3339(), detail.to_string());
     let prev = super::audit_chain::head(tx)?;
-    tx.sql()
+    tx.sql()?
         .prepare_cached(
             "INSERT INTO audit_log (at, actor_user_id, action, detail) VALUES (?1, ?2, ?3, ?4)",
         )?
         .execute(params![at, user, action, detail])?;
-    let id = tx.sql().last_insert_rowid();
+    let id = tx.sql()?.last_insert_rowid();
     let hash = super::audit_chain::entry_hash(&prev, id, &at, user, action, &detail);
     super::audit_chain::seal(tx, id, &prev, &hash)
 }
@@ -112,7 +112,7 @@ pub fn search(
     query: &AuditQuery,
     limit: usize,
 ) -> Result<Vec<AuditRow>, StoreError> {
-    let mut statement = tx.sql().prepare_cached(&format!(
+    let mut statement = tx.sql()?.prepare_cached(&format!(
         "SELECT a.id, a.at, u.display_name, u.username, a.action, a.detail {MATCHING}
           ORDER BY a.id DESC LIMIT ?6"
     ))?;
@@ -150,7 +150,7 @@ pub fn search(
 pub fn count(tx: &ReadTx<'_>, query: &AuditQuery) -> Result<u64, StoreError> {
     let [mentions, actor, action, from, until] = query_params(query);
     let count: i64 = tx
-        .sql()
+        .sql()?
         .prepare_cached(&format!("SELECT count(*) {MATCHING}"))?
         .query_row(params![mentions, actor, action, from, until], |r| r.get(0))?;
     Ok(u64::try_from(count).unwrap_or_default())
@@ -159,7 +159,7 @@ pub fn count(tx: &ReadTx<'_>, query: &AuditQuery) -> Result<u64, StoreError> {
 /// Every action the trail holds, alphabetically (for the screen's filter).
 pub fn actions(tx: &ReadTx<'_>) -> Result<Vec<String>, StoreError> {
     let mut statement = tx
-        .sql()
+        .sql()?
         .prepare_cached("SELECT DISTINCT action FROM audit_log ORDER BY action")?;
     let rows = statement.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -45,7 +45,7 @@ pub(super) fn entry_hash(
 /// The hash of the newest entry (empty when the trail is empty).
 pub(super) fn head(tx: &ReadTx<'_>) -> Result<Vec<u8>, StoreError> {
     Ok(tx
-        .sql()
+        .sql()?
         .prepare_cached("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")?
         .query_row([], |r| r.get::<_, Option<Vec<u8>>>(0))
         .optional()?
@@ -55,7 +55,7 @@ pub(super) fn head(tx: &ReadTx<'_>) -> Result<Vec<u8>, StoreError> {
 
 /// Seals the entry `id` just written: links it to `prev` and stores its hash.
 pub(super) fn seal(tx: &WriteTx<'_>, id: i64, prev: &[u8], hash: &[u8]) -> Result<(), StoreError> {
-    tx.sql()
+    tx.sql()?
         .prepare_cached("UPDATE audit_log SET prev_hash = ?2, hash = ?3 WHERE id = ?1")?
         .execute(params![id, prev, hash])?;
     Ok(())
@@ -68,7 +68,7 @@ fn entries(tx: &ReadTx<'_>, unsealed_only: bool) -> Result<Vec<Entry>, StoreErro
     } else {
         "SELECT id, at, actor_user_id, action, detail, prev_hash, hash FROM audit_log ORDER BY id"
     };
-    let mut statement = tx.sql().prepare(sql)?;
+    let mut statement = tx.sql()?.prepare(sql)?;
     let rows = statement.query_map([], |r| {
         Ok(Entry {
             id: r.get(0)?,
@@ -89,7 +89,7 @@ fn entries(tx: &ReadTx<'_>, unsealed_only: bool) -> Result<Vec<Entry>, StoreErro
 pub fn seal_unsealed(tx: &WriteTx<'_>) -> Result<usize, StoreError> {
     let unsealed = entries(tx, true)?;
     let mut prev: Vec<u8> = tx
-        .sql()
+        .sql()?
         .prepare("SELECT hash FROM audit_log WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1")?
         .query_row([], |r| r.get(0))
         .optional()?

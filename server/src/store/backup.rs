@@ -69,7 +69,7 @@ impl Store {
         }
         let partial = with_suffix(to, ".partial");
         let _ = std::fs::remove_file(&partial);
-        let reader = self.readers.take()?;
+        let reader = self.sqlite()?.readers.take()?;
         let target = partial.to_string_lossy().into_owned();
         if let Err(source) = reader.execute("VACUUM INTO ?1", [&target]) {
             let _ = std::fs::remove_file(&partial);

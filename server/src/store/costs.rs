@@ -17,7 +17,7 @@ pub fn set(
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let yen = |v: Option<u64>| v.map(|v| i64::try_from(v).unwrap_or(i64::MAX));
-    tx.sql()
+    tx.sql()?
         .prepare_cached(
             "INSERT INTO programme_costs (fiscal_year, inpatient_monthly_yen, programme_yen,
                                           updated_at, updated_by)
@@ -41,7 +41,7 @@ pub fn set(
 
 /// Every fiscal year's costs.
 pub fn all(tx: &ReadTx<'_>) -> Result<BTreeMap<i32, YearCosts>, StoreError> {
-    let mut statement = tx.sql().prepare_cached(
+    let mut statement = tx.sql()?.prepare_cached(
         "SELECT fiscal_year, inpatient_monthly_yen, programme_yen FROM programme_costs",
     )?;
     let rows = statement.query_map([], |r| {

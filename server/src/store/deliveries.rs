@@ -9,7 +9,7 @@ use rusqlite::params;
 /// purged, sorted, each with whether the device confirmed it holds their
 /// whole history.
 pub fn held(tx: &ReadTx<'_>, device_id: &str) -> Result<Vec<(String, bool)>, StoreError> {
-    let mut statement = tx.sql().prepare_cached(
+    let mut statement = tx.sql()?.prepare_cached(
         "SELECT person_id, confirmed FROM device_persons WHERE device_id = ?1 ORDER BY person_id",
     )?;
     let rows = statement.query_map([device_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -20,11 +20,11 @@ pub fn held(tx: &ReadTx<'_>, device_id: &str) -> Result<Vec<(String, bool)>, Sto
 /// (a person already noted keeps what it had); a purge it confirmed of
 /// them no longer stands.
 pub fn mark_sent(tx: &WriteTx<'_>, device_id: &str, persons: &[String]) -> Result<(), StoreError> {
-    let mut insert = tx.sql().prepare_cached(
+    let mut insert = tx.sql()?.prepare_cached(
         "INSERT OR IGNORE INTO device_persons (device_id, person_id, confirmed) VALUES (?1, ?2, 0)",
     )?;
     let mut unpurge = tx
-        .sql()
+        .sql()?
         .prepare_cached("DELETE FROM device_purges WHERE device_id = ?1 AND person_id = ?2")?;
     for person in persons {
         insert.execute(params![device_id, person])?;
@@ -37,7 +37,7 @@ pub fn mark_sent(tx: &WriteTx<'_>, device_id: &str, persons: &[String]) -> Resul
 /// them again since)?
 pub fn purged(tx: &ReadTx<'_>, device_id: &str, person_id: &str) -> Result<bool, StoreError> {
     Ok(tx
-        .sql()
+        .sql()?
         .prepare_cached(
             "SELECT EXISTS(SELECT 1 FROM device_purges WHERE device_id = ?1 AND person_id = ?2)",
         )?
@@ -53,7 +53,7 @@ pub fn set_delivered(
     removed: &[String],
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), StoreError> {
-    let mut confirm = tx.sql().prepare_cached(
+    let mut confirm = tx.sql()?.prepare_cached(
         "INSERT INTO device_persons (device_id, person_id, confirmed) VALUES (?1, ?2, 1)
          ON CONFLICT (device_id, person_id) DO UPDATE SET confirmed = 1",
     )?;
@@ -61,9 +61,9 @@ pub fn set_delivered(
         confirm.execute(params![device_id, person])?;
     }
     let mut forget = tx
-        .sql()
+        .sql()?
         .prepare_cached("DELETE FROM device_persons WHERE device_id = ?1 AND person_id = ?2")?;
-    let mut purged = tx.sql().prepare_cached(
+    let mut purged = tx.sql()?.prepare_cached(
         "INSERT INTO device_purges (device_id, person_id, purged_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (device_id, person_id) DO UPDATE SET purged_at = excluded.purged_at",
     )?;

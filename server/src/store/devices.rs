@@ -50,7 +50,7 @@ pub struct TokenHolder {
 
 /// Registers a device.
 pub fn insert(tx: &WriteTx<'_>, device: &NewDeviceRow<'_>) -> Result<(), StoreError> {
-    tx.sql()
+    tx.sql()?
         .prepare_cached(
             "INSERT INTO devices (id, user_id, token_hash, label, created_at, wipe_report_hash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -69,7 +69,7 @@ pub fn insert(tx: &WriteTx<'_>, device: &NewDeviceRow<'_>) -> Result<(), StoreEr
 /// Revokes a device that is not revoked yet; whether one was.
 pub fn revoke(tx: &WriteTx<'_>, device_id: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
     let changed = tx
-        .sql()
+        .sql()?
         .prepare_cached("UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")?
         .execute(params![device_id, at.to_rfc3339()])?;
     Ok(changed > 0)
@@ -82,7 +82,7 @@ pub fn revoke_all_of(
     at: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
     Ok(tx
-        .sql()
+        .sql()?
         .prepare_cached(
             "UPDATE devices SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
         )?
@@ -103,7 +103,7 @@ pub fn by_token(tx: &ReadTx<'_>, token_hash: &[u8]) -> Result<Option<TokenHolder
         bool,
     );
     let row: Option<Row> = tx
-        .sql()
+        .sql()?
         .prepare_cached(
             "SELECT d.id, u.id, u.display_name, u.role, d.revoked_at, d.wipe_ordered_at,
                     u.disabled_at IS NOT NULL, coalesce(d.last_seen_at, d.created_at),
@@ -157,7 +157,7 @@ pub fn order_wipe(
     at: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let changed = tx
-        .sql()
+        .sql()?
         .prepare_cached(
             "UPDATE devices SET wipe_ordered_at = ?2, revoked_at = coalesce(revoked_at, ?2)
               WHERE id = ?1 AND wipe_ordered_at IS NULL",
@@ -174,7 +174,7 @@ pub fn confirm_wipe(
     at: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let changed = tx
-        .sql()
+        .sql()?
         .prepare_cached(
             "UPDATE devices SET wiped_at = ?2
               WHERE id = ?1 AND wipe_ordered_at IS NOT NULL AND wiped_at IS NULL",
@@ -185,7 +185,7 @@ pub fn confirm_wipe(
 
 /// Records that the device was in contact at `at`.
 pub fn touch(tx: &WriteTx<'_>, device_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-    tx.sql()
+    tx.sql()?
         .prepare_cached("UPDATE devices SET last_seen_at = ?2 WHERE id = ?1")?
         .execute(params![device_id, at.to_rfc3339()])?;
     Ok(())
@@ -194,7 +194,7 @@ pub fn touch(tx: &WriteTx<'_>, device_id: &str, at: DateTime<Utc>) -> Result<(),
 /// The highest access-log entry number recorded from `device_id`.
 pub fn access_log_seq(tx: &ReadTx<'_>, device_id: &str) -> Result<u64, StoreError> {
     let seq: i64 = tx
-        .sql()
+        .sql()?
         .prepare_cached("SELECT access_log_seq FROM devices WHERE id = ?1")?
         .query_row([device_id], |r| r.get(0))
         .optional()?
@@ -204,7 +204,7 @@ pub fn access_log_seq(tx: &ReadTx<'_>, device_id: &str) -> Result<u64, StoreErro
 
 /// Records that `device_id`'s access-log entries up to `seq` are in.
 pub fn set_access_log_seq(tx: &WriteTx<'_>, device_id: &str, seq: u64) -> Result<(), StoreError> {
-    tx.sql()
+    tx.sql()?
         .prepare_cached("UPDATE devices SET access_log_seq = ?2 WHERE id = ?1")?
         .execute(params![device_id, i64::try_from(seq).unwrap_or(i64::MAX)])?;
     Ok(())
@@ -226,7 +226,7 @@ pub fn no_longer_active(tx: &ReadTx<'_>, device_ids: &[String]) -> Result<Vec<En
         return Ok(Vec::new());
     }
     let ids = serde_json::to_string(device_ids).expect("a list of strings serialises");
-    let mut statement = tx.sql().prepare_cached(
+    let mut statement = tx.sql()?.prepare_cached(
         "SELECT j.value, d.wipe_ordered_at IS NOT NULL FROM json_each(?1) j
            LEFT JOIN devices d ON d.id = j.value
            LEFT JOIN users u ON u.id = d.user_id
@@ -270,7 +270,7 @@ pub struct DeviceRow {
 /// with what the server last acknowledged from each: one pass over the
 /// feed, grouped by origin device.
 pub fn inventory(tx: &ReadTx<'_>, username: Option<&str>) -> Result<Vec<DeviceRow>, StoreError> {
-    let mut statement = tx.sql().prepare_cached(
+    let mut statement = tx.sql()?.prepare_cached(
         "SELECT d.id, u.username, d.label, d.created_at, d.last_seen_at, d.revoked_at,
                 d.wipe_ordered_at, d.wiped_at, f.newest, coalesce(f.changes, 0)
            FROM devices d
@@ -312,7 +312,7 @@ pub fn replace_token(
     } else {
         "UPDATE devices SET previous_token_hash = token_hash, token_hash = ?2 WHERE id = ?1"
     };
-    tx.sql()
+    tx.sql()?
         .prepare_cached(sql)?
         .execute(params![device_id, new_hash])?;
     Ok(())
@@ -320,7 +320,7 @@ pub fn replace_token(
 
 /// The device used its current token: the previous one ends.
 pub fn settle_token(tx: &WriteTx<'_>, device_id: &str) -> Result<(), StoreError> {
-    tx.sql()
+    tx.sql()?
         .prepare_cached(
             "UPDATE devices SET previous_token_hash = NULL
               WHERE id = ?1 AND previous_token_hash IS NOT NULL",
@@ -338,7 +338,7 @@ pub fn self_wiped(
     at: DateTime<Utc>,
 ) -> Result<Option<String>, StoreError> {
     Ok(tx
-        .sql()
+        .sql()?
         .prepare_cached(
             "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2),
                     wiped_at = coalesce(wiped_at, ?2), wipe_report_hash = NULL

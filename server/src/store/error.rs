@@ -103,6 +103,27 @@ pub enum StoreError {
     /// A statement failed.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// A PostgreSQL statement or connection failed.
+    #[error("database error: {0}")]
+    Postgres(#[from] postgres::Error),
+    /// What was asked is not yet written for PostgreSQL (only the
+    /// modules written through `store::sql` run there).
+    #[error("this part of the store does not run on PostgreSQL yet")]
+    NotOnPostgres,
+    /// A statement that always returns a row returned none.
+    #[error("the database returned no row where one was expected")]
+    NoRow,
+    /// A column held a value of another kind than the code reads.
+    #[error("column {index} holds {found}, not a {wanted}")]
+    ColumnType {
+        /// The column, from 0.
+        index: usize,
+        /// The type the code reads.
+        wanted: &'static str,
+        /// What kind of value it held (never the value: it may be
+        /// personal data, and errors reach the logs).
+        found: &'static str,
+    },
 }
 
 impl StoreError {

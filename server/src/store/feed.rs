@@ -1,11 +1,22 @@
 //! The read side of `feed`: where it ends, and the pages a device reads
 //! through its persons' entries.
 
-use super::{ReadTx, StoreError};
-use rusqlite::params;
+use super::sql::args;
+use super::{Dialect, ReadTx, StoreError};
 use std::collections::HashMap;
 use tsunagu_sync::protocol::DocChanges;
 use tsunagu_sync::session::server::{FeedPage, FeedQuery};
+
+/// The rest of the statement that reads one person's feed entries after
+/// a cursor, in order, after `FROM feed` (SQLite is told the index).
+macro_rules! by_person_rest {
+    () => {
+        "
+          WHERE person_id = ?1 AND seq > ?2 AND seq <= ?3 AND origin_device <> ?4
+          ORDER BY seq
+          LIMIT ?5"
+    };
+}
 
 /// The most feed entries one page looks at: a long backlog is read in
 /// pages of entries as well as of bytes.
@@ -13,10 +24,7 @@ const PAGE_ROWS: i64 = 2048;
 
 /// The sequence number of the newest feed entry (0 when empty).
 pub fn end(tx: &ReadTx<'_>) -> Result<u64, StoreError> {
-    let end: i64 = tx
-        .sql()
-        .prepare_cached("SELECT coalesce(max(seq), 0) FROM feed")?
-        .query_row([], |r| r.get(0))?;
+    let end: i64 = tx.value("SELECT coalesce(max(seq), 0) FROM feed", args![])?;
     Ok(end.max(0) as u64)
 }
 
@@ -35,7 +43,6 @@ pub fn page(
     query: &FeedQuery<'_>,
     max_bytes: usize,
 ) -> Result<FeedPage, StoreError> {
-    let conn = tx.sql();
     let mut page = FeedPage {
         docs: Vec::new(),
         last_seq: query.after,
@@ -49,26 +56,40 @@ pub fn page(
     // than a page of entries lowers it to the last one read.
     let mut horizon = until;
     let mut entries: Vec<(i64, String, usize)> = Vec::new();
-    let mut by_person = conn.prepare_cached(
-        "SELECT seq, record_id, kind, length(change) FROM feed INDEXED BY feed_by_person
-          WHERE person_id = ?1 AND seq > ?2 AND seq <= ?3 AND origin_device <> ?4
-          ORDER BY seq
-          LIMIT ?5",
-    )?;
+    let by_person = match tx.dialect() {
+        Dialect::Sqlite => concat!(
+            "SELECT seq, record_id, kind, length(change) FROM feed INDEXED BY feed_by_person",
+            by_person_rest!()
+        ),
+        Dialect::Postgres => concat!(
+            "SELECT seq, record_id, kind, length(change) FROM feed",
+            by_person_rest!()
+        ),
+    };
     for person in query.persons {
-        let mut rows = by_person.query(params![
-            person,
-            seq_param(query.after),
-            until,
-            query.skip_device,
-            PAGE_ROWS
-        ])?;
+        let rows = tx.rows(
+            by_person,
+            args![
+                person,
+                seq_param(query.after),
+                until,
+                query.skip_device,
+                PAGE_ROWS
+            ],
+            |row| {
+                Ok((
+                    row.get::<i64>(0)?,
+                    row.get::<String>(1)?,
+                    row.get::<String>(2)?,
+                    row.get::<i64>(3)?,
+                ))
+            },
+        )?;
         let (mut read, mut last) = (0, 0);
-        while let Some(row) = rows.next()? {
-            let (seq, kind): (i64, String) = (row.get(0)?, row.get(2)?);
+        for (seq, id, kind, len) in rows {
             (read, last) = (read + 1, seq);
             if readable.contains(&kind.as_str()) {
-                entries.push((seq, row.get(1)?, row.get::<_, i64>(3)?.max(0) as usize));
+                entries.push((seq, id, len.max(0) as usize));
             }
         }
         if read == PAGE_ROWS {
@@ -77,7 +98,6 @@ pub fn page(
     }
     entries.retain(|(seq, _, _)| *seq <= horizon);
     entries.sort_unstable_by_key(|(seq, _, _)| *seq);
-    let mut change_at = conn.prepare_cached("SELECT change FROM feed WHERE seq = ?1")?;
     let mut bytes = 0;
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut full = false;
@@ -86,7 +106,7 @@ pub fn page(
             full = true;
             break;
         }
-        let change: Vec<u8> = change_at.query_row([seq], |row| row.get(0))?;
+        let change: Vec<u8> = tx.value("SELECT change FROM feed WHERE seq = ?1", args![seq])?;
         bytes += len;
         page.last_seq = seq.max(0) as u64;
         match index.get(&id) {
@@ -108,7 +128,7 @@ pub fn page(
     Ok(page)
 }
 
-/// Feed positions are SQLite integers; a cursor past `i64::MAX` (only a
+/// Feed positions are 64-bit signed integers in the database; a cursor past `i64::MAX` (only a
 /// forged one) reads as the end.
 fn seq_param(seq: u64) -> i64 {
     i64::try_from(seq).unwrap_or(i64::MAX)

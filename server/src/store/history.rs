@@ -17,7 +17,7 @@ use std::path::Path;
 /// This database's history id.
 pub fn id(tx: &ReadTx<'_>) -> Result<String, StoreError> {
     Ok(tx
-        .sql()
+        .sql()?
         .prepare_cached("SELECT id FROM server_history WHERE only = 1")?
         .query_row([], |row| row.get(0))?)
 }

@@ -31,7 +31,7 @@ pub struct ListingEntry<'a> {
 
 /// Writes a listing entry; fails if the person is already listed that year.
 pub fn insert(tx: &WriteTx<'_>, entry: &ListingEntry<'_>) -> Result<(), StoreError> {
-    tx.sql()
+    tx.sql()?
         .prepare_cached(
             "INSERT INTO listings (fiscal_year, person_id, listed_on, admitted_on, stay_days,
                                    short_stay, hospital, ward, imported_at)
@@ -54,7 +54,7 @@ pub fn insert(tx: &WriteTx<'_>, entry: &ListingEntry<'_>) -> Result<(), StoreErr
 /// Whether the person is on that fiscal year's listing.
 pub fn is_listed(tx: &ReadTx<'_>, fiscal_year: i32, person_id: &str) -> Result<bool, StoreError> {
     Ok(tx
-        .sql()
+        .sql()?
         .prepare_cached(
             "SELECT EXISTS(SELECT 1 FROM listings WHERE fiscal_year = ?1 AND person_id = ?2)",
         )?
@@ -63,7 +63,7 @@ pub fn is_listed(tx: &ReadTx<'_>, fiscal_year: i32, person_id: &str) -> Result<b
 
 /// The fiscal years `person_id` was listed, oldest first.
 pub fn years_of(tx: &ReadTx<'_>, person_id: &str) -> Result<Vec<i32>, StoreError> {
-    let mut statement = tx.sql().prepare_cached(
+    let mut statement = tx.sql()?.prepare_cached(
         "SELECT fiscal_year FROM listings WHERE person_id = ?1 ORDER BY fiscal_year",
     )?;
     let rows = statement.query_map([person_id], |r| r.get(0))?;
@@ -73,7 +73,7 @@ pub fn years_of(tx: &ReadTx<'_>, person_id: &str) -> Result<Vec<i32>, StoreError
 /// Every listing entry as the outcome report reads it: (person, entry).
 pub fn facts(tx: &ReadTx<'_>) -> Result<Vec<(String, ListingFact)>, StoreError> {
     let mut statement = tx
-        .sql()
+        .sql()?
         .prepare_cached("SELECT person_id, fiscal_year, listed_on, admitted_on FROM listings")?;
     let mut rows = statement.query([])?;
     let mut out = Vec::new();
@@ -97,7 +97,7 @@ pub fn facts(tx: &ReadTx<'_>) -> Result<Vec<(String, ListingFact)>, StoreError> 
 
 /// Every (person, fiscal year) listed, oldest year first.
 pub fn years_by_person(tx: &ReadTx<'_>) -> Result<Vec<(String, i32)>, StoreError> {
-    let mut statement = tx.sql().prepare_cached(
+    let mut statement = tx.sql()?.prepare_cached(
         "SELECT person_id, fiscal_year FROM listings ORDER BY fiscal_year, person_id",
     )?;
     let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;

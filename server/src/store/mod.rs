@@ -8,14 +8,11 @@
 //! transaction with [`Store::write`] (or reads with [`Store::read`] /
 //! [`Store::read_snapshot`]) and calls those functions inside it.
 //!
-//! The SQLite backend: one writing connection behind a mutex (SQLite
-//! serialises writers anyway), a pool of read-only connections so a read
-//! never waits behind a commit's fsync (WAL lets readers run beside the
-//! writer, each seeing only committed transactions), and group commit for
-//! the sync path ([`Store::write_grouped`]). `synchronous=FULL` in WAL mode
-//! means a committed transaction survives power loss, which is what an
-//! acknowledgement to a device promises. `docs/ARCHITECTURE.md` says what
-//! a second backend (PostgreSQL) would have to provide.
+//! Two backends: SQLite ([`sqlite`], the default: one file in the data
+//! directory) and PostgreSQL ([`postgres`], being brought up module by
+//! module). Statements written through [`sql`] run on both;
+//! `docs/ARCHITECTURE.md` says what each backend provides and how the
+//! feed keeps its order on PostgreSQL.
 
 /// The SQL condition "assignment `$a` is active on day `$day`" (the day
 /// it starts counts, the day it ends does not), as a `&'static str`, so
@@ -52,17 +49,21 @@ pub mod listings;
 mod migrations;
 pub mod persons;
 mod pool;
+pub mod postgres;
 pub mod records;
 pub mod second_factors;
 pub mod sessions;
+pub mod sql;
+mod sqlite;
 pub mod users;
 
 pub use error::StoreError;
+pub use sql::Dialect;
 
 use rusqlite::Connection;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use sqlite::SqliteDb;
+use std::cell::RefCell;
+use std::path::Path;
 
 /// The database file's name inside the data directory.
 pub const DATABASE_FILE: &str = "tsunagu.sqlite3";
@@ -70,16 +71,26 @@ pub const DATABASE_FILE: &str = "tsunagu.sqlite3";
 /// The newest schema version this build knows.
 pub const SCHEMA_VERSION: i64 = migrations::LATEST;
 
+/// The connection a transaction runs on.
+enum Conn<'c> {
+    Sqlite(&'c Connection),
+    Postgres(&'c RefCell<postgres::PgConn>),
+}
+
 /// A transaction (or, for [`Store::read`], a connection) to read through.
 /// Every read function of the store takes one.
 pub struct ReadTx<'c> {
-    conn: &'c Connection,
+    conn: Conn<'c>,
 }
 
 impl<'c> ReadTx<'c> {
-    /// The connection, for the store's own modules only.
-    pub(in crate::store) fn sql(&self) -> &'c Connection {
-        self.conn
+    /// The SQLite connection, for the store's modules not yet written
+    /// through [`sql`] (they refuse to run on PostgreSQL).
+    pub(in crate::store) fn sql(&self) -> Result<&'c Connection, StoreError> {
+        match self.conn {
+            Conn::Sqlite(conn) => Ok(conn),
+            Conn::Postgres(_) => Err(StoreError::NotOnPostgres),
+        }
     }
 }
 
@@ -98,23 +109,34 @@ impl<'c> std::ops::Deref for WriteTx<'c> {
 }
 
 impl<'c> WriteTx<'c> {
-    /// Wraps a connection that is inside a write transaction.
+    /// Wraps a SQLite connection that is inside a write transaction.
     fn over(conn: &'c Connection) -> Self {
         WriteTx {
-            read: ReadTx { conn },
+            read: ReadTx {
+                conn: Conn::Sqlite(conn),
+            },
+        }
+    }
+
+    /// Wraps a PostgreSQL connection that is inside a write transaction.
+    fn over_postgres(conn: &'c RefCell<postgres::PgConn>) -> Self {
+        WriteTx {
+            read: ReadTx {
+                conn: Conn::Postgres(conn),
+            },
         }
     }
 }
 
 /// The opened store.
 pub struct Store {
-    path: PathBuf,
-    conn: Arc<Mutex<Connection>>,
-    /// The writing connection's `data_version` when last looked at
-    /// ([`Store::changed_elsewhere`]).
-    seen_data_version: AtomicI64,
-    readers: pool::Readers,
-    writer: std::sync::mpsc::Sender<group_commit::Job>,
+    backend: Backend,
+}
+
+/// The database a store is on.
+enum Backend {
+    Sqlite(SqliteDb),
+    Postgres(Box<postgres::PgDb>),
 }
 
 impl Store {
@@ -132,64 +154,42 @@ impl Store {
 
     fn open_with(data_dir: &Path, check: bool) -> Result<Self, StoreError> {
         prepare_data_dir(data_dir)?;
-        let path = data_dir.join(DATABASE_FILE);
-        let open_err = |source| StoreError::Open {
-            path: path.clone(),
-            source,
-        };
-        let existed = std::fs::metadata(&path).is_ok_and(|m| m.len() > 0);
-        let mut conn = Connection::open(&path).map_err(open_err)?;
-        // Refuse a damaged or newer database before anything (even the
-        // journal mode) is written to it.
-        if check && existed {
-            backup::check_connection(&conn, &path, false)?;
-        }
-        let found = migrations::refuse_newer(&conn, &path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open_err)?;
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(open_err)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(open_err)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(open_err)?;
-        pool::fixed_plans(&conn).map_err(open_err)?;
-        migrations::apply(&mut conn, &path)?;
-        // Entries written before the chain existed are sealed once, on the
-        // upgrade; every later entry is sealed as it is written.
-        if found < migrations::AUDIT_CHAIN {
-            let tx = conn.transaction()?;
-            audit_chain::seal_unsealed(&WriteTx::over(&tx))?;
-            tx.commit()?;
-        }
-        let conn = Arc::new(Mutex::new(conn));
-        let writer = group_commit::start(conn.clone()).map_err(|source| StoreError::Writer {
-            path: path.clone(),
-            source,
-        })?;
         Ok(Store {
-            readers: pool::Readers::new(path.clone()),
-            path,
-            conn,
-            seen_data_version: AtomicI64::new(0),
-            writer,
+            backend: Backend::Sqlite(SqliteDb::open(&data_dir.join(DATABASE_FILE), check)?),
         })
     }
 
-    /// Runs `work` in one write transaction (begun IMMEDIATE, so a busy
-    /// database is waited for rather than failing mid-way): committed when
-    /// it returns `Ok`, rolled back when it returns `Err`.
+    /// Opens the PostgreSQL database at `url` (`postgres://…`) and brings
+    /// its schema up to date, refusing one newer than this build.
+    ///
+    /// Only the modules written through [`sql`] run there yet (the
+    /// records and the feed); the others answer
+    /// [`StoreError::NotOnPostgres`], so the server does not offer it.
+    pub fn open_postgres(url: &str) -> Result<Self, StoreError> {
+        Ok(Store {
+            backend: Backend::Postgres(Box::new(postgres::PgDb::open(url)?)),
+        })
+    }
+
+    /// Which database the store is on.
+    pub fn dialect(&self) -> Dialect {
+        match self.backend {
+            Backend::Sqlite(_) => Dialect::Sqlite,
+            Backend::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// Runs `work` in one write transaction (on SQLite begun IMMEDIATE, so
+    /// a busy database is waited for rather than failing mid-way):
+    /// committed when it returns `Ok`, rolled back when it returns `Err`.
     pub fn write<T, E: From<StoreError>>(
         &self,
         work: impl FnOnce(&WriteTx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let mut conn = self.writer();
-        let tx = conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let out = work(&WriteTx::over(&tx))?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(out)
+        match &self.backend {
+            Backend::Sqlite(db) => db.write(work),
+            Backend::Postgres(db) => db.write(work),
+        }
     }
 
     /// Runs `work` in a transaction shared with whatever other grouped
@@ -200,7 +200,12 @@ impl Store {
         &self,
         work: impl FnOnce(&WriteTx<'_>) -> Result<(), StoreError> + Send + 'static,
     ) -> Result<(), StoreError> {
-        group_commit::submit(&self.writer, Box::new(work))
+        match &self.backend {
+            Backend::Sqlite(db) => group_commit::submit(&db.writer, Box::new(work)),
+            // PostgreSQL groups the WAL flushes of concurrent commits
+            // itself (`commit_delay`); each write is its own transaction.
+            Backend::Postgres(db) => db.write(work),
+        }
     }
 
     /// Runs `work` on a read-only connection from the pool, each statement
@@ -210,8 +215,15 @@ impl Store {
         &self,
         work: impl FnOnce(&ReadTx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let reader = self.readers.take()?;
-        work(&ReadTx { conn: &reader })
+        match &self.backend {
+            Backend::Sqlite(db) => {
+                let reader = db.readers.take()?;
+                work(&ReadTx {
+                    conn: Conn::Sqlite(&reader),
+                })
+            }
+            Backend::Postgres(db) => db.read(false, work),
+        }
     }
 
     /// Runs `work` in one read transaction on a pooled read-only
@@ -221,46 +233,48 @@ impl Store {
         &self,
         work: impl FnOnce(&ReadTx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let reader = self.readers.take()?;
-        let tx =
-            rusqlite::Transaction::new_unchecked(&reader, rusqlite::TransactionBehavior::Deferred)
-                .map_err(StoreError::from)?;
-        let out = work(&ReadTx { conn: &tx })?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(out)
+        match &self.backend {
+            Backend::Sqlite(db) => db.read_snapshot(work),
+            Backend::Postgres(db) => db.read(true, work),
+        }
     }
 
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// The database file (a PostgreSQL store has none).
+    pub fn path(&self) -> Option<&Path> {
+        match &self.backend {
+            Backend::Sqlite(db) => Some(&db.path),
+            Backend::Postgres(_) => None,
+        }
     }
 
     /// The schema version the database is at.
     pub fn schema_version(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .writer()
-            .pragma_query_value(None, "user_version", |row| row.get(0))?)
+        match &self.backend {
+            Backend::Sqlite(db) => {
+                Ok(db
+                    .writer()
+                    .pragma_query_value(None, "user_version", |row| row.get(0))?)
+            }
+            Backend::Postgres(db) => db.schema_version(),
+        }
     }
 
     /// Whether another process (the command line: an assignment, a
     /// listing import) committed to the database since the last call.
-    /// SQLite's `data_version` on a connection changes only with commits
-    /// made through other connections, and every write of this server
-    /// goes through the one writing connection. The first call says yes.
+    /// The first call says yes.
     pub fn changed_elsewhere(&self) -> Result<bool, StoreError> {
-        let version: i64 = self
-            .writer()
-            .pragma_query_value(None, "data_version", |row| row.get(0))?;
-        let seen = self.seen_data_version.swap(version, Ordering::Relaxed);
-        Ok(seen != version)
+        match &self.backend {
+            Backend::Sqlite(db) => db.changed_elsewhere(),
+            Backend::Postgres(_) => Err(StoreError::NotOnPostgres),
+        }
     }
 
-    /// The writing connection. A poisoned lock (a panic mid-statement) is
-    /// recovered: SQLite rolled the transaction back.
-    fn writer(&self) -> MutexGuard<'_, Connection> {
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// The SQLite database, for what only it does (backups, checks).
+    fn sqlite(&self) -> Result<&SqliteDb, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(db) => Ok(db),
+            Backend::Postgres(_) => Err(StoreError::NotOnPostgres),
+        }
     }
 }
 

@@ -33,7 +33,7 @@ pub struct DocumentsOf {
 
 /// Inserts a person; fails on a duplicate id or recipient number.
 pub fn insert(tx: &WriteTx<'_>, person: &PersonRow<'_>) -> Result<(), StoreError> {
-    tx.sql()
+    tx.sql()?
         .prepare_cached(
             "INSERT INTO persons (id, display_name, created_at, recipient_number)
              VALUES (?1, ?2, ?3, ?4)",
@@ -50,7 +50,7 @@ pub fn insert(tx: &WriteTx<'_>, person: &PersonRow<'_>) -> Result<(), StoreError
 /// Whether a person with this id exists.
 pub fn exists(tx: &ReadTx<'_>, id: &str) -> Result<bool, StoreError> {
     Ok(tx
-        .sql()
+        .sql()?
         .prepare_cached("SELECT EXISTS(SELECT 1 FROM persons WHERE id = ?1)")?
         .query_row([id], |r| r.get(0))?)
 }
@@ -58,7 +58,7 @@ pub fn exists(tx: &ReadTx<'_>, id: &str) -> Result<bool, StoreError> {
 /// The person with this recipient number, if any.
 pub fn by_recipient_number(tx: &ReadTx<'_>, number: &str) -> Result<Option<String>, StoreError> {
     Ok(tx
-        .sql()
+        .sql()?
         .prepare_cached("SELECT id FROM persons WHERE recipient_number = ?1")?
         .query_row([number], |r| r.get(0))
         .optional()?)
@@ -67,7 +67,7 @@ pub fn by_recipient_number(tx: &ReadTx<'_>, number: &str) -> Result<Option<Strin
 /// Every person's id and display name, by id.
 pub fn all(tx: &ReadTx<'_>) -> Result<Vec<(String, String)>, StoreError> {
     let mut statement = tx
-        .sql()
+        .sql()?
         .prepare_cached("SELECT id, display_name FROM persons ORDER BY id")?;
     let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -75,7 +75,7 @@ pub fn all(tx: &ReadTx<'_>) -> Result<Vec<(String, String)>, StoreError> {
 
 /// Every person with whether their profile and card documents exist.
 pub fn documents(tx: &ReadTx<'_>) -> Result<Vec<DocumentsOf>, StoreError> {
-    let mut statement = tx.sql().prepare_cached(
+    let mut statement = tx.sql()?.prepare_cached(
         "SELECT p.id, p.display_name,
                 EXISTS (SELECT 1 FROM records r WHERE r.id = p.id),
                 EXISTS (SELECT 1 FROM records r WHERE r.person_id = p.id AND r.kind = 'person_card')

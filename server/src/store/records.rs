@@ -3,9 +3,9 @@
 //! server received them. [`commit`] is the only way in, for sync pushes
 //! and server-made documents alike.
 
-use super::{ReadTx, StoreError, WriteTx};
+use super::sql::{Row, args};
+use super::{Dialect, ReadTx, StoreError, WriteTx, postgres};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
 use tsunagu_sync::outcome::facts::RecordSummary;
 use tsunagu_sync::protocol::DocChanges;
 use tsunagu_sync::record::schema::RecordKind;
@@ -35,17 +35,16 @@ pub fn commit(
     writes: &[RecordWrite],
 ) -> Result<(), StoreError> {
     let received = received_at.to_rfc3339();
-    let mut upsert = tx.sql().prepare_cached(
-        "INSERT INTO records (id, kind, person_id, snapshot) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot",
-    )?;
-    let mut append = tx.sql().prepare_cached(
-        "INSERT INTO feed (record_id, person_id, kind, change, origin_device, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
+    // On PostgreSQL the feed is numbered in commit order under a lock held
+    // from here to the commit.
+    postgres::hold_feed_order(tx)?;
     for write in writes {
         let kind = write.kind.as_str();
-        upsert.execute(params![write.id, kind, write.person_id, write.snapshot])?;
+        tx.execute(
+            "INSERT INTO records (id, kind, person_id, snapshot) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot",
+            args![write.id, kind, write.person_id, write.snapshot],
+        )?;
         set_summary(
             tx,
             &write.id,
@@ -54,14 +53,18 @@ pub fn commit(
             &write.list_summary,
         )?;
         for change in &write.new_changes {
-            append.execute(params![
-                write.id,
-                write.person_id,
-                kind,
-                change,
-                origin_device,
-                received
-            ])?;
+            tx.execute(
+                "INSERT INTO feed (record_id, person_id, kind, change, origin_device, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                args![
+                    write.id,
+                    write.person_id,
+                    kind,
+                    change,
+                    origin_device,
+                    received
+                ],
+            )?;
         }
     }
     Ok(())
@@ -89,20 +92,20 @@ pub fn unsummarised(
     after_id: &str,
     limit: usize,
 ) -> Result<Vec<Unsummarised>, StoreError> {
-    let mut statement = tx.sql().prepare_cached(
+    tx.rows(
         "SELECT r.id, r.person_id, r.snapshot FROM records r
            LEFT JOIN record_summaries s ON s.record_id = r.id
           WHERE (s.record_id IS NULL OR s.list_summary IS NULL)
             AND r.id > ?1 ORDER BY r.id LIMIT ?2",
-    )?;
-    let rows = statement.query_map(params![after_id, limit as i64], |r| {
-        Ok(Unsummarised {
-            id: r.get(0)?,
-            person_id: r.get(1)?,
-            snapshot: r.get(2)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        args![after_id, limit as i64],
+        |r| {
+            Ok(Unsummarised {
+                id: r.get(0)?,
+                person_id: r.get(1)?,
+                snapshot: r.get(2)?,
+            })
+        },
+    )
 }
 
 /// The statement that inserts a record's summaries, or updates them where
@@ -158,12 +161,15 @@ fn upsert_summaries(
     sql: &'static str,
     (id, person_id, summary, list_summary): (&str, &str, &RecordSummary, &Summary),
 ) -> Result<(), StoreError> {
-    tx.sql().prepare_cached(sql)?.execute(params![
-        id,
-        person_id,
-        summary_json(summary),
-        list_summary.to_bytes()
-    ])?;
+    tx.execute(
+        sql,
+        args![
+            id,
+            person_id,
+            summary_json(summary),
+            list_summary.to_bytes()
+        ],
+    )?;
     Ok(())
 }
 
@@ -171,7 +177,7 @@ fn upsert_summaries(
 /// none (for tests of the summarising at start).
 #[cfg(test)]
 pub fn forget_summaries(tx: &WriteTx<'_>) -> Result<(), StoreError> {
-    tx.sql().execute("DELETE FROM record_summaries", [])?;
+    tx.execute("DELETE FROM record_summaries", args![])?;
     Ok(())
 }
 
@@ -179,35 +185,31 @@ pub fn forget_summaries(tx: &WriteTx<'_>) -> Result<(), StoreError> {
 /// holds none (for tests of the summarising at start).
 #[cfg(test)]
 pub fn forget_list_summaries(tx: &WriteTx<'_>) -> Result<(), StoreError> {
-    tx.sql()
-        .execute("UPDATE record_summaries SET list_summary = NULL", [])?;
+    tx.execute("UPDATE record_summaries SET list_summary = NULL", args![])?;
     Ok(())
 }
 
 /// Every summarised record's (person, summary).
 pub fn summaries(tx: &ReadTx<'_>) -> Result<Vec<(String, RecordSummary)>, StoreError> {
-    let mut statement = tx
-        .sql()
-        .prepare_cached("SELECT person_id, summary FROM record_summaries")?;
-    let mut rows = statement.query([])?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        let person: String = row.get(0)?;
-        let json: String = row.get(1)?;
-        let summary = serde_json::from_str(&json)
-            .map_err(|_| StoreError::bad_value("record_summaries.summary", json))?;
-        out.push((person, summary));
-    }
-    Ok(out)
+    tx.rows(
+        "SELECT person_id, summary FROM record_summaries",
+        args![],
+        |row| {
+            let json: String = row.get(1)?;
+            let summary = serde_json::from_str(&json)
+                .map_err(|_| StoreError::bad_value("record_summaries.summary", json))?;
+            Ok((row.get(0)?, summary))
+        },
+    )
 }
 
 /// A record as the server holds it (kind, person, saved document), if it does.
 pub fn stored(tx: &ReadTx<'_>, id: &str) -> Result<Option<StoredDoc>, StoreError> {
-    let row: Option<(String, String, Vec<u8>)> = tx
-        .sql()
-        .prepare_cached("SELECT kind, person_id, snapshot FROM records WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
+    let row: Option<(String, String, Vec<u8>)> = tx.optional(
+        "SELECT kind, person_id, snapshot FROM records WHERE id = ?1",
+        args![id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     row.map(|(kind, person_id, snapshot)| {
         Ok(StoredDoc {
             kind: kind
@@ -222,18 +224,11 @@ pub fn stored(tx: &ReadTx<'_>, id: &str) -> Result<Option<StoredDoc>, StoreError
 
 /// Every record of the given kind, by id.
 pub fn of_kind(tx: &ReadTx<'_>, kind: RecordKind) -> Result<Vec<StoredRecord>, StoreError> {
-    let mut statement = tx.sql().prepare_cached(
+    tx.rows(
         "SELECT id, kind, person_id, snapshot FROM records WHERE kind = ?1 ORDER BY id",
-    )?;
-    let rows = statement.query_map([kind.as_str()], |r| {
-        Ok(StoredRecord {
-            id: r.get(0)?,
-            kind: r.get(1)?,
-            person_id: r.get(2)?,
-            snapshot: r.get(3)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        args![kind.as_str()],
+        stored_record,
+    )
 }
 
 /// The records that can end a case (case closures and deaths) of
@@ -242,36 +237,44 @@ pub fn closings_of(tx: &ReadTx<'_>, persons: &[String]) -> Result<Vec<StoredReco
     if persons.is_empty() {
         return Ok(Vec::new());
     }
-    let mut statement = tx.sql().prepare_cached(
-        "SELECT id, kind, person_id, snapshot FROM records
-          WHERE kind IN (:closure, :death)
-            AND person_id IN (SELECT value FROM json_each(:persons))
-          ORDER BY id",
-    )?;
-    let rows = statement.query_map(
-        rusqlite::named_params! {
-            ":closure": RecordKind::CaseClosure.as_str(),
-            ":death": RecordKind::Death.as_str(),
-            ":persons": json_list(persons),
-        },
-        |r| {
-            Ok(StoredRecord {
-                id: r.get(0)?,
-                kind: r.get(1)?,
-                person_id: r.get(2)?,
-                snapshot: r.get(3)?,
-            })
-        },
-    )?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let sql = match tx.dialect() {
+        Dialect::Sqlite => {
+            "SELECT id, kind, person_id, snapshot FROM records
+              WHERE kind IN (?1, ?2) AND person_id IN (SELECT value FROM json_each(?3))
+              ORDER BY id"
+        }
+        Dialect::Postgres => {
+            "SELECT id, kind, person_id, snapshot FROM records
+              WHERE kind IN (?1, ?2) AND person_id = ANY(?3)
+              ORDER BY id"
+        }
+    };
+    tx.rows(
+        sql,
+        args![
+            RecordKind::CaseClosure.as_str(),
+            RecordKind::Death.as_str(),
+            persons
+        ],
+        stored_record,
+    )
+}
+
+fn stored_record(r: &Row<'_>) -> Result<StoredRecord, StoreError> {
+    Ok(StoredRecord {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        person_id: r.get(2)?,
+        snapshot: r.get(3)?,
+    })
 }
 
 /// How many feed entries a record has.
 pub fn feed_entries_of(tx: &ReadTx<'_>, record_id: &str) -> Result<u64, StoreError> {
-    let count: i64 = tx
-        .sql()
-        .prepare_cached("SELECT count(*) FROM feed WHERE record_id = ?1")?
-        .query_row([record_id], |r| r.get(0))?;
+    let count: i64 = tx.value(
+        "SELECT count(*) FROM feed WHERE record_id = ?1",
+        args![record_id],
+    )?;
     Ok(count.max(0) as u64)
 }
 
@@ -294,24 +297,28 @@ pub fn snapshot_page(
     if kinds.is_empty() || persons.is_empty() {
         return Ok(page);
     }
-    let mut statement = tx.sql().prepare_cached(
-        "SELECT r.id, r.snapshot, s.list_summary FROM records r
-           LEFT JOIN record_summaries s ON s.record_id = r.id
-          WHERE r.id > :after
-            AND r.kind IN (SELECT value FROM json_each(:kinds))
-            AND r.person_id IN (SELECT value FROM json_each(:persons))
-          ORDER BY r.id",
-    )?;
-    let mut rows = statement.query(rusqlite::named_params! {
-        ":after": after_id,
-        ":kinds": json_list(kinds),
-        ":persons": json_list(persons),
-    })?;
+    let kinds: Vec<String> = kinds.iter().map(|kind| (*kind).to_owned()).collect();
+    let sql = match tx.dialect() {
+        Dialect::Sqlite => {
+            "SELECT r.id, r.snapshot, s.list_summary FROM records r
+               LEFT JOIN record_summaries s ON s.record_id = r.id
+              WHERE r.id > ?1
+                AND r.kind IN (SELECT value FROM json_each(?2))
+                AND r.person_id IN (SELECT value FROM json_each(?3))
+              ORDER BY r.id"
+        }
+        Dialect::Postgres => {
+            "SELECT r.id, r.snapshot, s.list_summary FROM records r
+               LEFT JOIN record_summaries s ON s.record_id = r.id
+              WHERE r.id > ?1 AND r.kind = ANY(?2) AND r.person_id = ANY(?3)
+              ORDER BY r.id"
+        }
+    };
     let mut bytes = 0;
-    while let Some(row) = rows.next()? {
+    tx.each(sql, args![after_id, kinds.as_slice(), persons], |row| {
         if bytes >= max_bytes {
             page.done = false;
-            break;
+            return Ok(false);
         }
         let id: String = row.get(0)?;
         let snapshot: Vec<u8> = row.get(1)?;
@@ -327,12 +334,7 @@ pub fn snapshot_page(
             id,
             changes: vec![snapshot],
         });
-    }
+        Ok(true)
+    })?;
     Ok(page)
-}
-
-/// A JSON array of strings, for `IN (SELECT value FROM json_each(?))`.
-fn json_list<T: AsRef<str>>(items: &[T]) -> String {
-    let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
-    serde_json::to_string(&items).expect("a list of strings serialises")
 }

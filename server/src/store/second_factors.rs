@@ -23,7 +23,7 @@ pub struct FactorRow {
 /// User `user_id`'s secret, if they have one (pending or confirmed).
 pub fn get(tx: &ReadTx<'_>, user_id: i64) -> Result<Option<FactorRow>, StoreError> {
     Ok(tx
-        .sql()
+        .sql()?
         .prepare_cached(
             "SELECT secret, confirmed_at IS NOT NULL, last_step FROM second_factors
               WHERE user_id = ?1",
@@ -47,7 +47,7 @@ pub fn begin(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let changed = tx
-        .sql()
+        .sql()?
         .prepare_cached(
             "INSERT INTO second_factors (user_id, secret, created_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret,
@@ -69,7 +69,7 @@ pub fn confirm(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let changed = tx
-        .sql()
+        .sql()?
         .prepare_cached(
             "UPDATE second_factors SET confirmed_at = ?2, last_step = ?3
               WHERE user_id = ?1 AND confirmed_at IS NULL",
@@ -78,11 +78,11 @@ pub fn confirm(
     if changed == 0 {
         return Ok(false);
     }
-    tx.sql()
+    tx.sql()?
         .prepare_cached("DELETE FROM recovery_codes WHERE user_id = ?1")?
         .execute([user_id])?;
     let mut insert = tx
-        .sql()
+        .sql()?
         .prepare_cached("INSERT INTO recovery_codes (user_id, code_hash) VALUES (?1, ?2)")?;
     for hash in recovery_hashes {
         insert.execute(params![user_id, hash])?;
@@ -94,7 +94,7 @@ pub fn confirm(
 /// step or a later one was accepted already (a replay).
 pub fn accept_step(tx: &WriteTx<'_>, user_id: i64, step: u64) -> Result<bool, StoreError> {
     let changed = tx
-        .sql()
+        .sql()?
         .prepare_cached(
             "UPDATE second_factors SET last_step = ?2
               WHERE user_id = ?1 AND confirmed_at IS NOT NULL AND last_step < ?2",
@@ -112,7 +112,7 @@ pub fn use_recovery_code(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let changed = tx
-        .sql()
+        .sql()?
         .prepare_cached(
             "UPDATE recovery_codes SET used_at = ?3
               WHERE user_id = ?1 AND code_hash = ?2 AND used_at IS NULL",
@@ -124,7 +124,7 @@ pub fn use_recovery_code(
 /// How many of `user_id`'s recovery codes are unused.
 pub fn recovery_codes_left(tx: &ReadTx<'_>, user_id: i64) -> Result<u64, StoreError> {
     let left: i64 = tx
-        .sql()
+        .sql()?
         .prepare_cached(
             "SELECT count(*) FROM recovery_codes WHERE user_id = ?1 AND used_at IS NULL",
         )?
@@ -135,11 +135,11 @@ pub fn recovery_codes_left(tx: &ReadTx<'_>, user_id: i64) -> Result<u64, StoreEr
 /// Removes `user_id`'s secret and recovery codes (an administrator's
 /// reset: they enrol again at their next sign-in); whether they had one.
 pub fn remove(tx: &WriteTx<'_>, user_id: i64) -> Result<bool, StoreError> {
-    tx.sql()
+    tx.sql()?
         .prepare_cached("DELETE FROM recovery_codes WHERE user_id = ?1")?
         .execute([user_id])?;
     let removed = tx
-        .sql()
+        .sql()?
         .prepare_cached("DELETE FROM second_factors WHERE user_id = ?1")?
         .execute([user_id])?;
     Ok(removed > 0)

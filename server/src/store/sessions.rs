@@ -29,7 +29,7 @@ pub fn insert(
     created_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    tx.sql()
+    tx.sql()?
         .prepare_cached(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
              VALUES (?1, ?2, ?3, ?4)",
@@ -52,7 +52,7 @@ pub fn user(
     now: DateTime<Utc>,
 ) -> Result<Option<SessionUser>, StoreError> {
     let row: Option<(i64, String, String, String, u32)> = tx
-        .sql()
+        .sql()?
         .prepare_cached(concat!(
             "SELECT u.id, u.username, u.display_name, u.role,
                     (SELECT count(DISTINCT a.person_id) FROM assignments a
@@ -86,7 +86,7 @@ pub fn user(
 /// Ends every session of user `user_id`; how many.
 pub fn delete_all_of(tx: &WriteTx<'_>, user_id: i64) -> Result<usize, StoreError> {
     Ok(tx
-        .sql()
+        .sql()?
         .prepare_cached("DELETE FROM sessions WHERE user_id = ?1")?
         .execute([user_id])?)
 }
@@ -95,7 +95,7 @@ pub fn delete_all_of(tx: &WriteTx<'_>, user_id: i64) -> Result<usize, StoreError
 /// session).
 pub fn delete(tx: &WriteTx<'_>, token_hash: &[u8]) -> Result<Option<i64>, StoreError> {
     Ok(tx
-        .sql()
+        .sql()?
         .prepare_cached("DELETE FROM sessions WHERE token_hash = ?1 RETURNING user_id")?
         .query_row([token_hash], |r| r.get(0))
         .optional()?)
@@ -104,7 +104,7 @@ pub fn delete(tx: &WriteTx<'_>, token_hash: &[u8]) -> Result<Option<i64>, StoreE
 /// How many sessions of `user_id` are stored (expired ones included).
 pub fn count_of(tx: &ReadTx<'_>, user_id: i64) -> Result<u64, StoreError> {
     let count: i64 = tx
-        .sql()
+        .sql()?
         .prepare_cached("SELECT count(*) FROM sessions WHERE user_id = ?1")?
         .query_row([user_id], |r| r.get(0))?;
     Ok(count.max(0) as u64)

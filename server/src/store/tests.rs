@@ -9,6 +9,8 @@ fn opens_in_wal_mode_at_the_newest_schema_and_reopens() {
     let store = Store::open(dir.path()).unwrap();
     assert_eq!(store.schema_version().unwrap(), migrations::LATEST);
     let mode: String = store
+        .sqlite()
+        .unwrap()
         .writer()
         .pragma_query_value(None, "journal_mode", |r| r.get(0))
         .unwrap();
@@ -42,7 +44,7 @@ fn readers_see_what_was_committed_and_cannot_write() {
     // The pooled connection is reused and sees the commit.
     assert_eq!(count(&store), 1);
     let refused = store.read(|tx| -> Result<usize, StoreError> {
-        Ok(tx.sql().execute("DELETE FROM persons", [])?)
+        Ok(tx.sql()?.execute("DELETE FROM persons", [])?)
     });
     assert!(refused.is_err(), "a reader must not write");
     assert_eq!(count(&store), 1);
@@ -92,8 +94,16 @@ fn cached_statements_keep_their_plan_across_uses() {
             .unwrap()
             .get_status(StatementStatus::RePrepare)
     };
-    assert_eq!(use_twice(&store.writer()), 0, "writing connection");
-    assert_eq!(use_twice(&store.readers.take().unwrap()), 0, "reader");
+    assert_eq!(
+        use_twice(&store.sqlite().unwrap().writer()),
+        0,
+        "writing connection"
+    );
+    assert_eq!(
+        use_twice(&store.sqlite().unwrap().readers.take().unwrap()),
+        0,
+        "reader"
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! `users`: staff accounts (login name, display name, role, password hash)
 //! and whether they are disabled.
 
+use super::sql::args;
 use super::{ReadTx, StoreError, WriteTx};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -34,20 +35,20 @@ pub struct StaffRow {
 
 /// Inserts an account; its id, or `None` if the login name is taken.
 pub fn insert(tx: &WriteTx<'_>, user: &NewUserRow<'_>) -> Result<Option<i64>, StoreError> {
-    let inserted = tx
-        .sql()
-        .prepare_cached(
-            "INSERT INTO users (username, display_name, role, password_hash, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (username) DO NOTHING",
-        )?
-        .execute(params![
+    // No row comes back when the name is taken.
+    tx.returning(
+        "INSERT INTO users (username, display_name, role, password_hash, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (username) DO NOTHING
+         RETURNING id",
+        args![
             user.username,
             user.display_name,
             user.role.as_str(),
             user.password_hash,
             user.created_at.to_rfc3339()
-        ])?;
-    Ok((inserted > 0).then(|| tx.sql().last_insert_rowid()))
+        ],
+        |row| row.get(0),
+    )
 }
 
 /// The id of the active (not disabled) user named `username`.
@@ -58,7 +59,7 @@ pub fn active_id(tx: &ReadTx<'_>, username: &str) -> Result<Option<i64>, StoreEr
 /// The id of the user named `username`, disabled or not.
 pub fn any_id(tx: &ReadTx<'_>, username: &str) -> Result<Option<i64>, StoreError> {
     Ok(tx
-        .sql()
+        .sql()?
         .prepare_cached("SELECT id FROM users WHERE username = ?1")?
         .query_row([username], |r| r.get(0))
         .optional()?)
@@ -70,7 +71,7 @@ pub fn active_with_name(
     username: &str,
 ) -> Result<Option<(i64, String)>, StoreError> {
     Ok(tx
-        .sql()
+        .sql()?
         .prepare_cached(
             "SELECT id, display_name FROM users WHERE username = ?1 AND disabled_at IS NULL",
         )?
@@ -92,7 +93,7 @@ pub struct Credentials {
 /// The credentials of the active user named `username`.
 pub fn credentials(tx: &ReadTx<'_>, username: &str) -> Result<Option<Credentials>, StoreError> {
     Ok(tx
-        .sql()
+        .sql()?
         .prepare_cached(
             "SELECT id, password_hash, password_change_required FROM users
               WHERE username = ?1 AND disabled_at IS NULL",
@@ -116,7 +117,7 @@ pub fn set_password(
     temporary: bool,
 ) -> Result<bool, StoreError> {
     Ok(tx
-        .sql()
+        .sql()?
         .prepare_cached(
             "UPDATE users SET password_hash = ?2, password_change_required = ?3 WHERE id = ?1",
         )?
@@ -127,7 +128,7 @@ pub fn set_password(
 /// How many accounts exist, disabled ones included.
 pub fn count(tx: &ReadTx<'_>) -> Result<u64, StoreError> {
     let count: i64 = tx
-        .sql()
+        .sql()?
         .prepare_cached("SELECT count(*) FROM users")?
         .query_row([], |r| r.get(0))?;
     Ok(count.max(0) as u64)
@@ -137,7 +138,7 @@ pub fn count(tx: &ReadTx<'_>) -> Result<u64, StoreError> {
 /// role then login name. An account whose role this build does not know
 /// cannot hold one here and is left out.
 pub fn staff(tx: &ReadTx<'_>) -> Result<Vec<StaffRow>, StoreError> {
-    let mut statement = tx.sql().prepare_cached(
+    let mut statement = tx.sql()?.prepare_cached(
         "SELECT username, display_name, role FROM users
           WHERE disabled_at IS NULL AND role != 'auditor'
           ORDER BY role, username",
@@ -162,7 +163,7 @@ pub fn staff(tx: &ReadTx<'_>) -> Result<Vec<StaffRow>, StoreError> {
 /// The login names of the active caseworkers whose login or display
 /// name is `who`.
 pub fn caseworkers_named(tx: &ReadTx<'_>, who: &str) -> Result<Vec<String>, StoreError> {
-    let mut statement = tx.sql().prepare_cached(
+    let mut statement = tx.sql()?.prepare_cached(
         "SELECT username FROM users
           WHERE (username = ?1 OR display_name = ?1) AND role = 'caseworker'
             AND disabled_at IS NULL
@@ -200,7 +201,7 @@ pub struct AccountRow {
 
 /// Every account with its devices' standing, by login name.
 pub fn accounts(tx: &ReadTx<'_>) -> Result<Vec<AccountRow>, StoreError> {
-    let mut statement = tx.sql().prepare_cached(
+    let mut statement = tx.sql()?.prepare_cached(
         "SELECT u.username, u.display_name, u.role, u.disabled_at,
                 count(d.id) FILTER (WHERE d.revoked_at IS NULL), max(d.last_seen_at),
                 EXISTS (SELECT 1 FROM second_factors f
@@ -230,13 +231,13 @@ pub fn set_disabled(
 ) -> Result<bool, StoreError> {
     let changed = match at {
         Some(at) => tx
-            .sql()
+            .sql()?
             .prepare_cached(
                 "UPDATE users SET disabled_at = ?2 WHERE id = ?1 AND disabled_at IS NULL",
             )?
             .execute(params![id, at.to_rfc3339()])?,
         None => tx
-            .sql()
+            .sql()?
             .prepare_cached(
                 "UPDATE users SET disabled_at = NULL WHERE id = ?1 AND disabled_at IS NOT NULL",
             )?

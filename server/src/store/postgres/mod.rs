@@ -1,0 +1,179 @@
+//! The PostgreSQL backend: a pool of connections, transactions with the
+//! SQLite backend's meaning, versioned schema migrations, and the feed
+//! numbered in commit order ([`FEED_ORDER_LOCK`]).
+//!
+//! It runs the statements written through [`sql`](super::sql); the store's
+//! other modules refuse to run on it ([`StoreError::NotOnPostgres`]) until
+//! they are written that way too, so the server does not offer it yet.
+//!
+//! The `postgres` client blocks: on a multi-threaded tokio runtime a
+//! transaction runs inside `block_in_place`, so a caller on an async task
+//! blocks only its own worker, as a SQLite statement does.
+
+mod conn;
+mod schema;
+
+pub use conn::PgConn;
+pub(in crate::store) use conn::value;
+
+use super::{Conn, ReadTx, StoreError, WriteTx};
+use std::cell::RefCell;
+use std::str::FromStr;
+use std::sync::{Mutex, MutexGuard};
+
+/// Idle connections kept for reuse; more may be open at once under load,
+/// and those beyond this are closed when returned.
+const POOLED: usize = 16;
+
+/// The advisory lock every transaction that appends to the feed takes
+/// before its first entry and holds until it commits. PostgreSQL hands out
+/// identity values as transactions ask, not as they commit: without the
+/// lock a writer could take seq 11, another seq 12 and commit first, and a
+/// device that read 12 would move its cursor past 11 for good. Under the
+/// lock entries are numbered in commit order, so everything a reader sees
+/// below the newest number it sees is already committed.
+/// (`docs/ARCHITECTURE.md`, "The feed's order on PostgreSQL".)
+pub const FEED_ORDER_LOCK: i64 = 0x7473_756e_6167_7501;
+
+/// The advisory lock migrations run under, so instances starting together
+/// upgrade the schema once.
+const MIGRATION_LOCK: i64 = 0x7473_756e_6167_7502;
+
+/// An opened PostgreSQL database.
+pub struct PgDb {
+    config: postgres::Config,
+    idle: Mutex<Vec<PgConn>>,
+}
+
+impl PgDb {
+    /// Connects to `url`, refuses a schema newer than this build's and
+    /// brings an older one up to date.
+    pub(super) fn open(url: &str) -> Result<Self, StoreError> {
+        let config = postgres::Config::from_str(url)?;
+        let db = PgDb {
+            config,
+            idle: Mutex::new(Vec::new()),
+        };
+        db.write(|tx| schema::apply(tx, MIGRATION_LOCK))?;
+        Ok(db)
+    }
+
+    /// The schema version the database is at.
+    pub(super) fn schema_version(&self) -> Result<i64, StoreError> {
+        self.read(false, schema::version)
+    }
+
+    /// [`Store::write`](super::Store::write) on PostgreSQL: one
+    /// transaction at `READ COMMITTED`, committed with
+    /// `synchronous_commit = on` (the default, set again per connection so
+    /// a server configured otherwise cannot weaken an acknowledgement).
+    pub(super) fn write<T, E: From<StoreError>>(
+        &self,
+        work: impl FnOnce(&WriteTx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.transaction("BEGIN ISOLATION LEVEL READ COMMITTED", |conn| {
+            work(&WriteTx::over_postgres(conn))
+        })
+    }
+
+    /// [`Store::read`](super::Store::read) (each statement sees what was
+    /// committed before it) or, with `snapshot`,
+    /// [`Store::read_snapshot`](super::Store::read_snapshot) (every
+    /// statement sees the same committed state).
+    pub(super) fn read<T, E: From<StoreError>>(
+        &self,
+        snapshot: bool,
+        work: impl FnOnce(&ReadTx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let begin = if snapshot {
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        } else {
+            "BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY"
+        };
+        self.transaction(begin, |conn| {
+            work(&ReadTx {
+                conn: Conn::Postgres(conn),
+            })
+        })
+    }
+
+    /// Runs `work` between `begin` and a commit (or a rollback when it
+    /// fails). A connection whose transaction did not end cleanly is
+    /// closed, not pooled: the server rolls back what it left open.
+    fn transaction<T, E: From<StoreError>>(
+        &self,
+        begin: &str,
+        work: impl FnOnce(&RefCell<PgConn>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        blocking(|| {
+            let mut conn = self.take()?;
+            conn.batch(begin)?;
+            let conn = RefCell::new(conn);
+            let out = work(&conn);
+            let mut conn = conn.into_inner();
+            let end = if out.is_ok() { "COMMIT" } else { "ROLLBACK" };
+            conn.batch(end)?;
+            self.give_back(conn);
+            out
+        })
+    }
+
+    fn take(&self) -> Result<PgConn, StoreError> {
+        loop {
+            match self.idle().pop() {
+                Some(conn) if conn.is_closed() => continue,
+                Some(conn) => return Ok(conn),
+                None => return self.connect(),
+            }
+        }
+    }
+
+    fn connect(&self) -> Result<PgConn, StoreError> {
+        let client = self.config.connect(postgres::NoTls)?;
+        let mut conn = PgConn::new(client);
+        conn.batch("SET synchronous_commit = on")?;
+        Ok(conn)
+    }
+
+    fn give_back(&self, conn: PgConn) {
+        let mut idle = self.idle();
+        if idle.len() < POOLED && !conn.is_closed() {
+            idle.push(conn);
+        }
+    }
+
+    fn idle(&self) -> MutexGuard<'_, Vec<PgConn>> {
+        self.idle
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Takes the feed's numbering lock ([`FEED_ORDER_LOCK`]) for the rest of
+/// the transaction; on SQLite, whose one writer already commits in order,
+/// it does nothing.
+pub(in crate::store) fn hold_feed_order(tx: &WriteTx<'_>) -> Result<(), StoreError> {
+    if let Conn::Postgres(conn) = tx.conn {
+        conn.borrow_mut().execute(
+            "SELECT pg_advisory_xact_lock(?1)",
+            &[super::sql::Param::Int(FEED_ORDER_LOCK)],
+        )?;
+    }
+    Ok(())
+}
+
+/// Runs `work`, which blocks on the `postgres` client, where blocking is
+/// allowed: inside `block_in_place` on a multi-threaded tokio runtime's
+/// worker, as it is elsewhere (a plain thread, `spawn_blocking`).
+fn blocking<T>(work: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(work)
+        }
+        _ => work(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
