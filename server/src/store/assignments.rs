@@ -3,9 +3,9 @@
 //! `starts_on <= d < ends_on` (or it has no end); every query here uses
 //! that one rule ([`active_on!`]).
 
+use super::sql::args;
 use super::{ReadTx, StoreError, WriteTx};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{named_params, params};
 use tsunagu_sync::role::Role;
 
 /// A worker holding a person on a given day, for the coordinator's list.
@@ -33,18 +33,17 @@ pub fn insert(
     ends_on: Option<NaiveDate>,
     created_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    tx.sql()?
-        .prepare_cached(
-            "INSERT INTO assignments (user_id, person_id, starts_on, ends_on, created_at)
+    tx.execute(
+        "INSERT INTO assignments (user_id, person_id, starts_on, ends_on, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![
+        args![
             user_id,
             person_id,
             starts_on.to_string(),
             ends_on.map(|d| d.to_string()),
             created_at.to_rfc3339()
-        ])?;
+        ],
+    )?;
     Ok(())
 }
 
@@ -57,21 +56,17 @@ pub fn insert_unless_active(
     on: NaiveDate,
     created_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    tx.sql()?
-        .prepare_cached(concat!(
+    tx.execute(
+        concat!(
             "INSERT INTO assignments (user_id, person_id, starts_on, created_at)
-             SELECT :user, :person, :on, :created WHERE NOT EXISTS (
-                SELECT 1 FROM assignments a WHERE a.user_id = :user AND a.person_id = :person
+             SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (
+                SELECT 1 FROM assignments a WHERE a.user_id = ?1 AND a.person_id = ?2
                   AND ",
-            active_on!("a", ":on"),
+            active_on!("a", "?3"),
             ")"
-        ))?
-        .execute(named_params! {
-            ":user": user_id,
-            ":person": person_id,
-            ":on": on.to_string(),
-            ":created": created_at.to_rfc3339(),
-        })?;
+        ),
+        args![user_id, person_id, on.to_string(), created_at.to_rfc3339()],
+    )?;
     Ok(())
 }
 
@@ -85,20 +80,14 @@ pub fn insert_unless_open(
     starts_on: NaiveDate,
     created_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    tx.sql()?
-        .prepare_cached(
-            "INSERT INTO assignments (user_id, person_id, starts_on, created_at)
+    tx.execute("INSERT INTO assignments (user_id, person_id, starts_on, created_at)
              SELECT u.id, ?2, ?3, ?4 FROM users u
               WHERE u.username = ?1
                 AND NOT EXISTS (SELECT 1 FROM assignments a
-                                 WHERE a.user_id = u.id AND a.person_id = ?2 AND a.ends_on IS NULL)",
-        )?
-        .execute(params![
-            username,
+                                 WHERE a.user_id = u.id AND a.person_id = ?2 AND a.ends_on IS NULL)", args![username,
             person_id,
             starts_on.to_string(),
-            created_at.to_rfc3339()
-        ])?;
+            created_at.to_rfc3339()])?;
     Ok(())
 }
 
@@ -112,19 +101,15 @@ pub fn end(
     on: NaiveDate,
 ) -> Result<usize, StoreError> {
     let on = on.to_string();
-    let dropped = tx
-        .sql()?
-        .prepare_cached(
-            "DELETE FROM assignments WHERE user_id = ?1 AND person_id = ?2 AND starts_on >= ?3",
-        )?
-        .execute(params![user_id, person_id, on])?;
-    let ended = tx
-        .sql()?
-        .prepare_cached(
-            "UPDATE assignments SET ends_on = ?3
+    let dropped = tx.execute(
+        "DELETE FROM assignments WHERE user_id = ?1 AND person_id = ?2 AND starts_on >= ?3",
+        args![user_id, person_id, on],
+    )?;
+    let ended = tx.execute(
+        "UPDATE assignments SET ends_on = ?3
               WHERE user_id = ?1 AND person_id = ?2 AND (ends_on IS NULL OR ends_on > ?3)",
-        )?
-        .execute(params![user_id, person_id, on])?;
+        args![user_id, person_id, on],
+    )?;
     Ok(dropped + ended)
 }
 
@@ -134,16 +119,15 @@ pub fn active_persons(
     user_id: &str,
     day: NaiveDate,
 ) -> Result<Vec<String>, StoreError> {
-    let mut statement = tx.sql()?.prepare_cached(concat!(
-        "SELECT DISTINCT a.person_id FROM assignments a WHERE a.user_id = :user AND ",
-        active_on!("a", ":day"),
-        " ORDER BY a.person_id"
-    ))?;
-    let rows = statement.query_map(
-        named_params! { ":user": user_id, ":day": day.to_string() },
+    tx.rows(
+        concat!(
+            "SELECT DISTINCT a.person_id FROM assignments a WHERE a.user_id = ?1 AND ",
+            active_on!("a", "?2"),
+            " ORDER BY a.person_id"
+        ),
+        args![user_id, day.to_string()],
         |r| r.get(0),
-    )?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    )
 }
 
 /// Whether user `user_id` held `person_id` on `date` by an assignment
@@ -156,23 +140,20 @@ pub fn held_on(
     date: NaiveDate,
     grace_start: NaiveDate,
 ) -> Result<bool, StoreError> {
-    Ok(tx
-        .sql()?
-        .prepare_cached(concat!(
+    tx.value(
+        concat!(
             "SELECT EXISTS(SELECT 1 FROM assignments a
-              WHERE a.user_id = :user AND a.person_id = :person AND ",
-            active_on!("a", ":date"),
-            " AND (a.ends_on IS NULL OR a.ends_on > :grace))"
-        ))?
-        .query_row(
-            named_params! {
-                ":user": user_id,
-                ":person": person_id,
-                ":date": date.to_string(),
-                ":grace": grace_start.to_string(),
-            },
-            |r| r.get(0),
-        )?)
+              WHERE a.user_id = ?1 AND a.person_id = ?2 AND ",
+            active_on!("a", "?3"),
+            " AND (a.ends_on IS NULL OR a.ends_on > ?4))"
+        ),
+        args![
+            user_id,
+            person_id,
+            date.to_string(),
+            grace_start.to_string()
+        ],
+    )
 }
 
 /// Whether the user named `username` holds `person_id` by an assignment
@@ -183,40 +164,40 @@ pub fn holds_after(
     person_id: &str,
     day: NaiveDate,
 ) -> Result<bool, StoreError> {
-    Ok(tx
-        .sql()?
-        .prepare_cached(
-            "SELECT EXISTS(SELECT 1 FROM assignments a JOIN users u ON u.id = a.user_id
+    tx.value(
+        "SELECT EXISTS(SELECT 1 FROM assignments a JOIN users u ON u.id = a.user_id
               WHERE u.username = ?1 AND a.person_id = ?2
                 AND (a.ends_on IS NULL OR a.ends_on > ?3))",
-        )?
-        .query_row(params![username, person_id, day.to_string()], |r| r.get(0))?)
+        args![username, person_id, day.to_string()],
+    )
 }
 
 /// Every worker holding a person on `day`, one row per (person, worker),
 /// by role then login name. Rows whose role or date this build cannot
 /// read are left out.
 pub fn active_on(tx: &ReadTx<'_>, day: NaiveDate) -> Result<Vec<ActiveAssignment>, StoreError> {
-    let mut statement = tx.sql()?.prepare_cached(concat!(
-        "SELECT a.person_id, u.username, u.display_name, u.role, min(a.starts_on)
+    let rows = tx.rows(
+        concat!(
+            "SELECT a.person_id, u.username, u.display_name, u.role, min(a.starts_on)
            FROM assignments a JOIN users u ON u.id = a.user_id
           WHERE ",
-        active_on!("a", "?1"),
-        " GROUP BY a.person_id, u.id
+            active_on!("a", "?1"),
+            " GROUP BY a.person_id, u.id
           ORDER BY u.role, u.username"
-    ))?;
-    let rows = statement.query_map([day.to_string()], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-        ))
-    })?;
+        ),
+        args![day.to_string()],
+        |r| {
+            Ok((
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?,
+                r.get::<String>(3)?,
+                r.get::<String>(4)?,
+            ))
+        },
+    )?;
     let mut active = Vec::new();
-    for row in rows {
-        let (person_id, username, display_name, role, starts_on) = row?;
+    for (person_id, username, display_name, role, starts_on) in rows {
         let (Ok(role), Ok(starts_on)) = (role.parse(), starts_on.parse::<NaiveDate>()) else {
             continue;
         };
@@ -241,21 +222,20 @@ pub fn colleagues_on(
     except_user: &str,
     day: NaiveDate,
 ) -> Result<Vec<(Role, String)>, StoreError> {
-    let mut statement = tx.sql()?.prepare_cached(concat!(
-        "SELECT u.role, u.display_name
+    let rows = tx.rows(
+        concat!(
+            "SELECT u.role, u.display_name
            FROM assignments a JOIN users u ON u.id = a.user_id
-          WHERE a.person_id = :person AND a.user_id != :user
+          WHERE a.person_id = ?1 AND a.user_id != ?2
             AND u.disabled_at IS NULL AND ",
-        active_on!("a", ":day"),
-        " GROUP BY u.id ORDER BY u.role, u.display_name, u.id"
-    ))?;
-    let rows = statement.query_map(
-        named_params! { ":person": person_id, ":user": except_user, ":day": day.to_string() },
-        |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+            active_on!("a", "?3"),
+            " GROUP BY u.id ORDER BY u.role, u.display_name, u.id"
+        ),
+        args![person_id, except_user, day.to_string()],
+        |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?)),
     )?;
     let mut colleagues = Vec::new();
-    for row in rows {
-        let (role, name) = row?;
+    for (role, name) in rows {
         if let Ok(role) = role.parse() {
             colleagues.push((role, name));
         }

@@ -4,9 +4,9 @@
 //! and sealed into a hash chain ([`super::audit_chain`]). Entries carry
 //! ids and counts, never names or other personal data.
 
-use super::{ReadTx, StoreError, WriteTx};
+use super::sql::args;
+use super::{Dialect, ReadTx, StoreError, WriteTx, postgres};
 use chrono::{DateTime, Utc};
-use rusqlite::params;
 
 /// Who made a change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,13 +58,18 @@ pub fn append(
 ) -> Result<(), StoreError> {
     let user = actor.user_id();
     let (at, detail) = (at.to_rfc3339(), detail.to_string());
+    // On PostgreSQL appends are serialised from reading the head to the
+    // commit, so two cannot link to the same entry.
+    postgres::hold(tx, postgres::AUDIT_CHAIN_LOCK)?;
     let prev = super::audit_chain::head(tx)?;
-    tx.sql()?
-        .prepare_cached(
-            "INSERT INTO audit_log (at, actor_user_id, action, detail) VALUES (?1, ?2, ?3, ?4)",
+    let id: i64 = tx
+        .returning(
+            "INSERT INTO audit_log (at, actor_user_id, action, detail) VALUES (?1, ?2, ?3, ?4)
+             RETURNING id",
+            args![at, user, action, detail],
+            |r| r.get(0),
         )?
-        .execute(params![at, user, action, detail])?;
-    let id = tx.sql()?.last_insert_rowid();
+        .ok_or(StoreError::NoRow)?;
     let hash = super::audit_chain::entry_hash(&prev, id, &at, user, action, &detail);
     super::audit_chain::seal(tx, id, &prev, &hash)
 }
@@ -89,12 +94,29 @@ pub struct AuditQuery {
     pub until: Option<DateTime<Utc>>,
 }
 
-const MATCHING: &str = "FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
+/// The entries a query matches, after `SELECT …`: `?1` to `?5` are
+/// [`query_params`], each `NULL` when not asked for.
+macro_rules! matching {
+    (sqlite) => {
+        "FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
     WHERE (?1 IS NULL OR instr(a.detail, ?1) > 0)
       AND (?2 IS NULL OR u.username = ?2)
       AND (?3 IS NULL OR a.action = ?3)
       AND (?4 IS NULL OR julianday(a.at) >= julianday(?4))
-      AND (?5 IS NULL OR julianday(a.at) < julianday(?5))";
+      AND (?5 IS NULL OR julianday(a.at) < julianday(?5))"
+    };
+    // Parameters are typed as text for PostgreSQL to infer them.
+    (postgres) => {
+        "FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
+    WHERE (CAST(?1 AS TEXT) IS NULL OR strpos(a.detail, ?1) > 0)
+      AND (CAST(?2 AS TEXT) IS NULL OR u.username = ?2)
+      AND (CAST(?3 AS TEXT) IS NULL OR a.action = ?3)
+      AND (CAST(?4 AS TEXT) IS NULL
+           OR CAST(a.at AS TIMESTAMPTZ) >= CAST(CAST(?4 AS TEXT) AS TIMESTAMPTZ))
+      AND (CAST(?5 AS TEXT) IS NULL
+           OR CAST(a.at AS TIMESTAMPTZ) < CAST(CAST(?5 AS TEXT) AS TIMESTAMPTZ))"
+    };
+}
 
 fn query_params(query: &AuditQuery) -> [Option<String>; 5] {
     [
@@ -112,25 +134,36 @@ pub fn search(
     query: &AuditQuery,
     limit: usize,
 ) -> Result<Vec<AuditRow>, StoreError> {
-    let mut statement = tx.sql()?.prepare_cached(&format!(
-        "SELECT a.id, a.at, u.display_name, u.username, a.action, a.detail {MATCHING}
-          ORDER BY a.id DESC LIMIT ?6"
-    ))?;
+    let sql = match tx.dialect() {
+        Dialect::Sqlite => concat!(
+            "SELECT a.id, a.at, u.display_name, u.username, a.action, a.detail ",
+            matching!(sqlite),
+            " ORDER BY a.id DESC LIMIT ?6"
+        ),
+        Dialect::Postgres => concat!(
+            "SELECT a.id, a.at, u.display_name, u.username, a.action, a.detail ",
+            matching!(postgres),
+            " ORDER BY a.id DESC LIMIT ?6"
+        ),
+    };
     let [mentions, actor, action, from, until] = query_params(query);
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = statement.query_map(params![mentions, actor, action, from, until, limit], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get(5)?,
-        ))
-    })?;
+    let rows = tx.rows(
+        sql,
+        args![mentions, actor, action, from, until, limit],
+        |r| {
+            Ok((
+                r.get::<i64>(0)?,
+                r.get::<String>(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        },
+    )?;
     let mut entries = Vec::new();
-    for row in rows {
-        let (id, at, actor, actor_username, action, detail) = row?;
+    for (id, at, actor, actor_username, action, detail) in rows {
         let at = DateTime::parse_from_rfc3339(&at)
             .map_err(|_| StoreError::bad_value("audit_log.at", at.clone()))?
             .with_timezone(&Utc);
@@ -149,18 +182,19 @@ pub fn search(
 /// How many entries match `query`.
 pub fn count(tx: &ReadTx<'_>, query: &AuditQuery) -> Result<u64, StoreError> {
     let [mentions, actor, action, from, until] = query_params(query);
-    let count: i64 = tx
-        .sql()?
-        .prepare_cached(&format!("SELECT count(*) {MATCHING}"))?
-        .query_row(params![mentions, actor, action, from, until], |r| r.get(0))?;
+    let sql = match tx.dialect() {
+        Dialect::Sqlite => concat!("SELECT count(*) ", matching!(sqlite)),
+        Dialect::Postgres => concat!("SELECT count(*) ", matching!(postgres)),
+    };
+    let count: i64 = tx.value(sql, args![mentions, actor, action, from, until])?;
     Ok(u64::try_from(count).unwrap_or_default())
 }
 
 /// Every action the trail holds, alphabetically (for the screen's filter).
 pub fn actions(tx: &ReadTx<'_>) -> Result<Vec<String>, StoreError> {
-    let mut statement = tx
-        .sql()?
-        .prepare_cached("SELECT DISTINCT action FROM audit_log ORDER BY action")?;
-    let rows = statement.query_map([], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    tx.rows(
+        "SELECT DISTINCT action FROM audit_log ORDER BY action",
+        args![],
+        |r| r.get(0),
+    )
 }

@@ -5,8 +5,8 @@
 //! the chain alone; the head hash [`verify`] returns is what to record
 //! elsewhere (in the backup log, say) to catch that.
 
+use super::sql::{Row, args};
 use super::{ReadTx, StoreError, WriteTx};
-use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 /// One stored entry, as hashed.
@@ -45,19 +45,21 @@ pub(super) fn entry_hash(
 /// The hash of the newest entry (empty when the trail is empty).
 pub(super) fn head(tx: &ReadTx<'_>) -> Result<Vec<u8>, StoreError> {
     Ok(tx
-        .sql()?
-        .prepare_cached("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")?
-        .query_row([], |r| r.get::<_, Option<Vec<u8>>>(0))
-        .optional()?
+        .optional(
+            "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
+            args![],
+            |r| r.get::<Option<Vec<u8>>>(0),
+        )?
         .flatten()
         .unwrap_or_default())
 }
 
 /// Seals the entry `id` just written: links it to `prev` and stores its hash.
 pub(super) fn seal(tx: &WriteTx<'_>, id: i64, prev: &[u8], hash: &[u8]) -> Result<(), StoreError> {
-    tx.sql()?
-        .prepare_cached("UPDATE audit_log SET prev_hash = ?2, hash = ?3 WHERE id = ?1")?
-        .execute(params![id, prev, hash])?;
+    tx.execute(
+        "UPDATE audit_log SET prev_hash = ?2, hash = ?3 WHERE id = ?1",
+        args![id, prev, hash],
+    )?;
     Ok(())
 }
 
@@ -68,8 +70,7 @@ fn entries(tx: &ReadTx<'_>, unsealed_only: bool) -> Result<Vec<Entry>, StoreErro
     } else {
         "SELECT id, at, actor_user_id, action, detail, prev_hash, hash FROM audit_log ORDER BY id"
     };
-    let mut statement = tx.sql()?.prepare(sql)?;
-    let rows = statement.query_map([], |r| {
+    tx.rows(sql, args![], |r: &Row<'_>| {
         Ok(Entry {
             id: r.get(0)?,
             at: r.get(1)?,
@@ -79,8 +80,7 @@ fn entries(tx: &ReadTx<'_>, unsealed_only: bool) -> Result<Vec<Entry>, StoreErro
             prev_hash: r.get(5)?,
             hash: r.get(6)?,
         })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    })
 }
 
 /// Chains the entries written before the chain existed (migration 8), in
@@ -89,10 +89,11 @@ fn entries(tx: &ReadTx<'_>, unsealed_only: bool) -> Result<Vec<Entry>, StoreErro
 pub fn seal_unsealed(tx: &WriteTx<'_>) -> Result<usize, StoreError> {
     let unsealed = entries(tx, true)?;
     let mut prev: Vec<u8> = tx
-        .sql()?
-        .prepare("SELECT hash FROM audit_log WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1")?
-        .query_row([], |r| r.get(0))
-        .optional()?
+        .optional(
+            "SELECT hash FROM audit_log WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1",
+            args![],
+            |r| r.get(0),
+        )?
         .unwrap_or_default();
     for entry in &unsealed {
         let hash = entry_hash(

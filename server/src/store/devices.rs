@@ -2,9 +2,9 @@
 //! SHA-256 of its sync token, when it was last in contact, whether it was
 //! revoked, and whether it was told to wipe itself and confirmed it.
 
-use super::{ReadTx, StoreError, WriteTx, users};
+use super::sql::args;
+use super::{Dialect, ReadTx, StoreError, WriteTx, users};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
 use tsunagu_sync::role::Role;
 
 /// A device's row as it is registered.
@@ -50,28 +50,27 @@ pub struct TokenHolder {
 
 /// Registers a device.
 pub fn insert(tx: &WriteTx<'_>, device: &NewDeviceRow<'_>) -> Result<(), StoreError> {
-    tx.sql()?
-        .prepare_cached(
-            "INSERT INTO devices (id, user_id, token_hash, label, created_at, wipe_report_hash)
+    tx.execute(
+        "INSERT INTO devices (id, user_id, token_hash, label, created_at, wipe_report_hash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute(params![
+        args![
             device.id,
             device.user_id,
             device.token_hash,
             device.label,
             device.created_at.to_rfc3339(),
             device.wipe_report_hash
-        ])?;
+        ],
+    )?;
     Ok(())
 }
 
 /// Revokes a device that is not revoked yet; whether one was.
 pub fn revoke(tx: &WriteTx<'_>, device_id: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
-    let changed = tx
-        .sql()?
-        .prepare_cached("UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")?
-        .execute(params![device_id, at.to_rfc3339()])?;
+    let changed = tx.execute(
+        "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+        args![device_id, at.to_rfc3339()],
+    )?;
     Ok(changed > 0)
 }
 
@@ -81,12 +80,10 @@ pub fn revoke_all_of(
     user_id: i64,
     at: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
-    Ok(tx
-        .sql()?
-        .prepare_cached(
-            "UPDATE devices SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
-        )?
-        .execute(params![user_id, at.to_rfc3339()])?)
+    tx.execute(
+        "UPDATE devices SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
+        args![user_id, at.to_rfc3339()],
+    )
 }
 
 /// The device holding the token with this hash, with its user's standing.
@@ -102,16 +99,14 @@ pub fn by_token(tx: &ReadTx<'_>, token_hash: &[u8]) -> Result<Option<TokenHolder
         String,
         bool,
     );
-    let row: Option<Row> = tx
-        .sql()?
-        .prepare_cached(
-            "SELECT d.id, u.id, u.display_name, u.role, d.revoked_at, d.wipe_ordered_at,
+    let row: Option<Row> = tx.optional(
+        "SELECT d.id, u.id, u.display_name, u.role, d.revoked_at, d.wipe_ordered_at,
                     u.disabled_at IS NOT NULL, coalesce(d.last_seen_at, d.created_at),
                     d.token_hash IS NOT ?1
                FROM devices d JOIN users u ON u.id = d.user_id
               WHERE d.token_hash = ?1 OR d.previous_token_hash = ?1",
-        )?
-        .query_row([token_hash], |r| {
+        args![token_hash],
+        |r| {
             Ok((
                 r.get(0)?,
                 r.get(1)?,
@@ -123,8 +118,8 @@ pub fn by_token(tx: &ReadTx<'_>, token_hash: &[u8]) -> Result<Option<TokenHolder
                 r.get(7)?,
                 r.get(8)?,
             ))
-        })
-        .optional()?;
+        },
+    )?;
     row.map(
         |(device_id, user_id, display_name, role, revoked, wipe, disabled, contact, previous)| {
             Ok(TokenHolder {
@@ -156,13 +151,11 @@ pub fn order_wipe(
     device_id: &str,
     at: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let changed = tx
-        .sql()?
-        .prepare_cached(
-            "UPDATE devices SET wipe_ordered_at = ?2, revoked_at = coalesce(revoked_at, ?2)
+    let changed = tx.execute(
+        "UPDATE devices SET wipe_ordered_at = ?2, revoked_at = coalesce(revoked_at, ?2)
               WHERE id = ?1 AND wipe_ordered_at IS NULL",
-        )?
-        .execute(params![device_id, at.to_rfc3339()])?;
+        args![device_id, at.to_rfc3339()],
+    )?;
     Ok(changed > 0)
 }
 
@@ -173,40 +166,41 @@ pub fn confirm_wipe(
     device_id: &str,
     at: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let changed = tx
-        .sql()?
-        .prepare_cached(
-            "UPDATE devices SET wiped_at = ?2
+    let changed = tx.execute(
+        "UPDATE devices SET wiped_at = ?2
               WHERE id = ?1 AND wipe_ordered_at IS NOT NULL AND wiped_at IS NULL",
-        )?
-        .execute(params![device_id, at.to_rfc3339()])?;
+        args![device_id, at.to_rfc3339()],
+    )?;
     Ok(changed > 0)
 }
 
 /// Records that the device was in contact at `at`.
 pub fn touch(tx: &WriteTx<'_>, device_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-    tx.sql()?
-        .prepare_cached("UPDATE devices SET last_seen_at = ?2 WHERE id = ?1")?
-        .execute(params![device_id, at.to_rfc3339()])?;
+    tx.execute(
+        "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1",
+        args![device_id, at.to_rfc3339()],
+    )?;
     Ok(())
 }
 
 /// The highest access-log entry number recorded from `device_id`.
 pub fn access_log_seq(tx: &ReadTx<'_>, device_id: &str) -> Result<u64, StoreError> {
     let seq: i64 = tx
-        .sql()?
-        .prepare_cached("SELECT access_log_seq FROM devices WHERE id = ?1")?
-        .query_row([device_id], |r| r.get(0))
-        .optional()?
+        .optional(
+            "SELECT access_log_seq FROM devices WHERE id = ?1",
+            args![device_id],
+            |r| r.get(0),
+        )?
         .unwrap_or(0);
     Ok(u64::try_from(seq).unwrap_or(0))
 }
 
 /// Records that `device_id`'s access-log entries up to `seq` are in.
 pub fn set_access_log_seq(tx: &WriteTx<'_>, device_id: &str, seq: u64) -> Result<(), StoreError> {
-    tx.sql()?
-        .prepare_cached("UPDATE devices SET access_log_seq = ?2 WHERE id = ?1")?
-        .execute(params![device_id, i64::try_from(seq).unwrap_or(i64::MAX)])?;
+    tx.execute(
+        "UPDATE devices SET access_log_seq = ?2 WHERE id = ?1",
+        args![device_id, i64::try_from(seq).unwrap_or(i64::MAX)],
+    )?;
     Ok(())
 }
 
@@ -225,20 +219,26 @@ pub fn no_longer_active(tx: &ReadTx<'_>, device_ids: &[String]) -> Result<Vec<En
     if device_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = serde_json::to_string(device_ids).expect("a list of strings serialises");
-    let mut statement = tx.sql()?.prepare_cached(
-        "SELECT j.value, d.wipe_ordered_at IS NOT NULL FROM json_each(?1) j
-           LEFT JOIN devices d ON d.id = j.value
-           LEFT JOIN users u ON u.id = d.user_id
-          WHERE d.id IS NULL OR d.revoked_at IS NOT NULL OR u.disabled_at IS NOT NULL",
-    )?;
-    let rows = statement.query_map([ids], |r| {
+    let sql = match tx.dialect() {
+        Dialect::Sqlite => {
+            "SELECT j.value, d.wipe_ordered_at IS NOT NULL FROM json_each(?1) j
+               LEFT JOIN devices d ON d.id = j.value
+               LEFT JOIN users u ON u.id = d.user_id
+              WHERE d.id IS NULL OR d.revoked_at IS NOT NULL OR u.disabled_at IS NOT NULL"
+        }
+        Dialect::Postgres => {
+            "SELECT j.value, d.wipe_ordered_at IS NOT NULL FROM unnest(?1::text[]) AS j(value)
+               LEFT JOIN devices d ON d.id = j.value
+               LEFT JOIN users u ON u.id = d.user_id
+              WHERE d.id IS NULL OR d.revoked_at IS NOT NULL OR u.disabled_at IS NOT NULL"
+        }
+    };
+    tx.rows(sql, args![device_ids], |r| {
         Ok(Ended {
             device_id: r.get(0)?,
-            wipe: r.get::<_, Option<bool>>(1)?.unwrap_or(false),
+            wipe: r.get::<Option<bool>>(1)?.unwrap_or(false),
         })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    })
 }
 
 /// A device as the inventory lists it.
@@ -270,7 +270,7 @@ pub struct DeviceRow {
 /// with what the server last acknowledged from each: one pass over the
 /// feed, grouped by origin device.
 pub fn inventory(tx: &ReadTx<'_>, username: Option<&str>) -> Result<Vec<DeviceRow>, StoreError> {
-    let mut statement = tx.sql()?.prepare_cached(
+    tx.rows(
         "SELECT d.id, u.username, d.label, d.created_at, d.last_seen_at, d.revoked_at,
                 d.wipe_ordered_at, d.wiped_at, f.newest, coalesce(f.changes, 0)
            FROM devices d
@@ -279,22 +279,22 @@ pub fn inventory(tx: &ReadTx<'_>, username: Option<&str>) -> Result<Vec<DeviceRo
                         FROM feed GROUP BY origin_device) f ON f.origin_device = d.id
           WHERE ?1 IS NULL OR u.username = ?1
           ORDER BY u.username, d.created_at, d.id",
-    )?;
-    let rows = statement.query_map([username], |r| {
-        Ok(DeviceRow {
-            id: r.get(0)?,
-            username: r.get(1)?,
-            label: r.get(2)?,
-            registered_at: r.get(3)?,
-            last_contact: r.get(4)?,
-            revoked_at: r.get(5)?,
-            wipe_ordered_at: r.get(6)?,
-            wiped_at: r.get(7)?,
-            last_acknowledged: r.get(8)?,
-            changes: r.get::<_, i64>(9)?.max(0) as u64,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        args![username],
+        |r| {
+            Ok(DeviceRow {
+                id: r.get(0)?,
+                username: r.get(1)?,
+                label: r.get(2)?,
+                registered_at: r.get(3)?,
+                last_contact: r.get(4)?,
+                revoked_at: r.get(5)?,
+                wipe_ordered_at: r.get(6)?,
+                wiped_at: r.get(7)?,
+                last_acknowledged: r.get(8)?,
+                changes: r.get::<i64>(9)?.max(0) as u64,
+            })
+        },
+    )
 }
 
 /// Gives device `device_id` the token hashed `new_hash`. Presented with
@@ -312,20 +312,17 @@ pub fn replace_token(
     } else {
         "UPDATE devices SET previous_token_hash = token_hash, token_hash = ?2 WHERE id = ?1"
     };
-    tx.sql()?
-        .prepare_cached(sql)?
-        .execute(params![device_id, new_hash])?;
+    tx.execute(sql, args![device_id, new_hash])?;
     Ok(())
 }
 
 /// The device used its current token: the previous one ends.
 pub fn settle_token(tx: &WriteTx<'_>, device_id: &str) -> Result<(), StoreError> {
-    tx.sql()?
-        .prepare_cached(
-            "UPDATE devices SET previous_token_hash = NULL
+    tx.execute(
+        "UPDATE devices SET previous_token_hash = NULL
               WHERE id = ?1 AND previous_token_hash IS NOT NULL",
-        )?
-        .execute([device_id])?;
+        args![device_id],
+    )?;
     Ok(())
 }
 
@@ -337,14 +334,12 @@ pub fn self_wiped(
     hash: &[u8],
     at: DateTime<Utc>,
 ) -> Result<Option<String>, StoreError> {
-    Ok(tx
-        .sql()?
-        .prepare_cached(
-            "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2),
+    tx.returning(
+        "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2),
                     wiped_at = coalesce(wiped_at, ?2), wipe_report_hash = NULL
               WHERE wipe_report_hash = ?1
           RETURNING id",
-        )?
-        .query_row(params![hash, at.to_rfc3339()], |r| r.get(0))
-        .optional()?)
+        args![hash, at.to_rfc3339()],
+        |r| r.get(0),
+    )
 }

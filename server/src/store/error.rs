@@ -104,11 +104,10 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     /// A PostgreSQL statement or connection failed.
-    #[error("database error: {0}")]
+    #[error("database error: {}", postgres_said(.0))]
     Postgres(#[from] postgres::Error),
-    /// What was asked is not yet written for PostgreSQL (only the
-    /// modules written through `store::sql` run there).
-    #[error("this part of the store does not run on PostgreSQL yet")]
+    /// What was asked is done only on SQLite (a backup into a file).
+    #[error("this is done only on a SQLite store, not on PostgreSQL")]
     NotOnPostgres,
     /// A statement that always returns a row returned none.
     #[error("the database returned no row where one was expected")]
@@ -124,6 +123,15 @@ pub enum StoreError {
         /// personal data, and errors reach the logs).
         found: &'static str,
     },
+}
+
+/// What PostgreSQL said: its error code and message, never the detail
+/// (which can quote the values of a row, and errors reach the logs).
+fn postgres_said(error: &postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => error.to_string(),
+    }
 }
 
 impl StoreError {

@@ -10,16 +10,15 @@
 //! an id with the history devices saw, even when the same backup is
 //! restored twice.
 
+use super::sql::args;
 use super::{ReadTx, StoreError};
 use rusqlite::Connection;
 use std::path::Path;
 
 /// This database's history id.
 pub fn id(tx: &ReadTx<'_>) -> Result<String, StoreError> {
-    Ok(tx
-        .sql()?
-        .prepare_cached("SELECT id FROM server_history WHERE only = 1")?
-        .query_row([], |row| row.get(0))?)
+    // ONLY is reserved in PostgreSQL; both read the quoted name.
+    tx.value("SELECT id FROM server_history WHERE \"only\" = 1", args![])
 }
 
 /// Gives the database file at `path` (a copy no server uses) a new

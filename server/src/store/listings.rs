@@ -1,9 +1,9 @@
 //! `listings`: who was listed in which fiscal year's annual listing, when,
 //! and the continuous stay at the listing date.
 
+use super::sql::args;
 use super::{ReadTx, StoreError, WriteTx};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::params;
 use tsunagu_sync::outcome::ListingFact;
 
 /// One person's entry in one fiscal year's listing.
@@ -31,13 +31,11 @@ pub struct ListingEntry<'a> {
 
 /// Writes a listing entry; fails if the person is already listed that year.
 pub fn insert(tx: &WriteTx<'_>, entry: &ListingEntry<'_>) -> Result<(), StoreError> {
-    tx.sql()?
-        .prepare_cached(
-            "INSERT INTO listings (fiscal_year, person_id, listed_on, admitted_on, stay_days,
-                                   short_stay, hospital, ward, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?
-        .execute(params![
+    tx.execute(
+        "INSERT INTO listings (fiscal_year, person_id, listed_on, admitted_on, stay_days,
+                               short_stay, hospital, ward, imported_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        args![
             entry.fiscal_year,
             entry.person_id,
             entry.listed_on.to_string(),
@@ -47,59 +45,56 @@ pub fn insert(tx: &WriteTx<'_>, entry: &ListingEntry<'_>) -> Result<(), StoreErr
             entry.hospital,
             entry.ward,
             entry.imported_at.to_rfc3339(),
-        ])?;
+        ],
+    )?;
     Ok(())
 }
 
 /// Whether the person is on that fiscal year's listing.
 pub fn is_listed(tx: &ReadTx<'_>, fiscal_year: i32, person_id: &str) -> Result<bool, StoreError> {
-    Ok(tx
-        .sql()?
-        .prepare_cached(
-            "SELECT EXISTS(SELECT 1 FROM listings WHERE fiscal_year = ?1 AND person_id = ?2)",
-        )?
-        .query_row(params![fiscal_year, person_id], |r| r.get(0))?)
+    tx.value(
+        "SELECT EXISTS(SELECT 1 FROM listings WHERE fiscal_year = ?1 AND person_id = ?2)",
+        args![fiscal_year, person_id],
+    )
 }
 
 /// The fiscal years `person_id` was listed, oldest first.
 pub fn years_of(tx: &ReadTx<'_>, person_id: &str) -> Result<Vec<i32>, StoreError> {
-    let mut statement = tx.sql()?.prepare_cached(
+    tx.rows(
         "SELECT fiscal_year FROM listings WHERE person_id = ?1 ORDER BY fiscal_year",
-    )?;
-    let rows = statement.query_map([person_id], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        args![person_id],
+        |r| r.get(0),
+    )
 }
 
 /// Every listing entry as the outcome report reads it: (person, entry).
 pub fn facts(tx: &ReadTx<'_>) -> Result<Vec<(String, ListingFact)>, StoreError> {
-    let mut statement = tx
-        .sql()?
-        .prepare_cached("SELECT person_id, fiscal_year, listed_on, admitted_on FROM listings")?;
-    let mut rows = statement.query([])?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        let date = |i: usize, column: &'static str| -> Result<NaiveDate, StoreError> {
-            let text: String = row.get(i)?;
-            text.parse()
-                .map_err(|_| StoreError::bad_value(column, text))
-        };
-        out.push((
-            row.get(0)?,
-            ListingFact {
-                fiscal_year: row.get(1)?,
-                listed_on: date(2, "listings.listed_on")?,
-                admitted_on: Some(date(3, "listings.admitted_on")?),
-            },
-        ));
-    }
-    Ok(out)
+    tx.rows(
+        "SELECT person_id, fiscal_year, listed_on, admitted_on FROM listings",
+        args![],
+        |row| {
+            let date = |i: usize, column: &'static str| -> Result<NaiveDate, StoreError> {
+                let text: String = row.get(i)?;
+                text.parse()
+                    .map_err(|_| StoreError::bad_value(column, text))
+            };
+            Ok((
+                row.get(0)?,
+                ListingFact {
+                    fiscal_year: row.get(1)?,
+                    listed_on: date(2, "listings.listed_on")?,
+                    admitted_on: Some(date(3, "listings.admitted_on")?),
+                },
+            ))
+        },
+    )
 }
 
 /// Every (person, fiscal year) listed, oldest year first.
 pub fn years_by_person(tx: &ReadTx<'_>) -> Result<Vec<(String, i32)>, StoreError> {
-    let mut statement = tx.sql()?.prepare_cached(
+    tx.rows(
         "SELECT person_id, fiscal_year FROM listings ORDER BY fiscal_year, person_id",
-    )?;
-    let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        args![],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }

@@ -84,8 +84,8 @@ pub struct ReadTx<'c> {
 }
 
 impl<'c> ReadTx<'c> {
-    /// The SQLite connection, for the store's modules not yet written
-    /// through [`sql`] (they refuse to run on PostgreSQL).
+    /// The SQLite connection, for the store's own tests of SQLite.
+    #[cfg(test)]
     pub(in crate::store) fn sql(&self) -> Result<&'c Connection, StoreError> {
         match self.conn {
             Conn::Sqlite(conn) => Ok(conn),
@@ -160,11 +160,9 @@ impl Store {
     }
 
     /// Opens the PostgreSQL database at `url` (`postgres://…`) and brings
-    /// its schema up to date, refusing one newer than this build.
-    ///
-    /// Only the modules written through [`sql`] run there yet (the
-    /// records and the feed); the others answer
-    /// [`StoreError::NotOnPostgres`], so the server does not offer it.
+    /// its schema up to date, refusing one newer than this build. What
+    /// only SQLite does (backups into a file, the outside-commit watch)
+    /// answers [`StoreError::NotOnPostgres`].
     pub fn open_postgres(url: &str) -> Result<Self, StoreError> {
         Ok(Store {
             backend: Backend::Postgres(Box::new(postgres::PgDb::open(url)?)),

@@ -1,9 +1,9 @@
 //! `persons`: the people the programme supports, by id, with the name
 //! staff know them by and their public-assistance recipient number.
 
+use super::sql::args;
 use super::{ReadTx, StoreError, WriteTx};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
 
 /// A person's row.
 #[derive(Debug, Clone)]
@@ -33,61 +33,60 @@ pub struct DocumentsOf {
 
 /// Inserts a person; fails on a duplicate id or recipient number.
 pub fn insert(tx: &WriteTx<'_>, person: &PersonRow<'_>) -> Result<(), StoreError> {
-    tx.sql()?
-        .prepare_cached(
-            "INSERT INTO persons (id, display_name, created_at, recipient_number)
-             VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![
+    tx.execute(
+        "INSERT INTO persons (id, display_name, created_at, recipient_number)
+         VALUES (?1, ?2, ?3, ?4)",
+        args![
             person.id,
             person.display_name,
             person.created_at.to_rfc3339(),
             person.recipient_number
-        ])?;
+        ],
+    )?;
     Ok(())
 }
 
 /// Whether a person with this id exists.
 pub fn exists(tx: &ReadTx<'_>, id: &str) -> Result<bool, StoreError> {
-    Ok(tx
-        .sql()?
-        .prepare_cached("SELECT EXISTS(SELECT 1 FROM persons WHERE id = ?1)")?
-        .query_row([id], |r| r.get(0))?)
+    tx.value(
+        "SELECT EXISTS(SELECT 1 FROM persons WHERE id = ?1)",
+        args![id],
+    )
 }
 
 /// The person with this recipient number, if any.
 pub fn by_recipient_number(tx: &ReadTx<'_>, number: &str) -> Result<Option<String>, StoreError> {
-    Ok(tx
-        .sql()?
-        .prepare_cached("SELECT id FROM persons WHERE recipient_number = ?1")?
-        .query_row([number], |r| r.get(0))
-        .optional()?)
+    tx.optional(
+        "SELECT id FROM persons WHERE recipient_number = ?1",
+        args![number],
+        |r| r.get(0),
+    )
 }
 
 /// Every person's id and display name, by id.
 pub fn all(tx: &ReadTx<'_>) -> Result<Vec<(String, String)>, StoreError> {
-    let mut statement = tx
-        .sql()?
-        .prepare_cached("SELECT id, display_name FROM persons ORDER BY id")?;
-    let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    tx.rows(
+        "SELECT id, display_name FROM persons ORDER BY id",
+        args![],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 /// Every person with whether their profile and card documents exist.
 pub fn documents(tx: &ReadTx<'_>) -> Result<Vec<DocumentsOf>, StoreError> {
-    let mut statement = tx.sql()?.prepare_cached(
+    tx.rows(
         "SELECT p.id, p.display_name,
                 EXISTS (SELECT 1 FROM records r WHERE r.id = p.id),
                 EXISTS (SELECT 1 FROM records r WHERE r.person_id = p.id AND r.kind = 'person_card')
            FROM persons p ORDER BY p.id",
-    )?;
-    let rows = statement.query_map([], |r| {
-        Ok(DocumentsOf {
-            id: r.get(0)?,
-            display_name: r.get(1)?,
-            has_profile: r.get(2)?,
-            has_card: r.get(3)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        args![],
+        |r| {
+            Ok(DocumentsOf {
+                id: r.get(0)?,
+                display_name: r.get(1)?,
+                has_profile: r.get(2)?,
+                has_card: r.get(3)?,
+            })
+        },
+    )
 }

@@ -37,7 +37,7 @@ pub fn commit(
     let received = received_at.to_rfc3339();
     // On PostgreSQL the feed is numbered in commit order under a lock held
     // from here to the commit.
-    postgres::hold_feed_order(tx)?;
+    postgres::hold(tx, postgres::FEED_ORDER_LOCK)?;
     for write in writes {
         let kind = write.kind.as_str();
         tx.execute(

@@ -39,6 +39,18 @@ impl ToParam for i64 {
     }
 }
 
+impl ToParam for i32 {
+    fn param(&self) -> Param<'_> {
+        Param::Int(i64::from(*self))
+    }
+}
+
+impl ToParam for u32 {
+    fn param(&self) -> Param<'_> {
+        Param::Int(i64::from(*self))
+    }
+}
+
 impl ToParam for bool {
     fn param(&self) -> Param<'_> {
         Param::Int(i64::from(*self))
@@ -134,6 +146,18 @@ impl Column for i64 {
             Value::Int(n) => Some(n),
             _ => None,
         }
+    }
+}
+
+impl Column for i32 {
+    fn from_value(value: Value) -> Option<Self> {
+        i64::from_value(value).and_then(|n| i32::try_from(n).ok())
+    }
+}
+
+impl Column for u32 {
+    fn from_value(value: Value) -> Option<Self> {
+        i64::from_value(value).and_then(|n| u32::try_from(n).ok())
     }
 }
 
@@ -260,7 +284,7 @@ impl ReadTx<'_> {
 
 impl WriteTx<'_> {
     /// Runs a statement that returns no rows; the number of rows it changed.
-    pub fn execute(&self, sql: &str, args: &[Param<'_>]) -> Result<u64, StoreError> {
+    pub fn execute(&self, sql: &str, args: &[Param<'_>]) -> Result<usize, StoreError> {
         match &self.conn {
             Conn::Sqlite(conn) => super::sqlite::execute(conn, sql, args),
             Conn::Postgres(conn) => conn.borrow_mut().execute(sql, args),

@@ -57,11 +57,14 @@ pub(super) fn each(
 }
 
 /// Runs `sql`; the rows it changed.
-pub(super) fn execute(conn: &Connection, sql: &str, args: &[Param<'_>]) -> Result<u64, StoreError> {
-    let changed = conn
+pub(super) fn execute(
+    conn: &Connection,
+    sql: &str,
+    args: &[Param<'_>],
+) -> Result<usize, StoreError> {
+    Ok(conn
         .prepare_cached(sql)?
-        .execute(rusqlite::params_from_iter(args))?;
-    Ok(changed as u64)
+        .execute(rusqlite::params_from_iter(args))?)
 }
 
 /// The SQLite backend: one writing connection behind a mutex (SQLite

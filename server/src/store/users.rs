@@ -4,7 +4,6 @@
 use super::sql::args;
 use super::{ReadTx, StoreError, WriteTx};
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
 use tsunagu_sync::role::Role;
 
 /// A new account's row.
@@ -58,11 +57,11 @@ pub fn active_id(tx: &ReadTx<'_>, username: &str) -> Result<Option<i64>, StoreEr
 
 /// The id of the user named `username`, disabled or not.
 pub fn any_id(tx: &ReadTx<'_>, username: &str) -> Result<Option<i64>, StoreError> {
-    Ok(tx
-        .sql()?
-        .prepare_cached("SELECT id FROM users WHERE username = ?1")?
-        .query_row([username], |r| r.get(0))
-        .optional()?)
+    tx.optional(
+        "SELECT id FROM users WHERE username = ?1",
+        args![username],
+        |r| r.get(0),
+    )
 }
 
 /// The id and display name of the active user named `username`.
@@ -70,13 +69,11 @@ pub fn active_with_name(
     tx: &ReadTx<'_>,
     username: &str,
 ) -> Result<Option<(i64, String)>, StoreError> {
-    Ok(tx
-        .sql()?
-        .prepare_cached(
-            "SELECT id, display_name FROM users WHERE username = ?1 AND disabled_at IS NULL",
-        )?
-        .query_row([username], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?)
+    tx.optional(
+        "SELECT id, display_name FROM users WHERE username = ?1 AND disabled_at IS NULL",
+        args![username],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 /// What checking an active user's password needs.
@@ -92,20 +89,18 @@ pub struct Credentials {
 
 /// The credentials of the active user named `username`.
 pub fn credentials(tx: &ReadTx<'_>, username: &str) -> Result<Option<Credentials>, StoreError> {
-    Ok(tx
-        .sql()?
-        .prepare_cached(
-            "SELECT id, password_hash, password_change_required FROM users
+    tx.optional(
+        "SELECT id, password_hash, password_change_required FROM users
               WHERE username = ?1 AND disabled_at IS NULL",
-        )?
-        .query_row([username], |r| {
+        args![username],
+        |r| {
             Ok(Credentials {
                 id: r.get(0)?,
                 password_hash: r.get(1)?,
                 change_required: r.get(2)?,
             })
-        })
-        .optional()?)
+        },
+    )
 }
 
 /// Sets user `id`'s password hash; `temporary` when an administrator set
@@ -116,21 +111,15 @@ pub fn set_password(
     password_hash: &str,
     temporary: bool,
 ) -> Result<bool, StoreError> {
-    Ok(tx
-        .sql()?
-        .prepare_cached(
-            "UPDATE users SET password_hash = ?2, password_change_required = ?3 WHERE id = ?1",
-        )?
-        .execute(params![id, password_hash, temporary])?
-        > 0)
+    Ok(tx.execute(
+        "UPDATE users SET password_hash = ?2, password_change_required = ?3 WHERE id = ?1",
+        args![id, password_hash, temporary],
+    )? > 0)
 }
 
 /// How many accounts exist, disabled ones included.
 pub fn count(tx: &ReadTx<'_>) -> Result<u64, StoreError> {
-    let count: i64 = tx
-        .sql()?
-        .prepare_cached("SELECT count(*) FROM users")?
-        .query_row([], |r| r.get(0))?;
+    let count: i64 = tx.value("SELECT count(*) FROM users", args![])?;
     Ok(count.max(0) as u64)
 }
 
@@ -138,17 +127,15 @@ pub fn count(tx: &ReadTx<'_>) -> Result<u64, StoreError> {
 /// role then login name. An account whose role this build does not know
 /// cannot hold one here and is left out.
 pub fn staff(tx: &ReadTx<'_>) -> Result<Vec<StaffRow>, StoreError> {
-    let mut statement = tx.sql()?.prepare_cached(
+    let rows = tx.rows(
         "SELECT username, display_name, role FROM users
           WHERE disabled_at IS NULL AND role != 'auditor'
           ORDER BY role, username",
+        args![],
+        |r| Ok((r.get::<String>(0)?, r.get(1)?, r.get::<String>(2)?)),
     )?;
-    let rows = statement.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get(1)?, r.get::<_, String>(2)?))
-    })?;
     let mut staff = Vec::new();
-    for row in rows {
-        let (username, display_name, role) = row?;
+    for (username, display_name, role) in rows {
         if let Ok(role) = role.parse() {
             staff.push(StaffRow {
                 username,
@@ -163,14 +150,14 @@ pub fn staff(tx: &ReadTx<'_>) -> Result<Vec<StaffRow>, StoreError> {
 /// The login names of the active caseworkers whose login or display
 /// name is `who`.
 pub fn caseworkers_named(tx: &ReadTx<'_>, who: &str) -> Result<Vec<String>, StoreError> {
-    let mut statement = tx.sql()?.prepare_cached(
+    tx.rows(
         "SELECT username FROM users
           WHERE (username = ?1 OR display_name = ?1) AND role = 'caseworker'
             AND disabled_at IS NULL
           ORDER BY username",
-    )?;
-    let rows = statement.query_map([who], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        args![who],
+        |r| r.get(0),
+    )
 }
 
 /// Reads a stored role.
@@ -201,26 +188,26 @@ pub struct AccountRow {
 
 /// Every account with its devices' standing, by login name.
 pub fn accounts(tx: &ReadTx<'_>) -> Result<Vec<AccountRow>, StoreError> {
-    let mut statement = tx.sql()?.prepare_cached(
+    tx.rows(
         "SELECT u.username, u.display_name, u.role, u.disabled_at,
                 count(d.id) FILTER (WHERE d.revoked_at IS NULL), max(d.last_seen_at),
                 EXISTS (SELECT 1 FROM second_factors f
                          WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL)
            FROM users u LEFT JOIN devices d ON d.user_id = u.id
           GROUP BY u.id ORDER BY u.username",
-    )?;
-    let rows = statement.query_map([], |r| {
-        Ok(AccountRow {
-            username: r.get(0)?,
-            display_name: r.get(1)?,
-            role: r.get(2)?,
-            disabled_at: r.get(3)?,
-            active_devices: r.get::<_, i64>(4)?.max(0) as u64,
-            last_contact: r.get(5)?,
-            second_factor: r.get(6)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        args![],
+        |r| {
+            Ok(AccountRow {
+                username: r.get(0)?,
+                display_name: r.get(1)?,
+                role: r.get(2)?,
+                disabled_at: r.get(3)?,
+                active_devices: r.get::<i64>(4)?.max(0) as u64,
+                last_contact: r.get(5)?,
+                second_factor: r.get(6)?,
+            })
+        },
+    )
 }
 
 /// Disables (`Some(at)`) or enables (`None`) account `id`; whether it changed.
@@ -230,18 +217,14 @@ pub fn set_disabled(
     at: Option<DateTime<Utc>>,
 ) -> Result<bool, StoreError> {
     let changed = match at {
-        Some(at) => tx
-            .sql()?
-            .prepare_cached(
-                "UPDATE users SET disabled_at = ?2 WHERE id = ?1 AND disabled_at IS NULL",
-            )?
-            .execute(params![id, at.to_rfc3339()])?,
-        None => tx
-            .sql()?
-            .prepare_cached(
-                "UPDATE users SET disabled_at = NULL WHERE id = ?1 AND disabled_at IS NOT NULL",
-            )?
-            .execute([id])?,
+        Some(at) => tx.execute(
+            "UPDATE users SET disabled_at = ?2 WHERE id = ?1 AND disabled_at IS NULL",
+            args![id, at.to_rfc3339()],
+        )?,
+        None => tx.execute(
+            "UPDATE users SET disabled_at = NULL WHERE id = ?1 AND disabled_at IS NOT NULL",
+            args![id],
+        )?,
     };
     Ok(changed > 0)
 }

@@ -72,9 +72,10 @@ impl PgConn {
         &mut self,
         sql: &str,
         args: &[Param<'_>],
-    ) -> Result<u64, StoreError> {
+    ) -> Result<usize, StoreError> {
         let statement = self.statement(sql)?;
-        Ok(self.client.execute(&statement, &bound(args))?)
+        let changed = self.client.execute(&statement, &bound(args))?;
+        Ok(usize::try_from(changed).unwrap_or(usize::MAX))
     }
 }
 
@@ -93,6 +94,11 @@ impl ToSql for Param<'_> {
                 Type::BOOL => (n != 0).to_sql(ty, out),
                 _ => Err(format!("an integer cannot be bound as {ty}").into()),
             },
+            // SQLite compares text with an integer column numerically;
+            // so does this, for the few callers that hold an id as text.
+            Param::Text(text) if matches!(*ty, Type::INT8 | Type::INT4 | Type::INT2) => {
+                Param::Int(text.parse()?).to_sql(ty, out)
+            }
             Param::Text(text) => text.to_sql(ty, out),
             Param::Bytes(bytes) => bytes.to_sql(ty, out),
             Param::Texts(texts) => texts.to_sql(ty, out),

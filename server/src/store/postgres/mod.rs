@@ -35,6 +35,12 @@ const POOLED: usize = 16;
 /// (`docs/ARCHITECTURE.md`, "The feed's order on PostgreSQL".)
 pub const FEED_ORDER_LOCK: i64 = 0x7473_756e_6167_7501;
 
+/// The advisory lock every append to the audit trail takes before it
+/// reads the chain's head, held until it commits, so two appends cannot
+/// both link to the same entry (SQLite's one writer already keeps them
+/// apart).
+pub const AUDIT_CHAIN_LOCK: i64 = 0x7473_756e_6167_7503;
+
 /// The advisory lock migrations run under, so instances starting together
 /// upgrade the schema once.
 const MIGRATION_LOCK: i64 = 0x7473_756e_6167_7502;
@@ -149,14 +155,14 @@ impl PgDb {
     }
 }
 
-/// Takes the feed's numbering lock ([`FEED_ORDER_LOCK`]) for the rest of
-/// the transaction; on SQLite, whose one writer already commits in order,
-/// it does nothing.
-pub(in crate::store) fn hold_feed_order(tx: &WriteTx<'_>) -> Result<(), StoreError> {
+/// Takes advisory lock `lock` ([`FEED_ORDER_LOCK`], [`AUDIT_CHAIN_LOCK`])
+/// for the rest of the transaction; on SQLite, whose one writer already
+/// runs write transactions one after the other, it does nothing.
+pub(in crate::store) fn hold(tx: &WriteTx<'_>, lock: i64) -> Result<(), StoreError> {
     if let Conn::Postgres(conn) = tx.conn {
         conn.borrow_mut().execute(
             "SELECT pg_advisory_xact_lock(?1)",
-            &[super::sql::Param::Int(FEED_ORDER_LOCK)],
+            &[super::sql::Param::Int(lock)],
         )?;
     }
     Ok(())
@@ -175,5 +181,7 @@ fn blocking<T>(work: impl FnOnce() -> T) -> T {
     }
 }
 
+#[cfg(test)]
+mod parity;
 #[cfg(test)]
 mod tests;

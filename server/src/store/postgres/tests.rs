@@ -308,14 +308,16 @@ fn a_newer_schema_is_refused_and_left_as_it_was() {
     assert_eq!(version, newer);
 }
 
-/// A module not yet written for PostgreSQL says so instead of running
-/// SQLite's SQL there.
+/// What only SQLite does (a backup into a file) says so on PostgreSQL
+/// instead of touching the database.
 #[test]
-fn modules_not_yet_written_for_postgres_refuse_plainly() {
+fn a_sqlite_backup_is_refused_plainly_on_postgres() {
     let database = TestDatabase::new();
     let store = Store::open_postgres(&database.url).unwrap();
+    let dir = tempfile::tempdir().unwrap();
     let refused = store
-        .read(crate::store::persons::all)
+        .backup_to(&dir.path().join("copy.sqlite3"))
         .expect_err("must refuse");
     assert!(matches!(refused, StoreError::NotOnPostgres), "{refused}");
+    assert!(!dir.path().join("copy.sqlite3").exists());
 }
