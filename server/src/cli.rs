@@ -1,4 +1,4 @@
-//! The command line: `tsunagu [--data-dir DIR] <command>`.
+//! The command line: `tsunagu [--data-dir DIR] [--database URL] <command>`.
 
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
@@ -17,6 +17,17 @@ pub struct Cli {
         global = true
     )]
     pub data_dir: PathBuf,
+    /// A PostgreSQL database to use instead of the SQLite file
+    /// (`postgres://user:password@host:port/dbname`). The data directory
+    /// still holds what each server unpacks for itself. Never printed: it
+    /// may hold a password.
+    #[arg(
+        long,
+        env = "TSUNAGU_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database: Option<String>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

@@ -16,21 +16,28 @@ use tsunagu_app::listing_refusal::FileProblem;
 use tsunagu_sync::policy::japan_date;
 use tsunagu_sync::role::Role;
 
-/// Opens the store in `data_dir`, saying which directory failed.
-pub fn open_store(data_dir: &Path) -> anyhow::Result<Store> {
-    Store::open(data_dir)
-        .with_context(|| format!("opening the data directory {}", data_dir.display()))
-}
-
-/// Opens the store for `serve`: an existing database must pass SQLite's
-/// `quick_check` first.
-pub fn open_checked_store(data_dir: &Path) -> anyhow::Result<Store> {
-    Store::open_checked(data_dir)
-        .with_context(|| format!("opening the data directory {}", data_dir.display()))
+/// Opens the store: the PostgreSQL database at `database` when given,
+/// else the SQLite file in `data_dir` (for `serve`, `checked`: an existing
+/// file must pass SQLite's `quick_check` first). Says which failed,
+/// without the URL, which may hold a password.
+pub fn open_store(data_dir: &Path, database: Option<&str>, checked: bool) -> anyhow::Result<Store> {
+    match database {
+        Some(url) => Store::open_postgres(url).context("opening the PostgreSQL database"),
+        None if checked => Store::open_checked(data_dir)
+            .with_context(|| format!("opening the data directory {}", data_dir.display())),
+        None => Store::open(data_dir)
+            .with_context(|| format!("opening the data directory {}", data_dir.display())),
+    }
 }
 
 /// `tsunagu backup --to FILE`.
 pub fn backup(store: &Store, to: &Path) -> anyhow::Result<()> {
+    if store.dialect() == crate::store::Dialect::Postgres {
+        anyhow::bail!(
+            "tsunagu backup copies a SQLite database; back PostgreSQL up with pg_dump or \
+             continuous archiving (docs/DEPLOY.md)"
+        );
+    }
     let done = store.backup_to(to)?;
     writeln!(
         std::io::stdout(),

@@ -11,13 +11,18 @@ use axum::serve::ListenerExt;
 use std::io::Write;
 use std::sync::Arc;
 
-/// Runs the server on `store` until a shutdown signal; `carried` writes
-/// out the browser bundle the binary carries (see [`site::locate`]).
-pub fn run(store: Store, args: ServeArgs, carried: site::UnpackCarried) -> anyhow::Result<()> {
-    let data_dir = store
-        .path()
-        .and_then(std::path::Path::parent)
-        .context("the server runs on a SQLite data directory")?;
+/// Runs the server on `store` until a shutdown signal, with `data_dir`
+/// for what it unpacks (the store's own directory on SQLite); `carried`
+/// writes out the browser bundle the binary carries (see
+/// [`site::locate`]).
+pub fn run(
+    store: Store,
+    data_dir: &std::path::Path,
+    args: ServeArgs,
+    carried: site::UnpackCarried,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
     // One server per data directory; a restore waits for it to stop.
     let _lock = crate::store::backup::ServerLock::acquire(data_dir)
         .context("locking the data directory")?;
@@ -86,6 +91,13 @@ pub fn run(store: Store, args: ServeArgs, carried: site::UnpackCarried) -> anyho
                 .as_deref()
                 .is_some_and(|url| url.starts_with("https://")),
         };
+        // Another server on the same PostgreSQL database commits a note:
+        // wake this server's connections holding that person.
+        let feed = state.feed.clone();
+        state
+            .store
+            .on_feed_elsewhere(move |persons| feed.announce(u64::MAX, persons))
+            .context("listening for other servers' commits")?;
         tokio::spawn(connections::watch(
             state.store.clone(),
             state.connections.clone(),

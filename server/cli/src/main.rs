@@ -22,19 +22,24 @@ fn main() -> std::process::ExitCode {
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
     // A restore replaces the database: it must not open (and migrate) it.
     if let Command::Restore { from, force } = &cli.command {
+        anyhow::ensure!(
+            cli.database.is_none(),
+            "tsunagu restore puts back a SQLite database; restore PostgreSQL with its own tools \
+             (docs/DEPLOY.md)"
+        );
         return commands::restore(&cli.data_dir, from, *force);
     }
-    let store = match cli.command {
-        Command::Serve(_) => commands::open_checked_store(&cli.data_dir)?,
-        _ => commands::open_store(&cli.data_dir)?,
-    };
+    let serving = matches!(cli.command, Command::Serve(_));
+    let store = commands::open_store(&cli.data_dir, cli.database.as_deref(), serving)?;
     match cli.command {
         Command::Restore { .. } => unreachable!("handled above"),
         Command::Backup { to } => commands::backup(&store, &to),
         Command::Audit(AuditCommand::Verify) => commands::verify_audit(&store),
-        Command::Serve(args) => tsunagu_server::serve::run(store, args, |data_dir| {
-            Ok(tsunagu_bundle::unpack(data_dir)?)
-        }),
+        Command::Serve(args) => {
+            tsunagu_server::serve::run(store, &cli.data_dir, args, |data_dir| {
+                Ok(tsunagu_bundle::unpack(data_dir)?)
+            })
+        }
         Command::User(UserCommand::Add {
             username,
             display_name,
