@@ -102,7 +102,7 @@ pub fn by_token(tx: &ReadTx<'_>, token_hash: &[u8]) -> Result<Option<TokenHolder
     let row: Option<Row> = tx.optional(
         "SELECT d.id, u.id, u.display_name, u.role, d.revoked_at, d.wipe_ordered_at,
                     u.disabled_at IS NOT NULL, coalesce(d.last_seen_at, d.created_at),
-                    d.token_hash IS NOT ?1
+                    d.token_hash IS DISTINCT FROM ?1
                FROM devices d JOIN users u ON u.id = d.user_id
               WHERE d.token_hash = ?1 OR d.previous_token_hash = ?1",
         args![token_hash],
