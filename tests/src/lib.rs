@@ -15,6 +15,7 @@ pub mod flaky_link;
 pub mod hostile;
 pub mod http;
 pub mod load;
+pub mod postgres;
 pub mod rng;
 pub mod server;
 pub mod sim;

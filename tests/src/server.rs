@@ -38,13 +38,18 @@ pub fn server_binary() -> Result<PathBuf> {
     Ok(binary)
 }
 
-/// A `tsunagu` command with `--data-dir` set.
+/// A `tsunagu` command with `--data-dir` set, and `--database` when the
+/// directory was given a PostgreSQL database ([`crate::postgres::use_database`]).
 pub fn tsunagu(data_dir: &Path) -> Result<Command> {
     let mut command = Command::new(server_binary()?);
     command
         .arg("--data-dir")
         .arg(data_dir)
-        .env_remove("TSUNAGU_LISTEN");
+        .env_remove("TSUNAGU_LISTEN")
+        .env_remove("TSUNAGU_DATABASE_URL");
+    if let Some(url) = crate::postgres::database_of(data_dir) {
+        command.arg("--database").arg(url);
+    }
     Ok(command)
 }
 

@@ -258,13 +258,28 @@ impl Store {
     }
 
     /// Whether another process (the command line: an assignment, a
-    /// listing import) committed to the database since the last call.
-    /// The first call says yes.
+    /// listing import; on PostgreSQL another server too) committed a
+    /// change since the last call that may move a caseload. The first call
+    /// says yes.
     pub fn changed_elsewhere(&self) -> Result<bool, StoreError> {
         match &self.backend {
             Backend::Sqlite(db) => db.changed_elsewhere(),
-            Backend::Postgres(_) => Err(StoreError::NotOnPostgres),
+            Backend::Postgres(db) => Ok(db.heard()?.changed()),
         }
+    }
+
+    /// Calls `wake` with the persons of every feed entry another server
+    /// commits to the same database from now on (PostgreSQL; a SQLite
+    /// file has one server, and the command line's commits are caught by
+    /// [`Store::changed_elsewhere`]). It may hear this server's own too.
+    pub fn on_feed_elsewhere(
+        &self,
+        wake: impl Fn(&[String]) + Send + Sync + 'static,
+    ) -> Result<(), StoreError> {
+        if let Backend::Postgres(db) = &self.backend {
+            db.heard()?.on_feed(Box::new(wake));
+        }
+        Ok(())
     }
 
     /// The SQLite database, for what only it does (backups, checks).

@@ -11,6 +11,7 @@
 //! blocks only its own worker, as a SQLite statement does.
 
 mod conn;
+pub mod listen;
 mod schema;
 
 pub use conn::PgConn;
@@ -19,7 +20,7 @@ pub(in crate::store) use conn::value;
 use super::{Conn, ReadTx, StoreError, WriteTx};
 use std::cell::RefCell;
 use std::str::FromStr;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 /// Idle connections kept for reuse; more may be open at once under load,
 /// and those beyond this are closed when returned.
@@ -49,6 +50,8 @@ const MIGRATION_LOCK: i64 = 0x7473_756e_6167_7502;
 pub struct PgDb {
     config: postgres::Config,
     idle: Mutex<Vec<PgConn>>,
+    /// What other servers commit, once something asked.
+    heard: OnceLock<Arc<listen::Heard>>,
 }
 
 impl PgDb {
@@ -59,6 +62,7 @@ impl PgDb {
         let db = PgDb {
             config,
             idle: Mutex::new(Vec::new()),
+            heard: OnceLock::new(),
         };
         db.write(|tx| schema::apply(tx, MIGRATION_LOCK))?;
         Ok(db)
@@ -67,6 +71,19 @@ impl PgDb {
     /// The schema version the database is at.
     pub(super) fn schema_version(&self) -> Result<i64, StoreError> {
         self.read(false, schema::version)
+    }
+
+    /// What other servers and the command line commit, heard from the
+    /// first call on (a thread starts listening then).
+    pub(super) fn heard(&self) -> Result<&listen::Heard, StoreError> {
+        if let Some(heard) = self.heard.get() {
+            return Ok(heard);
+        }
+        let started = listen::start(self.config.clone()).map_err(|source| StoreError::Writer {
+            path: "PostgreSQL listener".into(),
+            source,
+        })?;
+        Ok(self.heard.get_or_init(|| started))
     }
 
     /// [`Store::write`](super::Store::write) on PostgreSQL: one

@@ -154,7 +154,29 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         code_hash BYTEA NOT NULL,
         used_at   TEXT,
         PRIMARY KEY (user_id, code_hash)
-    );",
+    );
+    -- Other servers on this database hear of new feed entries and of
+    -- caseload changes (listen.rs). Notifications go out at commit, once
+    -- per distinct payload in a transaction.
+    CREATE FUNCTION tsunagu_feed_grew() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM pg_notify('tsunagu_feed', NEW.person_id);
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER feed_notifies AFTER INSERT ON feed
+        FOR EACH ROW EXECUTE FUNCTION tsunagu_feed_grew();
+    CREATE FUNCTION tsunagu_caseloads_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM pg_notify('tsunagu_change', TG_TABLE_NAME);
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER assignments_notify AFTER INSERT OR UPDATE OR DELETE ON assignments
+        FOR EACH STATEMENT EXECUTE FUNCTION tsunagu_caseloads_changed();
+    CREATE TRIGGER users_notify AFTER UPDATE OF disabled_at, role ON users
+        FOR EACH STATEMENT EXECUTE FUNCTION tsunagu_caseloads_changed();
+    CREATE TRIGGER devices_notify
+        AFTER UPDATE OF revoked_at, wipe_ordered_at, user_id ON devices
+        FOR EACH STATEMENT EXECUTE FUNCTION tsunagu_caseloads_changed();",
 )];
 
 /// The version the database is at (0 for an empty one).

@@ -321,3 +321,66 @@ fn a_sqlite_backup_is_refused_plainly_on_postgres() {
     assert!(matches!(refused, StoreError::NotOnPostgres), "{refused}");
     assert!(!dir.path().join("copy.sqlite3").exists());
 }
+
+/// A store hears of feed entries and caseload changes another store (an
+/// instance, the command line) commits to the same database.
+#[test]
+fn a_store_hears_what_another_commits() {
+    let database = TestDatabase::new();
+    let listening = Store::open_postgres(&database.url).unwrap();
+    let (heard, persons) = mpsc::channel();
+    listening
+        .on_feed_elsewhere(move |persons| heard.send(persons.to_vec()).unwrap())
+        .unwrap();
+    assert!(
+        listening.changed_elsewhere().unwrap(),
+        "the first call says yes"
+    );
+    let other = Store::open_postgres(&database.url).unwrap();
+    // The listener connects on its own thread: wait until it hears.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let mut n = 0u8;
+    let got = loop {
+        n += 1;
+        commit(
+            &other,
+            "d-x",
+            &[write(&format!("r-{n}"), "p-heard", &[&[n]])],
+        );
+        if let Ok(got) = persons.recv_timeout(Duration::from_millis(200)) {
+            break got;
+        }
+        assert!(std::time::Instant::now() < deadline, "nothing heard");
+    };
+    assert_eq!(got, vec!["p-heard".to_owned()]);
+    let _ = listening.changed_elsewhere().unwrap();
+    assert!(!listening.changed_elsewhere().unwrap());
+    other
+        .write(|tx| {
+            crate::store::persons::insert(
+                tx,
+                &crate::store::persons::PersonRow {
+                    id: "p-heard",
+                    display_name: "試験",
+                    recipient_number: None,
+                    created_at: DateTime::UNIX_EPOCH,
+                },
+            )?;
+            crate::store::assignments::insert_unless_open(
+                tx,
+                "nobody",
+                "p-heard",
+                NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                Utc::now(),
+            )
+        })
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !listening.changed_elsewhere().unwrap() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the change was not heard"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -1,0 +1,94 @@
+//! Two `tsunagu serve` processes on one PostgreSQL database, as a
+//! prefecture or a hosting vendor would run them behind a load balancer:
+//! a note pushed through one reaches a tablet connected to the other at
+//! once, and a caseload change made on the command line reaches it too.
+
+use anyhow::Result;
+use chrono::{TimeZone, Utc};
+use std::time::{Duration, Instant};
+use tsunagu_sync::record::schema::RecordKind;
+use tsunagu_sync::record::{Edit, FieldValue, NewRecord, new_record_id};
+use tsunagu_tests::admin::{add_device, add_person, add_user, assign};
+use tsunagu_tests::device::{LiveDevice, NativeDevice};
+use tsunagu_tests::postgres::{TestDatabase, use_database};
+use tsunagu_tests::server::ServerProcess;
+
+/// What the issue asks of a note crossing instances.
+const WITHIN: Duration = Duration::from_secs(1);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_note_through_one_instance_reaches_a_tablet_on_the_other_within_a_second() -> Result<()> {
+    let database = TestDatabase::new()?;
+    let (one, two) = (tempfile::tempdir()?, tempfile::tempdir()?);
+    use_database(one.path(), &database)?;
+    use_database(two.path(), &database)?;
+    let admin = one.path();
+    let person = add_person(admin, "試験 五号")?;
+    let later = add_person(admin, "試験 六号")?;
+    let spec = add_user(admin, "pg.spec", "support_specialist")?;
+    add_user(admin, "pg.colleague", "support_specialist")?;
+    assign(admin, "pg.spec", &person)?;
+    assign(admin, "pg.spec", &later)?;
+    assign(admin, "pg.colleague", &person)?;
+    let (spec_device, spec_token) = add_device(admin, "pg.spec")?;
+    let (_, colleague_token) = add_device(admin, "pg.colleague")?;
+    let first = ServerProcess::start(one.path(), &[])?;
+    let second = ServerProcess::start(two.path(), &[])?;
+
+    let mut colleague_tab = LiveDevice::open(
+        NativeDevice::new(&colleague_token, "colleague-tab"),
+        &second.base_url,
+    )
+    .await?;
+    let mut spec_tab = NativeDevice::new(&spec_token, "spec-tab");
+    let note = |tab: &mut NativeDevice, of: &str, n: u8| {
+        let at = Utc.with_ymd_and_hms(2026, 6, 1, 9, n.into(), 0).unwrap();
+        tab.store.create(
+            NewRecord {
+                id: new_record_id(at, [n; 10]),
+                kind: RecordKind::WardInterview,
+                person_id: of.to_owned(),
+                device: spec_device.clone(),
+                fields: vec![
+                    ("occurred_on".into(), FieldValue::Date(at.date_naive())),
+                    ("place".into(), FieldValue::Str("ward".into())),
+                    ("interview_type".into(), FieldValue::Str("continued".into())),
+                ],
+            },
+            &Edit {
+                by: spec.clone(),
+                name: None,
+                at,
+            },
+        )
+    };
+    // Three notes, one after the other: each crosses on its own, not
+    // on a caseload look-up that happened to fall in between.
+    for n in 1..=3 {
+        let interview = note(&mut spec_tab, &person, n)?;
+        let pushed = Instant::now();
+        spec_tab.sync(&first.base_url).await?;
+        colleague_tab
+            .receive_until(WITHIN, |store| store.record_mut(&interview).is_some())
+            .await?;
+        println!(
+            "note {n} pushed through instance 1 reached a tablet on instance 2 {} ms after \
+             the push began",
+            pushed.elapsed().as_millis()
+        );
+    }
+
+    // A caseload change on the command line reaches the tablet on the
+    // second instance too, with the notes already written.
+    let earlier = note(&mut spec_tab, &later, 4)?;
+    spec_tab.sync(&first.base_url).await?;
+    assert!(colleague_tab.device.store.record_mut(&earlier).is_none());
+    assign(admin, "pg.colleague", &later)?;
+    colleague_tab
+        .receive_until(Duration::from_secs(5), |store| {
+            store.record_mut(&earlier).is_some()
+        })
+        .await?;
+    colleague_tab.close().await;
+    Ok(())
+}
