@@ -93,6 +93,11 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// After PostgreSQL was restored (from `pg_dump` or to a point in
+    /// time): gives the database a new history id, so every tablet learns
+    /// at its next connection that the server went back and gives back
+    /// the notes it lost. Run it before starting the servers again.
+    RenewHistory,
     /// Assign a user to a person (put the person on the user's caseload).
     Assign {
         /// The user's login name.

@@ -30,6 +30,17 @@ pub fn open_store(data_dir: &Path, database: Option<&str>, checked: bool) -> any
     }
 }
 
+/// `tsunagu renew-history`: a database put back by other means than
+/// `tsunagu restore` is told it is another history now.
+pub fn renew_history(store: &Store) -> anyhow::Result<()> {
+    let id = store.write(crate::store::history::renew_in)?;
+    writeln!(
+        std::io::stdout(),
+        "the database's history id is now {id}: tablets will give back what it lost"
+    )?;
+    Ok(())
+}
+
 /// `tsunagu backup --to FILE`.
 pub fn backup(store: &Store, to: &Path) -> anyhow::Result<()> {
     if store.dialect() == crate::store::Dialect::Postgres {

@@ -34,6 +34,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Restore { .. } => unreachable!("handled above"),
         Command::Backup { to } => commands::backup(&store, &to),
+        Command::RenewHistory => commands::renew_history(&store),
         Command::Audit(AuditCommand::Verify) => commands::verify_audit(&store),
         Command::Serve(args) => {
             tsunagu_server::serve::run(store, &cli.data_dir, args, |data_dir| {

@@ -11,7 +11,7 @@
 //! restored twice.
 
 use super::sql::args;
-use super::{ReadTx, StoreError};
+use super::{ReadTx, StoreError, WriteTx};
 use rusqlite::Connection;
 use std::path::Path;
 
@@ -19,6 +19,22 @@ use std::path::Path;
 pub fn id(tx: &ReadTx<'_>) -> Result<String, StoreError> {
     // ONLY is reserved in PostgreSQL; both read the quoted name.
     tx.value("SELECT id FROM server_history WHERE \"only\" = 1", args![])
+}
+
+/// Gives the database a new history id, in `tx`, and returns it: for a
+/// database put back by other means than `tsunagu restore` (PostgreSQL's
+/// `pg_restore` or point-in-time recovery). The id is drawn here, not in
+/// SQL, so both backends make it alike.
+pub fn renew_in(tx: &WriteTx<'_>) -> Result<String, StoreError> {
+    let id: String = rand::random::<[u8; 16]>()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    tx.execute(
+        "UPDATE server_history SET id = ?1 WHERE \"only\" = 1",
+        args![id],
+    )?;
+    Ok(id)
 }
 
 /// Gives the database file at `path` (a copy no server uses) a new

@@ -384,3 +384,23 @@ fn a_store_hears_what_another_commits() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// `tsunagu renew-history` after PostgreSQL was put back by its own
+/// tools: the history id changes (so tablets give back what was lost),
+/// on SQLite alike.
+#[test]
+fn renewing_the_history_draws_a_new_id_on_both_backends() {
+    let database = TestDatabase::new();
+    let dir = tempfile::tempdir().unwrap();
+    for store in [
+        Store::open(dir.path()).unwrap(),
+        Store::open_postgres(&database.url).unwrap(),
+    ] {
+        let before = store.read(crate::store::history::id).unwrap();
+        let renewed = store.write(crate::store::history::renew_in).unwrap();
+        let after = store.read(crate::store::history::id).unwrap();
+        assert_eq!(after, renewed);
+        assert_ne!(after, before);
+        assert_eq!(after.len(), 32);
+    }
+}
