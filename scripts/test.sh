@@ -20,4 +20,11 @@ build_site
 step "build server binary" cargo build -p tsunagu
 step "test postgresql cluster" start_test_postgres
 step "tests" cargo nextest run --workspace --no-fail-fast
+# The sync tests again, each data directory on a PostgreSQL database of its
+# own: pushes, downloads, handovers, purges, a killed server, the policy
+# matrix and the hostile tablet's refusals hold on both backends.
+step "sync tests on PostgreSQL" env TSUNAGU_TESTS_ON_POSTGRES=1 \
+  cargo nextest run -p tsunagu-tests --no-fail-fast --test sync_ws --test push_rules \
+  --test ended_cases --test policy_matrix --test revocation --test live_caseload \
+  --test team --test clock_rules
 summary

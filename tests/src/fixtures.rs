@@ -46,6 +46,9 @@ pub fn record_stored(dir: &Path, id: &str) -> Result<bool> {
 
 /// The saved document the server's database in `dir` holds for `id`.
 pub fn stored_snapshot(dir: &Path, id: &str) -> Result<Option<Vec<u8>>> {
+    if let Some(url) = crate::postgres::database_of(dir) {
+        return crate::postgres::snapshot(&url, id);
+    }
     let conn = rusqlite::Connection::open(dir.join("tsunagu.sqlite3"))?;
     let mut statement = conn.prepare("SELECT snapshot FROM records WHERE id = ?1")?;
     let mut rows = statement.query([id])?;
@@ -57,6 +60,5 @@ pub fn stored_snapshot(dir: &Path, id: &str) -> Result<Option<Vec<u8>>> {
 
 /// How many changes the server's change feed in `dir` holds.
 pub fn feed_entries(dir: &Path) -> Result<i64> {
-    let conn = rusqlite::Connection::open(dir.join("tsunagu.sqlite3"))?;
-    Ok(conn.query_row("SELECT count(*) FROM feed", [], |r| r.get(0))?)
+    crate::postgres::count(dir, "SELECT count(*) FROM feed", &[])
 }

@@ -22,6 +22,9 @@ pub struct LoadConfig {
     pub rate: f64,
     /// How long edits are made.
     pub seconds: f64,
+    /// On a new PostgreSQL database in `TSUNAGU_TEST_POSTGRES`'s cluster
+    /// instead of a SQLite file.
+    pub postgres: bool,
 }
 
 /// What was measured.
@@ -60,6 +63,13 @@ pub async fn run(config: LoadConfig) -> Result<LoadReport> {
         "need devices, rate and seconds > 0"
     );
     let dir = tempfile::tempdir()?;
+    let database = config
+        .postgres
+        .then(crate::postgres::TestDatabase::new)
+        .transpose()?;
+    if let Some(database) = &database {
+        crate::postgres::use_database(dir.path(), database)?;
+    }
     let users = config.devices.div_ceil(DEVICES_PER_USER);
     let mut persons = Vec::with_capacity(users);
     let mut user_ids = Vec::with_capacity(users);

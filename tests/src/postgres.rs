@@ -2,6 +2,12 @@
 //! in the throwaway cluster `scripts/test.sh` starts
 //! (`TSUNAGU_TEST_POSTGRES`), and data directories whose `tsunagu`
 //! commands and servers use it.
+//!
+//! With `TSUNAGU_TESTS_ON_POSTGRES=1`, every data directory a test uses
+//! gets a database of its own the first time a `tsunagu` command or server
+//! runs on it: `scripts/test.sh` runs the sync tests a second time that
+//! way, so they hold on both backends. [`count`] reads the server's
+//! tables on whichever the directory uses.
 
 use anyhow::{Context, Result};
 use std::path::Path;
@@ -32,6 +38,26 @@ impl TestDatabase {
             .context("TSUNAGU_TEST_POSTGRES ends in /dbname")?;
         let url = format!("{base}/{name}");
         Ok(TestDatabase { admin, name, url })
+    }
+}
+
+/// A stored record: id, kind, person, document.
+pub type StoredRecord = (String, String, String, Vec<u8>);
+
+impl TestDatabase {
+    /// Every stored record's id, kind, person and document.
+    pub fn records(&self) -> Result<Vec<StoredRecord>> {
+        let url = self.url.clone();
+        std::thread::spawn(move || -> Result<_> {
+            let mut client = postgres::Client::connect(&url, postgres::NoTls)?;
+            let rows = client.query("SELECT id, kind, person_id, snapshot FROM records", &[])?;
+            Ok(rows
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+                .collect())
+        })
+        .join()
+        .map_err(|_| anyhow::anyhow!("the PostgreSQL client panicked"))?
     }
 }
 
@@ -70,7 +96,59 @@ pub fn use_database(data_dir: &Path, database: &TestDatabase) -> Result<()> {
     Ok(())
 }
 
-/// The database [`use_database`] gave `data_dir`, if any.
+/// The database [`use_database`] gave `data_dir`, if any; under
+/// `TSUNAGU_TESTS_ON_POSTGRES`, a new one for a directory that has none.
 pub fn database_of(data_dir: &Path) -> Option<String> {
-    std::fs::read_to_string(data_dir.join(DATABASE_FILE)).ok()
+    if let Ok(url) = std::fs::read_to_string(data_dir.join(DATABASE_FILE)) {
+        return Some(url);
+    }
+    std::env::var_os("TSUNAGU_TESTS_ON_POSTGRES")?;
+    let database = TestDatabase::new().expect("a database for the test");
+    use_database(data_dir, &database).expect("the data directory is writable");
+    let url = database.url.clone();
+    // It lives as long as the throwaway cluster: the directory names it.
+    std::mem::forget(database);
+    Some(url)
+}
+
+/// The one integer `sql` (SQLite's `?1, ?2` placeholders, text
+/// parameters) returns from the database `data_dir`'s server uses.
+pub fn count(data_dir: &Path, sql: &str, params: &[&str]) -> Result<i64> {
+    let Some(url) = database_of(data_dir) else {
+        let conn = rusqlite::Connection::open(data_dir.join("tsunagu.sqlite3"))?;
+        return Ok(conn.query_row(sql, rusqlite::params_from_iter(params), |r| r.get(0))?);
+    };
+    let sql = sql.replace('?', "$");
+    let params: Vec<String> = params.iter().map(|p| (*p).to_owned()).collect();
+    std::thread::spawn(move || -> Result<i64> {
+        let mut client = postgres::Client::connect(&url, postgres::NoTls)?;
+        let params: Vec<&(dyn postgres::types::ToSql + Sync)> = params
+            .iter()
+            .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+            .collect();
+        let row = client.query_one(&sql, &params)?;
+        // count(*) is BIGINT; EXISTS and comparisons are BOOLEAN.
+        Ok(row
+            .try_get::<_, i64>(0)
+            .or_else(|_| row.try_get::<_, bool>(0).map(i64::from))?)
+    })
+    .join()
+    .map_err(|_| anyhow::anyhow!("the PostgreSQL client panicked"))?
+}
+
+/// The saved document of record `id` in the database at `url`.
+pub fn snapshot(url: &str, id: &str) -> Result<Option<Vec<u8>>> {
+    let (url, id) = (url.to_owned(), id.to_owned());
+    std::thread::spawn(move || -> Result<Option<Vec<u8>>> {
+        let mut client = postgres::Client::connect(&url, postgres::NoTls)?;
+        let row = client.query_opt("SELECT snapshot FROM records WHERE id = $1", &[&id])?;
+        Ok(row.map(|row| row.get(0)))
+    })
+    .join()
+    .map_err(|_| anyhow::anyhow!("the PostgreSQL client panicked"))?
+}
+
+/// Whether `data_dir`'s server runs on PostgreSQL.
+pub fn on_postgres(data_dir: &Path) -> bool {
+    database_of(data_dir).is_some()
 }

@@ -7,9 +7,8 @@
 
 use crate::admin::{add_device, add_person, add_user, assign, unassign};
 use crate::device::NativeDevice;
-use crate::flaky_link::{Cut, FlakyLink};
+use crate::flaky_link::Cut;
 use crate::rng::{Rng, japanese_text};
-use crate::server::ServerProcess;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,6 +21,7 @@ use tsunagu_sync::record::{ChangeHash, Edit, FieldValue, NewRecord, Record, new_
 use tsunagu_sync::role::Role;
 
 mod restore;
+mod servers;
 
 /// What to simulate.
 #[derive(Debug, Clone)]
@@ -41,6 +41,13 @@ pub struct SimConfig {
     pub restores: usize,
     /// Seed of every random choice.
     pub seed: u64,
+    /// Run on a PostgreSQL database (`TSUNAGU_TEST_POSTGRES`'s cluster)
+    /// instead of a SQLite file.
+    pub postgres: bool,
+    /// Servers on that database (more than one needs PostgreSQL); device
+    /// `d` syncs with instance `d % instances`, and the kills fall on one
+    /// instance at a time.
+    pub instances: usize,
 }
 
 /// What the simulation found.
@@ -72,6 +79,8 @@ pub struct SimReport {
     pub rejected: usize,
     /// `PRAGMA integrity_check` after the last kill and at the end.
     pub integrity_ok: bool,
+    /// Whether there was such a check (SQLite; PostgreSQL has none).
+    pub integrity_checked: bool,
     /// Differences found, for people to read.
     pub problems: Vec<String>,
 }
@@ -92,7 +101,11 @@ impl fmt::Display for SimReport {
             yes(self.converged),
             self.lost,
             self.leaked,
-            if self.integrity_ok { "ok" } else { "FAILED" },
+            match (self.integrity_checked, self.integrity_ok) {
+                (_, false) => "FAILED",
+                (true, true) => "ok",
+                (false, true) => "n/a",
+            },
             self.records,
             self.edits,
             self.syncs,
@@ -161,9 +174,7 @@ impl SimDevice {
 struct World {
     config: SimConfig,
     rng: Rng,
-    dir: tempfile::TempDir,
-    server: Option<ServerProcess>,
-    link: FlakyLink,
+    servers: servers::Servers,
     devices: Vec<SimDevice>,
     /// username → persons assigned now.
     caseload: BTreeMap<String, BTreeSet<String>>,
@@ -189,17 +200,22 @@ pub async fn run(config: SimConfig) -> Result<SimReport> {
         config.devices > 0 && config.persons > 0,
         "need at least one device and one person"
     );
+    anyhow::ensure!(
+        config.restores == 0 || !config.postgres,
+        "restores put back a SQLite file; PostgreSQL is restored with its own tools"
+    );
     let mut rng = Rng::new(config.seed);
-    let dir = tempfile::tempdir()?;
+    let mut servers = servers::Servers::prepare(config.instances, config.postgres)?;
+    let admin = servers.admin_dir().to_owned();
     let persons: Vec<String> = (0..config.persons)
-        .map(|i| add_person(dir.path(), &format!("試験 {i}号")))
+        .map(|i| add_person(&admin, &format!("試験 {i}号")))
         .collect::<Result<_>>()?;
     let mut devices = Vec::new();
     let mut caseload = BTreeMap::new();
     for d in 0..config.devices {
         let (role, role_name) = ROLES[d % ROLES.len()];
         let username = format!("sim{d}");
-        let user_id = add_user(dir.path(), &username, role_name)?;
+        let user_id = add_user(&admin, &username, role_name)?;
         // Each worker holds about half the persons, so caseloads overlap.
         let mut mine = BTreeSet::new();
         for person in &persons {
@@ -209,10 +225,10 @@ pub async fn run(config: SimConfig) -> Result<SimReport> {
         }
         mine.insert(rng.pick(&persons).clone());
         for person in &mine {
-            assign(dir.path(), &username, person)?;
+            assign(&admin, &username, person)?;
         }
         caseload.insert(username.clone(), mine);
-        let (device_id, token) = add_device(dir.path(), &username)?;
+        let (device_id, token) = add_device(&admin, &username)?;
         devices.push(SimDevice {
             device: NativeDevice::new(&token, &format!("sim-device-{d}")),
             username,
@@ -224,13 +240,10 @@ pub async fn run(config: SimConfig) -> Result<SimReport> {
             known_persons: Vec::new(),
         });
     }
-    let server = ServerProcess::start(dir.path(), &[])?;
-    let link = FlakyLink::start(socket_addr(&server.base_url)?).await?;
+    servers.start().await?;
     let mut world = World {
         rng,
-        dir,
-        server: Some(server),
-        link,
+        servers,
         devices,
         caseload,
         acknowledged: Vec::new(),
@@ -240,6 +253,7 @@ pub async fn run(config: SimConfig) -> Result<SimReport> {
             .context("start date")?,
         report: SimReport {
             integrity_ok: true,
+            integrity_checked: !config.postgres,
             ..SimReport::default()
         },
         serial: 0,
@@ -253,7 +267,7 @@ pub async fn run(config: SimConfig) -> Result<SimReport> {
 
 impl World {
     fn data_dir(&self) -> &Path {
-        self.dir.path()
+        self.servers.admin_dir()
     }
 
     async fn simulate(&mut self) -> Result<()> {
@@ -297,7 +311,7 @@ impl World {
                             up: 1 + self.rng.below(4000),
                             down: 1 + self.rng.below(4000),
                         };
-                        self.link.cut_next(cut);
+                        self.servers.cut_next(d, cut);
                         self.report.cuts += 1;
                     }
                     self.sync(d).await;
@@ -442,7 +456,7 @@ impl World {
     /// One sync of device `d` through the flaky link; failures are expected.
     async fn sync(&mut self, d: usize) -> bool {
         self.report.syncs += 1;
-        let url = self.link.base_url();
+        let url = self.servers.url_for(d);
         let device = &mut self.devices[d];
         match device.device.sync(&url).await {
             Ok(_) => {
@@ -456,15 +470,23 @@ impl World {
         }
     }
 
-    /// Starts a sync of a device with pending changes, kills the server
+    /// Starts a sync of a device with pending changes, kills its server
     /// with SIGKILL a few milliseconds in, checks the database and restarts.
+    /// With several servers the kills take turns.
     async fn kill_mid_sync(&mut self) -> Result<()> {
-        let d = (0..self.devices.len())
+        let instance = self.report.kills % self.servers.instances();
+        let on_it: Vec<usize> = (0..self.devices.len())
+            .filter(|&d| self.servers.instance_of(d) == instance)
+            .collect();
+        let d = on_it
+            .iter()
+            .copied()
             .find(|&d| self.devices[d].device.store.waiting() > 0)
-            .unwrap_or(0);
+            .or(on_it.first().copied())
+            .context("a device on every server")?;
         let delay = std::time::Duration::from_micros(self.rng.below(20_000) as u64);
-        let server = self.server.take().context("server running")?;
-        let url = self.link.base_url();
+        let server = self.servers.take(instance)?;
+        let url = self.servers.url_for(d);
         let killer = async move {
             tokio::time::sleep(delay).await;
             server.kill_hard()
@@ -481,16 +503,15 @@ impl World {
             Err(_) => self.report.failed_syncs += 1,
         }
         self.check_integrity()?;
-        let server = ServerProcess::start(self.data_dir(), &[])?;
-        self.link.retarget(socket_addr(&server.base_url)?);
-        self.server = Some(server);
+        self.servers.restart(instance)?;
         self.report.kills += 1;
         Ok(())
     }
 
     fn check_integrity(&mut self) -> Result<()> {
-        let conn = rusqlite::Connection::open(self.data_dir().join("tsunagu.sqlite3"))?;
-        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        let Some(check) = self.servers.integrity()? else {
+            return Ok(());
+        };
         if check != "ok" {
             self.report.integrity_ok = false;
             self.report
@@ -510,7 +531,7 @@ impl World {
                 break;
             }
             for d in 0..self.devices.len() {
-                let url = self.link.base_url();
+                let url = self.servers.url_for(d);
                 let device = &mut self.devices[d];
                 self.report.syncs += 1;
                 if let Err(error) = device.device.sync(&url).await {
@@ -528,7 +549,7 @@ impl World {
             .map(|d| d.device.store.rejected().len())
             .sum();
         self.check_integrity()?;
-        let server_docs = self.server_documents()?;
+        let server_docs = self.servers.documents()?;
         self.report.records = server_docs.len();
 
         // No acknowledged edit is missing on the server.
@@ -596,30 +617,6 @@ impl World {
         }
         self.report.converged = converged;
         Ok(())
-    }
-
-    /// Every record the server stored: id → (kind, person, document).
-    #[allow(clippy::type_complexity)]
-    fn server_documents(&self) -> Result<BTreeMap<String, (RecordKind, String, Vec<u8>)>> {
-        let conn = rusqlite::Connection::open(self.data_dir().join("tsunagu.sqlite3"))?;
-        let mut statement = conn.prepare("SELECT id, kind, person_id, snapshot FROM records")?;
-        let rows = statement.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Vec<u8>>(3)?,
-            ))
-        })?;
-        let mut docs = BTreeMap::new();
-        for row in rows {
-            let (id, kind, person, snapshot) = row?;
-            let kind: RecordKind = kind
-                .parse()
-                .map_err(|k| anyhow::anyhow!("unknown kind {k}"))?;
-            docs.insert(id, (kind, person, snapshot));
-        }
-        Ok(docs)
     }
 }
 

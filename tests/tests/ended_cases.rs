@@ -31,12 +31,11 @@ async fn everyone(browser: &Browser) -> Result<Vec<String>> {
 
 /// The server's records of `person` of `kind`.
 fn on_server(dir: &std::path::Path, person: &str, kind: &str) -> Result<i64> {
-    let db = rusqlite::Connection::open(dir.join("tsunagu.sqlite3"))?;
-    Ok(db.query_row(
+    tsunagu_tests::postgres::count(
+        dir,
         "SELECT count(*) FROM records WHERE person_id = ?1 AND kind = ?2",
-        [person, kind],
-        |r| r.get(0),
-    )?)
+        &[person, kind],
+    )
 }
 
 async fn reload_and_unlock(browser: &Browser) -> Result<()> {

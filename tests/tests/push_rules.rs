@@ -342,12 +342,11 @@ async fn a_device_that_purged_a_person_sends_no_late_notes_for_them() -> Result<
     tablet.sync(&url).await?;
     // The purge's confirmation is handled before the connection's close.
     for _ in 0..50 {
-        let conn = rusqlite::Connection::open(dir.path().join("tsunagu.sqlite3"))?;
-        let purged: bool = conn.query_row(
+        let purged = tsunagu_tests::postgres::count(
+            dir.path(),
             "SELECT NOT EXISTS(SELECT 1 FROM device_persons WHERE device_id = ?1)",
-            [&spec.device],
-            |r| r.get(0),
-        )?;
+            &[spec.device.as_str()],
+        )? == 1;
         if purged {
             break;
         }

@@ -1,10 +1,20 @@
 //! Short simulator runs in the suite: 20 devices, 7 days, 10 `kill -9`
 //! restarts, several seeds, one of them with three restores from backups
-//! taken during the run. Longer runs are for the `simulate` binary.
+//! taken during the run, and one on PostgreSQL with two servers, either
+//! of which is killed. Longer runs are for the `simulate` binary.
 
 use tsunagu_tests::sim::{SimConfig, run};
 
 async fn simulate(seed: u64, restores: usize) -> anyhow::Result<()> {
+    simulate_on(seed, restores, false, 1).await
+}
+
+async fn simulate_on(
+    seed: u64,
+    restores: usize,
+    postgres: bool,
+    instances: usize,
+) -> anyhow::Result<()> {
     let config = SimConfig {
         devices: 20,
         persons: 8,
@@ -13,6 +23,8 @@ async fn simulate(seed: u64, restores: usize) -> anyhow::Result<()> {
         server_kills: 10,
         restores,
         seed,
+        postgres,
+        instances,
     };
     let report = run(config).await?;
     println!("{report} seed={seed}");
@@ -44,4 +56,9 @@ async fn simulation_seed_2_converges_with_nothing_lost_or_leaked() -> anyhow::Re
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simulation_seed_3_with_three_restores_loses_nothing_acknowledged() -> anyhow::Result<()> {
     simulate(3, 3).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulation_on_postgres_with_two_servers_killed_in_turn_converges() -> anyhow::Result<()> {
+    simulate_on(4, 0, true, 2).await
 }

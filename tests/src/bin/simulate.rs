@@ -2,7 +2,9 @@
 //! and `kill -9` restarts against the real server; prints a one-line summary
 //! last and exits non-zero when anything was lost, leaked or unconverged.
 //!
-//! `cargo run -p tsunagu-tests --release --bin simulate -- --devices D --persons P --days T --edits-per-day E --server-kills K --restores R --seed S`
+//! `cargo run -p tsunagu-tests --release --bin simulate -- --devices D --persons P --days T --edits-per-day E --server-kills K --restores R --seed S [--postgres] [--instances N]`
+//! (`--postgres` runs on a new database in the cluster
+//! `TSUNAGU_TEST_POSTGRES` names, `--instances N` starts N servers on it)
 //! (build the server first: `cargo build --release -p tsunagu`, and
 //! point `TSUNAGU_BIN` at it if the profiles differ).
 
@@ -18,6 +20,8 @@ fn parse_args() -> Result<SimConfig> {
         server_kills: 10,
         restores: 0,
         seed: 1,
+        postgres: false,
+        instances: 1,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -27,6 +31,10 @@ fn parse_args() -> Result<SimConfig> {
                 .parse()
                 .with_context(|| format!("{name} needs a number"))
         };
+        if arg == "--postgres" {
+            config.postgres = true;
+            continue;
+        }
         match arg.as_str() {
             "--devices" => config.devices = value("--devices")? as usize,
             "--persons" => config.persons = value("--persons")? as usize,
@@ -35,8 +43,9 @@ fn parse_args() -> Result<SimConfig> {
             "--server-kills" => config.server_kills = value("--server-kills")? as usize,
             "--restores" => config.restores = value("--restores")? as usize,
             "--seed" => config.seed = value("--seed")?,
+            "--instances" => config.instances = value("--instances")? as usize,
             other => anyhow::bail!(
-                "unknown argument {other:?}; use --devices D --persons P --days T --edits-per-day E --server-kills K --restores R --seed S"
+                "unknown argument {other:?}; use --devices D --persons P --days T --edits-per-day E --server-kills K --restores R --seed S [--postgres] [--instances N]"
             ),
         }
     }

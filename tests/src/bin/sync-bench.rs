@@ -9,6 +9,8 @@
 //! Load mode: `... --bin sync-bench -- --load --devices D --rate EDITS_PER_S --seconds S [--json]`:
 //! D devices stay connected and edit at the given total rate; prints
 //! edits/s accepted, p50/p99 acknowledgement latency and server RSS.
+//! Either mode takes `--postgres`: the server runs on a new database in the
+//! cluster `TSUNAGU_TEST_POSTGRES` names instead of a SQLite file.
 //! (build the server first: `cargo build --release -p tsunagu`).
 
 use anyhow::{Context, Result};
@@ -37,12 +39,13 @@ enum Mode {
         records: usize,
         edits: usize,
         json: bool,
+        postgres: bool,
     },
     /// Connected devices editing at a steady rate.
     Load { config: LoadConfig, json: bool },
 }
 
-const USAGE: &str = "use --records N --edits K [--json], or --load [--devices D] [--rate EDITS_PER_S] [--seconds S] [--json]";
+const USAGE: &str = "use --records N --edits K [--json] [--postgres], or --load [--devices D] [--rate EDITS_PER_S] [--seconds S] [--json] [--postgres]";
 
 fn parse_args() -> Result<Mode> {
     let (mut records, mut edits, mut json, mut load) = (1000, 10, false, false);
@@ -50,6 +53,7 @@ fn parse_args() -> Result<Mode> {
         devices: 1000,
         rate: 500.0,
         seconds: 20.0,
+        postgres: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -65,6 +69,7 @@ fn parse_args() -> Result<Mode> {
             "--rate" => config.rate = value()?.parse()?,
             "--seconds" => config.seconds = value()?.parse()?,
             "--json" => json = true,
+            "--postgres" => config.postgres = true,
             other => anyhow::bail!("unknown argument {other:?}; {USAGE}"),
         }
     }
@@ -76,6 +81,7 @@ fn parse_args() -> Result<Mode> {
         records,
         edits,
         json,
+        postgres: config.postgres,
     })
 }
 
@@ -130,15 +136,22 @@ async fn run(
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<()> {
-    let (records, edits, json) = match parse_args()? {
+    let (records, edits, json, postgres) = match parse_args()? {
         Mode::Workload {
             records,
             edits,
             json,
-        } => (records, edits, json),
+            postgres,
+        } => (records, edits, json, postgres),
         Mode::Load { config, json } => return load(config, json).await,
     };
     let dir = tempfile::tempdir()?;
+    let database = postgres
+        .then(tsunagu_tests::postgres::TestDatabase::new)
+        .transpose()?;
+    if let Some(database) = &database {
+        tsunagu_tests::postgres::use_database(dir.path(), database)?;
+    }
     let persons = (records / 25).max(1);
     let user_a = add_user(dir.path(), "bench.a", "support_specialist")?;
     add_user(dir.path(), "bench.b", "support_specialist")?;

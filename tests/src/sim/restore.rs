@@ -6,10 +6,9 @@
 //! by themselves that the server went back and give back what it lost.
 //! Every edit acknowledged before the restore still counts for `lost`.
 
-use super::{World, socket_addr};
+use super::World;
 use crate::admin::{assign, cli, unassign};
-use crate::server::ServerProcess;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::path::PathBuf;
 
 /// A handover as it was made: who lost the person, and whether the other
@@ -60,7 +59,7 @@ impl World {
         let Some(pending) = self.restore.take() else {
             return Ok(());
         };
-        self.server.take().context("server running")?.kill_hard()?;
+        self.servers.take(0)?.kill_hard()?;
         let said = cli(
             self.data_dir(),
             &[
@@ -73,9 +72,7 @@ impl World {
         )?;
         anyhow::ensure!(said.contains("restored"), "restore: {said}");
         self.check_integrity()?;
-        let server = ServerProcess::start(self.data_dir(), &[])?;
-        self.link.retarget(socket_addr(&server.base_url)?);
-        self.server = Some(server);
+        self.servers.restart(0)?;
         for done in &pending.since {
             unassign(self.data_dir(), &done.from, &done.person)?;
             if let Some(to) = &done.to {
