@@ -16,7 +16,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use chrono::{DateTime, Utc};
 use rand::RngCore;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use thiserror::Error;
 use tsunagu_app::account::{
     AccountBackend, AccountError, DeviceGrant, NewSession, SignedInUser, UnlockPolicy,
@@ -147,8 +147,8 @@ impl Accounts {
     /// ([`crate::sign_in_limits`]).
     pub fn new(store: Arc<Store>) -> Self {
         Accounts {
+            limits: SignInLimits::new(store.clone()),
             store,
-            limits: SignInLimits::default(),
             hashing: Permits::per_core(),
             unlock: UnlockPolicy::default(),
             second_factor: SecondFactorPolicy::default(),
@@ -203,7 +203,7 @@ impl Accounts {
         username: &str,
         password: &str,
         client: &str,
-        at: Instant,
+        at: DateTime<Utc>,
     ) -> Result<i64, AccountError> {
         self.reserve_attempt(username, client, at)?;
         match self.check_password(username, password) {
@@ -235,12 +235,13 @@ impl Accounts {
         &self,
         username: &str,
         client: &str,
-        now: Instant,
+        now: DateTime<Utc>,
     ) -> Result<(), AccountError> {
         self.limits
             .reserve(username, client, now)
+            .map_err(unavailable)?
             .map_err(|wait| AccountError::Throttled {
-                retry_after_secs: wait.as_secs().max(1),
+                retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
             })
     }
 
@@ -284,7 +285,7 @@ impl AccountBackend for Accounts {
         code: Option<&str>,
         client: &str,
     ) -> Result<NewSession, AccountError> {
-        let at = Instant::now();
+        let at = Utc::now();
         let user_id = self.right_password(username, password, client, at)?;
         self.second_step(username, client, at, user_id, code)
     }
@@ -296,7 +297,7 @@ impl AccountBackend for Accounts {
         new: &str,
         client: &str,
     ) -> Result<(), AccountError> {
-        let now = Instant::now();
+        let now = Utc::now();
         self.reserve_attempt(username, client, now)?;
         let credentials = match self.check_password(username, current) {
             Ok(Checked::Right(credentials)) => credentials,

@@ -4,19 +4,28 @@
 //! account slow to guess but cannot lock a worker out for long; per
 //! address, at most 20 failures in 15 minutes. Each attempt is reserved
 //! before its password is verified.
+//!
+//! The attempts are kept in the database (`store::sign_in_attempts`), one
+//! transaction per reservation: several servers on one database share one
+//! throttle, so spreading guesses over them buys nothing.
 
-use crate::throttle::{Backoff, Throttle};
-use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use crate::store::{Store, StoreError, WriteTx, sign_in_attempts};
+use crate::throttle::{Backoff, Rule};
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use std::time::Duration;
 
-/// The two throttles, taken together (the name's lock always first).
+/// The two rules, and the store that keeps the attempts.
 pub struct SignInLimits {
-    by_name: Mutex<Throttle>,
-    by_address: Mutex<Throttle>,
+    store: Arc<Store>,
+    by_name: Rule,
+    by_address: Rule,
 }
 
-impl Default for SignInLimits {
-    fn default() -> Self {
+impl SignInLimits {
+    /// Tsunagu's limits, counted in `store`.
+    pub fn new(store: Arc<Store>) -> Self {
         let window = Duration::from_secs(15 * 60);
         let backoff = Backoff {
             free: 5,
@@ -24,50 +33,97 @@ impl Default for SignInLimits {
             ceiling: Duration::from_secs(60),
         };
         SignInLimits {
-            by_name: Mutex::new(Throttle::progressive(backoff, window)),
-            by_address: Mutex::new(Throttle::new(20, window)),
+            store,
+            by_name: Rule::progressive(backoff, window),
+            by_address: Rule::cap(20, window),
         }
     }
-}
 
-impl SignInLimits {
     /// Counts this attempt against the user name and the address before
-    /// the password is verified (both or neither), or says how long to wait.
-    pub fn reserve(&self, username: &str, client: &str, now: Instant) -> Result<(), Duration> {
-        let mut by_name = lock(&self.by_name);
-        let mut by_address = lock(&self.by_address);
-        let name = by_name.reserve(username, now);
-        let address = by_address.reserve(client, now);
-        if name.is_ok() && address.is_ok() {
-            return Ok(());
-        }
-        if name.is_ok() {
-            by_name.release(username, now);
-        }
-        if address.is_ok() {
-            by_address.release(client, now);
-        }
-        Err(name.err().max(address.err()).unwrap_or_default())
+    /// the password is verified (both or neither), or says how long to
+    /// wait. `at` identifies the attempt to [`SignInLimits::release`].
+    pub fn reserve(
+        &self,
+        username: &str,
+        client: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Result<(), Duration>, StoreError> {
+        let (name, address, now) = (
+            name_key(username),
+            address_key(client),
+            at.timestamp_millis(),
+        );
+        self.store.write(|tx| {
+            sign_in_attempts::hold(tx)?;
+            let window = self.by_name.window().max(self.by_address.window());
+            sign_in_attempts::prune(tx, now - millis(window))?;
+            let by_name = self.count(tx, &self.by_name, &name, now)?;
+            let by_address = self.count(tx, &self.by_address, &address, now)?;
+            if let (Ok(()), Ok(())) = (by_name, by_address) {
+                sign_in_attempts::record(tx, &name, now)?;
+                sign_in_attempts::record(tx, &address, now)?;
+                return Ok(Ok(()));
+            }
+            Ok(Err(by_name.err().max(by_address.err()).unwrap_or_default()))
+        })
     }
 
     /// Gives back an attempt reserved at `at` that did not fail; after a
-    /// success the name's earlier failures are forgotten too.
-    pub fn release(&self, username: &str, client: &str, at: Instant, succeeded: bool) {
-        let mut by_name = lock(&self.by_name);
-        if succeeded {
-            by_name.clear(username);
-        } else {
-            by_name.release(username, at);
+    /// success the name's earlier failures are forgotten too. A store
+    /// that cannot be written leaves the attempt counted (logged).
+    pub fn release(&self, username: &str, client: &str, at: DateTime<Utc>, succeeded: bool) {
+        let (name, address, at) = (
+            name_key(username),
+            address_key(client),
+            at.timestamp_millis(),
+        );
+        let given_back = self.store.write(|tx| {
+            if succeeded {
+                sign_in_attempts::forget(tx, &name)?;
+            } else {
+                sign_in_attempts::give_back(tx, &name, at)?;
+            }
+            sign_in_attempts::give_back(tx, &address, at)
+        });
+        if let Err(error) = given_back {
+            tracing::error!(%error, "could not give back a sign-in attempt");
         }
-        drop(by_name);
-        lock(&self.by_address).release(client, at);
+    }
+
+    fn count(
+        &self,
+        tx: &WriteTx<'_>,
+        rule: &Rule,
+        key: &[u8],
+        now: i64,
+    ) -> Result<Result<(), Duration>, StoreError> {
+        let failures = sign_in_attempts::recent(tx, key, now - millis(rule.window()))?;
+        Ok(rule.check(&failures, now))
     }
 }
 
-fn lock(throttle: &Mutex<Throttle>) -> MutexGuard<'_, Throttle> {
-    throttle
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// The key a user name's attempts are counted under.
+fn name_key(username: &str) -> Vec<u8> {
+    key(b"name", username)
+}
+
+/// The key an address's attempts are counted under.
+fn address_key(client: &str) -> Vec<u8> {
+    key(b"address", client)
+}
+
+/// A hash, so the database never holds what was typed as a name.
+fn key(kind: &[u8], value: &str) -> Vec<u8> {
+    let mut hash = Sha256::new();
+    hash.update(b"tsunagu sign-in attempt\0");
+    hash.update(kind);
+    hash.update(b"\0");
+    hash.update(value.as_bytes());
+    hash.finalize().to_vec()
 }
 
 #[cfg(test)]
@@ -76,23 +132,36 @@ mod tests {
 
     #[test]
     fn a_refused_reservation_leaves_nothing_counted() {
-        let limits = SignInLimits::default();
-        let now = Instant::now();
+        let dir = tempfile::tempdir().unwrap();
+        let limits = SignInLimits::new(Arc::new(Store::open(dir.path()).unwrap()));
+        let now = Utc::now();
+        let reserve = |name: &str, address: &str| limits.reserve(name, address, now).unwrap();
         for n in 0..20 {
             // A different name each time: only the address fills up.
-            assert!(limits.reserve(&format!("user{n}"), "10.0.0.9", now).is_ok());
+            assert!(reserve(&format!("user{n}"), "10.0.0.9").is_ok());
         }
-        assert!(
-            limits.reserve("fresh", "10.0.0.9", now).is_err(),
-            "address cap"
-        );
+        assert!(reserve("fresh", "10.0.0.9").is_err(), "address cap");
         // The refused attempt did not count against the name.
-        assert!(limits.reserve("fresh", "10.0.0.10", now).is_ok());
+        assert!(reserve("fresh", "10.0.0.10").is_ok());
         limits.release("fresh", "10.0.0.10", now, true);
         limits.release("user0", "10.0.0.9", now, false);
-        assert!(
-            limits.reserve("fresh", "10.0.0.9", now).is_ok(),
-            "one given back"
-        );
+        assert!(reserve("fresh", "10.0.0.9").is_ok(), "one given back");
+    }
+
+    #[test]
+    fn a_name_waits_after_its_free_failures_and_a_success_forgets_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let limits = SignInLimits::new(Arc::new(Store::open(dir.path()).unwrap()));
+        let now = Utc::now();
+        for n in 0..5 {
+            let address = format!("10.0.1.{n}");
+            assert!(limits.reserve("worker", &address, now).unwrap().is_ok());
+        }
+        let wait = limits.reserve("worker", "10.0.2.1", now).unwrap();
+        assert_eq!(wait, Err(Duration::from_secs(1)));
+        let later = now + chrono::Duration::seconds(1);
+        assert!(limits.reserve("worker", "10.0.2.1", later).unwrap().is_ok());
+        limits.release("worker", "10.0.2.1", later, true);
+        assert!(limits.reserve("worker", "10.0.2.2", later).unwrap().is_ok());
     }
 }

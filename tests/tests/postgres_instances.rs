@@ -92,3 +92,52 @@ async fn a_note_through_one_instance_reaches_a_tablet_on_the_other_within_a_seco
     colleague_tab.close().await;
     Ok(())
 }
+
+/// Thirty wrong passwords for one user at once, spread over two servers
+/// on one database: the sign-in throttle is the database's, not each
+/// server's, so exactly the free allowance (5 per user name) is verified
+/// and the rest are told to wait, as on one server. With a throttle per
+/// server, each would have let its own five through.
+#[test]
+fn guesses_spread_over_two_servers_share_one_throttle() -> Result<()> {
+    let database = TestDatabase::new()?;
+    let (one, two) = (tempfile::tempdir()?, tempfile::tempdir()?);
+    use_database(one.path(), &database)?;
+    use_database(two.path(), &database)?;
+    let first = ServerProcess::start(one.path(), &["--demo"])?;
+    let second = ServerProcess::start(two.path(), &["--demo"])?;
+    let urls = [
+        first.url("/api/account/sign_in"),
+        second.url("/api/account/sign_in"),
+    ];
+    let attempts: Vec<_> = (0..30)
+        .map(|i| {
+            let url = urls[i % 2].clone();
+            std::thread::spawn(move || {
+                let password = format!("wrong guess number {i}");
+                tsunagu_tests::http::post_form(
+                    &url,
+                    &[("username", "demo.specialist"), ("password", &password)],
+                    None,
+                )
+            })
+        })
+        .collect();
+    let (mut rejected, mut throttled) = (0, 0);
+    for attempt in attempts {
+        let reply = attempt.join().expect("the request thread")?;
+        if reply.body.contains("Throttled") {
+            assert_eq!(reply.status, 429, "{}", reply.body);
+            throttled += 1;
+        } else {
+            assert!(reply.body.contains("Rejected"), "{}", reply.body);
+            rejected += 1;
+        }
+    }
+    assert_eq!(
+        (rejected, throttled),
+        (5, 25),
+        "passwords checked, refused unchecked, across both servers"
+    );
+    Ok(())
+}

@@ -16,7 +16,6 @@ use crate::store::audit::{self, Actor};
 use crate::store::{StoreError, second_factors, sessions};
 use chrono::Utc;
 use serde_json::json;
-use std::time::Instant;
 use tsunagu_app::account::{AccountError, NewSession};
 use tsunagu_app::second_factor::Enrolment;
 
@@ -36,7 +35,7 @@ impl Accounts {
         password: &str,
         client: &str,
     ) -> Result<Enrolment, AccountError> {
-        let at = Instant::now();
+        let at = Utc::now();
         let user_id = self.right_password(username, password, client, at)?;
         self.limits.release(username, client, at, false);
         let secret = second_factor::new_secret();
@@ -61,7 +60,7 @@ impl Accounts {
         code: &str,
         client: &str,
     ) -> Result<(NewSession, Vec<String>), AccountError> {
-        let at = Instant::now();
+        let at = Utc::now();
         let user_id = self.right_password(username, password, client, at)?;
         let now = Utc::now();
         let codes = recovery_codes();

@@ -8,8 +8,7 @@ use crate::second_factor::SecondStep;
 use crate::secrets::{new_token, token_hash};
 use crate::sign_in_audit::Refused;
 use crate::store::{StoreError, sessions};
-use chrono::Utc;
-use std::time::Instant;
+use chrono::{DateTime, Utc};
 use tsunagu_app::account::{AccountError, NewSession};
 
 impl Accounts {
@@ -20,7 +19,7 @@ impl Accounts {
         &self,
         username: &str,
         client: &str,
-        at: Instant,
+        at: DateTime<Utc>,
         user_id: i64,
         code: Option<&str>,
     ) -> Result<NewSession, AccountError> {

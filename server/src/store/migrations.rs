@@ -203,6 +203,16 @@ const MIGRATIONS: &[&str] = &[
     // download so the tablet need not load each one. Records from before
     // get theirs when the server starts, with the report's summaries.
     "ALTER TABLE record_summaries ADD COLUMN list_summary BLOB;",
+    // 16: sign-in attempts counted against a name or an address, kept in
+    // the database so that several servers on one (PostgreSQL) database
+    // share one throttle (`sign_in_limits.rs`). Keys are hashes.
+    "CREATE TABLE sign_in_attempts (
+        id    INTEGER PRIMARY KEY,
+        key   BLOB NOT NULL,
+        at_ms INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX sign_in_attempts_by_key ON sign_in_attempts(key, at_ms);
+    CREATE INDEX sign_in_attempts_by_time ON sign_in_attempts(at_ms);",
 ];
 
 /// The version that chained the audit trail (older entries are sealed

@@ -53,6 +53,7 @@ pub mod postgres;
 pub mod records;
 pub mod second_factors;
 pub mod sessions;
+pub mod sign_in_attempts;
 pub mod sql;
 mod sqlite;
 pub mod users;

@@ -42,6 +42,10 @@ pub const FEED_ORDER_LOCK: i64 = 0x7473_756e_6167_7501;
 /// apart).
 pub const AUDIT_CHAIN_LOCK: i64 = 0x7473_756e_6167_7503;
 
+/// The advisory lock sign-in reservations take, so attempts arriving
+/// together at several servers are counted one after the other.
+pub const SIGN_IN_LOCK: i64 = 0x7473_756e_6167_7504;
+
 /// The advisory lock migrations run under, so instances starting together
 /// upgrade the schema once.
 const MIGRATION_LOCK: i64 = 0x7473_756e_6167_7502;
