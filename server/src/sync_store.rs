@@ -5,7 +5,9 @@
 
 use crate::record_locks::{RecordGuard, RecordLocks};
 use crate::retention::Retention;
-use crate::store::{Store, StoreError, assignments, deliveries, feed, history, listings, records};
+use crate::store::{
+    RecordsHeld, Store, StoreError, assignments, deliveries, feed, history, listings, records,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use tsunagu_sync::policy;
 use tsunagu_sync::record::schema::RecordKind;
@@ -20,7 +22,10 @@ use tsunagu_sync::team::{PersonTeam, TeamMember};
 pub struct SqliteServerStore<'c> {
     store: &'c Store,
     locks: &'c RecordLocks,
-    /// The records this session merges into, held until it is dropped.
+    /// The records this session merges into, held until it is dropped:
+    /// against this server's other connections, and (dropped first)
+    /// against other servers on the same database.
+    held_elsewhere: Option<RecordsHeld<'c>>,
     held: Option<RecordGuard<'c>>,
     now: DateTime<Utc>,
     /// How long devices keep ended cases.
@@ -43,6 +48,7 @@ impl<'c> SqliteServerStore<'c> {
         SqliteServerStore {
             store,
             locks,
+            held_elsewhere: None,
             held: None,
             now,
             retention,
@@ -60,8 +66,10 @@ impl ServerStore for SqliteServerStore<'_> {
 
     fn lock_records(&mut self, ids: &[String]) -> Result<(), StoreError> {
         // Release what an earlier push on this session held before waiting.
+        self.held_elsewhere = None;
         self.held = None;
         self.held = Some(self.locks.lock(ids));
+        self.held_elsewhere = Some(self.store.lock_records(ids)?);
         Ok(())
     }
 

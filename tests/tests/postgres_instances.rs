@@ -141,3 +141,84 @@ fn guesses_spread_over_two_servers_share_one_throttle() -> Result<()> {
     );
     Ok(())
 }
+
+/// One worker's two tablets edit the same note at the same moment, each
+/// through another server. Each server reads the stored document, merges
+/// its tablet's changes and writes the document back: unless the servers
+/// take turns on the record, one write overwrites the other's merge and
+/// the stored document (what a new tablet downloads) loses a change the
+/// server acknowledged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_edits_of_one_note_through_two_servers_are_both_kept() -> Result<()> {
+    use tsunagu_sync::record::Record;
+    let database = TestDatabase::new()?;
+    let (one, two) = (tempfile::tempdir()?, tempfile::tempdir()?);
+    use_database(one.path(), &database)?;
+    use_database(two.path(), &database)?;
+    let admin = one.path();
+    let person = add_person(admin, "試験 七号")?;
+    let spec = add_user(admin, "pg.both", "support_specialist")?;
+    assign(admin, "pg.both", &person)?;
+    let (device_a, token_a) = add_device(admin, "pg.both")?;
+    let (_, token_b) = add_device(admin, "pg.both")?;
+    let first = ServerProcess::start(one.path(), &[])?;
+    let second = ServerProcess::start(two.path(), &[])?;
+    let (mut tab_a, mut tab_b) = (
+        NativeDevice::new(&token_a, "tab-a"),
+        NativeDevice::new(&token_b, "tab-b"),
+    );
+    let at = |minute: u32| Edit {
+        by: spec.clone(),
+        name: None,
+        at: Utc.with_ymd_and_hms(2026, 6, 2, 10, minute, 0).unwrap(),
+    };
+    let note = tab_a.store.create(
+        NewRecord {
+            id: new_record_id(at(0).at, [3; 10]),
+            kind: RecordKind::WardInterview,
+            person_id: person.clone(),
+            device: device_a,
+            fields: vec![
+                (
+                    "occurred_on".into(),
+                    FieldValue::Date(at(0).at.date_naive()),
+                ),
+                ("place".into(), FieldValue::Str("ward".into())),
+                ("interview_type".into(), FieldValue::Str("continued".into())),
+            ],
+        },
+        &at(0),
+    )?;
+    tab_a.sync(&first.base_url).await?;
+    tab_b.sync(&second.base_url).await?;
+    for round in 1..=20u32 {
+        tab_a.store.edit(&note, |r| {
+            r.replace_text("situation", &format!("面会 {round} 回目"), &at(round))
+        })?;
+        tab_b.store.edit(&note, |r| {
+            r.replace_text("plan_next", &format!("次回 {round}"), &at(round))
+        })?;
+        let (a, b) = tokio::join!(tab_a.sync(&first.base_url), tab_b.sync(&second.base_url));
+        a?;
+        b?;
+    }
+    tab_a.sync(&first.base_url).await?;
+    tab_b.sync(&second.base_url).await?;
+    let stored =
+        tsunagu_tests::postgres::snapshot(&database.url, &note)?.expect("the note is stored");
+    let mut on_server = Record::load(&stored, b"check")?;
+    let (mut server_heads, mut a_heads, mut b_heads) = (
+        on_server.heads(),
+        tab_a.store.record_mut(&note).expect("held").heads(),
+        tab_b.store.record_mut(&note).expect("held").heads(),
+    );
+    for heads in [&mut server_heads, &mut a_heads, &mut b_heads] {
+        heads.sort_unstable();
+    }
+    assert_eq!(a_heads, b_heads, "the tablets converged");
+    assert_eq!(
+        server_heads, a_heads,
+        "the stored document holds every acknowledged change"
+    );
+    Ok(())
+}

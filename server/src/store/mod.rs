@@ -134,6 +134,11 @@ pub struct Store {
     backend: Backend,
 }
 
+/// Records held against other servers' merges ([`Store::lock_records`]).
+pub struct RecordsHeld<'a> {
+    _held: Option<postgres::HeldRecords<'a>>,
+}
+
 /// The database a store is on.
 enum Backend {
     Sqlite(SqliteDb),
@@ -236,6 +241,19 @@ impl Store {
             Backend::Sqlite(db) => db.read_snapshot(work),
             Backend::Postgres(db) => db.read(true, work),
         }
+    }
+
+    /// Holds `ids` against merges by any other server on the same database
+    /// until the guard is dropped. One server per SQLite file needs no
+    /// such lock (its connections take turns in `record_locks`); on
+    /// PostgreSQL several servers must.
+    pub fn lock_records(&self, ids: &[String]) -> Result<RecordsHeld<'_>, StoreError> {
+        Ok(RecordsHeld {
+            _held: match &self.backend {
+                Backend::Sqlite(_) => None,
+                Backend::Postgres(db) => Some(db.lock_records(ids)?),
+            },
+        })
     }
 
     /// The database file (a PostgreSQL store has none).

@@ -46,6 +46,11 @@ pub const AUDIT_CHAIN_LOCK: i64 = 0x7473_756e_6167_7503;
 /// together at several servers are counted one after the other.
 pub const SIGN_IN_LOCK: i64 = 0x7473_756e_6167_7504;
 
+/// The class of the advisory locks that keep two servers from merging
+/// into the same record at once (the key within it is the hash of the
+/// record id; a collision only makes two merges take turns).
+const RECORD_LOCK_CLASS: i64 = 0x7473_7572;
+
 /// The advisory lock migrations run under, so instances starting together
 /// upgrade the schema once.
 const MIGRATION_LOCK: i64 = 0x7473_756e_6167_7502;
@@ -145,6 +150,32 @@ impl PgDb {
         })
     }
 
+    /// Holds `ids` against merges by any other server on this database
+    /// until the guard is dropped (session-level advisory locks on a
+    /// connection of the guard's own, taken in id order so two servers
+    /// locking overlapping records cannot deadlock).
+    pub(super) fn lock_records(&self, ids: &[String]) -> Result<HeldRecords<'_>, StoreError> {
+        let mut sorted: Vec<&str> = ids.iter().map(String::as_str).collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        blocking(|| {
+            let mut conn = self.take()?;
+            for id in sorted {
+                conn.execute(
+                    "SELECT pg_advisory_lock(?1, hashtext(?2))",
+                    &[
+                        super::sql::Param::Int(RECORD_LOCK_CLASS),
+                        super::sql::Param::Text(id),
+                    ],
+                )?;
+            }
+            Ok(HeldRecords {
+                db: self,
+                conn: Some(conn),
+            })
+        })
+    }
+
     fn take(&self) -> Result<PgConn, StoreError> {
         loop {
             match self.idle().pop() {
@@ -173,6 +204,26 @@ impl PgDb {
         self.idle
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Records held by [`PgDb::lock_records`]; released when dropped.
+pub struct HeldRecords<'a> {
+    db: &'a PgDb,
+    conn: Option<PgConn>,
+}
+
+impl Drop for HeldRecords<'_> {
+    fn drop(&mut self) {
+        if let Some(mut conn) = self.conn.take() {
+            // A connection that cannot say so is closed instead, which
+            // releases its locks just the same.
+            blocking(|| {
+                if conn.batch("SELECT pg_advisory_unlock_all()").is_ok() {
+                    self.db.give_back(conn);
+                }
+            });
+        }
     }
 }
 
