@@ -205,6 +205,7 @@ fn commit_document(
 /// any device's caseload list. Safe to run at every start.
 pub fn ensure_person_documents(store: &Store, now: DateTime<Utc>) -> Result<usize, PersonError> {
     store.write(|tx| {
+        person_rows::hold_documents(tx)?;
         let mut made = 0;
         for person in person_rows::documents(tx)? {
             if !person.has_profile {

@@ -72,6 +72,14 @@ pub fn all(tx: &ReadTx<'_>) -> Result<Vec<(String, String)>, StoreError> {
     )
 }
 
+/// Makes the servers on one database take turns, from here to the commit,
+/// at making missing profile documents (a server starting beside another
+/// would otherwise make a second, different document for the same
+/// person). Nothing on SQLite, whose one writer already takes turns.
+pub fn hold_documents(tx: &WriteTx<'_>) -> Result<(), StoreError> {
+    super::postgres::hold(tx, super::postgres::PERSON_DOCUMENTS_LOCK)
+}
+
 /// Every person with whether their profile and card documents exist.
 pub fn documents(tx: &ReadTx<'_>) -> Result<Vec<DocumentsOf>, StoreError> {
     tx.rows(

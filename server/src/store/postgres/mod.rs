@@ -51,6 +51,10 @@ pub const SIGN_IN_LOCK: i64 = 0x7473_756e_6167_7504;
 /// record id; a collision only makes two merges take turns).
 const RECORD_LOCK_CLASS: i64 = 0x7473_7572;
 
+/// The advisory lock the start-up's making of missing profile documents
+/// takes, so servers starting together make each one once.
+pub const PERSON_DOCUMENTS_LOCK: i64 = 0x7473_756e_6167_7505;
+
 /// The advisory lock migrations run under, so instances starting together
 /// upgrade the schema once.
 const MIGRATION_LOCK: i64 = 0x7473_756e_6167_7502;
@@ -255,5 +259,7 @@ fn blocking<T>(work: impl FnOnce() -> T) -> T {
 
 #[cfg(test)]
 mod parity;
+#[cfg(test)]
+mod servers_tests;
 #[cfg(test)]
 mod tests;
