@@ -156,3 +156,55 @@ pub fn with_device_token(url: &str, token: &str, post: bool) -> Result<Reply> {
         reply(agent().get(url).header("Authorization", &bearer).call()?)
     }
 }
+
+/// What a burst of wrong passwords was answered.
+#[derive(Debug, Default)]
+pub struct Guesses {
+    /// Passwords checked and refused (`Rejected`).
+    pub rejected: usize,
+    /// The waits the others were told (`Throttled`, HTTP 429), in seconds.
+    pub waits: Vec<u64>,
+}
+
+/// Sends `count` wrong passwords for `username` at once, the `i`-th to
+/// `sign_in_urls[i % len]`, and sorts the answers. Any other answer is
+/// an error.
+pub fn guess_in_parallel(sign_in_urls: &[String], username: &str, count: usize) -> Result<Guesses> {
+    let attempts: Vec<_> = (0..count)
+        .map(|i| {
+            let url = sign_in_urls[i % sign_in_urls.len()].clone();
+            let username = username.to_owned();
+            std::thread::spawn(move || {
+                let password = format!("wrong guess number {i}");
+                post_form(
+                    &url,
+                    &[("username", &username), ("password", &password)],
+                    None,
+                )
+            })
+        })
+        .collect();
+    let mut guesses = Guesses::default();
+    for attempt in attempts {
+        let reply = attempt
+            .join()
+            .map_err(|_| anyhow::anyhow!("the request thread panicked"))??;
+        if reply.body.contains("Throttled") {
+            anyhow::ensure!(reply.status == 429, "{}: {}", reply.status, reply.body);
+            let answer: serde_json::Value = serde_json::from_str(&reply.body)?;
+            let wait = answer["Throttled"]["retry_after_secs"].as_u64();
+            guesses
+                .waits
+                .push(wait.ok_or_else(|| anyhow::anyhow!("no wait in {answer}"))?);
+        } else {
+            anyhow::ensure!(
+                reply.body.contains("Rejected"),
+                "{}: {}",
+                reply.status,
+                reply.body
+            );
+            guesses.rejected += 1;
+        }
+    }
+    Ok(guesses)
+}

@@ -128,36 +128,9 @@ fn parallel_guesses_cannot_outrun_the_sign_in_throttle() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let server = ServerProcess::start(dir.path(), &["--demo"])?;
     let url = server.url("/api/account/sign_in");
-    let attempts: Vec<_> = (0..30)
-        .map(|i| {
-            let url = url.clone();
-            std::thread::spawn(move || {
-                let password = format!("wrong guess number {i}");
-                tsunagu_tests::http::post_form(
-                    &url,
-                    &[("username", "demo.specialist"), ("password", &password)],
-                    None,
-                )
-            })
-        })
-        .collect();
-    let (mut rejected, mut waits) = (0, Vec::new());
-    for attempt in attempts {
-        let reply = attempt.join().expect("the request thread")?;
-        assert_ne!(reply.status, 200, "{}", reply.body);
-        if reply.body.contains("Throttled") {
-            assert_eq!(reply.status, 429, "{}", reply.body);
-            let answer: Value = serde_json::from_str(&reply.body)?;
-            waits.push(
-                answer["Throttled"]["retry_after_secs"]
-                    .as_u64()
-                    .context("wait")?,
-            );
-        } else {
-            assert!(reply.body.contains("Rejected"), "{}", reply.body);
-            rejected += 1;
-        }
-    }
+    let guesses =
+        tsunagu_tests::http::guess_in_parallel(std::slice::from_ref(&url), "demo.specialist", 30)?;
+    let (rejected, waits) = (guesses.rejected, guesses.waits);
     assert_eq!(
         (rejected, waits.len()),
         (5, 25),

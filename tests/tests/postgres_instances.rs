@@ -110,32 +110,9 @@ fn guesses_spread_over_two_servers_share_one_throttle() -> Result<()> {
         first.url("/api/account/sign_in"),
         second.url("/api/account/sign_in"),
     ];
-    let attempts: Vec<_> = (0..30)
-        .map(|i| {
-            let url = urls[i % 2].clone();
-            std::thread::spawn(move || {
-                let password = format!("wrong guess number {i}");
-                tsunagu_tests::http::post_form(
-                    &url,
-                    &[("username", "demo.specialist"), ("password", &password)],
-                    None,
-                )
-            })
-        })
-        .collect();
-    let (mut rejected, mut throttled) = (0, 0);
-    for attempt in attempts {
-        let reply = attempt.join().expect("the request thread")?;
-        if reply.body.contains("Throttled") {
-            assert_eq!(reply.status, 429, "{}", reply.body);
-            throttled += 1;
-        } else {
-            assert!(reply.body.contains("Rejected"), "{}", reply.body);
-            rejected += 1;
-        }
-    }
+    let guesses = tsunagu_tests::http::guess_in_parallel(&urls, "demo.specialist", 30)?;
     assert_eq!(
-        (rejected, throttled),
+        (guesses.rejected, guesses.waits.len()),
         (5, 25),
         "passwords checked, refused unchecked, across both servers"
     );
