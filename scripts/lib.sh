@@ -176,10 +176,14 @@ start_test_postgres() {
     # A system without the C.UTF-8 locale: the C locale sorts the same.
     out=$(pg_as_owner "${init[@]}" --no-locale 2>&1) || { printf '%s\n' "$out" >&2; return 1; }
   fi
+  test_postgres_certificates "$PG_TEST_DIR"
   # fsync stays on, as in production; 200 connections, as nextest runs
-  # many tests at once and each opens its own.
+  # many tests at once and each opens its own. TLS is offered (not
+  # required) with a certificate from a CA made for this run, which the
+  # TLS tests trust through $TSUNAGU_TEST_POSTGRES_CA.
   local opts="-c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_TEST_DIR"
   opts+=" -c fsync=on -c max_connections=200"
+  opts+=" -c ssl=on -c ssl_cert_file=$PG_TEST_DIR/server.crt -c ssl_key_file=$PG_TEST_DIR/server.key"
   # The first port from 55432 on that nothing listens on; the next if
   # another run (a second checkout testing at once) binds it first.
   local port=55432 tries=1
@@ -193,8 +197,32 @@ start_test_postgres() {
     fi
     port=$((port + 1)); tries=$((tries + 1))
   done
-  export TSUNAGU_TEST_POSTGRES="postgres://tsunagu@127.0.0.1:$port/postgres"
+  # Plain by default: the client verifies any TLS it is offered, and only
+  # the TLS tests trust the run's CA.
+  export TSUNAGU_TEST_POSTGRES="postgres://tsunagu@127.0.0.1:$port/postgres?sslmode=disable"
+  export TSUNAGU_TEST_POSTGRES_CA="$PG_TEST_DIR/ca.pem"
   echo "PostgreSQL at $TSUNAGU_TEST_POSTGRES, data in $PG_TEST_DIR"
+}
+
+# A throwaway CA in DIR (ca.pem) and a server certificate it signed for
+# 127.0.0.1 (server.crt, server.key readable by the cluster's owner only),
+# with Debian's openssl.
+test_postgres_certificates() {
+  local dir="$1" ext
+  ext=$(mktemp)
+  printf '%s\n' "subjectAltName=IP:127.0.0.1" "basicConstraints=critical,CA:FALSE" \
+    "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" > "$ext"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Tsunagu test CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" \
+    -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+    -keyout "$dir/server.key" -out "$dir/server.csr" 2>/dev/null
+  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+    -CAcreateserial -days 2 -extfile "$ext" -out "$dir/server.crt" 2>/dev/null
+  rm -f "$ext" "$dir/ca.key" "$dir/server.csr"
+  chmod 600 "$dir/server.key"
+  chmod 644 "$dir/ca.pem" "$dir/server.crt"
+  if [ "$(id -u)" = 0 ]; then chown postgres: "$dir/server.key" "$dir/server.crt"; fi
 }
 
 stop_test_postgres() {

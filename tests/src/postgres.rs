@@ -33,10 +33,11 @@ impl TestDatabase {
         )?;
         let name = format!("tsunagu_it_{}_{}", std::process::id(), unique());
         run(&admin, format!("CREATE DATABASE {name}"))?;
-        let (base, _) = admin
+        let (path, query) = admin.split_once('?').unwrap_or((&admin, ""));
+        let (base, _) = path
             .rsplit_once('/')
             .context("TSUNAGU_TEST_POSTGRES ends in /dbname")?;
-        let url = format!("{base}/{name}");
+        let url = format!("{base}/{name}?{query}");
         Ok(TestDatabase { admin, name, url })
     }
 }

@@ -106,6 +106,13 @@ pub enum StoreError {
     /// A PostgreSQL statement or connection failed.
     #[error("database error: {}", postgres_said(.0))]
     Postgres(#[from] postgres::Error),
+    /// TLS to PostgreSQL could not be set up (an unreadable or malformed
+    /// `sslrootcert` file).
+    #[error("TLS to the database: {detail}")]
+    DatabaseTls {
+        /// What went wrong.
+        detail: String,
+    },
     /// What was asked is done only on SQLite (a backup into a file).
     #[error("this is done only on a SQLite store, not on PostgreSQL")]
     NotOnPostgres,

@@ -220,7 +220,9 @@ impl Row<'_> {
 
 impl ReadTx<'_> {
     /// Hands each row `sql` returns to `visit`, in order, until it
-    /// answers `false` (the rest are not read).
+    /// answers `false` (the rest are not read). `visit` must not run
+    /// statements on this transaction: PostgreSQL streams the rows over
+    /// the one connection (it would panic on the second borrow).
     pub fn each(
         &self,
         sql: &str,

@@ -53,7 +53,10 @@ impl Heard {
 /// Starts the listening thread on a connection of its own to `config`;
 /// it runs as long as the process, reconnecting after a second when the
 /// connection fails.
-pub fn start(config: postgres::Config) -> std::io::Result<Arc<Heard>> {
+pub fn start(
+    config: postgres::Config,
+    tls: tokio_postgres_rustls::MakeRustlsConnect,
+) -> std::io::Result<Arc<Heard>> {
     let heard = Arc::new(Heard {
         changed: AtomicBool::new(true),
         wake: Mutex::new(None),
@@ -63,7 +66,7 @@ pub fn start(config: postgres::Config) -> std::io::Result<Arc<Heard>> {
         .name("tsunagu-listen".into())
         .spawn(move || {
             loop {
-                if let Err(error) = listen(&config, &listening) {
+                if let Err(error) = listen(&config, &tls, &listening) {
                     tracing::warn!(%error, "not hearing other servers' commits; retrying");
                 }
                 listening.changed.store(true, Ordering::Release);
@@ -74,8 +77,12 @@ pub fn start(config: postgres::Config) -> std::io::Result<Arc<Heard>> {
 }
 
 /// Listens until the connection fails.
-fn listen(config: &postgres::Config, heard: &Heard) -> Result<(), postgres::Error> {
-    let mut client = config.connect(postgres::NoTls)?;
+fn listen(
+    config: &postgres::Config,
+    tls: &tokio_postgres_rustls::MakeRustlsConnect,
+    heard: &Heard,
+) -> Result<(), postgres::Error> {
+    let mut client = config.connect(tls.clone())?;
     client.batch_execute(&format!("LISTEN {FEED_CHANNEL}; LISTEN {CHANGE_CHANNEL}"))?;
     // Anything may have been committed while nobody listened.
     heard.changed.store(true, Ordering::Release);

@@ -13,6 +13,7 @@
 mod conn;
 pub mod listen;
 mod schema;
+pub mod tls;
 
 pub use conn::PgConn;
 pub(in crate::store) use conn::value;
@@ -62,6 +63,7 @@ const MIGRATION_LOCK: i64 = 0x7473_756e_6167_7502;
 /// An opened PostgreSQL database.
 pub struct PgDb {
     config: postgres::Config,
+    tls: tokio_postgres_rustls::MakeRustlsConnect,
     idle: Mutex<Vec<PgConn>>,
     /// What other servers commit, once something asked.
     heard: OnceLock<Arc<listen::Heard>>,
@@ -71,9 +73,11 @@ impl PgDb {
     /// Connects to `url`, refuses a schema newer than this build's and
     /// brings an older one up to date.
     pub(super) fn open(url: &str) -> Result<Self, StoreError> {
-        let config = postgres::Config::from_str(url)?;
+        let (url, root_cert) = tls::split_root_cert(url);
+        let config = postgres::Config::from_str(&url)?;
         let db = PgDb {
             config,
+            tls: tls::connector(root_cert.as_deref())?,
             idle: Mutex::new(Vec::new()),
             heard: OnceLock::new(),
         };
@@ -92,9 +96,11 @@ impl PgDb {
         if let Some(heard) = self.heard.get() {
             return Ok(heard);
         }
-        let started = listen::start(self.config.clone()).map_err(|source| StoreError::Writer {
-            path: "PostgreSQL listener".into(),
-            source,
+        let started = listen::start(self.config.clone(), self.tls.clone()).map_err(|source| {
+            StoreError::Writer {
+                path: "PostgreSQL listener".into(),
+                source,
+            }
         })?;
         Ok(self.heard.get_or_init(|| started))
     }
@@ -191,7 +197,7 @@ impl PgDb {
     }
 
     fn connect(&self) -> Result<PgConn, StoreError> {
-        let client = self.config.connect(postgres::NoTls)?;
+        let client = self.config.connect(self.tls.clone())?;
         let mut conn = PgConn::new(client);
         conn.batch("SET synchronous_commit = on")?;
         Ok(conn)

@@ -29,8 +29,9 @@ impl TestDatabase {
         admin_client(&admin)
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .unwrap();
-        let (base, _) = admin.rsplit_once('/').expect("a URL ending in /dbname");
-        let url = format!("{base}/{name}");
+        let (path, query) = admin.split_once('?').unwrap_or((&admin, ""));
+        let (base, _) = path.rsplit_once('/').expect("a URL ending in /dbname");
+        let url = format!("{base}/{name}?{query}");
         TestDatabase { admin, name, url }
     }
 
@@ -233,4 +234,58 @@ fn renewing_the_history_draws_a_new_id_on_both_backends() {
         assert_ne!(after, before);
         assert_eq!(after.len(), 32);
     }
+}
+
+/// The URL of a database with TLS required and the test cluster's CA
+/// trusted (`scripts/test.sh` makes the CA for each run).
+fn over_tls(database: &TestDatabase, trust: bool) -> String {
+    let ca = std::env::var("TSUNAGU_TEST_POSTGRES_CA")
+        .expect("TSUNAGU_TEST_POSTGRES_CA is not set: run scripts/test.sh");
+    let (plain, _) = database.url.split_once('?').unwrap_or((&database.url, ""));
+    match trust {
+        true => format!("{plain}?sslmode=require&sslrootcert={ca}"),
+        false => format!("{plain}?sslmode=require"),
+    }
+}
+
+/// With `sslmode=require` and the server's CA in `sslrootcert`, every
+/// connection of the store, the listener's too, is encrypted.
+#[test]
+fn a_database_off_the_host_is_reached_over_verified_tls() {
+    let database = TestDatabase::new();
+    let store = Store::open_postgres(&over_tls(&database, true)).unwrap();
+    let encrypted: bool = store
+        .read(|tx| {
+            tx.value(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                crate::store::sql::args![],
+            )
+        })
+        .unwrap();
+    assert!(encrypted);
+    assert!(
+        store.changed_elsewhere().unwrap(),
+        "the listener connects too"
+    );
+}
+
+/// A server whose certificate does not chain to a trusted CA is refused:
+/// `require` does not mean "whatever answers".
+#[test]
+fn a_database_with_an_untrusted_certificate_is_refused() {
+    let database = TestDatabase::new();
+    let refused = Store::open_postgres(&over_tls(&database, false))
+        .err()
+        .expect("must refuse");
+    assert!(matches!(refused, StoreError::Postgres(_)), "{refused}");
+    let unreadable = Store::open_postgres(&format!(
+        "{}&sslrootcert=/nonexistent/ca.pem",
+        over_tls(&database, false)
+    ))
+    .err()
+    .expect("must refuse");
+    assert!(
+        matches!(unreadable, StoreError::DatabaseTls { .. }),
+        "{unreadable}"
+    );
 }
