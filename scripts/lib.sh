@@ -149,6 +149,8 @@ pg_server_bin() {
 ensure_postgres() {
   PG_BIN=$(pg_server_bin) || { apt_install postgresql; PG_BIN=$(pg_server_bin); }
   export PG_BIN
+  # Makes the test cluster's TLS certificates.
+  command -v openssl >/dev/null || apt_install openssl
   "$PG_BIN/postgres" --version
 }
 
