@@ -113,6 +113,13 @@ pub enum StoreError {
         /// What went wrong.
         detail: String,
     },
+    /// The transaction a group of sync writes shared did not commit;
+    /// none of them was written.
+    #[error("the group commit failed: {detail}")]
+    GroupCommitFailed {
+        /// Why.
+        detail: String,
+    },
     /// What was asked is done only on SQLite (a backup into a file).
     #[error("this is done only on a SQLite store, not on PostgreSQL")]
     NotOnPostgres,

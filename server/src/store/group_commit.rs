@@ -18,12 +18,12 @@ pub(super) type Write = Box<dyn FnOnce(&WriteTx<'_>) -> Result<(), StoreError> +
 
 /// A queued write and where to send its outcome.
 pub(super) struct Job {
-    write: Write,
-    done: SyncSender<Result<(), StoreError>>,
+    pub(super) write: Write,
+    pub(super) done: SyncSender<Result<(), StoreError>>,
 }
 
 /// The most writes committed together.
-const MAX_GROUP: usize = 64;
+pub(super) const MAX_GROUP: usize = 64;
 
 /// Starts the writer thread over the shared connection; it ends when the
 /// returned sender (and every clone) is dropped.

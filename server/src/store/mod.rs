@@ -206,9 +206,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         match &self.backend {
             Backend::Sqlite(db) => group_commit::submit(&db.writer, Box::new(work)),
-            // PostgreSQL groups the WAL flushes of concurrent commits
-            // itself (`commit_delay`); each write is its own transaction.
-            Backend::Postgres(db) => db.write(work),
+            Backend::Postgres(db) => db.write_grouped(Box::new(work)),
         }
     }
 

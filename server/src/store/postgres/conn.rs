@@ -2,6 +2,7 @@
 //! on it: each statement prepared once per connection, parameters bound
 //! to the types PostgreSQL inferred for them, values read by their type.
 
+use super::pool::Slot;
 use crate::store::StoreError;
 use crate::store::sql::{Param, Row, Value, numbered_for_postgres};
 use bytes::BytesMut;
@@ -13,19 +14,50 @@ use std::error::Error;
 /// What a conversion to or from PostgreSQL's types returns on failure.
 type ConversionError = Box<dyn Error + Sync + Send>;
 
+/// What a connection is opened with.
+#[derive(Clone)]
+pub(super) struct Connector {
+    /// Where and as whom.
+    pub(super) config: postgres::Config,
+    /// TLS, as the URL's `sslmode` asks.
+    pub(super) tls: tokio_postgres_rustls::MakeRustlsConnect,
+    /// This store's name in the notifications its commits send
+    /// (`listen.rs`), so it does not hear its own.
+    pub(super) instance: String,
+}
+
+impl Connector {
+    /// Opens a connection in `slot` of its pool. Every connection commits
+    /// with `synchronous_commit = on`, so a server configured otherwise
+    /// cannot weaken what an acknowledgement stands on.
+    pub(super) fn connect(&self, slot: Slot) -> Result<PgConn, StoreError> {
+        let client = self.config.connect(self.tls.clone())?;
+        let mut conn = PgConn::new(client, slot);
+        // The instance is hex: nothing to quote.
+        conn.batch(&format!(
+            "SET synchronous_commit = on; SET tsunagu.instance = '{}'",
+            self.instance
+        ))?;
+        Ok(conn)
+    }
+}
+
 /// A client and the statements prepared on it.
 pub struct PgConn {
     client: postgres::Client,
     /// Prepared statements by their SQL text as the store wrote it.
     statements: HashMap<String, postgres::Statement>,
+    /// Its place in the pool, freed when it is dropped.
+    _slot: Slot,
 }
 
 impl PgConn {
-    /// Wraps a connected client.
-    pub(super) fn new(client: postgres::Client) -> Self {
+    /// Wraps a connected client holding `slot` of its pool.
+    pub(super) fn new(client: postgres::Client, slot: Slot) -> Self {
         PgConn {
             client,
             statements: HashMap::new(),
+            _slot: slot,
         }
     }
 

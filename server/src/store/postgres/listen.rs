@@ -11,6 +11,7 @@
 //! change: each open device looks its caseload up again, as after any
 //! change it did not hear about.
 
+use super::conn::Connector;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -53,10 +54,7 @@ impl Heard {
 /// Starts the listening thread on a connection of its own to `config`;
 /// it runs as long as the process, reconnecting after a second when the
 /// connection fails.
-pub fn start(
-    config: postgres::Config,
-    tls: tokio_postgres_rustls::MakeRustlsConnect,
-) -> std::io::Result<Arc<Heard>> {
+pub(super) fn start(connector: Connector) -> std::io::Result<Arc<Heard>> {
     let heard = Arc::new(Heard {
         changed: AtomicBool::new(true),
         wake: Mutex::new(None),
@@ -66,7 +64,7 @@ pub fn start(
         .name("tsunagu-listen".into())
         .spawn(move || {
             loop {
-                if let Err(error) = listen(&config, &tls, &listening) {
+                if let Err(error) = listen(&connector, &listening) {
                     tracing::warn!(%error, "not hearing other servers' commits; retrying");
                 }
                 listening.changed.store(true, Ordering::Release);
@@ -77,12 +75,8 @@ pub fn start(
 }
 
 /// Listens until the connection fails.
-fn listen(
-    config: &postgres::Config,
-    tls: &tokio_postgres_rustls::MakeRustlsConnect,
-    heard: &Heard,
-) -> Result<(), postgres::Error> {
-    let mut client = config.connect(tls.clone())?;
+fn listen(connector: &Connector, heard: &Heard) -> Result<(), postgres::Error> {
+    let mut client = connector.config.connect(connector.tls.clone())?;
     client.batch_execute(&format!("LISTEN {FEED_CHANNEL}; LISTEN {CHANGE_CHANNEL}"))?;
     // Anything may have been committed while nobody listened.
     heard.changed.store(true, Ordering::Release);
@@ -92,8 +86,14 @@ fn listen(
     tracing::debug!("listening for other servers' commits");
     while let Some(notification) = arrived.next()? {
         tracing::debug!(channel = notification.channel(), "heard a commit");
+        // The payload starts with the committing store's instance.
+        let payload = notification.payload();
+        let (from, person) = payload.split_once(' ').unwrap_or((payload, ""));
+        if from == connector.instance {
+            continue;
+        }
         match notification.channel() {
-            FEED_CHANNEL => heard.feed_grew(&[notification.payload().to_owned()]),
+            FEED_CHANNEL => heard.feed_grew(&[person.to_owned()]),
             _ => heard.changed.store(true, Ordering::Release),
         }
     }

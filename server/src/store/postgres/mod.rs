@@ -11,7 +11,9 @@
 //! blocks only its own worker, as a SQLite statement does.
 
 mod conn;
+mod group_commit;
 pub mod listen;
+mod pool;
 mod schema;
 pub mod tls;
 
@@ -21,11 +23,16 @@ pub(in crate::store) use conn::value;
 use super::{Conn, ReadTx, StoreError, WriteTx};
 use std::cell::RefCell;
 use std::str::FromStr;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, OnceLock};
 
-/// Idle connections kept for reuse; more may be open at once under load,
-/// and those beyond this are closed when returned.
-const POOLED: usize = 16;
+/// The most connections one server opens for statements. Two cores keep
+/// no more busy; a thousand tablets syncing at once wait their turn.
+const STATEMENT_CONNECTIONS: usize = 16;
+
+/// The most connections one server holds record locks on, apart from the
+/// statements' (a push holding a lock then waits for a statement
+/// connection, never the other way round, so the two cannot deadlock).
+const LOCK_CONNECTIONS: usize = 16;
 
 /// The advisory lock every transaction that appends to the feed takes
 /// before its first entry and holds until it commits. PostgreSQL hands out
@@ -62,11 +69,13 @@ const MIGRATION_LOCK: i64 = 0x7473_756e_6167_7502;
 
 /// An opened PostgreSQL database.
 pub struct PgDb {
-    config: postgres::Config,
-    tls: tokio_postgres_rustls::MakeRustlsConnect,
-    idle: Mutex<Vec<PgConn>>,
+    connector: conn::Connector,
+    statements: Arc<pool::Pool>,
+    locks: Arc<pool::Pool>,
     /// What other servers commit, once something asked.
     heard: OnceLock<Arc<listen::Heard>>,
+    /// The group-commit thread's queue (it stops when this is dropped).
+    writer: std::sync::mpsc::Sender<crate::store::group_commit::Job>,
 }
 
 impl PgDb {
@@ -74,12 +83,28 @@ impl PgDb {
     /// brings an older one up to date.
     pub(super) fn open(url: &str) -> Result<Self, StoreError> {
         let (url, root_cert) = tls::split_root_cert(url);
-        let config = postgres::Config::from_str(&url)?;
-        let db = PgDb {
-            config,
+        let connector = conn::Connector {
+            config: postgres::Config::from_str(&url)?,
             tls: tls::connector(root_cert.as_deref())?,
-            idle: Mutex::new(Vec::new()),
+            instance: rand::random::<[u8; 16]>()
+                .iter()
+                .map(|byte| format!("{byte:02x}"))
+                .collect(),
+        };
+        let statements = pool::Pool::new(STATEMENT_CONNECTIONS);
+        let writer =
+            group_commit::start(connector.clone(), statements.clone()).map_err(|source| {
+                StoreError::Writer {
+                    path: "PostgreSQL".into(),
+                    source,
+                }
+            })?;
+        let db = PgDb {
+            connector,
+            statements,
+            locks: pool::Pool::new(LOCK_CONNECTIONS),
             heard: OnceLock::new(),
+            writer,
         };
         db.write(|tx| schema::apply(tx, MIGRATION_LOCK))?;
         Ok(db)
@@ -96,12 +121,11 @@ impl PgDb {
         if let Some(heard) = self.heard.get() {
             return Ok(heard);
         }
-        let started = listen::start(self.config.clone(), self.tls.clone()).map_err(|source| {
-            StoreError::Writer {
+        let started =
+            listen::start(self.connector.clone()).map_err(|source| StoreError::Writer {
                 path: "PostgreSQL listener".into(),
                 source,
-            }
-        })?;
+            })?;
         Ok(self.heard.get_or_init(|| started))
     }
 
@@ -119,23 +143,30 @@ impl PgDb {
     }
 
     /// [`Store::read`](super::Store::read) (each statement sees what was
-    /// committed before it) or, with `snapshot`,
+    /// committed before it: autocommit, as SQLite's pooled readers run,
+    /// without the two round trips a transaction would add to the sync
+    /// path's one-statement reads) or, with `snapshot`,
     /// [`Store::read_snapshot`](super::Store::read_snapshot) (every
-    /// statement sees the same committed state).
+    /// statement sees the same committed state). A [`ReadTx`] has no way
+    /// to write.
     pub(super) fn read<T, E: From<StoreError>>(
         &self,
         snapshot: bool,
         work: impl FnOnce(&ReadTx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let begin = if snapshot {
-            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-        } else {
-            "BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY"
-        };
-        self.transaction(begin, |conn| {
+        let read = |conn: &RefCell<PgConn>| {
             work(&ReadTx {
                 conn: Conn::Postgres(conn),
             })
+        };
+        if snapshot {
+            return self.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", read);
+        }
+        blocking(|| {
+            let conn = RefCell::new(self.take()?);
+            let out = read(&conn);
+            self.statements.give_back(conn.into_inner());
+            out
         })
     }
 
@@ -155,30 +186,30 @@ impl PgDb {
             let mut conn = conn.into_inner();
             let end = if out.is_ok() { "COMMIT" } else { "ROLLBACK" };
             conn.batch(end)?;
-            self.give_back(conn);
+            self.statements.give_back(conn);
             out
         })
     }
 
     /// Holds `ids` against merges by any other server on this database
     /// until the guard is dropped (session-level advisory locks on a
-    /// connection of the guard's own, taken in id order so two servers
+    /// connection of the guard's own, taken in key order so two servers
     /// locking overlapping records cannot deadlock).
     pub(super) fn lock_records(&self, ids: &[String]) -> Result<HeldRecords<'_>, StoreError> {
-        let mut sorted: Vec<&str> = ids.iter().map(String::as_str).collect();
-        sorted.sort_unstable();
-        sorted.dedup();
         blocking(|| {
-            let mut conn = self.take()?;
-            for id in sorted {
-                conn.execute(
-                    "SELECT pg_advisory_lock(?1, hashtext(?2))",
-                    &[
-                        super::sql::Param::Int(RECORD_LOCK_CLASS),
-                        super::sql::Param::Text(id),
-                    ],
-                )?;
-            }
+            let mut conn = self.locks.take(|slot| self.connector.connect(slot))?;
+            // One statement for all: the keys sorted, each taken in turn
+            // (a volatile function in the outer list runs after the
+            // subquery's sort).
+            conn.execute(
+                "SELECT pg_advisory_lock(?1, key) FROM (
+                     SELECT DISTINCT hashtext(id) AS key FROM unnest(?2::text[]) AS ids(id)
+                      ORDER BY key) AS keys",
+                &[
+                    super::sql::Param::Int(RECORD_LOCK_CLASS),
+                    super::sql::Param::Texts(ids),
+                ],
+            )?;
             Ok(HeldRecords {
                 db: self,
                 conn: Some(conn),
@@ -186,34 +217,17 @@ impl PgDb {
         })
     }
 
+    /// [`Store::write_grouped`](super::Store::write_grouped) on
+    /// PostgreSQL: through the group-commit thread.
+    pub(super) fn write_grouped(
+        &self,
+        work: crate::store::group_commit::Write,
+    ) -> Result<(), StoreError> {
+        crate::store::group_commit::submit(&self.writer, work)
+    }
+
     fn take(&self) -> Result<PgConn, StoreError> {
-        loop {
-            match self.idle().pop() {
-                Some(conn) if conn.is_closed() => continue,
-                Some(conn) => return Ok(conn),
-                None => return self.connect(),
-            }
-        }
-    }
-
-    fn connect(&self) -> Result<PgConn, StoreError> {
-        let client = self.config.connect(self.tls.clone())?;
-        let mut conn = PgConn::new(client);
-        conn.batch("SET synchronous_commit = on")?;
-        Ok(conn)
-    }
-
-    fn give_back(&self, conn: PgConn) {
-        let mut idle = self.idle();
-        if idle.len() < POOLED && !conn.is_closed() {
-            idle.push(conn);
-        }
-    }
-
-    fn idle(&self) -> MutexGuard<'_, Vec<PgConn>> {
-        self.idle
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.statements.take(|slot| self.connector.connect(slot))
     }
 }
 
@@ -230,7 +244,7 @@ impl Drop for HeldRecords<'_> {
             // releases its locks just the same.
             blocking(|| {
                 if conn.batch("SELECT pg_advisory_unlock_all()").is_ok() {
-                    self.db.give_back(conn);
+                    self.db.locks.give_back(conn);
                 }
             });
         }

@@ -158,17 +158,21 @@ const MIGRATIONS: &[(i64, &str)] = &[
     );
     -- Other servers on this database hear of new feed entries and of
     -- caseload changes (listen.rs). Notifications go out at commit, once
-    -- per distinct payload in a transaction.
+    -- per distinct payload in a transaction, and name the server that
+    -- made the change (each sets tsunagu.instance), which does not need
+    -- to hear of it.
     CREATE FUNCTION tsunagu_feed_grew() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        PERFORM pg_notify('tsunagu_feed', NEW.person_id);
+        PERFORM pg_notify('tsunagu_feed',
+            coalesce(current_setting('tsunagu.instance', true), '') || ' ' || NEW.person_id);
         RETURN NULL;
     END $$;
     CREATE TRIGGER feed_notifies AFTER INSERT ON feed
         FOR EACH ROW EXECUTE FUNCTION tsunagu_feed_grew();
     CREATE FUNCTION tsunagu_caseloads_changed() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        PERFORM pg_notify('tsunagu_change', TG_TABLE_NAME);
+        PERFORM pg_notify('tsunagu_change',
+            coalesce(current_setting('tsunagu.instance', true), ''));
         RETURN NULL;
     END $$;
     CREATE TRIGGER assignments_notify AFTER INSERT OR UPDATE OR DELETE ON assignments
