@@ -25,6 +25,9 @@ pub enum Param<'a> {
     /// Texts, for PostgreSQL's `= ANY(?n)` (SQLite reads them as a JSON
     /// array through `json_each`).
     Texts(&'a [String]),
+    /// Byte strings, for PostgreSQL's `unnest(?n::bytea[])` (many rows in
+    /// one statement; not on SQLite).
+    ByteStrings(&'a [Vec<u8>]),
 }
 
 /// What can be bound as a [`Param`].
@@ -84,6 +87,24 @@ impl ToParam for Vec<u8> {
 impl ToParam for [String] {
     fn param(&self) -> Param<'_> {
         Param::Texts(self)
+    }
+}
+
+impl ToParam for [Vec<u8>] {
+    fn param(&self) -> Param<'_> {
+        Param::ByteStrings(self)
+    }
+}
+
+impl ToParam for Vec<String> {
+    fn param(&self) -> Param<'_> {
+        Param::Texts(self)
+    }
+}
+
+impl ToParam for Vec<Vec<u8>> {
+    fn param(&self) -> Param<'_> {
+        Param::ByteStrings(self)
     }
 }
 

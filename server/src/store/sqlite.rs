@@ -23,6 +23,11 @@ impl rusqlite::ToSql for Param<'_> {
             Param::Texts(texts) => ToSqlOutput::Owned(rusqlite::types::Value::Text(
                 serde_json::to_string(texts).expect("a list of strings serialises"),
             )),
+            Param::ByteStrings(_) => {
+                return Err(rusqlite::Error::ToSqlConversionFailure(
+                    "lists of byte strings are bound on PostgreSQL only".into(),
+                ));
+            }
         })
     }
 }

@@ -134,6 +134,7 @@ impl ToSql for Param<'_> {
             Param::Text(text) => text.to_sql(ty, out),
             Param::Bytes(bytes) => bytes.to_sql(ty, out),
             Param::Texts(texts) => texts.to_sql(ty, out),
+            Param::ByteStrings(bytes) => bytes.to_sql(ty, out),
         }
     }
 

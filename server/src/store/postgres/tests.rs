@@ -90,7 +90,7 @@ pub(super) fn commit(store: &Store, device: &str, writes: &[RecordWrite]) {
         .unwrap();
 }
 
-fn everything_after(store: &Store, after: u64, persons: &[String]) -> Vec<(String, usize)> {
+fn everything_after(store: &Store, after: u64, persons: &[String]) -> Vec<(String, Vec<Vec<u8>>)> {
     let page = store
         .read(|tx| {
             let until = feed::end(tx)?;
@@ -109,7 +109,7 @@ fn everything_after(store: &Store, after: u64, persons: &[String]) -> Vec<(Strin
         .unwrap();
     page.docs
         .into_iter()
-        .map(|doc| (doc.id, doc.changes.len()))
+        .map(|doc| (doc.id, doc.changes))
         .collect()
 }
 
@@ -159,8 +159,14 @@ fn records_and_the_feed_read_back_alike_on_both_backends() {
     assert_eq!(seen[1].0, 5, "five changes, numbered from 1");
     assert_eq!(
         seen[1].1,
-        vec![("r-1".to_owned(), 3), ("r-2".to_owned(), 1)],
-        "p-3 is nobody's here"
+        vec![
+            (
+                "r-1".to_owned(),
+                vec![b"c1".to_vec(), b"c2".to_vec(), b"c5".to_vec()]
+            ),
+            ("r-2".to_owned(), vec![b"c3".to_vec()])
+        ],
+        "in the order written; p-3 is nobody's here"
     );
     assert_eq!(
         seen[1].5.0, "r-1",
