@@ -33,8 +33,8 @@ fn serves_health_and_a_japanese_first_page_with_security_headers() -> anyhow::Re
     let health: serde_json::Value = serde_json::from_str(&health.body)?;
     assert_eq!(health["status"], "ok");
     assert_eq!(
-        health["schema_version"], 15,
-        "migration 15 keeps the tablets' list summaries"
+        health["schema_version"], 16,
+        "migration 16 keeps sign-in attempts in the database"
     );
 
     let page = get(&server.url("/"), None)?;

@@ -18,12 +18,12 @@ pub(super) type Write = Box<dyn FnOnce(&WriteTx<'_>) -> Result<(), StoreError> +
 
 /// A queued write and where to send its outcome.
 pub(super) struct Job {
-    pub(super) write: Write,
-    pub(super) done: SyncSender<Result<(), StoreError>>,
+    write: Write,
+    done: SyncSender<Result<(), StoreError>>,
 }
 
 /// The most writes committed together.
-pub(super) const MAX_GROUP: usize = 64;
+const MAX_GROUP: usize = 64;
 
 /// Starts the writer thread over the shared connection; it ends when the
 /// returned sender (and every clone) is dropped.
@@ -47,6 +47,25 @@ pub(super) fn submit(queue: &Sender<Job>, write: Write) -> Result<(), StoreError
 }
 
 fn run(conn: &Mutex<Connection>, queue: &Receiver<Job>) {
+    serve(
+        queue,
+        |writes| {
+            let mut conn = conn.lock().unwrap_or_else(|p| p.into_inner());
+            commit_group(&mut conn, writes.into_iter())
+        },
+        |error| StoreError::Sqlite(failed_commit(error, &error.to_string())),
+    );
+}
+
+/// Serves `queue` until every sender is gone: each time, every job
+/// waiting (up to [`MAX_GROUP`]) goes to `commit` as one group, and each
+/// hears its own outcome or, when the group did not commit, `failed`'s
+/// error. Both backends' writer threads run this.
+pub(super) fn serve<E>(
+    queue: &Receiver<Job>,
+    mut commit: impl FnMut(Vec<Write>) -> Result<Vec<Result<(), StoreError>>, E>,
+    failed: impl Fn(&E) -> StoreError,
+) {
     while let Ok(first) = queue.recv() {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -55,26 +74,19 @@ fn run(conn: &Mutex<Connection>, queue: &Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let mut conn = conn.lock().unwrap_or_else(|p| p.into_inner());
-        let outcomes = commit_group(
-            &mut conn,
-            group
-                .iter_mut()
-                .map(|job| std::mem::replace(&mut job.write, Box::new(|_| Ok(())))),
-        );
-        drop(conn);
-        match outcomes {
+        let writes = group
+            .iter_mut()
+            .map(|job| std::mem::replace(&mut job.write, Box::new(|_| Ok(()))))
+            .collect();
+        match commit(writes) {
             Ok(outcomes) => {
                 for (job, outcome) in group.into_iter().zip(outcomes) {
                     let _ = job.done.send(outcome);
                 }
             }
             Err(error) => {
-                let message = error.to_string();
                 for job in group {
-                    let _ = job
-                        .done
-                        .send(Err(StoreError::Sqlite(failed_commit(&error, &message))));
+                    let _ = job.done.send(Err(failed(&error)));
                 }
             }
         }

@@ -38,8 +38,8 @@ pub fn commit(
     // On PostgreSQL the feed is numbered in commit order under a lock held
     // from here to the commit.
     postgres::hold(tx, postgres::FEED_ORDER_LOCK)?;
-    if tx.dialect() == Dialect::Postgres && distinct_ids(writes) {
-        return commit_in_three_statements(tx, origin_device, &received, writes);
+    if tx.dialect() == Dialect::Postgres && postgres::rows::distinct_ids(writes) {
+        return postgres::rows::commit(tx, origin_device, &received, writes);
     }
     for write in writes {
         let kind = write.kind.as_str();
@@ -73,75 +73,8 @@ pub fn commit(
     Ok(())
 }
 
-/// Whether every write is of another record (one statement may not
-/// upsert a row twice).
-fn distinct_ids(writes: &[RecordWrite]) -> bool {
-    let mut ids: Vec<&str> = writes.iter().map(|w| w.id.as_str()).collect();
-    ids.sort_unstable();
-    ids.windows(2).all(|pair| pair[0] != pair[1])
-}
-
-/// [`commit`] on PostgreSQL: the documents, the summaries and the feed
-/// entries each in one statement over arrays, where each row would cost a
-/// round trip to the database (a first upload carries thousands). The
-/// feed keeps the writes' order (`WITH ORDINALITY`).
-fn commit_in_three_statements(
-    tx: &WriteTx<'_>,
-    origin_device: &str,
-    received: &str,
-    writes: &[RecordWrite],
-) -> Result<(), StoreError> {
-    let column = |pick: fn(&RecordWrite) -> String| writes.iter().map(pick).collect::<Vec<_>>();
-    let (ids, kinds, persons) = (
-        column(|w| w.id.clone()),
-        column(|w| w.kind.as_str().to_owned()),
-        column(|w| w.person_id.clone()),
-    );
-    let snapshots: Vec<Vec<u8>> = writes.iter().map(|w| w.snapshot.clone()).collect();
-    tx.execute(
-        "INSERT INTO records (id, kind, person_id, snapshot)
-         SELECT * FROM unnest(?1::text[], ?2::text[], ?3::text[], ?4::bytea[])
-         ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot",
-        args![ids, kinds, persons, snapshots],
-    )?;
-    let summaries = column(|w| summary_json(&w.summary));
-    let lists: Vec<Vec<u8>> = writes.iter().map(|w| w.list_summary.to_bytes()).collect();
-    tx.execute(
-        "INSERT INTO record_summaries (record_id, person_id, summary, list_summary)
-         SELECT * FROM unnest(?1::text[], ?2::text[], ?3::text[], ?4::bytea[])
-         ON CONFLICT (record_id) DO UPDATE
-           SET summary = excluded.summary, list_summary = excluded.list_summary",
-        args![ids, persons, summaries, lists],
-    )?;
-    let (mut change_ids, mut change_persons, mut change_kinds, mut changes) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for write in writes {
-        for change in &write.new_changes {
-            change_ids.push(write.id.clone());
-            change_persons.push(write.person_id.clone());
-            change_kinds.push(write.kind.as_str().to_owned());
-            changes.push(change.clone());
-        }
-    }
-    tx.execute(
-        "INSERT INTO feed (record_id, person_id, kind, change, origin_device, received_at)
-         SELECT record_id, person_id, kind, change, ?5, ?6
-           FROM unnest(?1::text[], ?2::text[], ?3::text[], ?4::bytea[])
-                WITH ORDINALITY AS c(record_id, person_id, kind, change, n)
-          ORDER BY n",
-        args![
-            change_ids,
-            change_persons,
-            change_kinds,
-            changes,
-            origin_device,
-            received
-        ],
-    )?;
-    Ok(())
-}
-
-fn summary_json(summary: &RecordSummary) -> String {
+/// What the report reads of a record, as stored.
+pub(in crate::store) fn summary_json(summary: &RecordSummary) -> String {
     serde_json::to_string(summary).unwrap_or_default()
 }
 

@@ -9,7 +9,7 @@
 use super::blocking;
 use super::conn::Connector;
 use super::pool::Pool;
-use crate::store::group_commit::{Job, MAX_GROUP, Write};
+use crate::store::group_commit::{Job, Write, serve};
 use crate::store::{StoreError, WriteTx};
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -26,34 +26,13 @@ pub(super) fn start(connector: Connector, pool: Arc<Pool>) -> std::io::Result<Se
 }
 
 fn run(connector: &Connector, pool: &Arc<Pool>, queue: &Receiver<Job>) {
-    while let Ok(first) = queue.recv() {
-        let mut group = vec![first];
-        while group.len() < MAX_GROUP {
-            match queue.try_recv() {
-                Ok(job) => group.push(job),
-                Err(_) => break,
-            }
-        }
-        let writes = group
-            .iter_mut()
-            .map(|job| std::mem::replace(&mut job.write, Box::new(|_| Ok(()))))
-            .collect();
-        match blocking(|| commit_group(connector, pool, writes)) {
-            Ok(outcomes) => {
-                for (job, outcome) in group.into_iter().zip(outcomes) {
-                    let _ = job.done.send(outcome);
-                }
-            }
-            Err(error) => {
-                let detail = error.to_string();
-                for job in group {
-                    let _ = job.done.send(Err(StoreError::GroupCommitFailed {
-                        detail: detail.clone(),
-                    }));
-                }
-            }
-        }
-    }
+    serve(
+        queue,
+        |writes| blocking(|| commit_group(connector, pool, writes)),
+        |error| StoreError::GroupCommitFailed {
+            detail: error.to_string(),
+        },
+    );
 }
 
 /// Each write's outcome, or the error that kept the whole group from

@@ -14,6 +14,7 @@ mod conn;
 mod group_commit;
 pub mod listen;
 mod pool;
+pub(in crate::store) mod rows;
 mod schema;
 pub mod tls;
 
