@@ -13,15 +13,22 @@ use tsunagu_tests::device::{LiveDevice, NativeDevice};
 use tsunagu_tests::postgres::{TestDatabase, use_database};
 use tsunagu_tests::server::ServerProcess;
 
+/// A new database and two data directories on it, one per server (the
+/// first is where the command line runs).
+fn two_data_directories() -> Result<(TestDatabase, tempfile::TempDir, tempfile::TempDir)> {
+    let database = TestDatabase::new()?;
+    let (one, two) = (tempfile::tempdir()?, tempfile::tempdir()?);
+    use_database(one.path(), &database)?;
+    use_database(two.path(), &database)?;
+    Ok((database, one, two))
+}
+
 /// What the issue asks of a note crossing instances.
 const WITHIN: Duration = Duration::from_secs(1);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_note_through_one_instance_reaches_a_tablet_on_the_other_within_a_second() -> Result<()> {
-    let database = TestDatabase::new()?;
-    let (one, two) = (tempfile::tempdir()?, tempfile::tempdir()?);
-    use_database(one.path(), &database)?;
-    use_database(two.path(), &database)?;
+    let (_database, one, two) = two_data_directories()?;
     let admin = one.path();
     let person = add_person(admin, "試験 五号")?;
     let later = add_person(admin, "試験 六号")?;
@@ -100,10 +107,7 @@ async fn a_note_through_one_instance_reaches_a_tablet_on_the_other_within_a_seco
 /// server, each would have let its own five through.
 #[test]
 fn guesses_spread_over_two_servers_share_one_throttle() -> Result<()> {
-    let database = TestDatabase::new()?;
-    let (one, two) = (tempfile::tempdir()?, tempfile::tempdir()?);
-    use_database(one.path(), &database)?;
-    use_database(two.path(), &database)?;
+    let (_database, one, two) = two_data_directories()?;
     let first = ServerProcess::start(one.path(), &["--demo"])?;
     let second = ServerProcess::start(two.path(), &["--demo"])?;
     let urls = [
@@ -128,10 +132,7 @@ fn guesses_spread_over_two_servers_share_one_throttle() -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_edits_of_one_note_through_two_servers_are_both_kept() -> Result<()> {
     use tsunagu_sync::record::Record;
-    let database = TestDatabase::new()?;
-    let (one, two) = (tempfile::tempdir()?, tempfile::tempdir()?);
-    use_database(one.path(), &database)?;
-    use_database(two.path(), &database)?;
+    let (database, one, two) = two_data_directories()?;
     let admin = one.path();
     let person = add_person(admin, "試験 七号")?;
     let spec = add_user(admin, "pg.both", "support_specialist")?;
