@@ -200,3 +200,36 @@ async fn concurrent_edits_of_one_note_through_two_servers_are_both_kept() -> Res
     );
     Ok(())
 }
+
+/// A tablet revoked through one server (or the command line) while it is
+/// connected to another is told and cut off by that other server too,
+/// within about a second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_revoked_elsewhere_is_cut_off_by_the_server_it_is_on() -> Result<()> {
+    let (_database, one, two) = two_data_directories()?;
+    let admin = one.path();
+    let person = add_person(admin, "試験 八号")?;
+    add_user(admin, "pg.lost", "support_specialist")?;
+    assign(admin, "pg.lost", &person)?;
+    let (lost_id, lost_token) = add_device(admin, "pg.lost")?;
+    let _first = ServerProcess::start(one.path(), &[])?;
+    let second = ServerProcess::start(two.path(), &[])?;
+    let mut lost = LiveDevice::open(
+        NativeDevice::new(&lost_token, "lost-tablet"),
+        &second.base_url,
+    )
+    .await?;
+    let revoked_at = Instant::now();
+    tsunagu_tests::admin::cli(admin, &["device", "revoke", "--id", &lost_id], None)?;
+    let closed = lost
+        .receive_until(Duration::from_secs(4), |_| false)
+        .await
+        .expect_err("the connection must end");
+    let took = revoked_at.elapsed();
+    assert!(
+        format!("{closed:?}").contains("Unauthorized"),
+        "told why: {closed:?}"
+    );
+    assert!(took < Duration::from_millis(2500), "closed after {took:?}");
+    Ok(())
+}
