@@ -158,6 +158,22 @@ pub struct LiveDevice {
 }
 
 impl LiveDevice {
+    /// Runs `revoke` (a `device revoke` on the command line, say) and
+    /// waits up to four seconds for the server to end this connection:
+    /// how it ended (the error's text, which names the reason) and how
+    /// long after `revoke` began. A connection left open is an error.
+    pub async fn ended_by(
+        &mut self,
+        revoke: impl FnOnce() -> Result<()>,
+    ) -> Result<(String, Duration)> {
+        let started = std::time::Instant::now();
+        revoke()?;
+        match self.receive_until(Duration::from_secs(4), |_| false).await {
+            Ok(()) => bail!("the connection stayed open"),
+            Err(ended) => Ok((format!("{ended:?}"), started.elapsed())),
+        }
+    }
+
     /// Connects and syncs until caught up.
     pub async fn open(mut device: NativeDevice, base_url: &str) -> Result<Self> {
         let ws = match NativeDevice::connect(base_url, &device.token).await? {
