@@ -4,11 +4,15 @@
 // cache-first, so a page never mixes files of two versions. A new version waits until the page asks for it (the user taps
 // "reload" on the banner); the old cache goes when the new worker activates.
 // Sync traffic (WebSocket) and server functions (POST) are never cached.
+// The split modules (the office's screens) are not part of the shell: a
+// tablet fetches one only when a screen needs it, and keeps it in this
+// build's cache from then on.
 const BUILD = "__BUILD__";
 const CACHE = "tsunagu-shell-" + BUILD;
 const SHELL = [
   "/",
   "/pkg/__BUNDLE__.js",
+  "/pkg/__BUNDLE__.split.js",
   "/pkg/__BUNDLE___bg.wasm",
   "/pkg/__BUNDLE__.css",
   "/pwa.js",
@@ -17,6 +21,8 @@ const SHELL = [
 ];
 
 // The addresses of the app's screens (app/src/local/screen.rs).
+const SPLIT_MODULE = "/pkg/__BUNDLE__.split_";
+
 const SCREENS = /^\/(person\/[^/]+(\/new\/[^/]+)?|record\/[^/]+|programme(\/[^/]+)?|audit|report)?$/;
 
 self.addEventListener("install", (event) => {
@@ -57,6 +63,10 @@ self.addEventListener("fetch", (event) => {
   const screen = request.mode === "navigate" && SCREENS.test(url.pathname);
   if (request.mode === "navigate" && !screen) return;
   const path = screen ? "/" : url.pathname;
+  if (path.startsWith(SPLIT_MODULE) && path.endsWith(".wasm")) {
+    event.respondWith(keepSplitModule(request));
+    return;
+  }
   if (!SHELL.includes(path)) return;
   event.respondWith(
     caches.open(CACHE).then((cache) =>
@@ -64,3 +74,14 @@ self.addEventListener("fetch", (event) => {
     )
   );
 });
+
+// A split module from this build's cache, else from the network, kept
+// once it has arrived whole.
+async function keepSplitModule(request) {
+  const cache = await caches.open(CACHE);
+  const hit = await cache.match(request);
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(request, response.clone());
+  return response;
+}

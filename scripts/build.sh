@@ -19,20 +19,27 @@ bind_wasm() {
 
 # wasm-opt -Oz takes about a minute on two cores: its output is kept
 # under target/, by the input's hash, so a rebuild with nothing changed
-# reuses it.
+# reuses it. The main module and each split module are optimised apart.
 WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-reference-types --enable-multivalue --enable-mutable-globals)
 optimise_wasm() {
-  local cache="$TARGET_DIR/wasm-opt-cache" key
-  # The key covers what decides the output: the input, wasm-opt's version, the flags.
-  key=$({ sha256sum < "$PKG/tsunagu_bg.wasm"; echo "$BINARYEN_VERSION ${WASM_OPT_FLAGS[*]}"; } \
-    | sha256sum | cut -c1-32)
-  if [ ! -f "$cache/$key.wasm" ]; then
-    rm -rf "$cache"; mkdir -p "$cache"
-    wasm-opt "${WASM_OPT_FLAGS[@]}" -o "$cache/$key.tmp" "$PKG/tsunagu_bg.wasm"
-    mv "$cache/$key.tmp" "$cache/$key.wasm"
-  fi
-  cp "$cache/$key.wasm" "$PKG/tsunagu_bg.wasm"
+  local cache="$TARGET_DIR/wasm-opt-cache" key wasm keys=()
+  mkdir -p "$cache"
+  for wasm in "$PKG"/*.wasm; do
+    # The key covers what decides the output: the input, wasm-opt's version, the flags.
+    key=$({ sha256sum < "$wasm"; echo "$BINARYEN_VERSION ${WASM_OPT_FLAGS[*]}"; } \
+      | sha256sum | cut -c1-32)
+    keys+=("$key.wasm")
+    if [ ! -f "$cache/$key.wasm" ]; then
+      wasm-opt "${WASM_OPT_FLAGS[@]}" -o "$cache/$key.tmp" "$wasm"
+      mv "$cache/$key.tmp" "$cache/$key.wasm"
+    fi
+    cp "$cache/$key.wasm" "$wasm"
+  done
+  # Keep only this build's outputs.
+  find "$cache" -type f | while read -r kept; do
+    case " ${keys[*]} " in *" $(basename "$kept") "*) ;; *) rm -f "$kept" ;; esac
+  done
 }
 
 copy_assets() {
@@ -41,17 +48,33 @@ copy_assets() {
 }
 
 # Names the bundle after its content (tsunagu.<hash>.js, tsunagu.<hash>_bg.wasm,
-# tsunagu.<hash>.css), so browsers may cache it for good and a page never
-# mixes files of two builds; writes the name to pkg/bundle.txt for the server
-# and stamps the service worker with it (its cache is named after the hash too).
+# tsunagu.<hash>.css, and the split modules' loader tsunagu.<hash>.split.js
+# and modules tsunagu.<hash>.split_<module>.wasm), so browsers may cache it
+# for good and a page never mixes files of two builds; writes the name to
+# pkg/bundle.txt for the server and stamps the service worker with it (its
+# cache is named after the hash too).
 hash_bundle() {
-  local hash name
-  hash=$(cat "$PKG"/tsunagu_bg.wasm "$PKG"/tsunagu.js "$PKG"/tsunagu.css \
+  local hash name split
+  hash=$(cat "$PKG"/*.wasm "$PKG"/*.js "$PKG"/tsunagu.css \
     "$SITE"/pwa.js "$SITE"/manifest.webmanifest "$SITE"/favicon.svg | sha256sum | cut -c1-16)
   name="tsunagu.$hash"
   mv "$PKG/tsunagu.js" "$PKG/$name.js"
   mv "$PKG/tsunagu_bg.wasm" "$PKG/${name}_bg.wasm"
   mv "$PKG/tsunagu.css" "$PKG/$name.css"
+  if [ -f "$PKG/tsunagu_split.js" ]; then
+    # The glue imports the loader, the loader imports the glue and fetches
+    # the split modules, each by a relative path written by tools/bindgen.
+    mv "$PKG/tsunagu_split.js" "$PKG/$name.split.js"
+    sed -i "s|from \"./tsunagu_split.js\"|from \"./$name.split.js\"|" "$PKG/$name.js"
+    sed -i "s|from \"./tsunagu.js\"|from \"./$name.js\"|" "$PKG/$name.split.js"
+    for split in "$PKG"/split_*.wasm; do
+      split=$(basename "$split")
+      mv "$PKG/$split" "$PKG/$name.$split"
+      sed -i "s|\"./$split\"|\"./$name.$split\"|" "$PKG/$name.split.js"
+    done
+    grep -q "from \"./$name.split.js\"" "$PKG/$name.js" \
+      || { echo "the glue does not import the split loader by its path" >&2; return 1; }
+  fi
   printf '%s\n' "$name" > "$PKG/bundle.txt"
   sed -i "s/__BUILD__/$hash/; s/__BUNDLE__/$name/g" "$SITE/sw.js"
   echo "bundle $name"
@@ -59,14 +82,16 @@ hash_bundle() {
 
 # Pre-compressed copies, served as-is by the server, and their sizes. The
 # files are named by their content, so copies made for the same name are
-# kept under target/ and reused.
+# kept under target/ and reused. "first load" is what a browser fetches
+# before the app runs; the split modules come when a screen needs them.
 compress_assets() {
-  printf '%-34s %10s %10s %10s\n' file raw gzip brotli
-  local name cache="$TARGET_DIR/compress-cache"
+  printf '%-44s %10s %10s %10s\n' file raw gzip brotli
+  local name cache="$TARGET_DIR/compress-cache" first=0 later=0 f br
   name=$(cat "$PKG/bundle.txt")
   mkdir -p "$cache"
   find "$cache" -type f ! -name "$name*" -delete
-  for f in "$PKG/${name}_bg.wasm" "$PKG/$name.js" "$PKG/$name.css"; do
+  for f in "$PKG/$name"*; do
+    case "$f" in *.gz|*.br) continue ;; esac
     local kept="$cache/$(basename "$f")"
     if [ ! -f "$kept.gz" ] || [ ! -f "$kept.br" ]; then
       gzip -9 -c "$f" > "$kept.gz.tmp" && mv "$kept.gz.tmp" "$kept.gz"
@@ -74,9 +99,12 @@ compress_assets() {
     fi
     cp "$kept.gz" "$f.gz"
     cp "$kept.br" "$f.br"
-    printf '%-34s %10s %10s %10s\n' "$(basename "$f")" "$(stat -c %s "$f")" \
-      "$(stat -c %s "$f.gz")" "$(stat -c %s "$f.br")"
+    br=$(stat -c %s "$f.br")
+    printf '%-44s %10s %10s %10s\n' "$(basename "$f")" "$(stat -c %s "$f")" \
+      "$(stat -c %s "$f.gz")" "$br"
+    case "$f" in *.split_*.wasm) later=$((later + br)) ;; *) first=$((first + br)) ;; esac
   done
+  printf 'first load (brotli): %s B; split modules, fetched when first used: %s B\n' "$first" "$later"
 }
 
 # build_site [--release]

@@ -135,6 +135,15 @@ impl Browser {
         Ok(())
     }
 
+    /// Opens one of the office's screens with the button `opener` and
+    /// waits until `page` is drawn: those screens fetch their code when
+    /// first opened, as a user sees by the loading line.
+    pub async fn open_office_screen(&self, opener: &str, page: &str) -> Result<()> {
+        self.click(opener).await?;
+        self.wait_css(page, Duration::from_secs(20)).await?;
+        Ok(())
+    }
+
     /// Types `text` into the first element matching `css`.
     pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
         self.client

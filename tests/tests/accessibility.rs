@@ -80,7 +80,12 @@ async fn the_coordinator_s_screens_meet_wcag_2_1_aa() -> Result<()> {
     let mut found = Vec::new();
     first_sign_in(&office, &server.url("/"), "demo.coordinator", DEMO_PASSWORD).await?;
     wait_in_sync(&office, WAIT).await?;
-    office.click("[data-testid='programme-open']").await?;
+    office
+        .open_office_screen(
+            "[data-testid='programme-open']",
+            "[data-testid='programme-page']",
+        )
+        .await?;
     for tab in [
         "listing",
         "events",
@@ -105,7 +110,12 @@ async fn the_coordinator_s_screens_meet_wcag_2_1_aa() -> Result<()> {
     office
         .wait_css("[data-testid='outcome-open']", WAIT)
         .await?;
-    office.click("[data-testid='outcome-open']").await?;
+    office
+        .open_office_screen(
+            "[data-testid='outcome-open']",
+            "[data-testid='outcome-page']",
+        )
+        .await?;
     office.click("[data-testid='outcome-show']").await?;
     office
         .wait_css("[data-testid='outcome-counted-to']", WAIT)
@@ -125,7 +135,8 @@ async fn the_auditor_s_trail_meets_wcag_2_1_aa_in_both_languages() -> Result<()>
     let mut found = Vec::new();
     first_sign_in(&desk, &server.url("/"), "audit.one", TEST_PASSWORD).await?;
     check(&desk, "auditor's caseload (ja)", &mut found).await?;
-    desk.click("[data-testid='audit-open']").await?;
+    desk.open_office_screen("[data-testid='audit-open']", "[data-testid='audit-trail']")
+        .await?;
     desk.wait_css("[data-testid='audit-entry']", WAIT).await?;
     check(&desk, "audit trail (ja)", &mut found).await?;
     desk.click("[data-testid='language-switch']").await?;

@@ -333,7 +333,12 @@ async fn a_coordinator_reports_an_open_tablet_lost_from_the_screen_and_it_wipes_
 
     let office = Browser::start(1024, 768).await?;
     first_sign_in(&office, &server.url("/"), "demo.coordinator", DEMO_PASSWORD).await?;
-    office.click("[data-testid='programme-open']").await?;
+    office
+        .open_office_screen(
+            "[data-testid='programme-open']",
+            "[data-testid='programme-page']",
+        )
+        .await?;
     office.click("[data-testid='tab-accounts']").await?;
     let row = format!("[data-testid='admin-device'][data-device='{device}']");
     office

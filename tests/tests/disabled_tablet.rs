@@ -23,7 +23,12 @@ async fn a_disabled_user_s_open_tablet_is_refused_at_once_and_keeps_its_notes() 
 
     let office = Browser::start(1024, 768).await?;
     first_sign_in(&office, &server.url("/"), "demo.coordinator", DEMO_PASSWORD).await?;
-    office.click("[data-testid='programme-open']").await?;
+    office
+        .open_office_screen(
+            "[data-testid='programme-open']",
+            "[data-testid='programme-page']",
+        )
+        .await?;
     office.click("[data-testid='tab-accounts']").await?;
     let account = "[data-testid='admin-account'][data-username='demo.nurse']";
     office

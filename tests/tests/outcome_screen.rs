@@ -57,7 +57,12 @@ async fn a_coordinator_reads_downloads_and_prints_the_outcome_report() -> Result
         DEMO_PASSWORD,
     )
     .await?;
-    browser.click("[data-testid='outcome-open']").await?;
+    browser
+        .open_office_screen(
+            "[data-testid='outcome-open']",
+            "[data-testid='outcome-page']",
+        )
+        .await?;
     browser
         .wait_css(
             "[data-testid='outcome-page'][aria-busy='false'] [data-testid='outcome-summary']",
@@ -342,7 +347,12 @@ async fn a_coordinator_imports_the_programme_s_past_on_the_screen() -> Result<()
         DEMO_PASSWORD,
     )
     .await?;
-    browser.click("[data-testid='programme-open']").await?;
+    browser
+        .open_office_screen(
+            "[data-testid='programme-open']",
+            "[data-testid='programme-page']",
+        )
+        .await?;
     browser.click("[data-testid='tab-events']").await?;
 
     // Refused rows say why in Japanese and block the import.

@@ -175,7 +175,12 @@ async fn the_first_sign_in_with_a_temporary_password_asks_for_a_new_one() -> Res
     // The coordinator issues it from the accounts screen.
     let office = Browser::start(1024, 768).await?;
     first_sign_in(&office, &server.url("/"), "demo.coordinator", DEMO_PASSWORD).await?;
-    office.click("[data-testid='programme-open']").await?;
+    office
+        .open_office_screen(
+            "[data-testid='programme-open']",
+            "[data-testid='programme-page']",
+        )
+        .await?;
     office.click("[data-testid='tab-accounts']").await?;
     let account = "[data-testid='admin-account'][data-username='demo.specialist']";
     office

@@ -100,7 +100,12 @@ async fn a_coordinator_imports_a_listing_assigns_and_hands_over_in_the_app() -> 
         DEMO_PASSWORD,
     )
     .await?;
-    coordinator.click("[data-testid='programme-open']").await?;
+    coordinator
+        .open_office_screen(
+            "[data-testid='programme-open']",
+            "[data-testid='programme-page']",
+        )
+        .await?;
     coordinator
         .wait_css("[data-testid='programme-page']", WAIT)
         .await?;
@@ -367,7 +372,12 @@ async fn a_coordinator_imports_a_listing_assigns_and_hands_over_in_the_app() -> 
     coordinator
         .wait_css("[data-testid='caseload']", WAIT)
         .await?;
-    coordinator.click("[data-testid='programme-open']").await?;
+    coordinator
+        .open_office_screen(
+            "[data-testid='programme-open']",
+            "[data-testid='programme-page']",
+        )
+        .await?;
     coordinator.click("[data-testid='tab-conferences']").await?;
     coordinator
         .wait_for("the new conference in the list", WAIT, || async {
@@ -425,7 +435,9 @@ async fn an_auditor_reads_the_audit_trail_and_receives_no_records() -> Result<()
             .is_err(),
         "not a coordinator"
     );
-    auditor.click("[data-testid='audit-open']").await?;
+    auditor
+        .open_office_screen("[data-testid='audit-open']", "[data-testid='audit-trail']")
+        .await?;
     let imported = auditor
         .wait_css(
             "[data-testid='audit-entry'][data-action='listing_import']",

@@ -4,11 +4,10 @@
 //! renders only the "starting" frame, so the page is the same for everyone
 //! and at every address, and the service worker can serve it offline.
 
-use super::audit_trail::AuditTrailPage;
 use super::caseload::CaseloadPage;
 use super::not_found::NotFoundShown;
+use super::office::{OfficePage, OfficeScreen};
 use super::person::PersonPage;
-use super::programme::ProgrammePage;
 use super::record_form::RecordForm;
 use crate::i18n::use_lang;
 use crate::local::state::{ClientState, Phase, Screen};
@@ -119,9 +118,12 @@ fn OpenScreen() -> impl IntoView {
     let page = Memo::new(move |_| state.page());
     move || match page.get() {
         Screen::Caseload => EitherOf6::A(view! { <CaseloadPage/> }),
-        Screen::Programme(_) => EitherOf6::B(view! { <ProgrammePage/> }),
-        Screen::AuditTrail => EitherOf6::C(view! { <AuditTrailPage/> }),
-        Screen::Outcome => EitherOf6::D(view! { <crate::pages::outcome::OutcomePage/> }),
+        // The office's screens load their code when first opened (see `office`).
+        Screen::Programme(_) => {
+            EitherOf6::B(view! { <OfficePage screen=OfficeScreen::Programme/> })
+        }
+        Screen::AuditTrail => EitherOf6::C(view! { <OfficePage screen=OfficeScreen::AuditTrail/> }),
+        Screen::Outcome => EitherOf6::D(view! { <OfficePage screen=OfficeScreen::Outcome/> }),
         Screen::Person(person) => EitherOf6::E(view! { <PersonPage person/> }),
         Screen::NewRecord { person, kind } => EitherOf6::F(Either::Left(
             view! { <RecordForm person kind record=None/> },

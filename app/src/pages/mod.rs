@@ -8,6 +8,7 @@ pub mod caseload_texts;
 pub mod home;
 pub mod new_password;
 pub mod not_found;
+pub mod office;
 pub mod outcome;
 pub mod person;
 pub mod person_header;
