@@ -162,6 +162,17 @@ impl ServerProcess {
         format!("{}{path}", self.base_url)
     }
 
+    /// The address it listens on (`127.0.0.1:<port>`), for
+    /// [`ServerProcess::start_listening`] after it is stopped: a browser's
+    /// offline app belongs to its origin.
+    pub fn listen_address(&self) -> Result<String> {
+        Ok(self
+            .base_url
+            .strip_prefix("http://")
+            .context("the server's address is http://…")?
+            .to_owned())
+    }
+
     /// Kills the server with SIGKILL, as a power cut would, and waits for it.
     pub fn kill_hard(mut self) -> Result<()> {
         self.child.kill()?;

@@ -8,7 +8,7 @@
 //! draws from the offline cache. No content policy
 //! violation along the way.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::Value;
 use tsunagu_tests::app_page::{WAIT, first_person, first_sign_in, open_person, unlock};
 use tsunagu_tests::browser::{Browser, screenshot_dir};
@@ -110,11 +110,7 @@ async fn office_screens_load_when_opened_say_so_when_they_cannot_and_stay_for_of
 {
     let dir = tempfile::tempdir()?;
     let server = ServerProcess::start(dir.path(), &["--demo"])?;
-    let listen = server
-        .base_url
-        .strip_prefix("http://")
-        .context("http url")?
-        .to_owned();
+    let listen = server.listen_address()?;
     let shots = screenshot_dir().join("office-split");
     let office = Browser::start(1024, 768).await?;
     csp_watch::watch(&office).await?;

@@ -26,11 +26,7 @@ const RECONNECT: Duration = Duration::from_secs(40);
 async fn notes_written_offline_reach_the_server_and_colleagues_by_themselves() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let server = ServerProcess::start(dir.path(), &["--demo"])?;
-    let listen = server
-        .base_url
-        .strip_prefix("http://")
-        .context("http url")?
-        .to_owned();
+    let listen = server.listen_address()?;
     let shots = screenshot_dir().join("offline");
     let a = Browser::start(768, 1024).await?;
     csp_watch::watch(&a).await?;
