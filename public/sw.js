@@ -76,12 +76,19 @@ self.addEventListener("fetch", (event) => {
 });
 
 // A split module from this build's cache, else from the network, kept
-// once it has arrived whole.
+// once it has arrived whole. A full disk only means it is not kept: the
+// screen still opens.
 async function keepSplitModule(request) {
   const cache = await caches.open(CACHE);
   const hit = await cache.match(request);
   if (hit) return hit;
   const response = await fetch(request);
-  if (response.ok) await cache.put(request, response.clone());
+  if (response.ok) {
+    try {
+      await cache.put(request, response.clone());
+    } catch (error) {
+      console.warn("tsunagu: a split module was not kept offline", error);
+    }
+  }
   return response;
 }
