@@ -12,6 +12,12 @@ build_wasm() {
     --no-default-features --features hydrate --profile "$PROFILE"
 }
 
+# build_wasm_or_stop PID: build_wasm; if it fails, stops the background
+# build PID (the glue tool's) too.
+build_wasm_or_stop() {
+  build_wasm || { kill "$1" 2>/dev/null || true; return 1; }
+}
+
 bind_wasm() {
   rm -rf "$PKG"; mkdir -p "$PKG"
   "$BINDGEN" "$TARGET_DIR/wasm32-unknown-unknown/$PROFILE_DIR/tsunagu_app.wasm" "$PKG"
@@ -19,26 +25,31 @@ bind_wasm() {
 
 # wasm-opt -Oz takes about a minute on two cores: its output is kept
 # under target/, by the input's hash, so a rebuild with nothing changed
-# reuses it. The main module and each split module are optimised apart.
+# reuses it. The main module and each split module are optimised apart,
+# side by side (wasm-opt uses one core for most of a module).
 WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-reference-types --enable-multivalue --enable-mutable-globals)
 optimise_wasm() {
-  local cache="$TARGET_DIR/wasm-opt-cache" key wasm keys=()
+  local cache="$TARGET_DIR/wasm-opt-cache" files=("$PKG"/*.wasm) keys=() pids=() i pid
   mkdir -p "$cache"
-  for wasm in "$PKG"/*.wasm; do
+  for i in "${!files[@]}"; do
     # The key covers what decides the output: the input, wasm-opt's version, the flags.
-    key=$({ sha256sum < "$wasm"; echo "$BINARYEN_VERSION ${WASM_OPT_FLAGS[*]}"; } \
+    keys[i]=$({ sha256sum < "${files[i]}"; echo "$BINARYEN_VERSION ${WASM_OPT_FLAGS[*]}"; } \
       | sha256sum | cut -c1-32)
-    keys+=("$key.wasm")
-    if [ ! -f "$cache/$key.wasm" ]; then
-      wasm-opt "${WASM_OPT_FLAGS[@]}" -o "$cache/$key.tmp" "$wasm"
-      mv "$cache/$key.tmp" "$cache/$key.wasm"
+    if [ ! -f "$cache/${keys[i]}.wasm" ]; then
+      wasm-opt "${WASM_OPT_FLAGS[@]}" -o "$cache/${keys[i]}.tmp" "${files[i]}" &
+      pids+=("$!")
     fi
-    cp "$cache/$key.wasm" "$wasm"
+  done
+  # A failed wasm-opt fails its wait, and the build with it.
+  for pid in "${pids[@]}"; do wait "$pid"; done
+  for i in "${!files[@]}"; do
+    if [ -f "$cache/${keys[i]}.tmp" ]; then mv "$cache/${keys[i]}.tmp" "$cache/${keys[i]}.wasm"; fi
+    cp "$cache/${keys[i]}.wasm" "${files[i]}"
   done
   # Keep only this build's outputs.
   find "$cache" -type f | while read -r kept; do
-    case " ${keys[*]} " in *" $(basename "$kept") "*) ;; *) rm -f "$kept" ;; esac
+    case " ${keys[*]} " in *" $(basename "$kept" .wasm) "*) ;; *) rm -f "$kept" ;; esac
   done
 }
 
@@ -119,8 +130,16 @@ build_site() {
   SITE="$final.new"; rm -rf "$SITE"; mkdir -p "$SITE"
   PKG="$SITE/pkg"
   step "wasm32 target" ensure_wasm_target
-  step "tsunagu-bindgen (wasm-bindgen $(wasm_bindgen_version))" build_bindgen
-  step "build hydrate wasm ($PROFILE)" build_wasm
+  # The glue tool and the wasm need nothing of each other until the glue
+  # step, and each has its own profile (cargo locks one profile's directory
+  # at a time): the tool builds beside the wasm.
+  local tool_log="$TARGET_DIR/bindgen-build.log" tool_build
+  mkdir -p "$TARGET_DIR"
+  build_bindgen > "$tool_log" 2>&1 &
+  tool_build=$!
+  step "build hydrate wasm ($PROFILE)" build_wasm_or_stop "$tool_build"
+  step "tsunagu-bindgen (wasm-bindgen $(wasm_bindgen_version)), built beside the wasm" \
+    wait_for_build "$tool_build" "$tool_log"
   step "JavaScript glue" bind_wasm
   if [ "$PROFILE" = wasm-release ]; then
     step "wasm-opt $BINARYEN_VERSION" ensure_wasm_opt

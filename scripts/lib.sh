@@ -75,6 +75,15 @@ build_bindgen() {
   cargo build --profile tools -p tsunagu-bindgen
 }
 
+# wait_for_build PID LOG: waits for a build started in the background and
+# shows its log if it failed.
+wait_for_build() {
+  if ! wait "$1"; then
+    cat "$2" >&2
+    return 1
+  fi
+}
+
 ensure_wasm_opt() {
   if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
     mkdir -p "$TOOLS_DIR"

@@ -16,15 +16,9 @@ SERVER_LOG="$TARGET_DIR/server-library-build.log"
 nice -n 10 cargo build --release -p tsunagu-server > "$SERVER_LOG" 2>&1 &
 SERVER_BUILD=$!
 trap 'kill "$SERVER_BUILD" 2>/dev/null || true' EXIT
-wait_for_server_library() {
-  if ! wait "$SERVER_BUILD"; then
-    cat "$SERVER_LOG" >&2
-    return 1
-  fi
-}
 
 build_site --release
-step "server library (release, built beside the bundle)" wait_for_server_library
+step "server library (release, built beside the bundle)" wait_for_build "$SERVER_BUILD" "$SERVER_LOG"
 trap - EXIT
 step "build tsunagu (release)" cargo build --release -p tsunagu
 summary
