@@ -7,7 +7,12 @@ use sha2::{Digest, Sha256};
 
 /// A fresh token: 32 random bytes, hex-encoded.
 pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
+    random_hex::<32>()
+}
+
+/// `N` random bytes, hex-encoded (an identifier nobody can guess).
+pub fn random_hex<const N: usize>() -> String {
+    let mut bytes = [0u8; N];
     rand::rng().fill_bytes(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -26,10 +26,7 @@ pub fn id(tx: &ReadTx<'_>) -> Result<String, StoreError> {
 /// `pg_restore` or point-in-time recovery). The id is drawn here, not in
 /// SQL, so both backends make it alike.
 pub fn renew_in(tx: &WriteTx<'_>) -> Result<String, StoreError> {
-    let id: String = rand::random::<[u8; 16]>()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
+    let id = crate::secrets::random_hex::<16>();
     tx.execute(
         "UPDATE server_history SET id = ?1 WHERE \"only\" = 1",
         args![id],

@@ -87,10 +87,7 @@ impl PgDb {
         let connector = conn::Connector {
             config: postgres::Config::from_str(&url)?,
             tls: tls::connector(root_cert.as_deref())?,
-            instance: rand::random::<[u8; 16]>()
-                .iter()
-                .map(|byte| format!("{byte:02x}"))
-                .collect(),
+            instance: crate::secrets::random_hex::<16>(),
         };
         let statements = pool::Pool::new(STATEMENT_CONNECTIONS);
         let writer =
