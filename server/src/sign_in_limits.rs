@@ -55,8 +55,8 @@ impl SignInLimits {
         );
         self.store.write(|tx| {
             sign_in_attempts::hold(tx)?;
-            let window = self.by_name.window().max(self.by_address.window());
-            sign_in_attempts::prune(tx, now - millis(window))?;
+            let window_ms = self.by_name.window_ms().max(self.by_address.window_ms());
+            sign_in_attempts::prune(tx, now.saturating_sub(window_ms))?;
             let by_name = self.count(tx, &self.by_name, &name, now)?;
             let by_address = self.count(tx, &self.by_address, &address, now)?;
             if let (Ok(()), Ok(())) = (by_name, by_address) {
@@ -97,13 +97,9 @@ impl SignInLimits {
         key: &[u8],
         now: i64,
     ) -> Result<Result<(), Duration>, StoreError> {
-        let failures = sign_in_attempts::recent(tx, key, now - millis(rule.window()))?;
+        let failures = sign_in_attempts::recent(tx, key, now.saturating_sub(rule.window_ms()))?;
         Ok(rule.check(&failures, now))
     }
-}
-
-fn millis(duration: Duration) -> i64 {
-    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// The key a user name's attempts are counted under.

@@ -51,16 +51,16 @@ impl Rule {
         }
     }
 
-    /// How far back failures count.
-    pub fn window(&self) -> Duration {
-        self.window
+    /// How far back failures count, in milliseconds.
+    pub fn window_ms(&self) -> i64 {
+        i64::try_from(self.window.as_millis()).unwrap_or(i64::MAX)
     }
 
     /// `Err(wait)` when a key whose failures happened at `failures` (ms,
     /// oldest first) must wait at `now_ms` before trying again. Failures
     /// older than the window do not count.
     pub fn check(&self, failures: &[i64], now_ms: i64) -> Result<(), Duration> {
-        let window_ms = i64::try_from(self.window.as_millis()).unwrap_or(i64::MAX);
+        let window_ms = self.window_ms();
         let recent: Vec<i64> = failures
             .iter()
             .copied()
