@@ -24,21 +24,20 @@ pub(in crate::store) fn commit(
     received: &str,
     writes: &[RecordWrite],
 ) -> Result<(), StoreError> {
-    let column = |pick: fn(&RecordWrite) -> String| writes.iter().map(pick).collect::<Vec<_>>();
-    let (ids, kinds, persons) = (
-        column(|w| w.id.clone()),
-        column(|w| w.kind.as_str().to_owned()),
-        column(|w| w.person_id.clone()),
+    let (ids, kinds, persons, snapshots) = (
+        column(writes, |w| w.id.clone()),
+        column(writes, |w| w.kind.as_str().to_owned()),
+        column(writes, |w| w.person_id.clone()),
+        column(writes, |w| w.snapshot.clone()),
     );
-    let snapshots: Vec<Vec<u8>> = writes.iter().map(|w| w.snapshot.clone()).collect();
     tx.execute(
         "INSERT INTO records (id, kind, person_id, snapshot)
          SELECT * FROM unnest(?1::text[], ?2::text[], ?3::text[], ?4::bytea[])
          ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot",
         args![ids, kinds, persons, snapshots],
     )?;
-    let summaries = column(|w| records::summary_json(&w.summary));
-    let lists: Vec<Vec<u8>> = writes.iter().map(|w| w.list_summary.to_bytes()).collect();
+    let summaries = column(writes, |w| records::summary_json(&w.summary));
+    let lists = column(writes, |w| w.list_summary.to_bytes());
     tx.execute(
         "INSERT INTO record_summaries (record_id, person_id, summary, list_summary)
          SELECT * FROM unnest(?1::text[], ?2::text[], ?3::text[], ?4::bytea[])
@@ -72,4 +71,9 @@ pub(in crate::store) fn commit(
         ],
     )?;
     Ok(())
+}
+
+/// One value of each write, in order: a column for `unnest`.
+fn column<T>(writes: &[RecordWrite], pick: impl Fn(&RecordWrite) -> T) -> Vec<T> {
+    writes.iter().map(pick).collect()
 }
