@@ -63,13 +63,7 @@ pub async fn run(config: LoadConfig) -> Result<LoadReport> {
         "need devices, rate and seconds > 0"
     );
     let dir = tempfile::tempdir()?;
-    let database = config
-        .postgres
-        .then(crate::postgres::TestDatabase::new)
-        .transpose()?;
-    if let Some(database) = &database {
-        crate::postgres::use_database(dir.path(), database)?;
-    }
+    let _database = crate::postgres::database_for(config.postgres, &[dir.path()])?;
     let users = config.devices.div_ceil(DEVICES_PER_USER);
     let mut persons = Vec::with_capacity(users);
     let mut user_ids = Vec::with_capacity(users);

@@ -42,24 +42,18 @@ impl TestDatabase {
     }
 }
 
-/// A stored record: id, kind, person, document.
-pub type StoredRecord = (String, String, String, Vec<u8>);
-
-impl TestDatabase {
-    /// Every stored record's id, kind, person and document.
-    pub fn records(&self) -> Result<Vec<StoredRecord>> {
-        let url = self.url.clone();
-        std::thread::spawn(move || -> Result<_> {
-            let mut client = postgres::Client::connect(&url, postgres::NoTls)?;
-            let rows = client.query("SELECT id, kind, person_id, snapshot FROM records", &[])?;
-            Ok(rows
-                .iter()
-                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
-                .collect())
-        })
-        .join()
-        .map_err(|_| anyhow::anyhow!("the PostgreSQL client panicked"))?
+/// With `postgres`, a new database that every `tsunagu` command and
+/// server on each of `data_dirs` uses (kept as long as the value);
+/// without, none: they use SQLite files.
+pub fn database_for(postgres: bool, data_dirs: &[&Path]) -> Result<Option<TestDatabase>> {
+    if !postgres {
+        return Ok(None);
     }
+    let database = TestDatabase::new()?;
+    for dir in data_dirs {
+        use_database(dir, &database)?;
+    }
+    Ok(Some(database))
 }
 
 impl Drop for TestDatabase {
@@ -69,15 +63,22 @@ impl Drop for TestDatabase {
     }
 }
 
-/// Runs `sql` on `url`, on a thread of its own: the blocking client
-/// cannot run on an async test's runtime.
+/// Runs `sql` on `url`.
 fn run(url: &str, sql: String) -> Result<()> {
+    with_client(url, move |client| Ok(client.batch_execute(&sql)?))
+}
+
+/// Runs `work` with a client of the database at `url`, on a thread of its
+/// own: the blocking client cannot run on an async test's runtime.
+fn with_client<T: Send + 'static>(
+    url: &str,
+    work: impl FnOnce(&mut postgres::Client) -> Result<T> + Send + 'static,
+) -> Result<T> {
     let url = url.to_owned();
-    std::thread::spawn(move || -> Result<()> {
-        postgres::Client::connect(&url, postgres::NoTls)
-            .context("connecting to the test cluster")?
-            .batch_execute(&sql)?;
-        Ok(())
+    std::thread::spawn(move || {
+        let mut client = postgres::Client::connect(&url, postgres::NoTls)
+            .context("connecting to the test cluster")?;
+        work(&mut client)
     })
     .join()
     .map_err(|_| anyhow::anyhow!("the PostgreSQL client panicked"))?
@@ -121,8 +122,7 @@ pub fn count(data_dir: &Path, sql: &str, params: &[&str]) -> Result<i64> {
     };
     let sql = sql.replace('?', "$");
     let params: Vec<String> = params.iter().map(|p| (*p).to_owned()).collect();
-    std::thread::spawn(move || -> Result<i64> {
-        let mut client = postgres::Client::connect(&url, postgres::NoTls)?;
+    with_client(&url, move |client| {
         let params: Vec<&(dyn postgres::types::ToSql + Sync)> = params
             .iter()
             .map(|p| p as &(dyn postgres::types::ToSql + Sync))
@@ -133,20 +133,49 @@ pub fn count(data_dir: &Path, sql: &str, params: &[&str]) -> Result<i64> {
             .try_get::<_, i64>(0)
             .or_else(|_| row.try_get::<_, bool>(0).map(i64::from))?)
     })
-    .join()
-    .map_err(|_| anyhow::anyhow!("the PostgreSQL client panicked"))?
 }
 
 /// The saved document of record `id` in the database at `url`.
 pub fn snapshot(url: &str, id: &str) -> Result<Option<Vec<u8>>> {
-    let (url, id) = (url.to_owned(), id.to_owned());
-    std::thread::spawn(move || -> Result<Option<Vec<u8>>> {
-        let mut client = postgres::Client::connect(&url, postgres::NoTls)?;
+    let id = id.to_owned();
+    with_client(url, move |client| {
         let row = client.query_opt("SELECT snapshot FROM records WHERE id = $1", &[&id])?;
         Ok(row.map(|row| row.get(0)))
     })
-    .join()
-    .map_err(|_| anyhow::anyhow!("the PostgreSQL client panicked"))?
+}
+
+/// A stored record: id, kind, person, document.
+pub type StoredRecord = (String, String, String, Vec<u8>);
+
+/// Every record the database `data_dir`'s server uses holds.
+pub fn stored_records(data_dir: &Path) -> Result<Vec<StoredRecord>> {
+    const SQL: &str = "SELECT id, kind, person_id, snapshot FROM records";
+    let Some(url) = database_of(data_dir) else {
+        let conn = rusqlite::Connection::open(data_dir.join("tsunagu.sqlite3"))?;
+        let mut statement = conn.prepare(SQL)?;
+        let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        return Ok(rows.collect::<Result<_, _>>()?);
+    };
+    with_client(&url, |client| {
+        Ok(client
+            .query(SQL, &[])?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+            .collect())
+    })
+}
+
+/// What SQLite's `integrity_check` says of `data_dir`'s database, or
+/// `None` on PostgreSQL, which has no whole-database check (its crash
+/// recovery is what a killed server tests there).
+pub fn integrity_check(data_dir: &Path) -> Result<Option<String>> {
+    if on_postgres(data_dir) {
+        return Ok(None);
+    }
+    let conn = rusqlite::Connection::open(data_dir.join("tsunagu.sqlite3"))?;
+    Ok(Some(
+        conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?,
+    ))
 }
 
 /// Whether `data_dir`'s server runs on PostgreSQL.

@@ -3,23 +3,21 @@
 //! a note pushed through one reaches a tablet connected to the other at
 //! once, and a caseload change made on the command line reaches it too.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::{TimeZone, Utc};
 use std::time::{Duration, Instant};
 use tsunagu_sync::record::schema::RecordKind;
 use tsunagu_sync::record::{Edit, FieldValue, NewRecord, new_record_id};
 use tsunagu_tests::admin::{add_device, add_person, add_user, assign};
 use tsunagu_tests::device::{LiveDevice, NativeDevice};
-use tsunagu_tests::postgres::{TestDatabase, use_database};
+use tsunagu_tests::postgres::{TestDatabase, database_for};
 use tsunagu_tests::server::ServerProcess;
 
 /// A new database and two data directories on it, one per server (the
 /// first is where the command line runs).
 fn two_data_directories() -> Result<(TestDatabase, tempfile::TempDir, tempfile::TempDir)> {
-    let database = TestDatabase::new()?;
     let (one, two) = (tempfile::tempdir()?, tempfile::tempdir()?);
-    use_database(one.path(), &database)?;
-    use_database(two.path(), &database)?;
+    let database = database_for(true, &[one.path(), two.path()])?.context("a database")?;
     Ok((database, one, two))
 }
 

@@ -230,9 +230,7 @@ async fn acknowledged_notes_survive_a_killed_server() -> anyhow::Result<()> {
     server.kill_hard()?;
 
     // SQLite's whole-file check; PostgreSQL's crash recovery has none.
-    if !tsunagu_tests::postgres::on_postgres(dir.path()) {
-        let conn = rusqlite::Connection::open(dir.path().join("tsunagu.sqlite3"))?;
-        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    if let Some(check) = tsunagu_tests::postgres::integrity_check(dir.path())? {
         assert_eq!(check, "ok");
     }
 

@@ -146,12 +146,7 @@ async fn main() -> Result<()> {
         Mode::Load { config, json } => return load(config, json).await,
     };
     let dir = tempfile::tempdir()?;
-    let database = postgres
-        .then(tsunagu_tests::postgres::TestDatabase::new)
-        .transpose()?;
-    if let Some(database) = &database {
-        tsunagu_tests::postgres::use_database(dir.path(), database)?;
-    }
+    let _database = tsunagu_tests::postgres::database_for(postgres, &[dir.path()])?;
     let persons = (records / 25).max(1);
     let user_a = add_user(dir.path(), "bench.a", "support_specialist")?;
     add_user(dir.path(), "bench.b", "support_specialist")?;

@@ -5,7 +5,7 @@
 
 use super::socket_addr;
 use crate::flaky_link::{Cut, FlakyLink};
-use crate::postgres::{TestDatabase, use_database};
+use crate::postgres::{TestDatabase, database_for, integrity_check, stored_records};
 use crate::server::ServerProcess;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
@@ -21,7 +21,8 @@ pub(super) struct Servers {
     dirs: Vec<tempfile::TempDir>,
     running: Vec<Option<ServerProcess>>,
     links: Vec<FlakyLink>,
-    database: Option<TestDatabase>,
+    /// The database the servers share, dropped with them.
+    _database: Option<TestDatabase>,
 }
 
 impl Servers {
@@ -32,31 +33,22 @@ impl Servers {
             instances == 1 || postgres,
             "several instances need PostgreSQL: a SQLite file has one server"
         );
-        let database = postgres.then(TestDatabase::new).transpose()?;
-        let mut dirs = Vec::new();
-        for _ in 0..instances.max(1) {
-            let dir = tempfile::tempdir()?;
-            if let Some(database) = &database {
-                use_database(dir.path(), database)?;
-            }
-            dirs.push(dir);
-        }
+        let dirs = (0..instances.max(1))
+            .map(|_| tempfile::tempdir())
+            .collect::<Result<Vec<_>, _>>()?;
+        let paths: Vec<&Path> = dirs.iter().map(|dir| dir.path()).collect();
+        let database = database_for(postgres, &paths)?;
         Ok(Servers {
             dirs,
             running: Vec::new(),
             links: Vec::new(),
-            database,
+            _database: database,
         })
     }
 
     /// Where the command line (users, persons, assignments) runs.
     pub(super) fn admin_dir(&self) -> &Path {
         self.dirs[0].path()
-    }
-
-    /// Whether the servers share a PostgreSQL database.
-    pub(super) fn on_postgres(&self) -> bool {
-        self.database.is_some()
     }
 
     /// Starts every instance and its link.
@@ -107,30 +99,13 @@ impl Servers {
     /// PostgreSQL, which has no such whole-database check; its own
     /// crash recovery is what a kill tests there).
     pub(super) fn integrity(&self) -> Result<Option<String>> {
-        if self.on_postgres() {
-            return Ok(None);
-        }
-        let conn = rusqlite::Connection::open(self.admin_dir().join("tsunagu.sqlite3"))?;
-        Ok(Some(
-            conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?,
-        ))
+        integrity_check(self.admin_dir())
     }
 
     /// Every record the servers stored.
     pub(super) fn documents(&self) -> Result<Documents> {
-        let rows = match &self.database {
-            Some(database) => database.records()?,
-            None => {
-                let conn = rusqlite::Connection::open(self.admin_dir().join("tsunagu.sqlite3"))?;
-                let mut statement =
-                    conn.prepare("SELECT id, kind, person_id, snapshot FROM records")?;
-                let rows = statement
-                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-                rows.collect::<Result<Vec<_>, _>>()?
-            }
-        };
         let mut docs = BTreeMap::new();
-        for (id, kind, person, snapshot) in rows {
+        for (id, kind, person, snapshot) in stored_records(self.admin_dir())? {
             let kind: RecordKind = kind
                 .parse()
                 .map_err(|k| anyhow::anyhow!("unknown kind {k}"))?;
